@@ -1,0 +1,96 @@
+# prof: small Unix filters for performance work.  See README.md.
+
+# Where `make install` puts things; DESTDIR is prepended to every path
+# for staged installs (packaging).
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANPREFIX ?= $(PREFIX)/share/man
+SHAREDIR  ?= $(PREFIX)/share/prof
+DESTDIR   ?=
+
+# The user may override CFLAGS; what the build needs goes in ALL_CFLAGS.
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+# SANITIZE=1 builds everything with AddressSanitizer and UBSan.
+SANITIZE   ?=
+
+PKGS := libdw libelf libunwind
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ilib -MMD -MP -pthread
+ALL_LDFLAGS = $(LDFLAGS) -pthread
+LIBS = lib/libprof.a $(PKG_LIBS) -lcsv -lstdc++ -lm
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+BUILD_TAG := sanitize
+else
+BUILD_TAG := normal
+endif
+
+PROGS := prof-fold
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:.c=.o)
+CMD_OBJ := $(PROGS:%=cmd/%.o)
+BINS    := $(PROGS:%=bin/%)
+MAN1    := $(PROGS:%=man/%.1)
+MAN5    := man/prof-folded.5
+
+all: $(BINS)
+
+# A change of SANITIZE must rebuild everything: the tag file records the mode.
+.build-$(BUILD_TAG):
+	rm -f .build-* lib/*.o cmd/*.o lib/libprof.a $(BINS)
+	touch $@
+
+$(LIB_OBJ) $(CMD_OBJ): .build-$(BUILD_TAG)
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/libprof.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+bin/%: cmd/%.o lib/libprof.a
+	@mkdir -p bin
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
+
+deps:
+	@scripts/deps
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	prove -j2 t/
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
+	cp -f $(BINS) $(DESTDIR)$(BINDIR)/
+	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
+	cp -Rf share/prof/. $(DESTDIR)$(SHAREDIR)/
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(PROGS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1)
+	rm -f $(DESTDIR)$(MANPREFIX)/man5/prof-folded.5
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf bin lib/*.o lib/*.d cmd/*.o cmd/*.d lib/libprof.a .build-* t/trash.*
+
+.PHONY: all deps check demo bench install uninstall clean
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

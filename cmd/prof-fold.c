@@ -1,0 +1,248 @@
+/* prof-fold: collapse stack samples into folded stacks.  See prof-fold(1). */
+#include <fcntl.h>
+#include <getopt.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "count.h"
+#include "folded.h"
+#include "ingest.h"
+#include "num.h"
+#include "outfile.h"
+#include "stab.h"
+#include "util.h"
+#include "xform.h"
+
+static const char synopsis[] =
+"usage: prof-fold [-o file] [-j jobs] [--input format] [--pid | --tid] [--kernel]\n"
+"                 [--jit] [--all] [--addrs] [--event-filter event] [--inline]\n"
+"                 [--context] [--period] [--depth n] [--grep regex]\n"
+"                 [--grep-v regex] [--collapse-recursion] [--strip-addrs]\n"
+"                 [--scale factor] [--strict] [file ...]\n";
+
+static const char options_help[] =
+"\n"
+"Reads perf script text or folded stacks; writes folded stacks, sorted.\n"
+"  -o file               write to file, atomically (default: stdout)\n"
+"  -j, --jobs jobs       parse with this many threads (default: CPUs)\n"
+"  --input format        perf or folded (default: detected per file)\n"
+"  --pid, --tid          root frame comm-PID, or comm-PID/TID (perf)\n"
+"  --kernel, --jit       annotate kernel frames _[k], JIT frames _[j] (perf)\n"
+"  --all                 both annotations (perf)\n"
+"  --addrs               keep the address of frames without symbol (perf)\n"
+"  --event-filter event  keep samples of this event (default: the first)\n"
+"  --inline              resolve user frames to inlined functions (perf)\n"
+"  --context             with --inline, frames carry their file:line\n"
+"  --period              count each sample's period, not one (perf)\n"
+"  --depth n             keep the n root-most frames of each stack\n"
+"  --grep regex          keep stacks with a frame matching regex (ERE)\n"
+"  --grep-v regex        drop stacks with a frame matching regex (ERE)\n"
+"  --collapse-recursion  a frame repeated directly under itself becomes one\n"
+"  --strip-addrs         +0x offsets removed, addresses to one form\n"
+"  --scale factor        multiply every count by factor\n"
+"  --strict              unreadable lines are an error (exit 2)\n"
+"  --help                this text\n"
+"See prof-fold(1) and prof-folded(5).\n";
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+enum {
+	OPT_ADDRS = 256, OPT_ALL, OPT_COLLAPSE, OPT_CONTEXT, OPT_DEPTH,
+	OPT_EVENT, OPT_GREP, OPT_GREPV, OPT_HELP, OPT_INLINE, OPT_INPUT,
+	OPT_JIT, OPT_KERNEL, OPT_PERIOD, OPT_PID, OPT_SCALE, OPT_STRICT, OPT_STRIP, OPT_TID
+};
+
+static const struct option longopts[] = {
+	{ "addrs", no_argument, NULL, OPT_ADDRS },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "collapse-recursion", no_argument, NULL, OPT_COLLAPSE },
+	{ "context", no_argument, NULL, OPT_CONTEXT },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "event-filter", required_argument, NULL, OPT_EVENT },
+	{ "grep", required_argument, NULL, OPT_GREP },
+	{ "grep-v", required_argument, NULL, OPT_GREPV },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "inline", no_argument, NULL, OPT_INLINE },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "jit", no_argument, NULL, OPT_JIT },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "period", no_argument, NULL, OPT_PERIOD },
+	{ "pid", no_argument, NULL, OPT_PID },
+	{ "scale", required_argument, NULL, OPT_SCALE },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "strip-addrs", no_argument, NULL, OPT_STRIP },
+	{ "tid", no_argument, NULL, OPT_TID },
+	{ NULL, 0, NULL, 0 }
+};
+
+static regex_t *
+compile(const char *re, const char *opt)
+{
+	regex_t *r = xmalloc(sizeof(*r));
+	int e = regcomp(r, re, REG_EXTENDED | REG_NOSUB);
+
+	if (e != 0) {
+		char msg[256];
+		regerror(e, r, msg, sizeof(msg));
+		die("%s: '%s': %s", opt, re, msg);
+	}
+	return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct perf_opts po = { 0 };
+	struct xform_opts xo = { 0 };
+	struct ingest g = { 0 };
+	const char *ofile = "-";
+	int c, strict = 0, status = EXIT_OK;
+	long cpus;
+
+	util_setprog(argv[0]);
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	g.jobs = cpus < 1 ? 1 : cpus > 256 ? 256 : (int)cpus;
+	while ((c = getopt_long(argc, argv, "j:o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			g.jobs = (int)num_int(optarg, 1, 256, "--jobs");
+			break;
+		case 'o':
+			ofile = optarg;
+			break;
+		case OPT_ADDRS:
+			po.addrs = 1;
+			break;
+		case OPT_ALL:
+			po.kernel = po.jit = 1;
+			break;
+		case OPT_COLLAPSE:
+			xo.collapse_recursion = 1;
+			break;
+		case OPT_CONTEXT:
+			po.context = po.inline_frames = 1;
+			break;
+		case OPT_DEPTH:
+			xo.depth = (long)num_int(optarg, 1, 1000000, "--depth");
+			break;
+		case OPT_EVENT:
+			free(g.event);
+			g.event = xstrdup(optarg);
+			break;
+		case OPT_GREP:
+			xo.grep = compile(optarg, "--grep");
+			break;
+		case OPT_GREPV:
+			xo.grep_v = compile(optarg, "--grep-v");
+			break;
+		case OPT_HELP:
+			fputs(synopsis, stdout);
+			fputs(options_help, stdout);
+			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+		case OPT_INLINE:
+			po.inline_frames = 1;
+			break;
+		case OPT_INPUT:
+			if (strcmp(optarg, "perf") == 0)
+				g.format = INGEST_PERF;
+			else if (strcmp(optarg, "folded") == 0)
+				g.format = INGEST_FOLDED;
+			else
+				die("--input: '%s' is not a format; use perf or folded", optarg);
+			break;
+		case OPT_JIT:
+			po.jit = 1;
+			break;
+		case OPT_KERNEL:
+			po.kernel = 1;
+			break;
+		case OPT_PERIOD:
+			po.period = 1;
+			break;
+		case OPT_PID:
+			po.pid = 1;
+			break;
+		case OPT_SCALE:
+			if (count_parse(optarg, strlen(optarg), &xo.factor) != COUNT_OK)
+				die("--scale: '%s' is not a factor; use a decimal number of 0 or more with at most %d decimals",
+				    optarg, COUNT_DECIMALS);
+			xo.scale = 1;
+			break;
+		case OPT_STRICT:
+			strict = 1;
+			break;
+		case OPT_STRIP:
+			xo.strip_addrs = 1;
+			break;
+		case OPT_TID:
+			po.tid = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	/* A closed pipe is a write error to report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	g.perf = &po;
+	ingest_init(&g);
+	FILE *out = outfile_open(ofile);
+
+	for (int i = 0; i < (argc ? argc : 1); i++) {
+		const char *name = argc ? argv[i] : "-";
+		int fd = 0;
+
+		if (strcmp(name, "-") != 0 && (fd = open(name, O_RDONLY)) < 0) {
+			warn("%s: cannot open:", name);
+			status = EXIT_USAGE;
+			continue;
+		}
+		if (ingest_fd(&g, fd, strcmp(name, "-") == 0 ? "<stdin>" : name) < 0)
+			status = EXIT_USAGE;
+		if (fd != 0)
+			close(fd);
+	}
+	if (g.meta.conflict_unit) {
+		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): their counts cannot be summed");
+		status = EXIT_USAGE;
+	}
+	if (strict && g.bad_lines > 0) {
+		warn("--strict: %llu unreadable line%s", (unsigned long long)g.bad_lines,
+		    g.bad_lines == 1 ? "" : "s");
+		status = EXIT_USAGE;
+	}
+	if (status != EXIT_OK)
+		return status;  /* no output rather than a partial one */
+
+	g.tab = xform_apply(g.tab, &xo);
+	size_t n;
+	struct stab_entry **v = stab_sorted(g.tab, &n);
+	if (g.nmeta > 0)
+		meta_write(out, &g.meta);
+	for (size_t i = 0; i < n; i++)
+		folded_write(out, v[i]->key, v[i]->len, v[i]->n, g.kind);
+	free(v);
+	if (outfile_commit() < 0)
+		status = EXIT_FINDING;
+	ingest_free(&g);
+	if (xo.grep) {
+		regfree(xo.grep);
+		free(xo.grep);
+	}
+	if (xo.grep_v) {
+		regfree(xo.grep_v);
+		free(xo.grep_v);
+	}
+	return status;
+}

@@ -1,0 +1,267 @@
+#include "folded.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Finds the last space or tab in s[0..len); returns its index or -1. */
+static long
+last_sep(const char *s, size_t len)
+{
+	while (len > 0) {
+		len--;
+		if (s[len] == ' ' || s[len] == '\t')
+			return (long)len;
+	}
+	return -1;
+}
+
+static int
+parse_count(const char *s, size_t n, count_t *out, int *rounded)
+{
+	int st = count_parse(s, n, out);
+
+	if (st == COUNT_ROUNDED)
+		*rounded = 1;
+	return st;
+}
+
+enum folded_result
+folded_parse(const char *line, size_t len, int *kind, int in_header,
+    struct folded_line *out, const char **why)
+{
+	long sep, sep2;
+	int rounded = 0, st;
+	count_t c1, c2;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	{
+		size_t i = 0;
+		while (i < len && is_blank((unsigned char)line[i]))
+			i++;
+		if (i == len)
+			return FOLDED_SKIP;
+	}
+	if (in_header && line[0] == '#')
+		return FOLDED_META;
+	sep = last_sep(line, len);
+	if (sep < 0) {
+		*why = "no count";
+		return FOLDED_BAD;
+	}
+	st = parse_count(line + sep + 1, len - (size_t)sep - 1, &c1, &rounded);
+	if (st == COUNT_TOO_LARGE) {
+		*why = "count too large";
+		return FOLDED_BAD;
+	}
+	if (st < 0) {
+		*why = sep + 1 == (long)len ? "no count" : "count is not a number";
+		return FOLDED_BAD;
+	}
+	out->n[0] = c1;
+	out->n[1] = 0;
+	out->stack = line;
+	out->len = (size_t)sep;
+	if (*kind != FOLDED_SINGLE) {
+		sep2 = last_sep(line, (size_t)sep);
+		count_t tmp;
+		int r2 = 0;
+		if (sep2 >= 0 && (st = parse_count(line + sep2 + 1, (size_t)(sep - sep2 - 1), &tmp, &r2)) >= 0) {
+			c2 = tmp;
+			if (*kind == FOLDED_UNKNOWN)
+				*kind = FOLDED_DIFF;
+			out->n[0] = c2;
+			out->n[1] = c1;
+			out->len = (size_t)sep2;
+			rounded |= r2;
+		} else if (*kind == FOLDED_DIFF) {
+			*why = "one count in a differential profile";
+			return FOLDED_BAD;
+		} else {
+			*kind = FOLDED_SINGLE;
+		}
+	}
+	return rounded ? FOLDED_ROUNDED : FOLDED_STACK;
+}
+
+int
+folded_detect(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	int looked = 0;
+
+	while (p < end && looked < 16) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct folded_line fl;
+		const char *why;
+		int kind = FOLDED_UNKNOWN;
+
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n >= 8 && (memcmp(p, "# ======", 8) == 0 || memcmp(p, "# captured", 10 <= n ? 10 : n) == 0))
+			return 0;  /* perf script --header */
+		if (n == 0 || p[0] == '#') {
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		/* perf script frames are indented; its sample lines end in
+		 * "event:" or in a frame's "(dso)". */
+		if (is_blank((unsigned char)p[0]))
+			return 0;
+		enum folded_result r = folded_parse(p, n, &kind, 0, &fl, &why);
+		if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
+			return 1;
+		if (r == FOLDED_BAD && (p[n - 1] == ':' || p[n - 1] == ')'))
+			return 0;
+		looked++;
+		p = nl ? nl + 1 : end;
+	}
+	return 1;
+}
+
+void
+folded_write(FILE *fp, const char *stack, size_t len, const count_t n[2], int kind)
+{
+	char buf[2 * COUNT_BUFSZ + 2];
+	size_t k = 0;
+
+	fwrite(stack, 1, len, fp);
+	buf[k++] = ' ';
+	k += count_format(n[0], buf + k);
+	if (kind == FOLDED_DIFF) {
+		buf[k++] = ' ';
+		k += count_format(n[1], buf + k);
+	}
+	buf[k++] = '\n';
+	fwrite(buf, 1, k, fp);
+}
+
+int
+meta_parse(struct meta *m, const char *line, size_t len)
+{
+	const char *p = line, *end = line + len, *colon, *k0, *k1;
+	char *key, *value;
+	size_t vlen;
+
+	while (end > p && is_blank((unsigned char)end[-1]))
+		end--;
+	if (p == end || *p != '#')
+		return -1;
+	p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	k0 = p;
+	while (p < end && (*p == '_' || *p == '-' || (*p >= 'a' && *p <= 'z') ||
+	    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+		p++;
+	k1 = p;
+	colon = p;
+	if (k1 == k0 || colon >= end || *colon != ':')
+		return -1;
+	p = colon + 1;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	vlen = (size_t)(end - p);
+	if (vlen >= 2 && p[0] == '"' && p[vlen - 1] == '"') {
+		p++;
+		vlen -= 2;
+	}
+	key = xmemdup(k0, (size_t)(k1 - k0));
+	value = xmemdup(p, vlen);
+	meta_set(m, key, value);
+	free(key);
+	free(value);
+	return 0;
+}
+
+const char *
+meta_get(const struct meta *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->items[i].key, key) == 0)
+			return m->items[i].value;
+	return NULL;
+}
+
+void
+meta_set(struct meta *m, const char *key, const char *value)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->items[i].key, key) == 0) {
+			free(m->items[i].value);
+			m->items[i].value = xstrdup(value);
+			return;
+		}
+	m->items = xrealloc(m->items, (m->n + 1) * sizeof(*m->items));
+	m->items[m->n].key = xstrdup(key);
+	m->items[m->n].value = xstrdup(value);
+	m->n++;
+}
+
+void
+meta_del(struct meta *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->items[i].key, key) == 0) {
+			free(m->items[i].key);
+			free(m->items[i].value);
+			memmove(&m->items[i], &m->items[i + 1], (m->n - i - 1) * sizeof(*m->items));
+			m->n--;
+			return;
+		}
+}
+
+void
+meta_merge(struct meta *dst, const struct meta *src, int first)
+{
+	if (first) {
+		for (size_t i = 0; i < src->n; i++)
+			meta_set(dst, src->items[i].key, src->items[i].value);
+		return;
+	}
+	for (size_t i = 0; i < dst->n;) {
+		const char *key = dst->items[i].key;
+		const char *v = meta_get(src, key);
+		if (v != NULL && strcmp(v, dst->items[i].value) == 0) {
+			i++;
+			continue;
+		}
+		if (v != NULL && (strcmp(key, "type") == 0 || strcmp(key, "unit") == 0))
+			dst->conflict_unit = 1;
+		meta_del(dst, key);
+	}
+}
+
+void
+meta_write(FILE *fp, const struct meta *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const char *v = m->items[i].value;
+		size_t n = strlen(v);
+		/* flamegraph.pl reads a line ending in a number as a stack, and a
+		 * quote at both ends would be taken off by the reader. */
+		int quote = n > 0 && ((v[n - 1] >= '0' && v[n - 1] <= '9') ||
+		    v[n - 1] == '.' || (v[0] == '"' && v[n - 1] == '"'));
+		fprintf(fp, quote ? "# %s: \"%s\"\n" : "# %s: %s\n", m->items[i].key, v);
+	}
+}
+
+void
+meta_free(struct meta *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->items[i].key);
+		free(m->items[i].value);
+	}
+	free(m->items);
+	memset(m, 0, sizeof(*m));
+}

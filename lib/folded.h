@@ -1,0 +1,102 @@
+/*
+ * folded: reading and writing the folded-stack format, prof-folded(5).
+ *
+ * A stack line is "frame;frame;...;leaf COUNT" (or "... BEFORE AFTER" in a
+ * differential profile).  The count is the text after the last space or
+ * tab; a trailing CR is ignored.  Lines starting with '#' before the first
+ * stack are metadata ("# key: value") or comments; blank lines are skipped.
+ * The parser works on a line in place and never copies; it accepts any
+ * bytes in frames (NUL and invalid UTF-8 included).
+ *
+ * Metadata (struct meta) is an ordered list of keys and values, owned by
+ * the struct.  A value written by meta_write never makes the line end in
+ * a number, since flamegraph.pl would read such a line as a stack.
+ */
+#ifndef PROF_FOLDED_H
+#define PROF_FOLDED_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "count.h"
+
+enum folded_kind {
+	FOLDED_UNKNOWN = 0, /* decided by the first stack line */
+	FOLDED_SINGLE = 1,  /* one count per line: a profile */
+	FOLDED_DIFF = 2     /* two counts per line: before and after */
+};
+
+enum folded_result {
+	FOLDED_STACK,    /* a stack line, in *out */
+	FOLDED_SKIP,     /* blank line, or a comment */
+	FOLDED_META,     /* a "# key: value" line */
+	FOLDED_BAD,      /* not a valid line; *why says why */
+	FOLDED_ROUNDED   /* a stack line whose count had more than 9 decimals */
+};
+
+struct folded_line {
+	const char *stack;  /* points into the line */
+	size_t len;
+	count_t n[2];       /* n[1] is 0 for a single-count line */
+};
+
+/*
+ * Parses line[0..len) (no newline).  *kind is the profile's kind: when it
+ * is FOLDED_UNKNOWN, the first stack line sets it (two trailing numbers make
+ * a differential profile).  in_header is non-zero while no stack line has
+ * been read in this input; only then are '#' lines metadata.
+ */
+enum folded_result folded_parse(const char *line, size_t len, int *kind,
+    int in_header, struct folded_line *out, const char **why);
+
+/*
+ * Returns non-zero if the first lines of buf[0..len) look like folded
+ * stacks rather than the text of `perf script`.
+ */
+int folded_detect(const char *buf, size_t len);
+
+/* Writes one stack line: stack, a space, the count(s), a newline. */
+void folded_write(FILE *fp, const char *stack, size_t len, const count_t n[2], int kind);
+
+struct meta_item {
+	char *key, *value;
+};
+
+struct meta {
+	struct meta_item *items;
+	size_t n;
+	int conflict_unit;  /* set by meta_merge when units or types differ */
+};
+
+/*
+ * Parses a "# key: value" line; returns 0 and stores copies in the meta
+ * (replacing an earlier value of the key), or -1 when the line is a mere
+ * comment.  A value in double quotes loses them.
+ */
+int meta_parse(struct meta *m, const char *line, size_t len);
+
+/* Returns the value of key, or NULL. */
+const char *meta_get(const struct meta *m, const char *key);
+
+/* Sets key to value (copies both). */
+void meta_set(struct meta *m, const char *key, const char *value);
+
+/* Removes key if present. */
+void meta_del(struct meta *m, const char *key);
+
+/*
+ * Merges src into dst for profiles that are summed: a key with the same
+ * value stays, a key whose values differ is dropped (it is true of neither
+ * sum).  Sets dst->conflict_unit when "type" or "unit" differ.  The first
+ * merge into an empty dst copies src.  dst->n == 0 with first != 0 means
+ * "nothing merged yet".
+ */
+void meta_merge(struct meta *dst, const struct meta *src, int first);
+
+/* Writes the metadata lines, "# key: value\n" each. */
+void meta_write(FILE *fp, const struct meta *m);
+
+/* Frees what the meta owns and empties it. */
+void meta_free(struct meta *m);
+
+#endif

@@ -1,0 +1,450 @@
+#define _GNU_SOURCE
+#include "ingest.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Large enough that handing a chunk to a thread costs nothing next to
+ * parsing it, small enough that jobs x chunks stays a few megabytes. */
+#define CHUNK_SIZE (1u << 20)
+
+struct chunk {
+	char *buf;
+	size_t len, cap;
+	int format, kind;
+	const char *event;
+	/* filled by the parsing thread */
+	uint64_t lines, bad, first_bad, rounded, first_rounded, filtered;
+	const char *why;
+};
+
+struct pool;
+
+struct worker {
+	pthread_t th;
+	struct pool *pool;
+	struct stab *tab;
+	struct perf_parser perf;
+	int perf_ready;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	struct chunk **q;
+	size_t qcap, qhead, qlen;
+	char **free_bufs;       /* recycled chunk buffers, all CHUNK_SIZE or more */
+	size_t *free_caps;
+	size_t nfree;
+	const struct perf_opts *perf;
+};
+
+static void
+parse_chunk(struct worker *w, struct chunk *c)
+{
+	const char *p = c->buf, *end = c->buf + c->len;
+	uint64_t lineno = 0;
+	int kind = c->kind;
+
+	if (c->format == INGEST_PERF) {
+		if (!w->perf_ready) {
+			perf_init(&w->perf, w->pool->perf, c->event, w->tab);
+			w->perf_ready = 1;
+		} else {
+			perf_set_event(&w->perf, c->event);
+		}
+		w->perf.filtered = 0;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *why = NULL;
+
+		lineno++;
+		if (c->format == INGEST_PERF) {
+			why = perf_line(&w->perf, p, n);
+		} else {
+			struct folded_line fl;
+			switch (folded_parse(p, n, &kind, 0, &fl, &why)) {
+			case FOLDED_ROUNDED:
+				if (c->rounded++ == 0)
+					c->first_rounded = lineno;
+				/* FALLTHROUGH */
+			case FOLDED_STACK:
+				stab_add(w->tab, fl.stack, fl.len, fl.n);
+				break;
+			default:
+				break;
+			}
+		}
+		if (why != NULL && c->bad++ == 0) {
+			c->first_bad = lineno;
+			c->why = why;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (c->format == INGEST_PERF) {
+		perf_finish(&w->perf);
+		c->filtered = w->perf.filtered;
+	}
+	c->lines = lineno;
+}
+
+static void
+pool_recycle(struct pool *pl, struct chunk *c)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->free_bufs[pl->nfree] = c->buf;
+	pl->free_caps[pl->nfree++] = c->cap;
+	pthread_mutex_unlock(&pl->mu);
+	c->buf = NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *pl = w->pool;
+
+	for (;;) {
+		struct chunk *c;
+
+		pthread_mutex_lock(&pl->mu);
+		while (pl->qlen == 0)
+			pthread_cond_wait(&pl->not_empty, &pl->mu);
+		c = pl->q[pl->qhead];
+		pl->qhead = (pl->qhead + 1) % pl->qcap;
+		pl->qlen--;
+		pthread_cond_signal(&pl->not_full);
+		pthread_mutex_unlock(&pl->mu);
+		if (c == NULL)
+			return NULL;
+		parse_chunk(w, c);
+		pool_recycle(pl, c);
+	}
+}
+
+static void
+pool_push(struct pool *pl, struct chunk *c)
+{
+	pthread_mutex_lock(&pl->mu);
+	while (pl->qlen == pl->qcap)
+		pthread_cond_wait(&pl->not_full, &pl->mu);
+	pl->q[(pl->qhead + pl->qlen) % pl->qcap] = c;
+	pl->qlen++;
+	pthread_cond_signal(&pl->not_empty);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* A buffer of at least size bytes, recycled when one is free. */
+static char *
+pool_buffer(struct pool *pl, size_t size, size_t *cap)
+{
+	char *b = NULL;
+
+	pthread_mutex_lock(&pl->mu);
+	for (size_t i = 0; i < pl->nfree; i++)
+		if (pl->free_caps[i] >= size) {
+			b = pl->free_bufs[i];
+			*cap = pl->free_caps[i];
+			pl->free_bufs[i] = pl->free_bufs[--pl->nfree];
+			pl->free_caps[i] = pl->free_caps[pl->nfree];
+			break;
+		}
+	pthread_mutex_unlock(&pl->mu);
+	if (b == NULL) {
+		b = xmalloc(size);
+		*cap = size;
+	}
+	return b;
+}
+
+void
+ingest_init(struct ingest *g)
+{
+	if (g->jobs < 1)
+		g->jobs = 1;
+	g->tab = stab_new();
+	if (g->event != NULL)
+		g->event_given = 1;
+}
+
+void
+ingest_free(struct ingest *g)
+{
+	stab_free(g->tab);
+	meta_free(&g->meta);
+	free(g->event);
+	g->tab = NULL;
+}
+
+/* The end of the last whole record in buf[0..n), or 0 if there is none. */
+static size_t
+record_end(const char *buf, size_t n, int format)
+{
+	const char *p;
+
+	if (format == INGEST_FOLDED) {
+		p = memrchr(buf, '\n', n);
+		return p ? (size_t)(p - buf) + 1 : 0;
+	}
+	/* perf script: after a blank line, where no sample is pending. */
+	for (size_t end = n; end > 0;) {
+		p = memrchr(buf, '\n', end);
+		if (p == NULL || p == buf)
+			return 0;
+		size_t i = (size_t)(p - buf);
+		if (buf[i - 1] == '\n' || (buf[i - 1] == '\r' && i >= 2 && buf[i - 2] == '\n'))
+			return i + 1;
+		end = i;
+	}
+	return 0;
+}
+
+/* Settles, from the lines of a chunk, what its parsing thread must know. */
+static void
+prescan(struct ingest *g, const char *buf, size_t n, int format, int *kind)
+{
+	const char *p = buf, *end = buf + n;
+
+	if (format == INGEST_PERF ? g->event != NULL : *kind != FOLDED_UNKNOWN)
+		return;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (format == INGEST_PERF) {
+			const char *ev;
+			size_t evlen;
+			if (perf_header_event(p, len, &ev, &evlen)) {
+				g->event = xmemdup(ev, evlen);
+				return;
+			}
+		} else {
+			struct folded_line fl;
+			const char *why;
+			enum folded_result r = folded_parse(p, len, kind, 0, &fl, &why);
+			if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
+				return;
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+/* Reads "# key: value" and blank lines at the start of a folded input into
+ * meta; returns the bytes consumed (whole lines only) and counts them. */
+static size_t
+read_header(const char *buf, size_t n, int eof, struct meta *meta, uint64_t *lines, int *done)
+{
+	const char *p = buf, *end = buf + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t i = 0;
+
+		if (nl == NULL && !eof)
+			break;
+		while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+			i++;
+		if (i < len && p[0] != '#') {
+			*done = 1;
+			break;
+		}
+		if (i < len)
+			meta_parse(meta, p, len);
+		(*lines)++;
+		p = nl ? nl + 1 : end;
+	}
+	return (size_t)(p - buf);
+}
+
+static int
+read_full(int fd, char *buf, size_t n, size_t *got, const char *name)
+{
+	*got = 0;
+	while (*got < n) {
+		ssize_t r = read(fd, buf + *got, n - *got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			warn("%s: read error:", name);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return 0;
+}
+
+int
+ingest_fd(struct ingest *g, int fd, const char *name)
+{
+	struct pool pl = { .perf = g->perf };
+	struct worker *ws;
+	struct chunk **chunks = NULL;
+	size_t nchunks = 0, cap, have = 0, got;
+	int format = g->format, kind = FOLDED_UNKNOWN, eof = 0, err = 0;
+	int header_done = 0, threads = g->jobs > 1;
+	uint64_t header_lines = 0;
+	struct meta meta = { 0 };
+	char *buf;
+
+	pl.qcap = (size_t)g->jobs * 2;
+	pl.q = xcalloc(pl.qcap, sizeof(*pl.q));
+	/* Every buffer is in the queue, being parsed, being filled, or free. */
+	pl.free_bufs = xcalloc(pl.qcap + (size_t)g->jobs + 2, sizeof(char *));
+	pl.free_caps = xcalloc(pl.qcap + (size_t)g->jobs + 2, sizeof(size_t));
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.not_empty, NULL);
+	pthread_cond_init(&pl.not_full, NULL);
+	ws = xcalloc((size_t)g->jobs, sizeof(*ws));
+	for (int i = 0; i < g->jobs; i++) {
+		ws[i].pool = &pl;
+		ws[i].tab = stab_new();
+		if (threads && pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0)
+			die("cannot start a thread:");
+	}
+
+	buf = pool_buffer(&pl, CHUNK_SIZE, &cap);
+	while (!eof || have > 0) {
+		size_t start = 0, end;
+
+		if (!eof) {
+			if (read_full(fd, buf + have, cap - have, &got, name) < 0)
+				err = eof = 1;
+			else if (have + got < cap)
+				eof = 1;
+			have += got;
+		}
+		if (format == INGEST_AUTO)
+			format = folded_detect(buf, have < 65536 ? have : 65536) ? INGEST_FOLDED : INGEST_PERF;
+		if (format == INGEST_FOLDED && !header_done) {
+			start = read_header(buf, have, eof, &meta, &header_lines, &header_done);
+			if (!header_done && !eof) {
+				memmove(buf, buf + start, have - start);
+				have -= start;
+				if (have == cap)
+					buf = xrealloc(buf, cap *= 2);
+				continue;
+			}
+			header_done = 1;
+		}
+		end = eof ? have : record_end(buf + start, have - start, format) + start;
+		if (end == start && !eof) {
+			/* No record ends in the buffer: a long line or sample. */
+			if (start > 0) {
+				memmove(buf, buf + start, have - start);
+				have -= start;
+			}
+			if (have == cap)
+				buf = xrealloc(buf, cap *= 2);
+			continue;
+		}
+		prescan(g, buf + start, end - start, format, &kind);
+
+		struct chunk *c = xcalloc(1, sizeof(*c));
+		size_t rest = have - end, ncap;
+		char *next = pool_buffer(&pl, rest + CHUNK_SIZE / 2 > CHUNK_SIZE ? rest + CHUNK_SIZE : CHUNK_SIZE, &ncap);
+
+		memcpy(next, buf + end, rest);
+		if (start > 0)
+			memmove(buf, buf + start, end - start);
+		c->buf = buf;
+		c->cap = cap;
+		c->len = end - start;
+		c->format = format;
+		c->kind = kind;
+		c->event = g->event;
+		if (nchunks % 64 == 0)
+			chunks = xrealloc(chunks, (nchunks + 64) * sizeof(*chunks));
+		chunks[nchunks++] = c;
+		if (threads) {
+			pool_push(&pl, c);
+		} else {
+			parse_chunk(&ws[0], c);
+			pool_recycle(&pl, c);
+		}
+		buf = next;
+		cap = ncap;
+		have = rest;
+		if (eof && have == 0)
+			break;
+	}
+	if (threads) {
+		for (int i = 0; i < g->jobs; i++)
+			pool_push(&pl, NULL);
+		for (int i = 0; i < g->jobs; i++)
+			pthread_join(ws[i].th, NULL);
+	}
+
+	/* What the chunks found, in input order, for the messages. */
+	uint64_t line = header_lines, bad = 0, first_bad = 0, rounded = 0, first_rounded = 0, filtered = 0;
+	const char *why = NULL;
+	for (size_t i = 0; i < nchunks; i++) {
+		struct chunk *c = chunks[i];
+		if (c->bad && bad == 0) {
+			first_bad = line + c->first_bad;
+			why = c->why;
+		}
+		if (c->rounded && rounded == 0)
+			first_rounded = line + c->first_rounded;
+		bad += c->bad;
+		rounded += c->rounded;
+		filtered += c->filtered;
+		line += c->lines;
+		free(c);
+	}
+	free(chunks);
+	if (bad)
+		warn("%s: %llu unreadable line%s, first at line %llu: %s", name,
+		    (unsigned long long)bad, bad == 1 ? "" : "s", (unsigned long long)first_bad, why);
+	if (rounded)
+		warn("%s: %llu count%s with more than %d decimals rounded, first at line %llu", name,
+		    (unsigned long long)rounded, rounded == 1 ? "" : "s", COUNT_DECIMALS,
+		    (unsigned long long)first_rounded);
+	if (filtered && !g->event_given)
+		warn("%s: %llu sample%s of other events skipped: only '%s' is kept (--event-filter chooses)",
+		    name, (unsigned long long)filtered, filtered == 1 ? "" : "s", g->event);
+	g->bad_lines += bad;
+
+	for (int i = 0; i < g->jobs; i++) {
+		stab_merge(g->tab, ws[i].tab);
+		if (ws[i].perf_ready)
+			perf_free(&ws[i].perf);
+	}
+	if (format == INGEST_PERF) {
+		g->perf_seen = 1;
+		kind = FOLDED_SINGLE;
+	} else {
+		meta_merge(&g->meta, &meta, g->nmeta == 0);
+		g->nmeta++;
+	}
+	meta_free(&meta);
+	if (kind != FOLDED_UNKNOWN) {
+		if (g->kind != FOLDED_UNKNOWN && g->kind != kind) {
+			warn("%s: a differential profile (two counts a line) cannot be merged with a profile", name);
+			err = 1;
+		}
+		g->kind = kind;
+	}
+	g->ninputs++;
+
+	free(buf);
+	for (size_t i = 0; i < pl.nfree; i++)
+		free(pl.free_bufs[i]);
+	free(pl.free_bufs);
+	free(pl.free_caps);
+	free(pl.q);
+	free(ws);
+	pthread_mutex_destroy(&pl.mu);
+	pthread_cond_destroy(&pl.not_empty);
+	pthread_cond_destroy(&pl.not_full);
+	return err ? -1 : 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * ingest: reading inputs (folded stacks or `perf script` text) into one
+ * stack table, in parallel.
+ *
+ * An input is read in chunks that end at a record boundary (a newline for
+ * folded stacks, a blank line for perf script, where a parser's state is
+ * empty), so each chunk can be parsed by any thread into that thread's own
+ * table; the tables are summed at the end.  Sums do not depend on order, and
+ * the few facts that do (the kind of a folded input, the first event of a
+ * perf input, metadata) are settled by the reading thread before a chunk is
+ * handed out.  So the result is the same for every number of jobs.
+ * Memory is bounded by jobs x chunk size plus the tables, not by input size.
+ *
+ * Lines that cannot be read are counted per input and reported once, with
+ * the number of the first and the reason.
+ */
+#ifndef PROF_INGEST_H
+#define PROF_INGEST_H
+
+#include <stdint.h>
+
+#include "folded.h"
+#include "perf.h"
+#include "stab.h"
+
+enum ingest_format { INGEST_AUTO, INGEST_PERF, INGEST_FOLDED };
+
+struct ingest {
+	/* set by the caller before the first input */
+	int format;                 /* enum ingest_format */
+	int jobs;                   /* threads, 1 or more */
+	const struct perf_opts *perf;
+	char *event;                /* --event-filter, or the first event seen */
+	int event_given;
+
+	/* the result, over all inputs */
+	struct stab *tab;
+	int kind;                   /* enum folded_kind of the inputs */
+	struct meta meta;           /* merged metadata of folded inputs */
+	int ninputs;                /* inputs read so far */
+	int nmeta;                  /* folded inputs read so far */
+	uint64_t bad_lines;         /* over all inputs */
+	int kinds_differ, perf_seen;
+};
+
+/* Prepares g (zeroed by the caller, options set) to read inputs. */
+void ingest_init(struct ingest *g);
+
+/*
+ * Reads one input from fd (not closed), named name in messages, into
+ * g->tab.  Reports unreadable lines on stderr.  Returns 0, or -1 when the
+ * input could not be read (reported) or is of another kind than the
+ * inputs before it (reported).
+ */
+int ingest_fd(struct ingest *g, int fd, const char *name);
+
+/* Frees the table and what g owns. */
+void ingest_free(struct ingest *g);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * outfile: output that appears whole or not at all.
+ *
+ * outfile_open("-") is stdout.  Any other path is written to a temporary
+ * file in the same directory (so the final rename cannot cross file
+ * systems) and renamed over the path by outfile_commit(); if the program
+ * exits first, dies, or is killed by SIGINT, SIGTERM or SIGHUP, the
+ * temporary file is removed and the path keeps its old contents.
+ * One output file per process.
+ */
+#ifndef PROF_OUTFILE_H
+#define PROF_OUTFILE_H
+
+#include <stdio.h>
+
+/* Opens the output for path ("-" for stdout); dies on failure. */
+FILE *outfile_open(const char *path);
+
+/*
+ * Flushes and closes the output, then renames it into place.  Returns 0,
+ * or -1 after reporting a write error (the temporary file is removed).
+ */
+int outfile_commit(void);
+
+#endif

@@ -1,0 +1,611 @@
+#define _GNU_SOURCE
+#include "perf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sym.h"
+#include "util.h"
+
+/* Perl's \s and \w on byte strings: ASCII only. */
+static inline int
+is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static inline int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
+is_word(unsigned char c)
+{
+	return is_digit(c) || c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+struct header {
+	struct span comm, pid, tid, event, period;
+};
+
+/*
+ * The reference's header pattern, by hand: the comm ends at
+ * the first run of white space followed by digits, an optional "/digits",
+ * and white space.  (Its ".+?" needs two characters; we take one, so that a
+ * command named "a" is read.)
+ */
+static int
+match_header(const char *L, size_t n, struct header *h)
+{
+	if (n == 0 || is_ws((unsigned char)L[0]))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		size_t j, d0, d1, t0;
+
+		if (!is_ws((unsigned char)L[i]) || is_ws((unsigned char)L[i - 1]))
+			continue;
+		for (j = i; j < n && is_ws((unsigned char)L[j]); j++)
+			;
+		for (d0 = j; j < n && is_digit((unsigned char)L[j]); j++)
+			;
+		if (j == d0 || j == n)
+			continue;
+		d1 = j;
+		t0 = j;
+		if (L[j] == '/') {
+			while (j < n && L[j] == '/')
+				j++;
+			for (t0 = j; j < n && is_digit((unsigned char)L[j]); j++)
+				;
+		}
+		if (j == n || !is_ws((unsigned char)L[j]))
+			continue;
+		h->comm = (struct span){ L, i };
+		/* Without a second number (or with "0" there, Perl's false),
+		 * the number is the TID and the PID is unknown. */
+		if (j > t0 && !(j - t0 == 1 && L[t0] == '0')) {
+			h->pid = (struct span){ L + d0, d1 - d0 };
+			h->tid = (struct span){ L + t0, j - t0 };
+		} else {
+			h->pid = (struct span){ "?", 1 };
+			h->tid = (struct span){ L + d0, d1 - d0 };
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The reference's /:\s*(\d+)*\s+(\S+):\s*$/: the line ends in "EVENT:",
+ * after "TIME: PERIOD" or "TIME:".
+ */
+static int
+match_event(const char *L, size_t n, struct header *h)
+{
+	size_t e = n, ts, w, xs, v;
+
+	while (e > 0 && is_ws((unsigned char)L[e - 1]))
+		e--;
+	if (e < 2 || L[e - 1] != ':')
+		return 0;
+	for (ts = e - 1; ts > 0 && !is_ws((unsigned char)L[ts - 1]); ts--)
+		;
+	if (ts == e - 1 || ts == 0)
+		return 0;
+	for (w = ts; w > 0 && is_ws((unsigned char)L[w - 1]); w--)
+		;
+	if (w == 0)
+		return 0;
+	for (xs = w; xs > 0 && !is_ws((unsigned char)L[xs - 1]); xs--)
+		;
+	h->event = (struct span){ L + ts, e - 1 - ts };
+	h->period = (struct span){ NULL, 0 };
+	if (all_digits(L + xs, w - xs)) {
+		if (xs == 0)
+			return 0;
+		for (v = xs; v > 0 && is_ws((unsigned char)L[v - 1]); v--)
+			;
+		if (v == 0 || L[v - 1] != ':')
+			return 0;
+		h->period = (struct span){ L + xs, w - xs };
+		return 1;
+	}
+	const char *c = memrchr(L + xs, ':', w - xs);
+	if (c != NULL && all_digits(c + 1, (size_t)(L + w - c - 1))) {
+		h->period = (struct span){ c + 1, (size_t)(L + w - c - 1) };
+		return 1;
+	}
+	return L[w - 1] == ':';
+}
+
+int
+perf_header_event(const char *line, size_t len, const char **ev, size_t *evlen)
+{
+	struct header h;
+
+	if (len == 0 || line[0] == '#' || !match_header(line, len, &h) ||
+	    !match_event(line, len, &h))
+		return 0;
+	*ev = h.event.p;
+	*evlen = h.event.n;
+	return 1;
+}
+
+/*
+ * The reference's /^\s*(\w+)\s*(.+) \((.*)\)/ with Perl's backtracking:
+ * the module is between the last " (" that has a ')' after it and the last
+ * ')'; the address is the word before the function.
+ */
+static int
+match_frame(const char *L, size_t n, struct span *pc, struct span *func, struct span *mod)
+{
+	size_t ws = 0, pe, S = 0, R, E, start;
+	const char *r, *q;
+
+	while (ws < n && is_ws((unsigned char)L[ws]))
+		ws++;
+	for (pe = ws; pe < n && is_word((unsigned char)L[pe]); pe++)
+		;
+	if (pe == ws)
+		return 0;
+	r = memrchr(L, ')', n);
+	if (r == NULL)
+		return 0;
+	R = (size_t)(r - L);
+	for (q = L + R;;) {
+		q = memrchr(L, '(', (size_t)(q - L));
+		if (q == NULL || q == L)
+			return 0;
+		if (q[-1] == ' ')
+			break;
+	}
+	E = (size_t)(q - L) - 1;
+	while (pe + S < n && is_ws((unsigned char)L[pe + S]))
+		S++;
+	if (E >= 1 + pe) {
+		size_t s = E - 1 - pe < S ? E - 1 - pe : S;
+		*pc = (struct span){ L + ws, pe - ws };
+		start = pe + s;
+	} else if (E >= 2 + ws) {
+		/* \w+ gives back characters until the function can start. */
+		*pc = (struct span){ L + ws, E - 1 - ws };
+		start = E - 1;
+	} else {
+		return 0;
+	}
+	*func = (struct span){ L + start, E - start };
+	*mod = (struct span){ L + E + 2, R - E - 2 };
+	return 1;
+}
+
+static void
+grow(char **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 256;
+	while (c < need)
+		c *= 2;
+	*buf = xrealloc(*buf, c);
+	*cap = c;
+}
+
+static void
+gput(struct perf_parser *p, const char *s, size_t n)
+{
+	grow(&p->gbuf, &p->gcap, p->glen + n);
+	memcpy(p->gbuf + p->glen, s, n);
+	p->glen += n;
+}
+
+static void
+group_end(struct perf_parser *p)
+{
+	if (p->ngroups + 2 > p->goffcap) {
+		p->goffcap = p->goffcap ? p->goffcap * 2 : 64;
+		p->goff = xrealloc(p->goff, p->goffcap * sizeof(*p->goff));
+	}
+	p->goff[++p->ngroups] = p->glen;
+}
+
+static int
+has(const char *s, size_t n, const char *needle)
+{
+	return memmem(s, n, needle, strlen(needle)) != NULL;
+}
+
+static int
+ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* m:/tmp/perf-\d+\.map: */
+static int
+is_jit_map(const char *s, size_t n)
+{
+	const char *end = s + n, *q = s;
+
+	while ((q = memmem(q, (size_t)(end - q), "/tmp/perf-", 10)) != NULL) {
+		const char *d = q + 10;
+		while (d < end && is_digit((unsigned char)*d))
+			d++;
+		if (d > q + 10 && end - d >= 4 && memcmp(d, ".map", 4) == 0)
+			return 1;
+		q++;
+	}
+	return 0;
+}
+
+/* m/(perf-\d+.map|kernel\.|\[[^\]]+\])/: modules --inline leaves alone. */
+static int
+inline_skips(const char *s, size_t n)
+{
+	const char *end = s + n, *q = s;
+
+	if (has(s, n, "kernel."))
+		return 1;
+	while ((q = memmem(q, (size_t)(end - q), "perf-", 5)) != NULL) {
+		const char *d = q + 5;
+		while (d < end && is_digit((unsigned char)*d))
+			d++;
+		if (d > q + 5 && end - d >= 4 && memcmp(d + 1, "map", 3) == 0)
+			return 1;
+		q++;
+	}
+	for (q = s; (q = memchr(q, '[', (size_t)(end - q))) != NULL; q++) {
+		const char *c = q + 1;
+		if (c < end && *c != ']' && memchr(c, ']', (size_t)(end - c)) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One function name of a frame, tidied as the reference does, appended to
+ * the current group.  tmp is scratch of at least n + 64 + mod.n + pc.n.
+ */
+static void
+put_func(struct perf_parser *p, const char *f, size_t n, int inlined,
+    struct span pc, struct span mod)
+{
+	char *t;
+	size_t tn = 0, cap;
+	static const char anon[] = "anonymous namespace)";
+	const size_t anonlen = sizeof(anon) - 1;
+
+	if (n == 9 && memcmp(f, "[unknown]", 9) == 0) {
+		const char *base = "unknown";
+		size_t bn = 7;
+		if (!(mod.n == 9 && memcmp(mod.p, "[unknown]", 9) == 0)) {
+			const char *slash = memrchr(mod.p, '/', mod.n);
+			base = slash ? slash + 1 : mod.p;
+			bn = (size_t)(mod.p + mod.n - base);
+		}
+		cap = bn + pc.n + 8;
+		t = alloca(cap);
+		t[tn++] = '[';
+		memcpy(t + tn, base, bn);
+		tn += bn;
+		if (p->o->addrs) {
+			memcpy(t + tn, " <", 2);
+			tn += 2;
+			memcpy(t + tn, pc.p, pc.n);
+			tn += pc.n;
+			t[tn++] = '>';
+		}
+		t[tn++] = ']';
+		f = t;
+		n = tn;
+	}
+
+	/* s/;/:/g, then cut at the first '(' that does not open
+	 * "(anonymous namespace)", unless it looks like a Go method. */
+	size_t keep = n;
+	const char *dp = memmem(f, n, ".(", 2);
+	int go = 0;
+	if (dp != NULL) {
+		const char *last = NULL, *s = dp + 2;
+		while ((s = memmem(s, (size_t)(f + n - s), ").", 2)) != NULL)
+			last = s++;
+		go = last != NULL;
+	}
+	if (!go) {
+		for (size_t i = 0; i < n; i++)
+			if (f[i] == '(' && !(n - i - 1 >= anonlen &&
+			    memcmp(f + i + 1, anon, anonlen) == 0)) {
+				keep = i;
+				break;
+			}
+	}
+	size_t start = p->glen;
+	int java = p->pname_len == 4 && memcmp(p->pname, "java", 4) == 0;
+	grow(&p->gbuf, &p->gcap, p->glen + keep + 5);
+	for (size_t i = 0; i < keep; i++) {
+		char c = f[i];
+		if (c == '"' || c == '\'')
+			continue;
+		p->gbuf[p->glen++] = c == ';' ? ':' : c;
+	}
+	char *g = p->gbuf + start;
+	size_t gn = p->glen - start;
+	if (java && gn > 0 && g[0] == 'L' && memchr(g, '/', gn) != NULL) {
+		memmove(g, g + 1, gn - 1);
+		p->glen--;
+		gn--;
+	}
+	if (inlined) {
+		if (!has(g, gn, "_[i]"))
+			gput(p, "_[i]", 4);
+	} else if (p->o->kernel && mod.n > 0 && (mod.p[0] == '[' ||
+	    ends_with(mod.p, mod.n, "vmlinux")) && !has(mod.p, mod.n, "unknown")) {
+		gput(p, "_[k]", 4);
+	} else if (p->o->jit && is_jit_map(mod.p, mod.n)) {
+		if (!has(g, gn, "_[j]"))
+			gput(p, "_[j]", 4);
+	}
+}
+
+static void
+put_clean(struct perf_parser *p, const char *s, size_t n)
+{
+	grow(&p->gbuf, &p->gcap, p->glen + n);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == ';')
+			c = ':';
+		else if (c == '\n' || c == '\r' || c == '\t')
+			c = ' ';
+		p->gbuf[p->glen++] = c;
+	}
+}
+
+static int
+put_inline(struct perf_parser *p, struct span pc, struct span mod)
+{
+	const struct sym_frame *fr;
+	char path[4096];
+	uint64_t addr = 0;
+	int nf;
+
+	if (mod.n == 0 || mod.n >= sizeof(path) || pc.n > 16)
+		return 0;
+	for (size_t i = 0; i < pc.n; i++) {
+		unsigned char c = (unsigned char)pc.p[i];
+		int d = is_digit(c) ? c - '0' : ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') ? (c | 0x20) - 'a' + 10 : -1;
+		if (d < 0)
+			return 0;
+		addr = addr * 16 + (uint64_t)d;
+	}
+	memcpy(path, mod.p, mod.n);
+	path[mod.n] = '\0';
+	nf = sym_resolve(p->sym, path, addr, &fr);
+	for (int i = 0; i < nf; i++) {
+		if (i > 0)
+			gput(p, ";", 1);
+		put_clean(p, fr[i].name, strlen(fr[i].name));
+		if (p->o->context && fr[i].file != NULL) {
+			char num[24];
+			gput(p, "\t", 1);
+			put_clean(p, fr[i].file, strlen(fr[i].file));
+			if (fr[i].line > 0)
+				gput(p, num, (size_t)snprintf(num, sizeof(num), ":%d", fr[i].line));
+		}
+		if (i > 0)
+			gput(p, "_[i]", 4);
+	}
+	return nf;
+}
+
+static void
+frame_line(struct perf_parser *p, struct span pc, struct span func, struct span mod)
+{
+	const char *f = func.p;
+	size_t n = func.n;
+
+	if (p->o->inline_frames && !inline_skips(mod.p, mod.n) && put_inline(p, pc, mod) > 0) {
+		group_end(p);
+		return;
+	}
+	/* s/\+0x[\da-f]+$//: perf >= 4.8 prints symbol offsets. */
+	{
+		size_t k = n;
+		while (k > 0 && (is_digit((unsigned char)f[k - 1]) || (f[k - 1] >= 'a' && f[k - 1] <= 'f')))
+			k--;
+		if (k < n && k >= 3 && memcmp(f + k - 3, "+0x", 3) == 0)
+			n = k - 3;
+	}
+	if (n > 0 && f[0] == '(')
+		return;
+	/* Perl's split /->/ keeps leading empty fields and drops trailing ones. */
+	size_t fields = 0, last_nonempty = 0, count = 0;
+	{
+		const char *s = f, *end = f + n;
+		for (;;) {
+			const char *a = memmem(s, (size_t)(end - s), "->", 2);
+			size_t len = a ? (size_t)(a - s) : (size_t)(end - s);
+			fields++;
+			if (len > 0)
+				last_nonempty = fields;
+			if (!a)
+				break;
+			s = a + 2;
+		}
+	}
+	if (last_nonempty == 0)
+		return;
+	const char *s = f, *end = f + n;
+	for (count = 0; count < last_nonempty; count++) {
+		const char *a = memmem(s, (size_t)(end - s), "->", 2);
+		size_t len = a ? (size_t)(a - s) : (size_t)(end - s);
+		if (count > 0)
+			gput(p, ";", 1);
+		put_func(p, s, len, count > 0, pc, mod);
+		s = a ? a + 2 : end;
+	}
+	group_end(p);
+}
+
+void
+perf_init(struct perf_parser *p, const struct perf_opts *o, const char *event, struct stab *out)
+{
+	memset(p, 0, sizeof(*p));
+	p->o = o;
+	p->out = out;
+	p->event = event;
+	if (o->inline_frames)
+		p->sym = sym_new();
+	p->goffcap = 64;
+	p->goff = xmalloc(p->goffcap * sizeof(*p->goff));
+	p->goff[0] = 0;
+}
+
+void
+perf_free(struct perf_parser *p)
+{
+	free(p->pname);
+	free(p->gbuf);
+	free(p->goff);
+	free(p->kbuf);
+	free(p->event_owned);
+	if (p->sym)
+		sym_free(p->sym);
+	memset(p, 0, sizeof(*p));
+}
+
+static void
+sample_reset(struct perf_parser *p)
+{
+	p->in_sample = 0;
+	p->skip_sample = 0;
+	p->glen = 0;
+	p->ngroups = 0;
+}
+
+static void
+sample_end(struct perf_parser *p)
+{
+	if (p->in_sample) {
+		size_t len = p->pname_len, need = p->pname_len + p->glen + p->ngroups + 1;
+		count_t n[2] = { p->period, 0 };
+
+		grow(&p->kbuf, &p->kcap, need);
+		memcpy(p->kbuf, p->pname, p->pname_len);
+		/* perf prints the leaf first; a stack is written root first. */
+		for (size_t i = p->ngroups; i > 0; i--) {
+			size_t a = p->goff[i - 1], b = p->goff[i];
+			p->kbuf[len++] = ';';
+			memcpy(p->kbuf + len, p->gbuf + a, b - a);
+			len += b - a;
+		}
+		stab_add(p->out, p->kbuf, len, n);
+		p->samples++;
+	}
+	sample_reset(p);
+}
+
+static void
+header_line(struct perf_parser *p, const char *L, size_t n, struct header *h)
+{
+	count_t period = COUNT_ONE;
+
+	if (match_event(L, n, h)) {
+		if (p->event == NULL) {
+			p->event = p->event_owned = xmemdup(h->event.p, h->event.n);
+		} else if (strlen(p->event) != h->event.n || memcmp(p->event, h->event.p, h->event.n) != 0) {
+			p->skip_sample = 1;
+			p->filtered++;
+			return;
+		}
+		/* Perl's "not $period": none, or "0", counts one. */
+		if (p->o->period && h->period.n > 0 && !(h->period.n == 1 && h->period.p[0] == '0')) {
+			count_t v;
+			if (count_parse(h->period.p, h->period.n, &v) == COUNT_OK)
+				period = v;
+		}
+	}
+	p->period = period;
+	p->in_sample = 1;
+	size_t need = h->comm.n + h->pid.n + h->tid.n + 3;
+	grow(&p->pname, &p->pname_cap, need);
+	char *s = p->pname;
+	size_t k = 0;
+	for (size_t i = 0; i < h->comm.n; i++)
+		s[k++] = h->comm.p[i] == ' ' ? '_' : h->comm.p[i];
+	if (p->o->tid || p->o->pid) {
+		s[k++] = '-';
+		memcpy(s + k, h->pid.p, h->pid.n);
+		k += h->pid.n;
+		if (p->o->tid) {
+			s[k++] = '/';
+			memcpy(s + k, h->tid.p, h->tid.n);
+			k += h->tid.n;
+		}
+	}
+	p->pname_len = k;
+}
+
+const char *
+perf_line(struct perf_parser *p, const char *L, size_t n)
+{
+	struct header h;
+	struct span pc, func, mod;
+	size_t i;
+
+	if (n > 0 && L[0] == '#')
+		return NULL;
+	for (i = 0; i < n && is_ws((unsigned char)L[i]); i++)
+		;
+	if (i == n) {
+		sample_end(p);
+		return NULL;
+	}
+	if (match_header(L, n, &h)) {
+		if (p->in_sample || p->skip_sample)
+			sample_end(p);
+		header_line(p, L, n, &h);
+		return NULL;
+	}
+	if (match_frame(L, n, &pc, &func, &mod)) {
+		if (p->skip_sample)
+			return NULL;
+		if (!p->in_sample)
+			return "frame outside a sample";
+		frame_line(p, pc, func, mod);
+		return NULL;
+	}
+	return "unrecognized line";
+}
+
+void
+perf_set_event(struct perf_parser *p, const char *event)
+{
+	free(p->event_owned);
+	p->event_owned = NULL;
+	p->event = event;
+}
+
+void
+perf_finish(struct perf_parser *p)
+{
+	sample_end(p);
+}

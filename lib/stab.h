@@ -1,0 +1,62 @@
+/*
+ * stab: the stack table, distinct stacks with their summed counts.
+ *
+ * A table maps a stack (bytes, usually "frame;frame;leaf", not
+ * NUL-terminated in the input, stored with a NUL) to one or two counts.  It
+ * owns copies of its keys, in an arena freed with the table.  Order is
+ * undefined until stab_sorted(), which returns the entries sorted bytewise
+ * by key (a proper prefix sorts first), the order every folded writer uses.
+ * A table is used by one thread at a time; parallel readers each fill their
+ * own and merge them with stab_merge().
+ * Every count that enters a table is in its totals; adding overflows die.
+ */
+#ifndef PROF_STAB_H
+#define PROF_STAB_H
+
+#include <stddef.h>
+
+#include <uthash.h>
+
+#include "count.h"
+
+struct stab_entry {
+	UT_hash_handle hh;
+	count_t n[2];    /* n[1] is used by differential tables only */
+	size_t len;
+	char key[];      /* len bytes and a NUL */
+};
+
+struct stab {
+	struct stab_entry *head;  /* uthash head */
+	count_t total[2];         /* sums of all counts added */
+	char *arena;              /* current arena block */
+	size_t arena_used, arena_size;
+	void **blocks;            /* all arena blocks, for freeing */
+	size_t nblocks;
+};
+
+/* Returns a new, empty table. */
+struct stab *stab_new(void);
+
+/* Frees the table and every entry. */
+void stab_free(struct stab *t);
+
+/* Adds counts n[0], n[1] to the entry for key[0..len), creating it. */
+void stab_add(struct stab *t, const char *key, size_t len, const count_t n[2]);
+
+/* Adds every entry of src to dst, then frees src. */
+void stab_merge(struct stab *dst, struct stab *src);
+
+/* The number of distinct stacks. */
+size_t stab_count(const struct stab *t);
+
+/*
+ * Returns a malloc'd array of the entries sorted bytewise by key, and their
+ * number in *n.  The entries stay owned by the table.
+ */
+struct stab_entry **stab_sorted(struct stab *t, size_t *n);
+
+/* The hash used by the table (exposed for other tables of byte strings). */
+unsigned stab_hash(const void *key, size_t len);
+
+#endif

@@ -1,0 +1,412 @@
+#include "sym.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <dwarf.h>
+#include <elfutils/libdwfl.h>
+
+#include "util.h"
+
+#define uthash_malloc(sz) xmalloc(sz)
+#include <uthash.h>
+
+/* From libstdc++'s ABI (cxxabi.h is C++ only); we link -lstdc++. */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
+    int *status);
+
+struct sym_str {
+	UT_hash_handle hh;
+	char s[];
+};
+
+struct sym_addr {
+	UT_hash_handle hh;
+	uint64_t addr;
+	int n;
+	struct sym_frame *frames;
+};
+
+struct sym_file {
+	UT_hash_handle hh;
+	char *path;
+	Dwfl *dwfl;              /* NULL: the file could not be read */
+	struct sym_addr *addrs;
+};
+
+struct sym_cache {
+	struct sym_file *files;
+	struct sym_str *strs;
+	struct sym_frame *buf;   /* frames being built, innermost first */
+	size_t nbuf, sizebuf;
+};
+
+/*
+ * Offline use: the file is reported by path, debug information is looked
+ * up the usual way (build-id and .gnu_debuglink under /usr/lib/debug).
+ */
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+struct sym_cache *
+sym_new(void)
+{
+	return xcalloc(1, sizeof(struct sym_cache));
+}
+
+void
+sym_free(struct sym_cache *c)
+{
+	struct sym_file *f, *ftmp;
+	struct sym_addr *a, *atmp;
+	struct sym_str *s, *stmp;
+
+	if (c == NULL)
+		return;
+	HASH_ITER(hh, c->files, f, ftmp) {
+		HASH_ITER(hh, f->addrs, a, atmp) {
+			HASH_DEL(f->addrs, a);
+			free(a->frames);
+			free(a);
+		}
+		HASH_DEL(c->files, f);
+		if (f->dwfl != NULL)
+			dwfl_end(f->dwfl);
+		free(f->path);
+		free(f);
+	}
+	HASH_ITER(hh, c->strs, s, stmp) {
+		HASH_DEL(c->strs, s);
+		free(s);
+	}
+	free(c->buf);
+	free(c);
+}
+
+static const char *
+intern(struct sym_cache *c, const char *s)
+{
+	size_t len = strlen(s);
+	struct sym_str *e;
+
+	HASH_FIND(hh, c->strs, s, len, e);
+	if (e != NULL)
+		return e->s;
+	e = xmalloc(sizeof(*e) + len + 1);
+	memcpy(e->s, s, len + 1);
+	HASH_ADD_KEYPTR(hh, c->strs, e->s, len, e);
+	return e->s;
+}
+
+/* A Rust legacy symbol ends in a hash: 17h and 16 hex digits, then E. */
+static int
+is_rust_legacy(const char *mangled)
+{
+	size_t len = strlen(mangled);
+	const char *h;
+	int i;
+
+	if (strncmp(mangled, "_ZN", 3) != 0 || len < 3 + 20 ||
+	    mangled[len - 1] != 'E')
+		return 0;
+	h = mangled + len - 20;
+	if (strncmp(h, "17h", 3) != 0)
+		return 0;
+	for (i = 3; i < 19; i++)
+		if (!isxdigit((unsigned char)h[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Rewrites, in place, what __cxa_demangle makes of a Rust legacy symbol
+ * into what rustc-demangle (and addr2line -C) prints: the trailing
+ * "::h<hash>" dropped, "$LT$" as "<", "$u7b$" as "{", ".." as "::".
+ * Every replacement is shorter than what it replaces.
+ */
+static void
+rust_legacy_fix(char *s)
+{
+	static const struct { const char *from; char to; } esc[] = {
+		{ "$SP$", '@' }, { "$BP$", '*' }, { "$RF$", '&' },
+		{ "$LT$", '<' }, { "$GT$", '>' }, { "$LP$", '(' },
+		{ "$RP$", ')' }, { "$C$", ',' },
+	};
+	char *r = s, *w = s, *end;
+	size_t i, len = strlen(s);
+
+	if (len > 19 && strncmp(s + len - 19, "::h", 3) == 0)
+		s[len - 19] = '\0';
+	while (*r != '\0') {
+		if ((r == s || (r - s >= 2 && r[-1] == ':' && r[-2] == ':')) &&
+		    r[0] == '_' && r[1] == '$')
+			r++;
+		if (r[0] == '.' && r[1] == '.') {
+			*w++ = ':';
+			*w++ = ':';
+			r += 2;
+			continue;
+		}
+		if (r[0] != '$') {
+			*w++ = *r++;
+			continue;
+		}
+		for (i = 0; i < sizeof(esc) / sizeof(esc[0]); i++)
+			if (strncmp(r, esc[i].from, strlen(esc[i].from)) == 0)
+				break;
+		if (i < sizeof(esc) / sizeof(esc[0])) {
+			*w++ = esc[i].to;
+			r += strlen(esc[i].from);
+			continue;
+		}
+		if (r[1] == 'u' && isxdigit((unsigned char)r[2]) &&
+		    isxdigit((unsigned char)r[3]) && r[4] == '$') {
+			unsigned long ch = strtoul(r + 2, &end, 16);
+
+			if (end == r + 4 && ch >= 0x20 && ch < 0x7f) {
+				*w++ = (char)ch;
+				r += 5;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+/* Interns name, demangled when it is a C++ or Rust legacy symbol. */
+static const char *
+intern_name(struct sym_cache *c, const char *name)
+{
+	const char *s;
+	char *d;
+	int status;
+
+	if (strncmp(name, "_Z", 2) != 0)
+		return intern(c, name);
+	d = __cxa_demangle(name, NULL, NULL, &status);
+	if (d == NULL)
+		return intern(c, name);
+	if (is_rust_legacy(name))
+		rust_legacy_fix(d);
+	s = intern(c, d);
+	free(d);
+	return s;
+}
+
+static const char *
+intern_basename(struct sym_cache *c, const char *path)
+{
+	const char *slash;
+
+	if (path == NULL)
+		return NULL;
+	slash = strrchr(path, '/');
+	return intern(c, slash != NULL ? slash + 1 : path);
+}
+
+static void
+push(struct sym_cache *c, const char *name, const char *file, int line)
+{
+	if (c->nbuf == c->sizebuf) {
+		c->sizebuf = c->sizebuf ? 2 * c->sizebuf : 16;
+		c->buf = xrealloc(c->buf, c->sizebuf * sizeof(*c->buf));
+	}
+	c->buf[c->nbuf].name = name;
+	c->buf[c->nbuf].file = file;
+	c->buf[c->nbuf].line = line;
+	c->nbuf++;
+}
+
+static struct sym_file *
+open_file(struct sym_cache *c, const char *path)
+{
+	struct sym_file *f;
+	struct stat st;
+	Dwfl_Module *mod = NULL;
+	Dwarf_Addr bias;
+	GElf_Ehdr ehdr;
+	Elf *elf;
+
+	f = xcalloc(1, sizeof(*f));
+	f->path = xstrdup(path);
+	HASH_ADD_KEYPTR(hh, c->files, f->path, strlen(f->path), f);
+
+	/* Not a FIFO or a device: opening one could block or never end. */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return f;
+	f->dwfl = dwfl_begin(&callbacks);
+	if (f->dwfl == NULL)
+		return f;
+	/*
+	 * An ET_EXEC is placed at its own addresses whatever the base; an
+	 * ET_DYN (PIE, shared library) at base 0 plus its p_vaddr, with a
+	 * bias of 0: in both, an address is the file's virtual address.
+	 */
+	dwfl_report_begin(f->dwfl);
+	mod = dwfl_report_elf(f->dwfl, path, path, -1, 0, true);
+	dwfl_report_end(f->dwfl, NULL, NULL);
+	if (mod != NULL && (elf = dwfl_module_getelf(mod, &bias)) != NULL &&
+	    gelf_getehdr(elf, &ehdr) != NULL &&
+	    (ehdr.e_type == ET_EXEC || ehdr.e_type == ET_DYN))
+		return f;
+	dwfl_end(f->dwfl);
+	f->dwfl = NULL;
+	return f;
+}
+
+static int
+is_function(Dwarf_Die *die)
+{
+	switch (dwarf_tag(die)) {
+	case DW_TAG_subprogram:
+	case DW_TAG_inlined_subroutine:
+	case DW_TAG_entry_point:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The linkage name (to demangle) if any, else the name, else NULL. */
+static const char *
+die_name(Dwarf_Die *die)
+{
+	static const int attrs[] = {
+		DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name,
+	};
+	Dwarf_Attribute a;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		s = dwarf_formstring(dwarf_attr_integrate(die, attrs[i], &a));
+		if (s != NULL)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * The call site of an inlined_subroutine DIE: where, in the function
+ * around it, the inlined function was called.
+ */
+static void
+call_site(struct sym_cache *c, Dwarf_Die *die, const char **file, int *line)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word val;
+	Dwarf_Die cu;
+	Dwarf_Files *files;
+	size_t nfiles;
+
+	*file = NULL;
+	*line = 0;
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &a), &val) == 0 &&
+	    dwarf_diecu(die, &cu, NULL, NULL) != NULL &&
+	    dwarf_getsrcfiles(&cu, &files, &nfiles) == 0 && val < nfiles)
+		*file = intern_basename(c, dwarf_filesrc(files, val, NULL, NULL));
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &a), &val) == 0 &&
+	    val <= INT32_MAX)
+		*line = (int)val;
+}
+
+/*
+ * Pushes the chain of functions containing addr, innermost first, from the
+ * DWARF scopes.  dwarf_getscopes() continues from an inlined subroutine
+ * into its abstract definition (for variable lookup), so only its
+ * innermost scope is used: dwarf_getscopes_die() then gives the concrete
+ * nesting, inlined_subroutine in inlined_subroutine up to the subprogram.
+ */
+static void
+dwarf_chain(struct sym_cache *c, Dwfl_Module *mod, uint64_t addr,
+    const char *file, int line)
+{
+	Dwarf_Die *cudie, *scopes = NULL, *chain = NULL;
+	Dwarf_Addr bias;
+	const char *name;
+	int i, n;
+
+	cudie = dwfl_module_addrdie(mod, addr, &bias);
+	if (cudie == NULL)
+		return;
+	n = dwarf_getscopes(cudie, addr - bias, &scopes);
+	if (n > 0)
+		n = dwarf_getscopes_die(&scopes[0], &chain);
+	free(scopes);
+	for (i = 0; i < n; i++) {
+		if (!is_function(&chain[i]))
+			continue;
+		name = die_name(&chain[i]);
+		push(c, name != NULL ? intern_name(c, name) : NULL, file, line);
+		/* A nested function (a GNU C extension) is not called by
+		 * the function around it: stop at the real function. */
+		if (dwarf_tag(&chain[i]) != DW_TAG_inlined_subroutine)
+			break;
+		call_site(c, &chain[i], &file, &line);
+	}
+	free(chain);
+}
+
+static int
+resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
+{
+	Dwfl_Module *mod;
+	Dwfl_Line *dl;
+	const char *file = NULL, *name;
+	int line = 0;
+
+	c->nbuf = 0;
+	if (f->dwfl == NULL || (mod = dwfl_addrmodule(f->dwfl, addr)) == NULL)
+		return 0;
+	if ((dl = dwfl_module_getsrc(mod, addr)) != NULL) {
+		file = intern_basename(c,
+		    dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL));
+		if (line < 0)
+			line = 0;
+	}
+	dwarf_chain(c, mod, addr, file, line);
+	/* The real function without a name in DWARF: take the symbol's. */
+	if (c->nbuf > 0 && c->buf[c->nbuf - 1].name == NULL &&
+	    (name = dwfl_module_addrname(mod, addr)) != NULL)
+		c->buf[c->nbuf - 1].name = intern_name(c, name);
+	if (c->nbuf == 0 && (name = dwfl_module_addrname(mod, addr)) != NULL)
+		push(c, intern_name(c, name), file, line);
+	return (int)c->nbuf;
+}
+
+int
+sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
+    const struct sym_frame **frames)
+{
+	struct sym_file *f;
+	struct sym_addr *a;
+	size_t i, n;
+
+	HASH_FIND(hh, c->files, path, strlen(path), f);
+	if (f == NULL)
+		f = open_file(c, path);
+	HASH_FIND(hh, f->addrs, &addr, sizeof(addr), a);
+	if (a == NULL) {
+		n = resolve(c, f, addr);
+		a = xcalloc(1, sizeof(*a));
+		a->addr = addr;
+		a->n = (int)n;
+		if (n > 0) {
+			a->frames = xmalloc(n * sizeof(*a->frames));
+			for (i = 0; i < n; i++) {
+				a->frames[i] = c->buf[n - 1 - i];
+				if (a->frames[i].name == NULL)
+					a->frames[i].name = intern(c, "??");
+			}
+		}
+		HASH_ADD(hh, f->addrs, addr, sizeof(a->addr), a);
+	}
+	*frames = a->frames;
+	return a->n;
+}

@@ -1,0 +1,71 @@
+/*
+ * sym: an address in an ELF file resolved to its chain of inline frames
+ * and source lines, with elfutils' libdwfl; what `addr2line -i -f -s -C`
+ * prints, read once and cached.
+ *
+ * Addresses are the file's own virtual addresses (those of its program
+ * headers, what `addr2line -e FILE ADDR` takes): for an executable, a PIE
+ * and a shared library alike, whatever the address it was loaded at.
+ *
+ * Invariants:
+ * - A cache opens each path once (at the first sym_resolve() naming it)
+ *   and keeps it open until sym_free(); a path that cannot be read, or is
+ *   not ELF, is remembered as such and not tried again.  Open files hold a
+ *   file descriptor each.
+ * - Each (path, address) is resolved once; later calls return the same
+ *   array.  Failures (a result of 0) are cached too.
+ * - Everything sym_resolve() hands out (the arrays, the names, the file
+ *   names) is owned by the cache and valid until sym_free().  Equal strings
+ *   are stored once, so names and files may be compared by pointer within
+ *   one cache.
+ * - A cache is not locked: use one cache per thread.  Separate caches may
+ *   be used at the same time by separate threads.
+ * - Nothing here dies on a bad file: a missing, truncated, stripped or
+ *   non-ELF file gives a result of 0.  Only running out of memory dies.
+ */
+#ifndef PROF_SYM_H
+#define PROF_SYM_H
+
+#include <stdint.h>
+
+struct sym_cache;
+
+/*
+ * One level of an inline chain.
+ * name: the function, demangled (C++, and Rust's legacy mangling, with
+ *       __cxa_demangle); never NULL ("??" when the debug information has
+ *       a function without a name).
+ * file: the basename of the source file (as addr2line -s), or NULL when
+ *       unknown.  For the innermost frame it is the file of the address;
+ *       for an outer frame, the file of the call that the next, inner
+ *       frame was inlined at.
+ * line: the line in file, 0 when unknown.  No "(discriminator N)".
+ */
+struct sym_frame {
+	const char *name;
+	const char *file;
+	int line;
+};
+
+/* Returns a new, empty cache. */
+struct sym_cache *sym_new(void);
+
+/* Closes every file the cache opened and frees everything it handed out. */
+void sym_free(struct sym_cache *c);
+
+/*
+ * Resolves addr in the ELF file at path.  Stores in *frames a pointer to
+ * an array of frames, outermost (the real, not inlined function, the one
+ * holding the code) first and innermost last, and returns their number.
+ * The order is the reverse of addr2line's.
+ *
+ * Without DWARF for addr (a stripped file, code without debug info) the
+ * result is one frame named after the ELF symbol containing addr, with the
+ * source line if there is a line table.  Returns 0, and sets *frames to
+ * NULL, when the file cannot be read or is not ELF, or when addr has
+ * neither a DWARF function nor a symbol: the caller keeps the name it has.
+ */
+int sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
+    const struct sym_frame **frames);
+
+#endif

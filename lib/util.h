@@ -1,0 +1,46 @@
+/*
+ * util: the program name, error reporting, and allocation that cannot fail.
+ *
+ * Every program calls util_setprog(argv[0]) first; messages are then
+ * prefixed "prof-NAME: ".  A format that ends in ':' gets ": " and
+ * strerror(errno) appended (sbase's eprintf convention).
+ *
+ * Exit statuses are the same in every program (see the man pages' EXIT STATUS):
+ * EXIT_OK 0, EXIT_FINDING 1 (a difference, a failed target, a write error),
+ * EXIT_USAGE 2 (usage or input error).  die() exits EXIT_USAGE; the caller
+ * picks another status with edie().
+ */
+#ifndef PROF_UTIL_H
+#define PROF_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_FINDING = 1, EXIT_USAGE = 2 };
+
+extern const char *util_prog;
+
+/* Sets the name used in messages to the last component of argv0. */
+void util_setprog(const char *argv0);
+
+/* Prints "prog: message" to stderr and exits with status 2. */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* As die(), with the exit status given. */
+void edie(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* Prints "prog: message" to stderr and returns. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Allocation that dies with a message instead of returning NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xmemdup(const void *p, size_t n); /* n bytes and a NUL */
+
+/*
+ * Flushes and closes fp, named name in the message.  Returns 0, or -1 after
+ * reporting the error (a full disk, a closed pipe).  sbase's fshut.
+ */
+int util_fshut(FILE *fp, const char *name);
+
+#endif
