@@ -226,10 +226,32 @@ group_end(struct perf_parser *p)
 	p->goff[++p->ngroups] = p->glen;
 }
 
+/*
+ * Finds needle in s[0..n).  glibc's memmem costs more to set up than the
+ * short names searched here take to scan, so find the first byte with
+ * memchr and compare the rest.
+ */
+static const char *
+find(const char *s, size_t n, const char *needle, size_t k)
+{
+	const char *end = s + n, *q = s;
+
+	if (k == 0 || k > n)
+		return k == 0 ? s : NULL;
+	while ((q = memchr(q, needle[0], (size_t)(end - q) - (k - 1))) != NULL) {
+		if (memcmp(q + 1, needle + 1, k - 1) == 0)
+			return q;
+		q++;
+		if ((size_t)(end - q) < k)
+			return NULL;
+	}
+	return NULL;
+}
+
 static int
 has(const char *s, size_t n, const char *needle)
 {
-	return memmem(s, n, needle, strlen(needle)) != NULL;
+	return find(s, n, needle, strlen(needle)) != NULL;
 }
 
 static int
@@ -245,7 +267,7 @@ is_jit_map(const char *s, size_t n)
 {
 	const char *end = s + n, *q = s;
 
-	while ((q = memmem(q, (size_t)(end - q), "/tmp/perf-", 10)) != NULL) {
+	while ((q = find(q, (size_t)(end - q), "/tmp/perf-", 10)) != NULL) {
 		const char *d = q + 10;
 		while (d < end && is_digit((unsigned char)*d))
 			d++;
@@ -264,7 +286,7 @@ inline_skips(const char *s, size_t n)
 
 	if (has(s, n, "kernel."))
 		return 1;
-	while ((q = memmem(q, (size_t)(end - q), "perf-", 5)) != NULL) {
+	while ((q = find(q, (size_t)(end - q), "perf-", 5)) != NULL) {
 		const char *d = q + 5;
 		while (d < end && is_digit((unsigned char)*d))
 			d++;
@@ -321,30 +343,33 @@ put_func(struct perf_parser *p, const char *f, size_t n, int inlined,
 	/* s/;/:/g, then cut at the first '(' that does not open
 	 * "(anonymous namespace)", unless it looks like a Go method. */
 	size_t keep = n;
-	const char *dp = memmem(f, n, ".(", 2);
-	int go = 0;
-	if (dp != NULL) {
-		const char *last = NULL, *s = dp + 2;
-		while ((s = memmem(s, (size_t)(f + n - s), ").", 2)) != NULL)
-			last = s++;
-		go = last != NULL;
-	}
-	if (!go) {
-		for (size_t i = 0; i < n; i++)
-			if (f[i] == '(' && !(n - i - 1 >= anonlen &&
-			    memcmp(f + i + 1, anon, anonlen) == 0)) {
+	const char *paren = memchr(f, '(', n);
+	if (paren != NULL) {
+		/* /\.\(.*\)\./: "pkg.(*T).Method" keeps its parentheses. */
+		const char *dp = find(f, n, ".(", 2);
+		int go = dp != NULL && find(dp + 2, (size_t)(f + n - dp - 2), ").", 2) != NULL;
+		for (const char *q = paren; !go && q != NULL;
+		    q = memchr(q + 1, '(', (size_t)(f + n - q - 1))) {
+			size_t i = (size_t)(q - f);
+			if (!(n - i - 1 >= anonlen && memcmp(q + 1, anon, anonlen) == 0)) {
 				keep = i;
 				break;
 			}
+		}
 	}
 	size_t start = p->glen;
 	int java = p->pname_len == 4 && memcmp(p->pname, "java", 4) == 0;
 	grow(&p->gbuf, &p->gcap, p->glen + keep + 5);
-	for (size_t i = 0; i < keep; i++) {
-		char c = f[i];
-		if (c == '"' || c == '\'')
-			continue;
-		p->gbuf[p->glen++] = c == ';' ? ':' : c;
+	{
+		char *dst = p->gbuf + p->glen;
+		size_t k = 0;
+		for (size_t i = 0; i < keep; i++) {
+			char c = f[i];
+			if (c == '"' || c == '\'')
+				continue;
+			dst[k++] = c == ';' ? ':' : c;
+		}
+		p->glen += k;
 	}
 	char *g = p->gbuf + start;
 	size_t gn = p->glen - start;
@@ -436,31 +461,21 @@ frame_line(struct perf_parser *p, struct span pc, struct span func, struct span 
 	}
 	if (n > 0 && f[0] == '(')
 		return;
-	/* Perl's split /->/ keeps leading empty fields and drops trailing ones. */
-	size_t fields = 0, last_nonempty = 0, count = 0;
-	{
-		const char *s = f, *end = f + n;
-		for (;;) {
-			const char *a = memmem(s, (size_t)(end - s), "->", 2);
-			size_t len = a ? (size_t)(a - s) : (size_t)(end - s);
-			fields++;
-			if (len > 0)
-				last_nonempty = fields;
-			if (!a)
-				break;
-			s = a + 2;
-		}
-	}
-	if (last_nonempty == 0)
+	/* Perl's split /->/ keeps leading empty fields and drops trailing ones;
+	 * "->" cannot overlap itself, so trimming from the end is the same. */
+	while (n >= 2 && f[n - 2] == '-' && f[n - 1] == '>')
+		n -= 2;
+	if (n == 0)
 		return;
 	const char *s = f, *end = f + n;
-	for (count = 0; count < last_nonempty; count++) {
-		const char *a = memmem(s, (size_t)(end - s), "->", 2);
-		size_t len = a ? (size_t)(a - s) : (size_t)(end - s);
+	for (int count = 0;; count++) {
+		const char *a = find(s, (size_t)(end - s), "->", 2);
 		if (count > 0)
 			gput(p, ";", 1);
-		put_func(p, s, len, count > 0, pc, mod);
-		s = a ? a + 2 : end;
+		put_func(p, s, a ? (size_t)(a - s) : (size_t)(end - s), count > 0, pc, mod);
+		if (a == NULL)
+			break;
+		s = a + 2;
 	}
 	group_end(p);
 }
