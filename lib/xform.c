@@ -71,12 +71,19 @@ xform_strip_frame(const char *f, size_t n, char *out)
 	return k;
 }
 
+/*
+ * REG_STARTEND lets a frame with a NUL byte be matched whole; the frame is
+ * still copied and terminated, since not every regexec (nor a sanitizer's
+ * wrapper of it) honours the end it is given.
+ */
 static int
-frame_matches(const regex_t *re, const char *f, size_t n)
+frame_matches(const regex_t *re, const char *f, size_t n, char *scratch)
 {
 	regmatch_t m[1] = { { .rm_so = 0, .rm_eo = (regoff_t)n } };
 
-	return regexec(re, f, 1, m, REG_STARTEND) == 0;
+	memcpy(scratch, f, n);
+	scratch[n] = '\0';
+	return regexec(re, scratch, 1, m, REG_STARTEND) == 0;
 }
 
 struct stab *
@@ -84,7 +91,7 @@ xform_apply(struct stab *t, const struct xform_opts *o)
 {
 	struct stab *out;
 	struct stab_entry *e, *tmp;
-	char *buf = NULL;
+	char *buf = NULL, *scratch = NULL;
 	size_t cap = 0;
 
 	if (!xform_active(o))
@@ -101,6 +108,7 @@ xform_apply(struct stab *t, const struct xform_opts *o)
 		if (cap < e->len + 1) {
 			cap = e->len + 1;
 			buf = xrealloc(buf, cap);
+			scratch = xrealloc(scratch, cap);
 		}
 		for (;;) {
 			const char *semi = memchr(s, ';', (size_t)(end - s));
@@ -114,9 +122,9 @@ xform_apply(struct stab *t, const struct xform_opts *o)
 				fn = n, memmove(f, s, n);
 			if (o->collapse_recursion && prev != NULL && prevlen == fn && memcmp(prev, f, fn) == 0)
 				goto next;
-			if (o->grep && !want && frame_matches(o->grep, f, fn))
+			if (o->grep && !want && frame_matches(o->grep, f, fn, scratch))
 				want = 1;
-			if (o->grep_v && !unwanted && frame_matches(o->grep_v, f, fn))
+			if (o->grep_v && !unwanted && frame_matches(o->grep_v, f, fn, scratch))
 				unwanted = 1;
 			/* Frames past the depth still count for grep. */
 			if (o->depth == 0 || kept < o->depth) {
@@ -142,6 +150,7 @@ xform_apply(struct stab *t, const struct xform_opts *o)
 		stab_add(out, buf, len, n);
 	}
 	free(buf);
+	free(scratch);
 	stab_free(t);
 	return out;
 }
