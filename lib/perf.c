@@ -594,11 +594,38 @@ perf_line(struct perf_parser *p, const char *L, size_t n)
 		sample_end(p);
 		return NULL;
 	}
-	if (match_header(L, n, &h)) {
-		if (p->in_sample || p->skip_sample)
-			sample_end(p);
-		header_line(p, L, n, &h);
-		return NULL;
+	/* Without callchains, perf script right-aligns the comm, so a header
+	 * may be indented like a frame; it is one only if it names an event. */
+	if (match_header(L, n, &h) || (i > 0 && (!p->in_sample || p->one_line) &&
+	    match_header(L + i, n - i, &h))) {
+		const char *H = h.comm.p;
+		size_t hn = (size_t)(L + n - H);
+		int one_line = 0, event = match_event(H, hn, &h);
+
+		/* A one-line sample: "comm PID TIME: PERIOD EVENT: ADDR SYM (DSO)".
+		 * The reference reads the header and drops the frame; we keep it. */
+		if (!event) {
+			for (const char *c = H; (c = memchr(c, ':', (size_t)(L + n - c))) != NULL; c++) {
+				size_t k = (size_t)(c - H) + 1;
+				if (k < hn && is_ws((unsigned char)H[k]) && match_event(H, k, &h) &&
+				    match_frame(H + k, hn - k, &pc, &func, &mod)) {
+					hn = k;
+					one_line = event = 1;
+					break;
+				}
+			}
+		}
+		if (H == L || event) {
+			if (p->in_sample || p->skip_sample)
+				sample_end(p);
+			header_line(p, H, hn, &h);
+			/* Indented lines after a callchain sample's header are its
+			 * frames; after a one-line sample, more samples. */
+			p->one_line = one_line || H != L;
+			if (one_line && p->in_sample)
+				frame_line(p, pc, func, mod);
+			return NULL;
+		}
 	}
 	if (match_frame(L, n, &pc, &func, &mod)) {
 		if (p->skip_sample)

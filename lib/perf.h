@@ -48,6 +48,7 @@ struct perf_parser {
 	/* the sample being read */
 	int in_sample;           /* a header was read, frames are kept */
 	int skip_sample;         /* a header of another event was read */
+	int one_line;            /* the sample was printed on one line */
 	char *pname;
 	size_t pname_len, pname_cap;
 	count_t period;

@@ -41,6 +41,8 @@ struct sym_cache {
 	struct sym_str *strs;
 	struct sym_frame *buf;   /* frames being built, innermost first */
 	size_t nbuf, sizebuf;
+	Dwarf_Die *dies;         /* scopes containing an address, outermost first */
+	size_t ndies, sizedies;
 };
 
 /*
@@ -85,6 +87,7 @@ sym_free(struct sym_cache *c)
 		free(s);
 	}
 	free(c->buf);
+	free(c->dies);
 	free(c);
 }
 
@@ -260,6 +263,76 @@ open_file(struct sym_cache *c, const char *path)
 	return f;
 }
 
+/* DIEs that can hold code, matched against the address. */
+static int
+is_scope(Dwarf_Die *die)
+{
+	switch (dwarf_tag(die)) {
+	case DW_TAG_subprogram:
+	case DW_TAG_inlined_subroutine:
+	case DW_TAG_entry_point:
+	case DW_TAG_lexical_block:
+	case DW_TAG_with_stmt:
+	case DW_TAG_catch_block:
+	case DW_TAG_try_block:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* DIEs without addresses that may hold functions (C++, Fortran). */
+static int
+is_container(Dwarf_Die *die)
+{
+	switch (dwarf_tag(die)) {
+	case DW_TAG_namespace:
+	case DW_TAG_module:
+	case DW_TAG_class_type:
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Deeper than this is a corrupt file, not code (and a bound on recursion). */
+enum { MAX_DEPTH = 256 };
+
+/*
+ * Appends to c->dies the scopes under parent that contain pc, outermost
+ * first, and returns 1 if there is one.  A scope holds its inner scopes'
+ * addresses, so the search descends only into the scope containing pc;
+ * with thorough set it also looks inside the others, for a nested
+ * function (GNU C), whose code lies outside its parent's.
+ */
+static int
+find_scopes(struct sym_cache *c, Dwarf_Die *parent, Dwarf_Addr pc,
+    int thorough, int depth)
+{
+	Dwarf_Die die;
+
+	if (depth > MAX_DEPTH || dwarf_child(parent, &die) != 0)
+		return 0;
+	do {
+		if (is_scope(&die) && dwarf_haspc(&die, pc) > 0) {
+			if (c->ndies == c->sizedies) {
+				c->sizedies = c->sizedies ? 2 * c->sizedies : 16;
+				c->dies = xrealloc(c->dies,
+				    c->sizedies * sizeof(*c->dies));
+			}
+			c->dies[c->ndies++] = die;
+			find_scopes(c, &die, pc, thorough, depth + 1);
+			return 1;
+		}
+		if ((is_container(&die) || (thorough && is_scope(&die))) &&
+		    find_scopes(c, &die, pc, thorough, depth + 1))
+			return 1;
+	} while (dwarf_siblingof(&die, &die) == 0);
+	return 0;
+}
+
 static int
 is_function(Dwarf_Die *die)
 {
@@ -317,40 +390,37 @@ call_site(struct sym_cache *c, Dwarf_Die *die, const char **file, int *line)
 }
 
 /*
- * Pushes the chain of functions containing addr, innermost first, from the
- * DWARF scopes.  dwarf_getscopes() continues from an inlined subroutine
- * into its abstract definition (for variable lookup), so only its
- * innermost scope is used: dwarf_getscopes_die() then gives the concrete
- * nesting, inlined_subroutine in inlined_subroutine up to the subprogram.
+ * Pushes the chain of functions containing addr, innermost first, each
+ * with its line: the innermost at addr (file, line), each outer one at the
+ * call site of the inlined_subroutine inside it, as eu-addr2line -i does.
  */
 static void
 dwarf_chain(struct sym_cache *c, Dwfl_Module *mod, uint64_t addr,
     const char *file, int line)
 {
-	Dwarf_Die *cudie, *scopes = NULL, *chain = NULL;
+	Dwarf_Die *cudie, *die;
 	Dwarf_Addr bias;
 	const char *name;
-	int i, n;
+	size_t i;
 
 	cudie = dwfl_module_addrdie(mod, addr, &bias);
 	if (cudie == NULL)
 		return;
-	n = dwarf_getscopes(cudie, addr - bias, &scopes);
-	if (n > 0)
-		n = dwarf_getscopes_die(&scopes[0], &chain);
-	free(scopes);
-	for (i = 0; i < n; i++) {
-		if (!is_function(&chain[i]))
+	c->ndies = 0;
+	if (!find_scopes(c, cudie, addr - bias, 0, 0))
+		find_scopes(c, cudie, addr - bias, 1, 0);
+	for (i = c->ndies; i-- > 0; ) {
+		die = &c->dies[i];
+		if (!is_function(die))
 			continue;
-		name = die_name(&chain[i]);
+		name = die_name(die);
 		push(c, name != NULL ? intern_name(c, name) : NULL, file, line);
-		/* A nested function (a GNU C extension) is not called by
-		 * the function around it: stop at the real function. */
-		if (dwarf_tag(&chain[i]) != DW_TAG_inlined_subroutine)
+		/* The real function ends the chain: what is around it (a
+		 * nested function's parent) did not call it there. */
+		if (dwarf_tag(die) != DW_TAG_inlined_subroutine)
 			break;
-		call_site(c, &chain[i], &file, &line);
+		call_site(c, die, &file, &line);
 	}
-	free(chain);
 }
 
 static int
