@@ -7,23 +7,37 @@
 #include "sym.h"
 #include "util.h"
 
-/* Perl's \s and \w on byte strings: ASCII only. */
+/* Perl's \s, \d and \w on byte strings (ASCII only), as one table lookup:
+ * these tests run on every byte of the input's indentation and addresses. */
+enum { C_WS = 1, C_DIGIT = 2, C_WORD = 4 };
+#define R10(b, c) [b] = c, [b + 1] = c, [b + 2] = c, [b + 3] = c, [b + 4] = c, \
+	[b + 5] = c, [b + 6] = c, [b + 7] = c, [b + 8] = c, [b + 9] = c
+static const unsigned char cclass[256] = {
+	[' '] = C_WS, ['\t'] = C_WS, ['\r'] = C_WS, ['\n'] = C_WS, ['\f'] = C_WS, ['\v'] = C_WS,
+	R10('0', C_DIGIT | C_WORD), ['_'] = C_WORD,
+	R10('a', C_WORD), R10('k', C_WORD), ['u'] = C_WORD, ['v'] = C_WORD,
+	['w'] = C_WORD, ['x'] = C_WORD, ['y'] = C_WORD, ['z'] = C_WORD,
+	R10('A', C_WORD), R10('K', C_WORD), ['U'] = C_WORD, ['V'] = C_WORD,
+	['W'] = C_WORD, ['X'] = C_WORD, ['Y'] = C_WORD, ['Z'] = C_WORD,
+};
+#undef R10
+
 static inline int
 is_ws(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+	return cclass[c] & C_WS;
 }
 
 static inline int
 is_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return cclass[c] & C_DIGIT;
 }
 
 static inline int
 is_word(unsigned char c)
 {
-	return is_digit(c) || c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	return cclass[c] & C_WORD;
 }
 
 static int
@@ -152,12 +166,13 @@ perf_header_event(const char *line, size_t len, const char **ev, size_t *evlen)
 /*
  * The reference's /^\s*(\w+)\s*(.+) \((.*)\)/ with Perl's backtracking:
  * the module is between the last " (" that has a ')' after it and the last
- * ')'; the address is the word before the function.
+ * ')'; the address is the word before the function.  The caller may have
+ * skipped ws bytes of leading white space already.
  */
 static int
-match_frame(const char *L, size_t n, struct span *pc, struct span *func, struct span *mod)
+match_frame(const char *L, size_t n, size_t ws, struct span *pc, struct span *func, struct span *mod)
 {
-	size_t ws = 0, pe, S = 0, R, E, start;
+	size_t pe, S = 0, R, E, start;
 	const char *r, *q;
 
 	while (ws < n && is_ws((unsigned char)L[ws]))
@@ -361,13 +376,17 @@ put_func(struct perf_parser *p, const char *f, size_t n, int inlined,
 	int java = p->pname_len == 4 && memcmp(p->pname, "java", 4) == 0;
 	grow(&p->gbuf, &p->gcap, p->glen + keep + 5);
 	{
-		char *dst = p->gbuf + p->glen;
-		size_t k = 0;
-		for (size_t i = 0; i < keep; i++) {
-			char c = f[i];
-			if (c == '"' || c == '\'')
-				continue;
-			dst[k++] = c == ';' ? ':' : c;
+		/* tr/;/:/ and tr/"'//d; both bytes are rare, so copy, then look. */
+		char *dst = p->gbuf + p->glen, *q, *end = dst + keep;
+		size_t k = keep;
+		memcpy(dst, f, keep);
+		for (q = dst; (q = memchr(q, ';', (size_t)(end - q))) != NULL; q++)
+			*q = ':';
+		if (memchr(dst, '"', keep) != NULL || memchr(dst, '\'', keep) != NULL) {
+			k = 0;
+			for (size_t i = 0; i < keep; i++)
+				if (dst[i] != '"' && dst[i] != '\'')
+					dst[k++] = dst[i];
 		}
 		p->glen += k;
 	}
@@ -608,7 +627,7 @@ perf_line(struct perf_parser *p, const char *L, size_t n)
 			for (const char *c = H; (c = memchr(c, ':', (size_t)(L + n - c))) != NULL; c++) {
 				size_t k = (size_t)(c - H) + 1;
 				if (k < hn && is_ws((unsigned char)H[k]) && match_event(H, k, &h) &&
-				    match_frame(H + k, hn - k, &pc, &func, &mod)) {
+				    match_frame(H + k, hn - k, 0, &pc, &func, &mod)) {
 					hn = k;
 					one_line = event = 1;
 					break;
@@ -627,7 +646,7 @@ perf_line(struct perf_parser *p, const char *L, size_t n)
 			return NULL;
 		}
 	}
-	if (match_frame(L, n, &pc, &func, &mod)) {
+	if (match_frame(L, n, i, &pc, &func, &mod)) {
 		if (p->skip_sample)
 			return NULL;
 		if (!p->in_sample)
