@@ -120,8 +120,13 @@ folded_detect(const char *buf, size_t len)
 		enum folded_result r = folded_parse(p, n, &kind, 0, &fl, &why);
 		if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
 			return 1;
-		if (r == FOLDED_BAD && (p[n - 1] == ':' || p[n - 1] == ')'))
-			return 0;
+		if (r == FOLDED_BAD) {
+			size_t t = n;
+			while (t > 0 && is_blank((unsigned char)p[t - 1]))
+				t--;
+			if (t > 0 && (p[t - 1] == ':' || p[t - 1] == ')'))
+				return 0;
+		}
 		looked++;
 		p = nl ? nl + 1 : end;
 	}

@@ -19,8 +19,9 @@ struct chunk {
 	int format, kind;
 	const char *event;
 	/* filled by the parsing thread */
-	uint64_t lines, bad, first_bad, rounded, first_rounded, filtered;
+	uint64_t lines, bad, first_bad, rounded, first_rounded, filtered, samples;
 	const char *why;
+	char *other_event;      /* an event skipped, owned */
 };
 
 struct pool;
@@ -59,6 +60,7 @@ parse_chunk(struct worker *w, struct chunk *c)
 			perf_set_event(&w->perf, c->event);
 		}
 		w->perf.filtered = 0;
+		w->perf.samples = 0;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -91,6 +93,9 @@ parse_chunk(struct worker *w, struct chunk *c)
 	if (c->format == INGEST_PERF) {
 		perf_finish(&w->perf);
 		c->filtered = w->perf.filtered;
+		c->samples = w->perf.samples;
+		c->other_event = w->perf.other_event;
+		w->perf.other_event = NULL;
 	}
 	c->lines = lineno;
 }
@@ -385,8 +390,10 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	}
 
 	/* What the chunks found, in input order, for the messages. */
-	uint64_t line = header_lines, bad = 0, first_bad = 0, rounded = 0, first_rounded = 0, filtered = 0;
+	uint64_t line = header_lines, bad = 0, first_bad = 0, rounded = 0, first_rounded = 0;
+	uint64_t filtered = 0, samples = 0;
 	const char *why = NULL;
+	char *other = NULL;
 	for (size_t i = 0; i < nchunks; i++) {
 		struct chunk *c = chunks[i];
 		if (c->bad && bad == 0) {
@@ -398,7 +405,12 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 		bad += c->bad;
 		rounded += c->rounded;
 		filtered += c->filtered;
+		samples += c->samples;
 		line += c->lines;
+		if (other == NULL)
+			other = c->other_event;
+		else
+			free(c->other_event);
 		free(c);
 	}
 	free(chunks);
@@ -412,6 +424,10 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	if (filtered && !g->event_given)
 		warn("%s: %llu sample%s of other events skipped: only '%s' is kept (--event-filter chooses)",
 		    name, (unsigned long long)filtered, filtered == 1 ? "" : "s", g->event);
+	if (filtered && g->event_given && samples == 0)
+		warn("%s: --event-filter: no sample of event '%s'; the input has '%s'",
+		    name, g->event, other);
+	free(other);
 	g->bad_lines += bad;
 
 	for (int i = 0; i < g->jobs; i++) {

@@ -521,6 +521,7 @@ perf_free(struct perf_parser *p)
 	free(p->goff);
 	free(p->kbuf);
 	free(p->event_owned);
+	free(p->other_event);
 	if (p->sym)
 		sym_free(p->sym);
 	memset(p, 0, sizeof(*p));
@@ -557,6 +558,20 @@ sample_end(struct perf_parser *p)
 	sample_reset(p);
 }
 
+/*
+ * The filter names the event exactly, or, without a ':', names it without
+ * the modifiers perf prints after one ("cpu-clock" for "cpu-clock:ppp").
+ */
+static int
+event_matches(const char *filter, const char *ev, size_t n)
+{
+	size_t k = strlen(filter);
+
+	if (k == n)
+		return memcmp(filter, ev, n) == 0;
+	return k < n && ev[k] == ':' && memcmp(filter, ev, k) == 0 && strchr(filter, ':') == NULL;
+}
+
 static void
 header_line(struct perf_parser *p, const char *L, size_t n, struct header *h)
 {
@@ -565,9 +580,10 @@ header_line(struct perf_parser *p, const char *L, size_t n, struct header *h)
 	if (match_event(L, n, h)) {
 		if (p->event == NULL) {
 			p->event = p->event_owned = xmemdup(h->event.p, h->event.n);
-		} else if (strlen(p->event) != h->event.n || memcmp(p->event, h->event.p, h->event.n) != 0) {
+		} else if (!event_matches(p->event, h->event.p, h->event.n)) {
 			p->skip_sample = 1;
-			p->filtered++;
+			if (p->filtered++ == 0 && p->other_event == NULL)
+				p->other_event = xmemdup(h->event.p, h->event.n);
 			return;
 		}
 		/* Perl's "not $period": none, or "0", counts one. */

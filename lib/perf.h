@@ -61,6 +61,7 @@ struct perf_parser {
 
 	/* what the caller reports */
 	uint64_t filtered;       /* samples of other events */
+	char *other_event;       /* the first of those events, or NULL */
 	uint64_t samples;
 };
 

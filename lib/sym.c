@@ -1,6 +1,7 @@
 #include "sym.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@ extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
 
 struct sym_str {
 	UT_hash_handle hh;
+	const char *demangled;   /* for a mangled name, once demangled */
 	char s[];
 };
 
@@ -29,11 +31,27 @@ struct sym_addr {
 	struct sym_frame *frames;
 };
 
+/* One address range of a function that is not inside another scope. */
+struct sym_fn {
+	Dwarf_Addr low, high;
+	Dwarf_Addr maxhigh;      /* the greatest high of this and those before */
+	Dwarf_Die die;
+};
+
+/* A CU's functions, sorted by low: found by binary search. */
+struct sym_cu {
+	UT_hash_handle hh;
+	Dwarf_Off off;
+	struct sym_fn *fns;
+	size_t nfns, sizefns;
+};
+
 struct sym_file {
 	UT_hash_handle hh;
 	char *path;
 	Dwfl *dwfl;              /* NULL: the file could not be read */
 	struct sym_addr *addrs;
+	struct sym_cu *cus;
 };
 
 struct sym_cache {
@@ -66,6 +84,7 @@ sym_free(struct sym_cache *c)
 {
 	struct sym_file *f, *ftmp;
 	struct sym_addr *a, *atmp;
+	struct sym_cu *u, *utmp;
 	struct sym_str *s, *stmp;
 
 	if (c == NULL)
@@ -75,6 +94,11 @@ sym_free(struct sym_cache *c)
 			HASH_DEL(f->addrs, a);
 			free(a->frames);
 			free(a);
+		}
+		HASH_ITER(hh, f->cus, u, utmp) {
+			HASH_DEL(f->cus, u);
+			free(u->fns);
+			free(u);
 		}
 		HASH_DEL(c->files, f);
 		if (f->dwfl != NULL)
@@ -91,19 +115,26 @@ sym_free(struct sym_cache *c)
 	free(c);
 }
 
-static const char *
-intern(struct sym_cache *c, const char *s)
+static struct sym_str *
+intern_str(struct sym_cache *c, const char *s)
 {
 	size_t len = strlen(s);
 	struct sym_str *e;
 
 	HASH_FIND(hh, c->strs, s, len, e);
 	if (e != NULL)
-		return e->s;
+		return e;
 	e = xmalloc(sizeof(*e) + len + 1);
+	e->demangled = NULL;
 	memcpy(e->s, s, len + 1);
 	HASH_ADD_KEYPTR(hh, c->strs, e->s, len, e);
-	return e->s;
+	return e;
+}
+
+static const char *
+intern(struct sym_cache *c, const char *s)
+{
+	return intern_str(c, s)->s;
 }
 
 /* A Rust legacy symbol ends in a hash: 17h and 16 hex digits, then E. */
@@ -182,24 +213,34 @@ rust_legacy_fix(char *s)
 	*w = '\0';
 }
 
-/* Interns name, demangled when it is a C++ or Rust legacy symbol. */
+/*
+ * Interns name, demangled when it is a C++ or Rust legacy symbol.  The
+ * mangled name is kept too, pointing to its demangled form: demangling
+ * costs more than the lookup, and the same names come back at every
+ * address of a function.
+ */
 static const char *
 intern_name(struct sym_cache *c, const char *name)
 {
-	const char *s;
+	struct sym_str *e;
 	char *d;
 	int status;
 
 	if (strncmp(name, "_Z", 2) != 0)
 		return intern(c, name);
+	e = intern_str(c, name);
+	if (e->demangled != NULL)
+		return e->demangled;
 	d = __cxa_demangle(name, NULL, NULL, &status);
-	if (d == NULL)
-		return intern(c, name);
+	if (d == NULL) {
+		e->demangled = e->s;
+		return e->s;
+	}
 	if (is_rust_legacy(name))
 		rust_legacy_fix(d);
-	s = intern(c, d);
+	e->demangled = intern(c, d);
 	free(d);
-	return s;
+	return e->demangled;
 }
 
 static const char *
@@ -300,6 +341,16 @@ is_container(Dwarf_Die *die)
 /* Deeper than this is a corrupt file, not code (and a bound on recursion). */
 enum { MAX_DEPTH = 256 };
 
+static void
+push_die(struct sym_cache *c, Dwarf_Die *die)
+{
+	if (c->ndies == c->sizedies) {
+		c->sizedies = c->sizedies ? 2 * c->sizedies : 16;
+		c->dies = xrealloc(c->dies, c->sizedies * sizeof(*c->dies));
+	}
+	c->dies[c->ndies++] = *die;
+}
+
 /*
  * Appends to c->dies the scopes under parent that contain pc, outermost
  * first, and returns 1 if there is one.  A scope holds its inner scopes'
@@ -317,12 +368,7 @@ find_scopes(struct sym_cache *c, Dwarf_Die *parent, Dwarf_Addr pc,
 		return 0;
 	do {
 		if (is_scope(&die) && dwarf_haspc(&die, pc) > 0) {
-			if (c->ndies == c->sizedies) {
-				c->sizedies = c->sizedies ? 2 * c->sizedies : 16;
-				c->dies = xrealloc(c->dies,
-				    c->sizedies * sizeof(*c->dies));
-			}
-			c->dies[c->ndies++] = die;
+			push_die(c, &die);
 			find_scopes(c, &die, pc, thorough, depth + 1);
 			return 1;
 		}
@@ -389,26 +435,113 @@ call_site(struct sym_cache *c, Dwarf_Die *die, const char **file, int *line)
 		*line = (int)val;
 }
 
+static void
+add_ranges(struct sym_cu *u, Dwarf_Die *die)
+{
+	Dwarf_Addr base, low, high;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &low, &high)) > 0) {
+		if (low >= high)
+			continue;
+		if (u->nfns == u->sizefns) {
+			u->sizefns = u->sizefns ? 2 * u->sizefns : 64;
+			u->fns = xrealloc(u->fns, u->sizefns * sizeof(*u->fns));
+		}
+		u->fns[u->nfns].low = low;
+		u->fns[u->nfns].high = high;
+		u->fns[u->nfns].die = *die;
+		u->nfns++;
+	}
+}
+
+static void
+index_scopes(struct sym_cu *u, Dwarf_Die *parent, int depth)
+{
+	Dwarf_Die die;
+
+	if (depth > MAX_DEPTH || dwarf_child(parent, &die) != 0)
+		return;
+	do {
+		if (is_scope(&die))
+			add_ranges(u, &die);
+		else if (is_container(&die))
+			index_scopes(u, &die, depth + 1);
+	} while (dwarf_siblingof(&die, &die) == 0);
+}
+
+static int
+fn_cmp(const void *a, const void *b)
+{
+	const struct sym_fn *x = a, *y = b;
+
+	if (x->low != y->low)
+		return x->low < y->low ? -1 : 1;
+	return (x->high > y->high) - (x->high < y->high);
+}
+
 /*
- * Pushes the chain of functions containing addr, innermost first, each
- * with its line: the innermost at addr (file, line), each outer one at the
- * call site of the inlined_subroutine inside it, as eu-addr2line -i does.
+ * The function (or other outermost scope) of the CU that holds pc, or
+ * NULL.  The CU's scopes are indexed at its first lookup: searching its
+ * tree at every address would read all of it (a C++ CU has thousands of
+ * declarations) each time.
+ */
+static Dwarf_Die *
+find_fn(struct sym_file *f, Dwarf_Die *cudie, Dwarf_Addr pc)
+{
+	Dwarf_Off off = dwarf_dieoffset(cudie);
+	struct sym_cu *u;
+	size_t i, lo, hi;
+
+	HASH_FIND(hh, f->cus, &off, sizeof(off), u);
+	if (u == NULL) {
+		u = xcalloc(1, sizeof(*u));
+		u->off = off;
+		index_scopes(u, cudie, 0);
+		if (u->nfns > 0)
+			qsort(u->fns, u->nfns, sizeof(*u->fns), fn_cmp);
+		for (i = 0; i < u->nfns; i++)
+			u->fns[i].maxhigh = i > 0 && u->fns[i - 1].maxhigh >
+			    u->fns[i].high ? u->fns[i - 1].maxhigh : u->fns[i].high;
+		HASH_ADD(hh, f->cus, off, sizeof(u->off), u);
+	}
+	/* lo: the number of ranges starting at or before pc. */
+	lo = 0;
+	hi = u->nfns;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (u->fns[i].low <= pc)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	/* Ranges should not overlap, but if they do, look further back. */
+	for (i = lo; i-- > 0 && u->fns[i].maxhigh > pc; )
+		if (pc < u->fns[i].high)
+			return &u->fns[i].die;
+	return NULL;
+}
+
+/*
+ * Pushes the chain of functions containing pc, innermost first, each with
+ * its line: the innermost at pc (file, line), each outer one at the call
+ * site of the inlined_subroutine inside it, as eu-addr2line -i does.
  */
 static void
-dwarf_chain(struct sym_cache *c, Dwfl_Module *mod, uint64_t addr,
-    const char *file, int line)
+dwarf_chain(struct sym_cache *c, struct sym_file *f, Dwarf_Die *cudie,
+    Dwarf_Addr pc, const char *file, int line)
 {
-	Dwarf_Die *cudie, *die;
-	Dwarf_Addr bias;
+	Dwarf_Die *die;
 	const char *name;
 	size_t i;
 
-	cudie = dwfl_module_addrdie(mod, addr, &bias);
-	if (cudie == NULL)
-		return;
 	c->ndies = 0;
-	if (!find_scopes(c, cudie, addr - bias, 0, 0))
-		find_scopes(c, cudie, addr - bias, 1, 0);
+	if ((die = find_fn(f, cudie, pc)) != NULL) {
+		push_die(c, die);
+		find_scopes(c, die, pc, 0, 1);
+	} else {
+		find_scopes(c, cudie, pc, 1, 0);
+	}
 	for (i = c->ndies; i-- > 0; ) {
 		die = &c->dies[i];
 		if (!is_function(die))
@@ -423,10 +556,13 @@ dwarf_chain(struct sym_cache *c, Dwfl_Module *mod, uint64_t addr,
 	}
 }
 
-static int
+/* Fills c->buf, innermost first, and returns the number of frames. */
+static size_t
 resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
 {
 	Dwfl_Module *mod;
+	Dwarf_Die *cudie;
+	Dwarf_Addr bias;
 	Dwfl_Line *dl;
 	const char *file = NULL, *name;
 	int line = 0;
@@ -434,20 +570,28 @@ resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
 	c->nbuf = 0;
 	if (f->dwfl == NULL || (mod = dwfl_addrmodule(f->dwfl, addr)) == NULL)
 		return 0;
-	if ((dl = dwfl_module_getsrc(mod, addr)) != NULL) {
-		file = intern_basename(c,
-		    dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL));
-		if (line < 0)
-			line = 0;
+	/*
+	 * libdwfl returns the CU before addr when none holds it, and its
+	 * line lookup may then answer with that CU's last line (seen with
+	 * _start, which has no DWARF, after main): check the CU's ranges.
+	 */
+	cudie = dwfl_module_addrdie(mod, addr, &bias);
+	if (cudie != NULL && dwarf_haspc(cudie, addr - bias) > 0) {
+		if ((dl = dwfl_module_getsrc(mod, addr)) != NULL) {
+			file = intern_basename(c, dwfl_lineinfo(dl, NULL, &line,
+			    NULL, NULL, NULL));
+			if (line < 0)
+				line = 0;
+		}
+		dwarf_chain(c, f, cudie, addr - bias, file, line);
 	}
-	dwarf_chain(c, mod, addr, file, line);
-	/* The real function without a name in DWARF: take the symbol's. */
+	/* Without a DWARF function, or a name for it: the ELF symbol's. */
 	if (c->nbuf > 0 && c->buf[c->nbuf - 1].name == NULL &&
 	    (name = dwfl_module_addrname(mod, addr)) != NULL)
 		c->buf[c->nbuf - 1].name = intern_name(c, name);
 	if (c->nbuf == 0 && (name = dwfl_module_addrname(mod, addr)) != NULL)
 		push(c, intern_name(c, name), file, line);
-	return (int)c->nbuf;
+	return c->nbuf;
 }
 
 int
@@ -464,6 +608,8 @@ sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
 	HASH_FIND(hh, f->addrs, &addr, sizeof(addr), a);
 	if (a == NULL) {
 		n = resolve(c, f, addr);
+		if (n > INT_MAX)
+			n = 0;
 		a = xcalloc(1, sizeof(*a));
 		a->addr = addr;
 		a->n = (int)n;
