@@ -50,8 +50,12 @@ folded_parse(const char *line, size_t len, int *kind, int in_header,
 		if (i == len)
 			return FOLDED_SKIP;
 	}
-	if (in_header && line[0] == '#')
-		return FOLDED_META;
+	/* A '#' line that ends in a count is a stack, as flamegraph.pl
+	 * reads it; metadata never ends in a number. */
+	if (in_header && line[0] == '#') {
+		enum folded_result r = folded_parse(line, len, kind, 0, out, why);
+		return r == FOLDED_BAD ? FOLDED_META : r;
+	}
 	sep = last_sep(line, len);
 	if (sep < 0) {
 		*why = "no count";

@@ -4,7 +4,9 @@
  * A stack line is "frame;frame;...;leaf COUNT" (or "... BEFORE AFTER" in a
  * differential profile).  The count is the text after the last space or
  * tab; a trailing CR is ignored.  Lines starting with '#' before the first
- * stack are metadata ("# key: value") or comments; blank lines are skipped.
+ * stack are metadata ("# key: value") or comments, unless they end in a
+ * count (then they are stacks, as flamegraph.pl reads them); blank lines
+ * are skipped.
  * The parser works on a line in place and never copies; it accepts any
  * bytes in frames (NUL and invalid UTF-8 included).
  *

@@ -257,9 +257,14 @@ read_header(const char *buf, size_t n, int eof, struct meta *meta, uint64_t *lin
 			break;
 		while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
 			i++;
-		if (i < len && p[0] != '#') {
-			*done = 1;
-			break;
+		if (i < len) {
+			int kind = FOLDED_UNKNOWN;
+			struct folded_line fl;
+			const char *why;
+			if (p[0] != '#' || folded_parse(p, len, &kind, 1, &fl, &why) != FOLDED_META) {
+				*done = 1;
+				break;
+			}
 		}
 		if (i < len)
 			meta_parse(meta, p, len);
