@@ -222,19 +222,21 @@ main(int argc, char *argv[])
 		    g.bad_lines == 1 ? "" : "s");
 		status = EXIT_USAGE;
 	}
-	if (status != EXIT_OK)
-		return status;  /* no output rather than a partial one */
+	/* On an error, no output rather than a partial one. */
+	if (status == EXIT_OK) {
+		size_t n;
+		struct stab_entry **v;
 
-	g.tab = xform_apply(g.tab, &xo);
-	size_t n;
-	struct stab_entry **v = stab_sorted(g.tab, &n);
-	if (g.nmeta > 0)
-		meta_write(out, &g.meta);
-	for (size_t i = 0; i < n; i++)
-		folded_write(out, v[i]->key, v[i]->len, v[i]->n, g.kind);
-	free(v);
-	if (outfile_commit() < 0)
-		status = EXIT_FINDING;
+		g.tab = xform_apply(g.tab, &xo);
+		v = stab_sorted(g.tab, &n);
+		if (g.nmeta > 0)
+			meta_write(out, &g.meta);
+		for (size_t i = 0; i < n; i++)
+			folded_write(out, v[i]->key, v[i]->len, v[i]->n, g.kind);
+		free(v);
+		if (outfile_commit() < 0)
+			status = EXIT_FINDING;
+	}
 	ingest_free(&g);
 	if (xo.grep) {
 		regfree(xo.grep);

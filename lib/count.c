@@ -24,10 +24,11 @@ count_parse(const char *s, size_t n, count_t *out)
 		}
 		ip = v;
 	} else {
+		/* ip stays below 2^128 / 1e9, so ip * 10 + 9 cannot wrap. */
 		for (i = 0; i < n && (unsigned)(s[i] - '0') <= 9; i++) {
-			if (ip > (COUNT_MAX / COUNT_ONE - 9) / 10)
-				return COUNT_TOO_LARGE;
 			ip = ip * 10 + (unsigned)(s[i] - '0');
+			if (ip > COUNT_MAX / COUNT_ONE)
+				return COUNT_TOO_LARGE;
 		}
 	}
 	if (i < n) {

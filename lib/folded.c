@@ -113,7 +113,10 @@ folded_detect(const char *buf, size_t len)
 			n--;
 		if (n >= 8 && (memcmp(p, "# ======", 8) == 0 || memcmp(p, "# captured", 10 <= n ? 10 : n) == 0))
 			return 0;  /* perf script --header */
-		if (n == 0 || p[0] == '#') {
+		size_t b = 0;
+		while (b < n && is_blank((unsigned char)p[b]))
+			b++;
+		if (b == n || p[0] == '#') {
 			p = nl ? nl + 1 : end;
 			continue;
 		}

@@ -251,22 +251,19 @@ read_header(const char *buf, size_t n, int eof, struct meta *meta, uint64_t *lin
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		size_t i = 0;
+		int kind = FOLDED_UNKNOWN;
+		struct folded_line fl;
+		const char *why;
+		enum folded_result r;
 
 		if (nl == NULL && !eof)
 			break;
-		while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
-			i++;
-		if (i < len) {
-			int kind = FOLDED_UNKNOWN;
-			struct folded_line fl;
-			const char *why;
-			if (p[0] != '#' || folded_parse(p, len, &kind, 1, &fl, &why) != FOLDED_META) {
-				*done = 1;
-				break;
-			}
+		r = folded_parse(p, len, &kind, 1, &fl, &why);
+		if (r != FOLDED_SKIP && r != FOLDED_META) {
+			*done = 1;
+			break;
 		}
-		if (i < len)
+		if (r == FOLDED_META)
 			meta_parse(meta, p, len);
 		(*lines)++;
 		p = nl ? nl + 1 : end;

@@ -22,16 +22,8 @@ xform_active(const struct xform_opts *o)
 size_t
 xform_strip_frame(const char *f, size_t n, char *out)
 {
-	size_t i = 0, k = 0, h;
+	size_t i = 0, k = 0;
 
-	/* A frame that is only an address ("0x7f12...", "7f12ab34cd"). */
-	h = n >= 2 && f[0] == '0' && (f[1] | 0x20) == 'x' ? 2 : 0;
-	for (i = h; i < n && is_hex((unsigned char)f[i]); i++)
-		;
-	if (i == n && n >= 9) {
-		memcpy(out, "[unknown]", 9);
-		return 9;
-	}
 	for (i = 0; i < n;) {
 		/* "+0xHEX": an offset into the symbol */
 		if (f[i] == '+' && i + 3 < n && f[i + 1] == '0' && (f[i + 2] | 0x20) == 'x' &&

@@ -1,0 +1,122 @@
+#!/bin/sh
+test_description='t/lib.sh: the harness itself'
+. "$(dirname "$0")/lib.sh"
+
+# Each case is a small test script run in its own directory; its TAP output
+# and exit status are compared with what the harness must print.
+LIB=$T_DIR/lib.sh
+export LIB
+mkdir cases
+cat >cases/mixed.t <<'CASE'
+#!/bin/sh
+. "$LIB"
+test_expect_success 'passes' 'true'
+test_expect_success 'fails' 'echo some output && echo on stderr >&2 && false'
+test_skip 'cannot' 'no reason'
+done_testing
+CASE
+cat >cases/pass.t <<'CASE'
+#!/bin/sh
+. "$LIB"
+test_expect_success 'a file in the trash' 'echo x >f && test -f f'
+test_expect_success 'the previous body ran here' 'test -f f'
+test_expect_success 'code' 'test_expect_code 3 sh -c "exit 3"'
+test_expect_success 'LC_ALL' 'test "$LC_ALL" = C'
+done_testing
+CASE
+cat >cases/code.t <<'CASE'
+#!/bin/sh
+. "$LIB"
+test_expect_success 'wrong code' 'test_expect_code 2 sh -c "exit 1"'
+test_expect_success 'a signal is no exit code' 'test_expect_code 2 sh -c "kill -TERM \$\$"'
+test_expect_success 'files differ' 'echo a >x && echo b >y && test_cmp x y'
+test_expect_success 'not empty' 'echo a >x && test_must_be_empty x'
+test_expect_success 'line count' 'printf "a\nb\n" >x && test_line_count = 3 x'
+test_expect_success 'redirected' 'test_expect_code 2 sh -c "exit 1" "(redirected)" 2>err'
+done_testing
+CASE
+cat >cases/skip.t <<'CASE'
+#!/bin/sh
+. "$LIB"
+skip_all 'nothing to do here'
+CASE
+cat >cases/ci.t <<'CASE'
+#!/bin/sh
+. "$LIB"
+skip_or_fail 'tool missing'
+CASE
+
+test_expect_success 'ok and not ok lines, failed output as comments, plan, status' '
+	cat >expect <<-\OUT &&
+	ok 1 - passes
+	not ok 2 - fails
+	# some output
+	# on stderr
+	ok 3 - cannot # skip no reason
+	1..3
+	OUT
+	test_expect_code 1 sh cases/mixed.t >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a passing script exits 0 and removes its trash' '
+	printf "ok 1 - a file in the trash\nok 2 - the previous body ran here\nok 3 - code\nok 4 - LC_ALL\n1..4\n" >expect &&
+	LC_ALL=en_US.UTF-8 sh cases/pass.t >actual &&
+	test_cmp expect actual &&
+	! ls -d cases/trash.pass.* 2>/dev/null
+'
+
+test_expect_success 'a failing script keeps its trash' '
+	test_expect_code 1 sh cases/code.t >actual &&
+	ls -d cases/trash.code.* >dirs &&
+	test_line_count = 1 dirs
+'
+
+test_expect_success 'test_expect_code, test_cmp, test_must_be_empty and test_line_count fail when they should' '
+	grep "^not ok" actual >failed &&
+	test_line_count = 6 failed &&
+	grep "^# test_expect_code: expected exit 2, got 1: sh -c exit 1\$" actual &&
+	grep "^# test_expect_code: expected exit 2, got 143: " actual
+'
+
+test_expect_success 'test_expect_code complains in the output even when stderr is redirected' '
+	grep "^# test_expect_code: expected exit 2, got 1: sh -c exit 1 (redirected)\$" actual
+'
+
+test_expect_success 'skip_all' '
+	echo "1..0 # SKIP nothing to do here" >expect &&
+	sh cases/skip.t >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'skip_or_fail skips outside CI' '
+	echo "1..0 # SKIP tool missing" >expect &&
+	CI= sh cases/ci.t >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'skip_or_fail fails in CI' '
+	CI=true test_expect_code 1 sh cases/ci.t >actual &&
+	grep "^not ok 1 - prerequisite missing in CI: tool missing" actual &&
+	grep "^1\.\.1$" actual
+'
+
+test_expect_success 'folded_sum adds decimals exactly and skips metadata' '
+	printf "# unit: samples\n# x 5\na;b 0.1\r\n\n a 0.2\nb 1 2\nc 0.999999999\nd 0.000000001\ne 5.\n" >in &&
+	echo 8.3 >expect &&
+	folded_sum in >actual &&
+	test_cmp expect actual &&
+	printf "a 1 2\nb 0.5 3\n" >diff &&
+	echo 1.5 >expect &&
+	folded_sum -2 diff >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'folded_sum: large integers stay exact' '
+	printf "a 4503599627370496\nb 4503599627370497\n" >in &&
+	echo 9007199254740993 >expect &&
+	folded_sum in >actual &&
+	test_cmp expect actual
+'
+
+done_testing

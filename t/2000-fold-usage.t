@@ -1,0 +1,192 @@
+#!/bin/sh
+test_description='prof-fold: --help, usage errors, option values, the man SYNOPSIS'
+. "$(dirname "$0")/lib.sh"
+
+printf 'a;b 1\n' >in
+
+test_expect_success '--help prints the usage and one line per option to stdout, exit 0' '
+	prof-fold --help >out 2>err &&
+	test_must_be_empty err &&
+	head -n 1 out >first &&
+	grep "^usage: prof-fold " first &&
+	for o in -o -j --jobs --input --pid --tid --kernel --jit --all --addrs \
+	    --event-filter --inline --context --depth --grep --grep-v \
+	    --collapse-recursion --strip-addrs --scale --strict --help
+	do
+		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e ", $o[ ,]" >/dev/null ||
+		{ echo "--help has no line for $o"; exit 1; }
+	done
+'
+
+test_expect_success 'an unknown option: usage on stderr, nothing on stdout, exit 2' '
+	test_expect_code 2 prof-fold --nope <in >out 2>err &&
+	test_must_be_empty out &&
+	grep "usage: prof-fold" err
+'
+
+test_expect_success 'an unknown short option is a usage error' '
+	test_expect_code 2 prof-fold -x <in >out 2>err &&
+	test_must_be_empty out &&
+	grep "usage: prof-fold" err
+'
+
+# The usage names every option of the design (the man page may add more).
+test_expect_success 'the usage names every option of the design' '
+	prof-fold --help >out &&
+	sed -n "/^usage:/,/^\$/p" out >usage &&
+	for w in "[-o file]" "[-j jobs]" "[--input format]" "[--pid | --tid]" \
+	    "[--kernel]" "[--jit]" "[--all]" "[--addrs]" "[--event-filter event]" \
+	    "[--inline]" "[--context]" "[--depth n]" "[--grep regex]" \
+	    "[--grep-v regex]" "[--collapse-recursion]" "[--strip-addrs]" \
+	    "[--scale factor]" "[--strict]" "[file ...]"
+	do
+		tr -s " \n" "  " <usage | grep -F -e "$w" >/dev/null ||
+		{ echo "usage lacks $w"; exit 1; }
+	done
+'
+
+test_expect_success 'the usage on error equals the usage of --help' '
+	prof-fold --help >out &&
+	sed -n "/^usage:/,/^\$/p" out | sed "/^\$/d" >expect &&
+	test_expect_code 2 prof-fold --nope 2>err &&
+	sed -n "/^usage:/,\$p" err >actual &&
+	test_cmp expect actual
+'
+
+# Bad option values: one line each, "ARGS", all must exit 2 with a message
+# naming the option on stderr and nothing on stdout.
+while read -r opt args; do
+	test_expect_success "bad value: $opt $args" '
+		test_expect_code 2 prof-fold '"$opt $args"' in >out 2>err &&
+		test_must_be_empty out &&
+		grep -e "'"$opt"'" -e usage err
+	'
+done <<'TABLE'
+-j 0
+-j 257
+-j x
+-j -1
+-j 2x
+-j ''
+--jobs 0
+--jobs 99999999999999999999
+--depth 0
+--depth -1
+--depth x
+--depth 1.5
+--depth ''
+--scale -1
+--scale x
+--scale ''
+--scale nan
+--scale inf
+--scale 0x10
+--scale 1,5
+--input xml
+--input ''
+--grep '('
+--grep-v '['
+--grep 'a{1'
+--grep-v '*('
+TABLE
+
+while read -r opt; do
+	test_expect_success "missing value: $opt" '
+		test_expect_code 2 prof-fold '"$opt"' >out 2>err </dev/null &&
+		test_must_be_empty out &&
+		test -s err
+	'
+done <<'TABLE'
+-o
+-j
+--jobs
+--input
+--event-filter
+--depth
+--grep
+--grep-v
+--scale
+TABLE
+
+# Good values at the edges of the ranges are accepted.
+while read -r args; do
+	test_expect_success "good value: $args" '
+		prof-fold '"$args"' in >out 2>err &&
+		test_must_be_empty err &&
+		test -s out
+	'
+done <<'TABLE'
+-j 1
+-j 256
+--jobs 2
+-j1
+--depth 1
+--depth 1000000
+--scale 0
+--scale 1
+--scale 0.5
+--scale 1000000
+--scale 2.000000001
+--input folded
+--grep a
+--grep-v x
+--grep a --grep-v x
+TABLE
+
+test_expect_success '--input perf reads folded text as bad perf lines' '
+	prof-fold --input perf in >out 2>err &&
+	! grep "^a;b 1$" out
+'
+
+test_expect_success '--pid and --tid together: a usage error, or --tid wins as in the reference' '
+	printf "app 12/34 1.0: cpu-clock:\n\t1 f (/x)\n" >p.txt &&
+	prof-fold --pid --tid p.txt >out 2>err
+	status=$?
+	if test $status = 2; then
+		test_must_be_empty out
+	else
+		printf "app-12/34;f 1\n" >expect &&
+		test $status = 0 && test_cmp expect out
+	fi
+'
+
+test_expect_success 'options after the file are read too (GNU getopt_long)' '
+	printf "a;b;c 1\n" >deep &&
+	printf "a 1\n" >expect &&
+	prof-fold deep --depth 1 >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success '-- ends the options: a file named --depth' '
+	printf "x;y 2\n" >./--depth &&
+	printf "x;y 2\n" >expect &&
+	prof-fold -- --depth >actual &&
+	test_cmp expect actual
+'
+
+# The usage must equal the man page's SYNOPSIS word for word.
+man=$ROOT/man/prof-fold.1
+if ! test -f "$man"; then
+	test_skip 'the usage equals the SYNOPSIS of man/prof-fold.1' 'no man page yet'
+	test_skip 'man/prof-fold.1 passes mandoc -T lint' 'no man page yet'
+elif ! command -v mandoc >/dev/null 2>&1; then
+	test_skip 'the usage equals the SYNOPSIS of man/prof-fold.1' 'no mandoc'
+	test_skip 'man/prof-fold.1 passes mandoc -T lint' 'no mandoc'
+else
+	test_expect_success 'the usage equals the SYNOPSIS of man/prof-fold.1' '
+		mandoc -T ascii "$man" | sed "s/.$(printf "\b")//g" >man.txt &&
+		sed -n "/^SYNOPSIS/,/^[A-Z]/p" man.txt | sed "1d;\$d" |
+			tr -s " \t\n" "\n\n\n" | sed "/^\$/d" >expect &&
+		test -s expect &&
+		prof-fold --help >help &&
+		sed -n "/^usage:/,/^\$/p" help | sed "s/^usage://" |
+			tr -s " \t\n" "\n\n\n" | sed "/^\$/d" >actual &&
+		test_cmp expect actual
+	'
+	test_expect_success 'man/prof-fold.1 passes mandoc -T lint' '
+		mandoc -T lint -W warning "$man" >lint 2>&1;
+		test_must_be_empty lint
+	'
+fi
+
+done_testing
