@@ -193,6 +193,10 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	/* libdwfl asks debuginfod servers when this is set; prof-fold reads
+	 * only the files on this machine. */
+	if (po.inline_frames)
+		unsetenv("DEBUGINFOD_URLS");
 	/* A closed pipe is a write error to report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	g.perf = &po;

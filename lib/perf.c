@@ -442,6 +442,11 @@ put_inline(struct perf_parser *p, struct span pc, struct span mod)
 	}
 	memcpy(path, mod.p, mod.n);
 	path[mod.n] = '\0';
+	/* perf prints return addresses for the callers (every frame after
+	 * the leaf); the call is the byte before, which may be in another
+	 * line or inline scope. */
+	if (p->ngroups > 0 && addr > 0)
+		addr--;
 	nf = sym_resolve(p->sym, path, addr, &fr);
 	for (int i = 0; i < nf; i++) {
 		if (i > 0)

@@ -31,27 +31,42 @@ struct sym_addr {
 	struct sym_frame *frames;
 };
 
-/* One address range of a function that is not inside another scope. */
-struct sym_fn {
+/*
+ * Address ranges, sorted by low, each naming an element of an array
+ * beside it: the units of a file, the functions of a unit.
+ */
+struct sym_range {
 	Dwarf_Addr low, high;
 	Dwarf_Addr maxhigh;      /* the greatest high of this and those before */
-	Dwarf_Die die;
+	size_t i;
 };
 
-/* A CU's functions, sorted by low: found by binary search. */
-struct sym_cu {
-	UT_hash_handle hh;
-	Dwarf_Off off;
-	struct sym_fn *fns;
+struct sym_ranges {
+	struct sym_range *v;
+	size_t n, size;
+};
+
+/* A compilation unit, its functions indexed at its first lookup. */
+struct sym_unit {
+	Dwarf_Die cu;            /* its line table */
+	Dwarf_Die top;           /* its DIE tree: a split unit's for a skeleton */
+	int indexed;
+	Dwarf_Die *fns;          /* the scopes not inside another one */
 	size_t nfns, sizefns;
+	struct sym_ranges fnr;
 };
 
 struct sym_file {
 	UT_hash_handle hh;
 	char *path;
 	Dwfl *dwfl;              /* NULL: the file could not be read */
+	Dwfl_Module *mod;
 	struct sym_addr *addrs;
-	struct sym_cu *cus;
+	int indexed;             /* units below are read */
+	Dwarf_Addr bias;         /* file address - DWARF address */
+	struct sym_unit *units;
+	size_t nunits, sizeunits;
+	struct sym_ranges unitr;
 };
 
 struct sym_cache {
@@ -84,8 +99,8 @@ sym_free(struct sym_cache *c)
 {
 	struct sym_file *f, *ftmp;
 	struct sym_addr *a, *atmp;
-	struct sym_cu *u, *utmp;
 	struct sym_str *s, *stmp;
+	size_t i;
 
 	if (c == NULL)
 		return;
@@ -95,11 +110,12 @@ sym_free(struct sym_cache *c)
 			free(a->frames);
 			free(a);
 		}
-		HASH_ITER(hh, f->cus, u, utmp) {
-			HASH_DEL(f->cus, u);
-			free(u->fns);
-			free(u);
+		for (i = 0; i < f->nunits; i++) {
+			free(f->units[i].fns);
+			free(f->units[i].fnr.v);
 		}
+		free(f->units);
+		free(f->unitr.v);
 		HASH_DEL(c->files, f);
 		if (f->dwfl != NULL)
 			dwfl_end(f->dwfl);
@@ -297,8 +313,10 @@ open_file(struct sym_cache *c, const char *path)
 	dwfl_report_end(f->dwfl, NULL, NULL);
 	if (mod != NULL && (elf = dwfl_module_getelf(mod, &bias)) != NULL &&
 	    gelf_getehdr(elf, &ehdr) != NULL &&
-	    (ehdr.e_type == ET_EXEC || ehdr.e_type == ET_DYN))
+	    (ehdr.e_type == ET_EXEC || ehdr.e_type == ET_DYN)) {
+		f->mod = mod;
 		return f;
+	}
 	dwfl_end(f->dwfl);
 	f->dwfl = NULL;
 	return f;
@@ -341,6 +359,18 @@ is_container(Dwarf_Die *die)
 /* Deeper than this is a corrupt file, not code (and a bound on recursion). */
 enum { MAX_DEPTH = 256 };
 
+/*
+ * Moves die to its next sibling.  A corrupt DW_AT_sibling that points
+ * back would make a walk endless: only forward is accepted.
+ */
+static int
+next_sibling(Dwarf_Die *die)
+{
+	Dwarf_Off off = dwarf_dieoffset(die);
+
+	return dwarf_siblingof(die, die) == 0 && dwarf_dieoffset(die) > off;
+}
+
 static void
 push_die(struct sym_cache *c, Dwarf_Die *die)
 {
@@ -375,7 +405,7 @@ find_scopes(struct sym_cache *c, Dwarf_Die *parent, Dwarf_Addr pc,
 		if ((is_container(&die) || (thorough && is_scope(&die))) &&
 		    find_scopes(c, &die, pc, thorough, depth + 1))
 			return 1;
-	} while (dwarf_siblingof(&die, &die) == 0);
+	} while (next_sibling(&die));
 	return 0;
 }
 
@@ -435,8 +465,9 @@ call_site(struct sym_cache *c, Dwarf_Die *die, const char **file, int *line)
 		*line = (int)val;
 }
 
+/* Adds the address ranges of die, naming element i. */
 static void
-add_ranges(struct sym_cu *u, Dwarf_Die *die)
+ranges_add(struct sym_ranges *r, Dwarf_Die *die, size_t i)
 {
 	Dwarf_Addr base, low, high;
 	ptrdiff_t off = 0;
@@ -444,82 +475,153 @@ add_ranges(struct sym_cu *u, Dwarf_Die *die)
 	while ((off = dwarf_ranges(die, off, &base, &low, &high)) > 0) {
 		if (low >= high)
 			continue;
-		if (u->nfns == u->sizefns) {
-			u->sizefns = u->sizefns ? 2 * u->sizefns : 64;
-			u->fns = xrealloc(u->fns, u->sizefns * sizeof(*u->fns));
+		if (r->n == r->size) {
+			r->size = r->size ? 2 * r->size : 64;
+			r->v = xrealloc(r->v, r->size * sizeof(*r->v));
 		}
-		u->fns[u->nfns].low = low;
-		u->fns[u->nfns].high = high;
-		u->fns[u->nfns].die = *die;
-		u->nfns++;
+		r->v[r->n].low = low;
+		r->v[r->n].high = high;
+		r->v[r->n].i = i;
+		r->n++;
 	}
 }
 
-static void
-index_scopes(struct sym_cu *u, Dwarf_Die *parent, int depth)
-{
-	Dwarf_Die die;
-
-	if (depth > MAX_DEPTH || dwarf_child(parent, &die) != 0)
-		return;
-	do {
-		if (is_scope(&die))
-			add_ranges(u, &die);
-		else if (is_container(&die))
-			index_scopes(u, &die, depth + 1);
-	} while (dwarf_siblingof(&die, &die) == 0);
-}
-
 static int
-fn_cmp(const void *a, const void *b)
+range_cmp(const void *a, const void *b)
 {
-	const struct sym_fn *x = a, *y = b;
+	const struct sym_range *x = a, *y = b;
 
 	if (x->low != y->low)
 		return x->low < y->low ? -1 : 1;
 	return (x->high > y->high) - (x->high < y->high);
 }
 
-/*
- * The function (or other outermost scope) of the CU that holds pc, or
- * NULL.  The CU's scopes are indexed at its first lookup: searching its
- * tree at every address would read all of it (a C++ CU has thousands of
- * declarations) each time.
- */
-static Dwarf_Die *
-find_fn(struct sym_file *f, Dwarf_Die *cudie, Dwarf_Addr pc)
+static void
+ranges_sort(struct sym_ranges *r)
 {
-	Dwarf_Off off = dwarf_dieoffset(cudie);
-	struct sym_cu *u;
-	size_t i, lo, hi;
+	size_t i;
 
-	HASH_FIND(hh, f->cus, &off, sizeof(off), u);
-	if (u == NULL) {
-		u = xcalloc(1, sizeof(*u));
-		u->off = off;
-		index_scopes(u, cudie, 0);
-		if (u->nfns > 0)
-			qsort(u->fns, u->nfns, sizeof(*u->fns), fn_cmp);
-		for (i = 0; i < u->nfns; i++)
-			u->fns[i].maxhigh = i > 0 && u->fns[i - 1].maxhigh >
-			    u->fns[i].high ? u->fns[i - 1].maxhigh : u->fns[i].high;
-		HASH_ADD(hh, f->cus, off, sizeof(u->off), u);
-	}
+	if (r->n > 0)
+		qsort(r->v, r->n, sizeof(*r->v), range_cmp);
+	for (i = 0; i < r->n; i++)
+		r->v[i].maxhigh = i > 0 && r->v[i - 1].maxhigh > r->v[i].high ?
+		    r->v[i - 1].maxhigh : r->v[i].high;
+}
+
+/* The element whose range holds pc, or (size_t)-1. */
+static size_t
+ranges_find(const struct sym_ranges *r, Dwarf_Addr pc)
+{
+	size_t i, lo = 0, hi = r->n;
+
 	/* lo: the number of ranges starting at or before pc. */
-	lo = 0;
-	hi = u->nfns;
 	while (lo < hi) {
 		i = lo + (hi - lo) / 2;
-		if (u->fns[i].low <= pc)
+		if (r->v[i].low <= pc)
 			lo = i + 1;
 		else
 			hi = i;
 	}
 	/* Ranges should not overlap, but if they do, look further back. */
-	for (i = lo; i-- > 0 && u->fns[i].maxhigh > pc; )
-		if (pc < u->fns[i].high)
-			return &u->fns[i].die;
-	return NULL;
+	for (i = lo; i-- > 0 && r->v[i].maxhigh > pc; )
+		if (pc < r->v[i].high)
+			return r->v[i].i;
+	return (size_t)-1;
+}
+
+static void
+index_scopes(struct sym_unit *u, Dwarf_Die *parent, int depth)
+{
+	Dwarf_Die die;
+
+	if (depth > MAX_DEPTH || dwarf_child(parent, &die) != 0)
+		return;
+	do {
+		if (is_scope(&die)) {
+			if (u->nfns == u->sizefns) {
+				u->sizefns = u->sizefns ? 2 * u->sizefns : 64;
+				u->fns = xrealloc(u->fns,
+				    u->sizefns * sizeof(*u->fns));
+			}
+			u->fns[u->nfns] = die;
+			ranges_add(&u->fnr, &die, u->nfns);
+			u->nfns++;
+		} else if (is_container(&die)) {
+			index_scopes(u, &die, depth + 1);
+		}
+	} while (next_sibling(&die));
+}
+
+/*
+ * Reads the ranges of every compilation unit of f.  libdwfl's own lookup
+ * (dwfl_module_addrdie) needs .debug_aranges, which clang and rustc do not
+ * write; and it returns the unit before the address when none holds it.
+ */
+static void
+index_units(struct sym_file *f)
+{
+	Dwarf *dw;
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie, subdie;
+	Dwarf_Half version;
+	uint8_t type;
+	struct sym_unit *u;
+
+	f->indexed = 1;
+	if ((dw = dwfl_module_getdwarf(f->mod, &f->bias)) == NULL)
+		return;
+	while (dwarf_get_units(dw, cu, &cu, &version, &type, &cudie,
+	    NULL) == 0) {
+		if (type != DW_UT_compile && type != DW_UT_skeleton)
+			continue;
+		if (f->nunits == f->sizeunits) {
+			f->sizeunits = f->sizeunits ? 2 * f->sizeunits : 16;
+			f->units = xrealloc(f->units,
+			    f->sizeunits * sizeof(*f->units));
+		}
+		u = &f->units[f->nunits];
+		memset(u, 0, sizeof(*u));
+		u->cu = cudie;
+		u->top = cudie;
+		/* -gsplit-dwarf: the functions are in the .dwo file. */
+		if (type == DW_UT_skeleton &&
+		    dwarf_cu_info(cu, NULL, NULL, NULL, &subdie, NULL, NULL,
+		    NULL) == 0 && dwarf_tag(&subdie) == DW_TAG_compile_unit)
+			u->top = subdie;
+		ranges_add(&f->unitr, &cudie, f->nunits);
+		f->nunits++;
+	}
+	ranges_sort(&f->unitr);
+}
+
+static struct sym_unit *
+find_unit(struct sym_file *f, Dwarf_Addr pc)
+{
+	size_t i;
+
+	if (!f->indexed)
+		index_units(f);
+	i = ranges_find(&f->unitr, pc);
+	return i == (size_t)-1 ? NULL : &f->units[i];
+}
+
+/*
+ * The function (or other outermost scope) of u that holds pc, or NULL.
+ * Searching the unit's tree at each address would read all of it (a C++
+ * unit has thousands of declarations) every time: it is indexed once.
+ */
+static Dwarf_Die *
+find_fn(struct sym_unit *u, Dwarf_Addr pc)
+{
+	size_t i;
+
+	if (!u->indexed) {
+		u->indexed = 1;
+		index_scopes(u, &u->top, 0);
+		ranges_sort(&u->fnr);
+	}
+	i = ranges_find(&u->fnr, pc);
+	return i == (size_t)-1 ? NULL : &u->fns[i];
 }
 
 /*
@@ -528,19 +630,19 @@ find_fn(struct sym_file *f, Dwarf_Die *cudie, Dwarf_Addr pc)
  * site of the inlined_subroutine inside it, as eu-addr2line -i does.
  */
 static void
-dwarf_chain(struct sym_cache *c, struct sym_file *f, Dwarf_Die *cudie,
-    Dwarf_Addr pc, const char *file, int line)
+dwarf_chain(struct sym_cache *c, struct sym_unit *u, Dwarf_Addr pc,
+    const char *file, int line)
 {
 	Dwarf_Die *die;
 	const char *name;
 	size_t i;
 
 	c->ndies = 0;
-	if ((die = find_fn(f, cudie, pc)) != NULL) {
+	if ((die = find_fn(u, pc)) != NULL) {
 		push_die(c, die);
 		find_scopes(c, die, pc, 0, 1);
 	} else {
-		find_scopes(c, cudie, pc, 1, 0);
+		find_scopes(c, &u->top, pc, 1, 0);
 	}
 	for (i = c->ndies; i-- > 0; ) {
 		die = &c->dies[i];
@@ -560,36 +662,29 @@ dwarf_chain(struct sym_cache *c, struct sym_file *f, Dwarf_Die *cudie,
 static size_t
 resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
 {
-	Dwfl_Module *mod;
-	Dwarf_Die *cudie;
-	Dwarf_Addr bias;
-	Dwfl_Line *dl;
+	struct sym_unit *u;
+	Dwarf_Line *dl;
+	Dwarf_Addr pc;
 	const char *file = NULL, *name;
 	int line = 0;
 
 	c->nbuf = 0;
-	if (f->dwfl == NULL || (mod = dwfl_addrmodule(f->dwfl, addr)) == NULL)
+	if (f->dwfl == NULL || dwfl_addrmodule(f->dwfl, addr) != f->mod)
 		return 0;
-	/*
-	 * libdwfl returns the CU before addr when none holds it, and its
-	 * line lookup may then answer with that CU's last line (seen with
-	 * _start, which has no DWARF, after main): check the CU's ranges.
-	 */
-	cudie = dwfl_module_addrdie(mod, addr, &bias);
-	if (cudie != NULL && dwarf_haspc(cudie, addr - bias) > 0) {
-		if ((dl = dwfl_module_getsrc(mod, addr)) != NULL) {
-			file = intern_basename(c, dwfl_lineinfo(dl, NULL, &line,
-			    NULL, NULL, NULL));
-			if (line < 0)
+	if ((u = find_unit(f, addr - f->bias)) != NULL) {
+		pc = addr - f->bias;
+		if ((dl = dwarf_getsrc_die(&u->cu, pc)) != NULL) {
+			file = intern_basename(c, dwarf_linesrc(dl, NULL, NULL));
+			if (dwarf_lineno(dl, &line) != 0 || line < 0)
 				line = 0;
 		}
-		dwarf_chain(c, f, cudie, addr - bias, file, line);
+		dwarf_chain(c, u, pc, file, line);
 	}
 	/* Without a DWARF function, or a name for it: the ELF symbol's. */
 	if (c->nbuf > 0 && c->buf[c->nbuf - 1].name == NULL &&
-	    (name = dwfl_module_addrname(mod, addr)) != NULL)
+	    (name = dwfl_module_addrname(f->mod, addr)) != NULL)
 		c->buf[c->nbuf - 1].name = intern_name(c, name);
-	if (c->nbuf == 0 && (name = dwfl_module_addrname(mod, addr)) != NULL)
+	if (c->nbuf == 0 && (name = dwfl_module_addrname(f->mod, addr)) != NULL)
 		push(c, intern_name(c, name), file, line);
 	return c->nbuf;
 }

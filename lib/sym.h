@@ -1,27 +1,33 @@
 /*
  * sym: an address in an ELF file resolved to its chain of inline frames
- * and source lines, with elfutils' libdwfl; what `addr2line -i -f -s -C`
- * prints, read once and cached.
+ * and source lines with elfutils (libdwfl, libdw): what
+ * `addr2line -i -f -s -C` prints, read once and cached.
  *
  * Addresses are the file's own virtual addresses (those of its program
  * headers, what `addr2line -e FILE ADDR` takes): for an executable, a PIE
- * and a shared library alike, whatever the address it was loaded at.
+ * and a shared library alike, wherever it was loaded.
+ *
+ * Debug information is found as elfutils finds it: in the file, by
+ * build-id or .gnu_debuglink under /usr/lib/debug (Debian's -dbg and
+ * -dbgsym packages), in .dwo files (-gsplit-dwarf), and through debuginfod
+ * when DEBUGINFOD_URLS is set.  Units without .debug_aranges (clang,
+ * rustc) are found too.
  *
  * Invariants:
- * - A cache opens each path once (at the first sym_resolve() naming it)
- *   and keeps it open until sym_free(); a path that cannot be read, or is
- *   not ELF, is remembered as such and not tried again.  Open files hold a
- *   file descriptor each.
+ * - A cache opens each path once, at the first sym_resolve() naming it,
+ *   and keeps it open (a file descriptor and a mapping) until sym_free().
+ *   A path that cannot be read, is not a regular file, or is not an ELF
+ *   executable or shared object is remembered as such, not tried again.
  * - Each (path, address) is resolved once; later calls return the same
- *   array.  Failures (a result of 0) are cached too.
+ *   array.  Results of 0 are cached too.
  * - Everything sym_resolve() hands out (the arrays, the names, the file
- *   names) is owned by the cache and valid until sym_free().  Equal strings
- *   are stored once, so names and files may be compared by pointer within
- *   one cache.
- * - A cache is not locked: use one cache per thread.  Separate caches may
- *   be used at the same time by separate threads.
- * - Nothing here dies on a bad file: a missing, truncated, stripped or
- *   non-ELF file gives a result of 0.  Only running out of memory dies.
+ *   names) is owned by the cache and valid until sym_free().  Equal
+ *   strings are stored once, so within one cache they compare equal by
+ *   pointer.
+ * - A cache is not locked: one cache per thread.  Separate caches may be
+ *   used by separate threads at the same time, on the same files.
+ * - A missing, truncated, stripped, corrupt or non-ELF file gives a result
+ *   of 0, never a crash or a message.  Only running out of memory dies.
  */
 #ifndef PROF_SYM_H
 #define PROF_SYM_H
@@ -32,14 +38,19 @@ struct sym_cache;
 
 /*
  * One level of an inline chain.
- * name: the function, demangled (C++, and Rust's legacy mangling, with
- *       __cxa_demangle); never NULL ("??" when the debug information has
- *       a function without a name).
+ * name: the function: its DWARF linkage name demangled (C++) if it has
+ *       one, else its DWARF name, else the ELF symbol's name, demangled
+ *       with __cxa_demangle; for Rust's legacy mangling the "::h<hash>"
+ *       is dropped and "$LT$"-style escapes decoded, as addr2line -C does.
+ *       A part the compiler split off (main.cold) is named after its
+ *       function, as DWARF says.  Never NULL: "??" for a function without
+ *       a name.
  * file: the basename of the source file (as addr2line -s), or NULL when
  *       unknown.  For the innermost frame it is the file of the address;
  *       for an outer frame, the file of the call that the next, inner
- *       frame was inlined at.
- * line: the line in file, 0 when unknown.  No "(discriminator N)".
+ *       frame was inlined at (DW_AT_call_file).
+ * line: the line in file (likewise), 0 when unknown.  There is no
+ *       " (discriminator N)".
  */
 struct sym_frame {
 	const char *name;
