@@ -22,6 +22,12 @@ static const unsigned char cclass[256] = {
 };
 #undef R10
 
+/* Bytes of a function name that the reference's tidying acts on. */
+enum { N_DASH = 1, N_PAREN = 2, N_SEMI = 4, N_QUOTE = 8 };
+static const unsigned char nclass[256] = {
+	['-'] = N_DASH, ['('] = N_PAREN, [';'] = N_SEMI, ['"'] = N_QUOTE, ['\''] = N_QUOTE,
+};
+
 static inline int
 is_ws(unsigned char c)
 {
@@ -323,7 +329,7 @@ inline_skips(const char *s, size_t n)
  */
 static void
 put_func(struct perf_parser *p, const char *f, size_t n, int inlined,
-    struct span pc, struct span mod)
+    struct span pc, struct span mod, unsigned seen)
 {
 	char *t;
 	size_t tn = 0, cap;
@@ -353,12 +359,13 @@ put_func(struct perf_parser *p, const char *f, size_t n, int inlined,
 		t[tn++] = ']';
 		f = t;
 		n = tn;
+		seen = N_PAREN | N_SEMI | N_QUOTE;
 	}
 
 	/* s/;/:/g, then cut at the first '(' that does not open
 	 * "(anonymous namespace)", unless it looks like a Go method. */
 	size_t keep = n;
-	const char *paren = memchr(f, '(', n);
+	const char *paren = seen & N_PAREN ? memchr(f, '(', n) : NULL;
 	if (paren != NULL) {
 		/* /\.\(.*\)\./: "pkg.(*T).Method" keeps its parentheses. */
 		const char *dp = find(f, n, ".(", 2);
@@ -380,9 +387,10 @@ put_func(struct perf_parser *p, const char *f, size_t n, int inlined,
 		char *dst = p->gbuf + p->glen, *q, *end = dst + keep;
 		size_t k = keep;
 		memcpy(dst, f, keep);
-		for (q = dst; (q = memchr(q, ';', (size_t)(end - q))) != NULL; q++)
-			*q = ':';
-		if (memchr(dst, '"', keep) != NULL || memchr(dst, '\'', keep) != NULL) {
+		if (seen & N_SEMI)
+			for (q = dst; (q = memchr(q, ';', (size_t)(end - q))) != NULL; q++)
+				*q = ':';
+		if ((seen & N_QUOTE) && (memchr(dst, '"', keep) != NULL || memchr(dst, '\'', keep) != NULL)) {
 			k = 0;
 			for (size_t i = 0; i < keep; i++)
 				if (dst[i] != '"' && dst[i] != '\'')
@@ -491,12 +499,16 @@ frame_line(struct perf_parser *p, struct span pc, struct span func, struct span 
 		n -= 2;
 	if (n == 0)
 		return;
+	/* One pass says which of the tidying searches can find anything. */
+	unsigned seen = 0;
+	for (size_t i = 0; i < n; i++)
+		seen |= nclass[(unsigned char)f[i]];
 	const char *s = f, *end = f + n;
 	for (int count = 0;; count++) {
-		const char *a = find(s, (size_t)(end - s), "->", 2);
+		const char *a = seen & N_DASH ? find(s, (size_t)(end - s), "->", 2) : NULL;
 		if (count > 0)
 			gput(p, ";", 1);
-		put_func(p, s, a ? (size_t)(a - s) : (size_t)(end - s), count > 0, pc, mod);
+		put_func(p, s, a ? (size_t)(a - s) : (size_t)(end - s), count > 0, pc, mod, seen);
 		if (a == NULL)
 			break;
 		s = a + 2;
