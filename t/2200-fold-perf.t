@@ -107,6 +107,18 @@ test_expect_success 'several events: one warning about the dropped ones' '
 	grep "^prof-fold: " err
 '
 
+EVM='prog 1 1.0: 1 cpu-clock:ppp: \n\t1 p (/x)\n\nprog 1 1.1: 1 cycles:u: \n\t1 u (/x)\n\n'
+perf_case '--event-filter without modifiers matches the event with them' '--event-filter cycles' "$EVM" 'prog;u 1\n'
+perf_case '--event-filter with modifiers matches exactly' '--event-filter cpu-clock:ppp' "$EVM" 'prog;p 1\n'
+perf_case '--event-filter with other modifiers matches nothing' '--event-filter cycles:k' "$EVM" ''
+
+test_expect_success '--event-filter that matches nothing: a warning names an event there' '
+	printf "$EVM" >in &&
+	prof-fold --event-filter nothere in >out 2>err &&
+	test_must_be_empty out &&
+	grep "^prof-fold: in: --event-filter: no sample of event .nothere.; the input has .cpu-clock:ppp.$" err
+'
+
 test_expect_success 'one event chosen with --event-filter: no warning' '
 	printf "$EV" >in &&
 	prof-fold --event-filter instructions in >out 2>err &&
@@ -193,6 +205,13 @@ test_expect_success 'capture: without callchains every sample counts, under its 
 	folded_sum out >actual &&
 	test_cmp expect actual &&
 	! grep -v "^ab-fp[; ]" out
+'
+
+test_expect_success 'capture: without callchains, each sample keeps its one frame' '
+	grep -c "spin+0x" "$P/ab-nocallchain.txt" >expect &&
+	prof-fold "$P/ab-nocallchain.txt" >out &&
+	grep "^ab-fp;spin " out | sed "s/.* //" >actual &&
+	test_cmp expect actual
 '
 
 test_expect_success 'capture: two events, the first (cpu-clock) kept, one warning' '
