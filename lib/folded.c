@@ -33,14 +33,12 @@ parse_count(const char *s, size_t n, count_t *out, int *rounded)
 	return st;
 }
 
-enum folded_result
-folded_parse(const char *line, size_t len, int *kind, int in_header,
-    struct folded_line *out, const char **why)
-{
-	long sep, sep2;
-	int rounded = 0, st;
-	count_t c1, c2;
+static enum folded_result parse_stack(const char *, size_t, int *, struct folded_line *, const char **);
 
+enum folded_result
+folded_parse(const char *line, size_t len, int *kind, struct folded_line *out,
+    const char **why)
+{
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	{
@@ -52,10 +50,23 @@ folded_parse(const char *line, size_t len, int *kind, int in_header,
 	}
 	/* A '#' line that ends in a count is a stack, as flamegraph.pl
 	 * reads it; metadata never ends in a number. */
-	if (in_header && line[0] == '#') {
-		enum folded_result r = folded_parse(line, len, kind, 0, out, why);
-		return r == FOLDED_BAD ? FOLDED_META : r;
+	if (line[0] == '#') {
+		enum folded_result r = parse_stack(line, len, kind, out, why);
+		if (r != FOLDED_BAD)
+			return r;
+		*why = NULL;
+		return FOLDED_META;
 	}
+	return parse_stack(line, len, kind, out, why);
+}
+
+static enum folded_result
+parse_stack(const char *line, size_t len, int *kind, struct folded_line *out, const char **why)
+{
+	long sep, sep2;
+	int rounded = 0, st;
+	count_t c1, c2;
+
 	sep = last_sep(line, len);
 	if (sep < 0) {
 		*why = "no count";
@@ -124,7 +135,7 @@ folded_detect(const char *buf, size_t len)
 		 * "event:" or in a frame's "(dso)". */
 		if (is_blank((unsigned char)p[0]))
 			return 0;
-		enum folded_result r = folded_parse(p, n, &kind, 0, &fl, &why);
+		enum folded_result r = folded_parse(p, n, &kind, &fl, &why);
 		if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
 			return 1;
 		if (r == FOLDED_BAD) {

@@ -3,10 +3,10 @@
  *
  * A stack line is "frame;frame;...;leaf COUNT" (or "... BEFORE AFTER" in a
  * differential profile).  The count is the text after the last space or
- * tab; a trailing CR is ignored.  Lines starting with '#' before the first
- * stack are metadata ("# key: value") or comments, unless they end in a
- * count (then they are stacks, as flamegraph.pl reads them); blank lines
- * are skipped.
+ * tab; a trailing CR is ignored.  A line starting with '#' is metadata
+ * ("# key: value") or a comment, wherever it stands, unless it ends in a
+ * count (then it is a stack, as flamegraph.pl reads it); so a recorder can
+ * write its summary after the stacks.  Blank lines are skipped.
  * The parser works on a line in place and never copies; it accepts any
  * bytes in frames (NUL and invalid UTF-8 included).
  *
@@ -45,11 +45,10 @@ struct folded_line {
 /*
  * Parses line[0..len) (no newline).  *kind is the profile's kind: when it
  * is FOLDED_UNKNOWN, the first stack line sets it (two trailing numbers make
- * a differential profile).  in_header is non-zero while no stack line has
- * been read in this input; only then are '#' lines metadata.
+ * a differential profile).
  */
 enum folded_result folded_parse(const char *line, size_t len, int *kind,
-    int in_header, struct folded_line *out, const char **why);
+    struct folded_line *out, const char **why);
 
 /*
  * Returns non-zero if the first lines of buf[0..len) look like folded

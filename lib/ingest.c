@@ -22,6 +22,7 @@ struct chunk {
 	uint64_t lines, bad, first_bad, rounded, first_rounded, filtered, samples;
 	const char *why;
 	char *other_event;      /* an event skipped, owned */
+	struct meta meta;       /* metadata lines of the chunk, in order */
 };
 
 struct pool;
@@ -72,7 +73,10 @@ parse_chunk(struct worker *w, struct chunk *c)
 			why = perf_line(&w->perf, p, n);
 		} else {
 			struct folded_line fl;
-			switch (folded_parse(p, n, &kind, 0, &fl, &why)) {
+			switch (folded_parse(p, n, &kind, &fl, &why)) {
+			case FOLDED_META:
+				meta_parse(&c->meta, p, n);
+				break;
 			case FOLDED_ROUNDED:
 				if (c->rounded++ == 0)
 					c->first_rounded = lineno;
@@ -233,42 +237,12 @@ prescan(struct ingest *g, const char *buf, size_t n, int format, int *kind)
 		} else {
 			struct folded_line fl;
 			const char *why;
-			enum folded_result r = folded_parse(p, len, kind, 0, &fl, &why);
+			enum folded_result r = folded_parse(p, len, kind, &fl, &why);
 			if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
 				return;
 		}
 		p = nl ? nl + 1 : end;
 	}
-}
-
-/* Reads "# key: value" and blank lines at the start of a folded input into
- * meta; returns the bytes consumed (whole lines only) and counts them. */
-static size_t
-read_header(const char *buf, size_t n, int eof, struct meta *meta, uint64_t *lines, int *done)
-{
-	const char *p = buf, *end = buf + n;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		int kind = FOLDED_UNKNOWN;
-		struct folded_line fl;
-		const char *why;
-		enum folded_result r;
-
-		if (nl == NULL && !eof)
-			break;
-		r = folded_parse(p, len, &kind, 1, &fl, &why);
-		if (r != FOLDED_SKIP && r != FOLDED_META) {
-			*done = 1;
-			break;
-		}
-		if (r == FOLDED_META)
-			meta_parse(meta, p, len);
-		(*lines)++;
-		p = nl ? nl + 1 : end;
-	}
-	return (size_t)(p - buf);
 }
 
 static int
@@ -298,8 +272,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	struct chunk **chunks = NULL;
 	size_t nchunks = 0, cap, have = 0, got;
 	int format = g->format, kind = FOLDED_UNKNOWN, eof = 0, err = 0;
-	int header_done = 0, threads = g->jobs > 1;
-	uint64_t header_lines = 0;
+	int threads = g->jobs > 1;
 	struct meta meta = { 0 };
 	char *buf;
 
@@ -321,7 +294,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 
 	buf = pool_buffer(&pl, CHUNK_SIZE, &cap);
 	while (!eof || have > 0) {
-		size_t start = 0, end;
+		size_t end;
 
 		if (!eof) {
 			if (read_full(fd, buf + have, cap - have, &got, name) < 0)
@@ -332,40 +305,23 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 		}
 		if (format == INGEST_AUTO)
 			format = folded_detect(buf, have < 65536 ? have : 65536) ? INGEST_FOLDED : INGEST_PERF;
-		if (format == INGEST_FOLDED && !header_done) {
-			start = read_header(buf, have, eof, &meta, &header_lines, &header_done);
-			if (!header_done && !eof) {
-				memmove(buf, buf + start, have - start);
-				have -= start;
-				if (have == cap)
-					buf = xrealloc(buf, cap *= 2);
-				continue;
-			}
-			header_done = 1;
-		}
-		end = eof ? have : record_end(buf + start, have - start, format) + start;
-		if (end == start && !eof) {
+		end = eof ? have : record_end(buf, have, format);
+		if (end == 0 && !eof) {
 			/* No record ends in the buffer: a long line or sample. */
-			if (start > 0) {
-				memmove(buf, buf + start, have - start);
-				have -= start;
-			}
 			if (have == cap)
 				buf = xrealloc(buf, cap *= 2);
 			continue;
 		}
-		prescan(g, buf + start, end - start, format, &kind);
+		prescan(g, buf, end, format, &kind);
 
 		struct chunk *c = xcalloc(1, sizeof(*c));
 		size_t rest = have - end, ncap;
 		char *next = pool_buffer(&pl, rest + CHUNK_SIZE / 2 > CHUNK_SIZE ? rest + CHUNK_SIZE : CHUNK_SIZE, &ncap);
 
 		memcpy(next, buf + end, rest);
-		if (start > 0)
-			memmove(buf, buf + start, end - start);
 		c->buf = buf;
 		c->cap = cap;
-		c->len = end - start;
+		c->len = end;
 		c->format = format;
 		c->kind = kind;
 		c->event = g->event;
@@ -392,7 +348,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	}
 
 	/* What the chunks found, in input order, for the messages. */
-	uint64_t line = header_lines, bad = 0, first_bad = 0, rounded = 0, first_rounded = 0;
+	uint64_t line = 0, bad = 0, first_bad = 0, rounded = 0, first_rounded = 0;
 	uint64_t filtered = 0, samples = 0;
 	const char *why = NULL;
 	char *other = NULL;
@@ -413,6 +369,10 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 			other = c->other_event;
 		else
 			free(c->other_event);
+		/* a later line of a key wins, as it would read in order */
+		for (size_t k = 0; k < c->meta.n; k++)
+			meta_set(&meta, c->meta.items[k].key, c->meta.items[k].value);
+		meta_free(&c->meta);
 		free(c);
 	}
 	free(chunks);

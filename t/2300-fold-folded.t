@@ -78,6 +78,12 @@ folded_case 'comments among the metadata are not stacks' '' \
 folded_case 'a # line that ends in a count is a stack, even first' '' \
 	'# unit: samples\n# bar 5\na 1\n' \
 	'# unit: samples\n# bar 5\na 1\n'
+folded_case 'metadata after the stacks is read (a recorder'"'"'s summary)' '' \
+	'# unit: samples\n# samples: 3 samples\na 1\nb 2\n' \
+	'# unit: samples\na 1\n# samples: 3 samples\nb 2\n'
+folded_case 'a key given twice: the later line wins' '' \
+	'# duration: 2 s\na 1\n' \
+	'# duration: 1 s\na 1\n# duration: 2 s\n'
 folded_case 'a # line after the first stack is a stack' '' \
 	'# x;y 5\na 1\n' \
 	'a 1\n# x;y 5\n'
