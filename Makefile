@@ -15,7 +15,9 @@ PKG_CONFIG ?= pkg-config
 # SANITIZE=1 builds everything with AddressSanitizer and UBSan.
 SANITIZE   ?=
 
-PKGS := libdw libelf libunwind
+# libunwind-generic: the remote API (_Ux86_64_*) prof-record's second
+# unwinder uses, besides libunwind itself.
+PKGS := libdw libelf libunwind libunwind-generic
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -32,13 +34,13 @@ else
 BUILD_TAG := normal
 endif
 
-PROGS := prof-fold
+PROGS := prof-fold prof-record
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_SRC:.c=.o)
 CMD_OBJ := $(PROGS:%=cmd/%.o)
 BINS    := $(PROGS:%=bin/%)
 MAN1    := $(PROGS:%=man/%.1)
-MAN5    := man/prof-folded.5
+MAN5    := man/prof-folded.5 man/prof.conf.5
 
 all: $(BINS)
 
@@ -60,6 +62,12 @@ bin/%: cmd/%.o lib/libprof.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
+# The demo's target program: optimised, without frame pointers (the default
+# at -O2), so the demo shows stacks unwound from DWARF.  Not installed.
+bin/demo-app: t/data/demo/app.c
+	@mkdir -p bin
+	$(CC) -O2 -g -fno-inline -o $@ t/data/demo/app.c
+
 deps:
 	@scripts/deps
 
@@ -68,11 +76,11 @@ check: deps
 	prove -j2 t/
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all bin/demo-app
 	@scripts/demo
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all bin/demo-app
 	@scripts/bench
 
 install: all
@@ -85,7 +93,7 @@ install: all
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(PROGS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1)
-	rm -f $(DESTDIR)$(MANPREFIX)/man5/prof-folded.5
+	rm -f $(MAN5:man/%=$(DESTDIR)$(MANPREFIX)/man5/%)
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:

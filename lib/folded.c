@@ -152,6 +152,15 @@ folded_detect(const char *buf, size_t len)
 }
 
 void
+folded_name(char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = src[i];
+		dst[i] = c == ';' ? ':' : (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+	}
+}
+
+void
 folded_write(FILE *fp, const char *stack, size_t len, const count_t n[2], int kind)
 {
 	char buf[2 * COUNT_BUFSZ + 2];

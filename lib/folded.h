@@ -56,6 +56,12 @@ enum folded_result folded_parse(const char *line, size_t len, int *kind,
  */
 int folded_detect(const char *buf, size_t len);
 
+/*
+ * Copies the name src[0..n) to dst (room for n bytes) as a frame name may
+ * be written: ';' becomes ':', newline, CR and tab become spaces.
+ */
+void folded_name(char *dst, const char *src, size_t n);
+
 /* Writes one stack line: stack, a space, the count(s), a newline. */
 void folded_write(FILE *fp, const char *stack, size_t len, const count_t n[2], int kind);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "folded.h"
 #include "sym.h"
 #include "util.h"
 
@@ -421,14 +422,8 @@ static void
 put_clean(struct perf_parser *p, const char *s, size_t n)
 {
 	grow(&p->gbuf, &p->gcap, p->glen + n);
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == ';')
-			c = ':';
-		else if (c == '\n' || c == '\r' || c == '\t')
-			c = ' ';
-		p->gbuf[p->glen++] = c;
-	}
+	folded_name(p->gbuf + p->glen, s, n);
+	p->glen += n;
 }
 
 static int

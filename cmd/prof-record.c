@@ -1,0 +1,421 @@
+/* prof-record: sample a command or running processes.  See prof-record(1). */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "folded.h"
+#include "num.h"
+#include "outfile.h"
+#include "record.h"
+#include "sample.h"
+#include "stab.h"
+#include "stack.h"
+#include "util.h"
+
+static const char synopsis[] =
+"usage: prof-record [-F hz] [-d seconds] [-o file] [--depth n] [--lines]\n"
+"                   [--no-inline] [--pid | --tid] [--kernel] [--stack-size bytes]\n"
+"                   [--unwinder name] [--] command [arg ...]\n"
+"       prof-record -p pid[,pid...] [-F hz] [-d seconds] [-o file] [--type type]\n"
+"                   [options]\n";
+
+static const char options_help[] =
+"\n"
+"Samples on-CPU stacks; writes folded stacks (prof-folded(5)).\n"
+"  -F hz                 samples a second (default 99; prof.conf, PROF_FREQ)\n"
+"  -d seconds            stop after this long (a command gets SIGTERM)\n"
+"  -o file               write to file, atomically (default: stdout; the\n"
+"                        command's stdout then goes to stderr)\n"
+"  -p pid[,pid...]       attach to running processes instead\n"
+"  --depth n             keep at most n frames from the leaf\n"
+"  --lines               frames carry their source file:line\n"
+"  --no-inline           no frames of their own for inlined functions\n"
+"  --pid, --tid          root frame comm-PID, or comm-PID/TID\n"
+"  --kernel              kernel frames too, marked _[k]\n"
+"  --stack-size bytes    user stack copied per sample (default 16384)\n"
+"  --type type           cpu (sample), or threads (one stack per thread, -p)\n"
+"  --unwinder name       dwfl (default) or libunwind\n"
+"  --help                this text\n"
+"See prof-record(1), prof.conf(5) and prof-folded(5).\n";
+
+static volatile sig_atomic_t stop_sig;
+
+static void
+on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+enum {
+	OPT_DEPTH = 256, OPT_HELP, OPT_KERNEL, OPT_LINES, OPT_NOINLINE, OPT_PID,
+	OPT_STACK, OPT_TID, OPT_TYPE, OPT_UNWINDER
+};
+
+static const struct option longopts[] = {
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "lines", no_argument, NULL, OPT_LINES },
+	{ "no-inline", no_argument, NULL, OPT_NOINLINE },
+	{ "pid", no_argument, NULL, OPT_PID },
+	{ "stack-size", required_argument, NULL, OPT_STACK },
+	{ "tid", no_argument, NULL, OPT_TID },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
+	{ NULL, 0, NULL, 0 }
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A process that is gone, or a zombie nobody has reaped yet. */
+static int
+gone(pid_t pid)
+{
+	char path[64], buf[512];
+	FILE *fp;
+	const char *paren;
+	int z = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 1;
+	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
+		z = paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+	fclose(fp);
+	return z;
+}
+
+static void
+write_stacks(FILE *out, struct stab *t)
+{
+	size_t n;
+	struct stab_entry **v = stab_sorted(t, &n);
+
+	for (size_t i = 0; i < n; i++)
+		folded_write(out, v[i]->key, v[i]->len, v[i]->n, FOLDED_SINGLE);
+	free(v);
+}
+
+static void
+meta_num(struct meta *m, const char *key, const char *fmt, double v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), fmt, v);
+	meta_set(m, key, buf);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rec_opts ro = { .inline_frames = 1, .unwinder = STK_DWFL };
+	struct smp_opts so = { .stack_size = 16384 };
+	struct conf conf = { 0 };
+	struct meta head = { 0 }, tail = { 0 };
+	const char *ofile = "-", *type = NULL, *v, *where;
+	pid_t *pids = NULL;
+	int npids = 0, freq = 0, c, status = 0, threads_mode = 0;
+	double duration = 0;
+	char err[512] = "";
+
+	util_setprog(argv[0]);
+	while ((c = getopt_long(argc, argv, "+F:d:o:p:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			freq = (int)num_int(optarg, 1, 100000, "-F");
+			break;
+		case 'd':
+			duration = num_real(optarg, 0.001, 31536000, "-d");
+			break;
+		case 'o':
+			ofile = optarg;
+			break;
+		case 'p':
+			for (char *s = optarg, *comma;; s = comma + 1) {
+				if ((comma = strchr(s, ',')) != NULL)
+					*comma = '\0';
+				pids = xrealloc(pids, (size_t)(npids + 1) * sizeof(*pids));
+				pids[npids++] = (pid_t)num_int(s, 1, 4194304, "-p");
+				if (comma == NULL)
+					break;
+			}
+			break;
+		case OPT_DEPTH:
+			ro.depth = (int)num_int(optarg, 1, 1024, "--depth");
+			break;
+		case OPT_HELP:
+			fputs(synopsis, stdout);
+			fputs(options_help, stdout);
+			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+		case OPT_KERNEL:
+			ro.kernel = so.kernel = 1;
+			break;
+		case OPT_LINES:
+			ro.lines = 1;
+			break;
+		case OPT_NOINLINE:
+			ro.inline_frames = 0;
+			break;
+		case OPT_PID:
+			ro.pid = 1;
+			break;
+		case OPT_STACK:
+			so.stack_size = (uint32_t)num_int(optarg, 1024, 65528, "--stack-size") & ~7u;
+			break;
+		case OPT_TID:
+			ro.tid = 1;
+			break;
+		case OPT_TYPE:
+			type = optarg;
+			break;
+		case OPT_UNWINDER:
+			if (strcmp(optarg, "dwfl") == 0)
+				ro.unwinder = STK_DWFL;
+			else if (strcmp(optarg, "libunwind") == 0)
+				ro.unwinder = STK_LIBUNWIND;
+			else
+				die("--unwinder: '%s' is not an unwinder; use dwfl or libunwind", optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((npids == 0) == (argc == 0))
+		usage();
+
+	/* Defaults: prof.conf, then PROF_FREQ, then the flags. */
+	conf_load(&conf);
+	if (freq == 0 && (v = getenv("PROF_FREQ")) != NULL && *v != '\0')
+		freq = (int)num_int(v, 1, 100000, "PROF_FREQ");
+	if (freq == 0 && (v = conf_get(&conf, "record", "frequency", &where)) != NULL)
+		freq = (int)num_int(v, 1, 100000, where);
+	if (freq == 0)
+		freq = 99;
+	if (type == NULL)
+		type = conf_get(&conf, "record", "type", NULL);
+	if (type != NULL && strcmp(type, "cpu") != 0) {
+		if (strcmp(type, "threads") != 0)
+			die("--type: '%s' is not a type; use cpu or threads", type);
+		if (npids == 0)
+			die("--type threads takes -p PID: it reads the threads of running processes");
+		threads_mode = 1;
+	}
+	so.freq = freq;
+
+	/* libdwfl asks debuginfod servers when this is set; we read only the
+	 * files on this machine. */
+	unsetenv("DEBUGINFOD_URLS");
+
+	struct stab *tab = stab_new();
+	struct rec *rec = rec_new(&ro, tab);
+	int to_stdout = strcmp(ofile, "-") == 0;
+	FILE *out = outfile_open(ofile);
+	char when[32], cmdline[4096] = "";
+	time_t t0 = time(NULL);
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+	for (int i = 0; i < argc; i++) {
+		size_t k = strlen(cmdline);
+		snprintf(cmdline + k, sizeof(cmdline) - k, "%s%s", i ? " " : "", argv[i]);
+	}
+	if (npids > 0)
+		for (int i = 0; i < npids; i++) {
+			size_t k = strlen(cmdline);
+			snprintf(cmdline + k, sizeof(cmdline) - k, "%s-p %d", i ? " " : "", (int)pids[i]);
+		}
+
+	if (threads_mode) {
+		int n = 0;
+		for (int i = 0; i < npids; i++)
+			if (rec_threads(rec, pids[i], err, sizeof(err)) < 0)
+				warn("%s", err);
+			else
+				n++;
+		meta_set(&head, "type", "threads");
+		meta_set(&head, "unit", "threads");
+		meta_set(&head, "command", cmdline);
+		meta_set(&head, "start", when);
+		meta_write(out, &head);
+		write_stacks(out, tab);
+		status = n == npids ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+
+	/* Launch: the child waits on go[] until the events are open, then
+	 * execs; errp[] (closed by a successful exec) carries exec's errno. */
+	pid_t child = -1;
+	int go[2], errp[2];
+	if (npids == 0) {
+		if (pipe(go) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+			die("pipe:");
+		fflush(NULL);
+		if ((child = fork()) < 0)
+			die("fork:");
+		if (child == 0) {
+			char ch;
+			close(go[1]);
+			close(errp[0]);
+			/* The profile owns stdout; the command writes to stderr. */
+			if (to_stdout)
+				dup2(STDERR_FILENO, STDOUT_FILENO);
+			if (read(go[0], &ch, 1) != 1)
+				_exit(127);
+			close(go[0]);
+			execvp(argv[0], argv);
+			int e = errno;
+			(void)!write(errp[1], &e, sizeof(e));
+			_exit(127);
+		}
+		close(go[0]);
+		close(errp[1]);
+		pids = xrealloc(pids, sizeof(*pids));
+		pids[0] = child;
+		npids = 1;
+	} else {
+		for (int i = 0; i < npids; i++) {
+			if (gone(pids[i]))
+				die("-p: no process %d", (int)pids[i]);
+			rec_attach(rec, pids[i]);
+		}
+	}
+
+	const char *event = "cpu-clock";
+	struct smp_session *ses = smp_open(&so, pids, npids, child > 0, &event, err, sizeof(err));
+	if (ses == NULL) {
+		if (child > 0)
+			kill(child, SIGKILL);
+		die("%s", err);
+	}
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	signal(SIGPIPE, SIG_IGN);
+
+	meta_set(&head, "type", "cpu");
+	meta_set(&head, "unit", "samples");
+	meta_set(&head, "event", event);
+	meta_num(&head, "frequency", "%.0f Hz", freq);
+	meta_num(&head, "period", "%.0f ns", 1e9 / freq);
+	meta_set(&head, "command", cmdline);
+	meta_set(&head, "start", when);
+	if (to_stdout) {
+		meta_write(out, &head);
+		fflush(out);
+	}
+
+	double start = now(), last_flush = start, deadline = duration > 0 ? start + duration : 0;
+	int exec_failed = 0, reaped = 0, forwarded = 0, progress = isatty(STDERR_FILENO);
+	if (child > 0) {
+		int e;
+		(void)!write(go[1], "x", 1);
+		close(go[1]);
+		if (read(errp[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+			warn("%s: %s", argv[0], e == ENOENT ? "command not found" : strerror(e));
+			exec_failed = e == ENOENT ? 127 : 126;
+		}
+		close(errp[0]);
+	}
+	while (!exec_failed) {
+		smp_read(ses, 100, rec_record, rec);
+		double t = now();
+		if (child > 0) {
+			if (waitpid(child, &status, WNOHANG) == child) {
+				reaped = 1;
+				break;
+			}
+		} else {
+			int alive = 0;
+			for (int i = 0; i < npids; i++)
+				alive += !gone(pids[i]);
+			if (alive == 0)
+				break;
+		}
+		if (stop_sig || (deadline > 0 && t >= deadline)) {
+			/* As timeout(1) does, a command past -d gets SIGTERM. */
+			if (child > 0 && !forwarded)
+				kill(child, stop_sig ? stop_sig : SIGTERM);
+			forwarded = 1;
+			break;
+		}
+		if (progress)
+			fprintf(stderr, "\r%s: %llu samples, %.1f s, %llu lost ", util_prog,
+			    (unsigned long long)rec_samples(rec), t - start,
+			    (unsigned long long)smp_lost(ses));
+		/* A pipe sees the profile grow; stacks seen again are written
+		 * again, and readers sum them. */
+		if (to_stdout && t - last_flush >= 2 && stab_count(tab) > 0) {
+			write_stacks(out, tab);
+			fflush(out);
+			stab_free(tab);
+			tab = stab_new();
+			rec_set_out(rec, tab);
+			last_flush = t;
+		}
+	}
+	double stopped = now();
+	smp_drain(ses, rec_record, rec);
+	if (progress)
+		fputc('\n', stderr);
+	if (child > 0 && !reaped)
+		while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+			;
+	if (rec_truncated(rec) > 0)
+		warn("%llu of %llu samples could not be unwound past their leaf",
+		    (unsigned long long)rec_truncated(rec), (unsigned long long)rec_samples(rec));
+	if (smp_lost(ses) > 0 || smp_throttled(ses) > 0)
+		warn("the kernel lost %llu samples and throttled %llu times: lower -F",
+		    (unsigned long long)smp_lost(ses), (unsigned long long)smp_throttled(ses));
+	meta_num(&tail, "duration", "%.3f s", stopped - start);
+	meta_num(&tail, "samples", "%.0f samples", (double)rec_samples(rec));
+	meta_num(&tail, "lost", "%.0f samples", (double)smp_lost(ses));
+	if (!to_stdout) {
+		meta_write(out, &head);
+		meta_write(out, &tail);
+		write_stacks(out, tab);
+	} else {
+		write_stacks(out, tab);
+		meta_write(out, &tail);
+	}
+	smp_close(ses);
+
+	if (exec_failed)
+		status = exec_failed;
+	else if (child > 0)
+		status = WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_FINDING;
+	else
+		status = EXIT_OK;
+done:
+	if (outfile_commit() < 0 && status == EXIT_OK)
+		status = EXIT_FINDING;
+	rec_free(rec);
+	stab_free(tab);
+	meta_free(&head);
+	meta_free(&tail);
+	conf_free(&conf);
+	free(pids);
+	return status;
+}

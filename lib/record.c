@@ -1,0 +1,446 @@
+#define _GNU_SOURCE
+#include "record.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <uthash.h>
+
+#include "folded.h"
+#include "ksym.h"
+#include "stack.h"
+#include "util.h"
+
+/* Frames beyond this many are cut; deeper stacks are runaway recursion. */
+#define MAX_FRAMES 1024
+
+struct proc {
+	int pid;
+	struct stk_proc *stk;
+	int reread;                 /* /proc/PID/maps was read again once */
+	UT_hash_handle hh;
+};
+
+struct thread {
+	int tid;
+	char comm[17];
+	UT_hash_handle hh;
+};
+
+struct rec {
+	struct rec_opts o;
+	struct stab *out;
+	struct proc *procs;
+	struct thread *threads;
+	struct ksym_table *ksyms;
+	char *buf;
+	size_t len, cap;
+	uint64_t pcs[MAX_FRAMES];
+	uint64_t samples, truncated;
+};
+
+struct rec *
+rec_new(const struct rec_opts *o, struct stab *out)
+{
+	struct rec *r = xcalloc(1, sizeof(*r));
+
+	r->o = *o;
+	r->out = out;
+	if (o->kernel)
+		r->ksyms = ksym_load(NULL);
+	return r;
+}
+
+void
+rec_set_out(struct rec *r, struct stab *out)
+{
+	r->out = out;
+}
+
+static struct proc *
+proc_get(struct rec *r, int pid, int create)
+{
+	struct proc *p;
+
+	HASH_FIND_INT(r->procs, &pid, p);
+	if (p == NULL && create) {
+		p = xcalloc(1, sizeof(*p));
+		p->pid = pid;
+		/* A process seen first by a sample (it existed before the
+		 * events did) is read from /proc while it is still there. */
+		p->stk = stk_proc_new(pid, create == 2);
+		HASH_ADD_INT(r->procs, pid, p);
+	}
+	return p;
+}
+
+static void
+proc_drop(struct rec *r, struct proc *p)
+{
+	HASH_DEL(r->procs, p);
+	stk_proc_free(p->stk);
+	free(p);
+}
+
+static struct thread *
+thread_get(struct rec *r, int tid)
+{
+	struct thread *t;
+
+	HASH_FIND_INT(r->threads, &tid, t);
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		t->tid = tid;
+		HASH_ADD_INT(r->threads, tid, t);
+	}
+	return t;
+}
+
+static void
+thread_comm(struct rec *r, int tid, const char *comm)
+{
+	struct thread *t = thread_get(r, tid);
+
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+}
+
+/* The name a thread had in /proc, for threads that existed before us. */
+static void
+thread_comm_from_proc(struct rec *r, int pid, int tid)
+{
+	char path[64], comm[32] = "";
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	if ((fp = fopen(path, "r")) != NULL) {
+		if (fgets(comm, sizeof(comm), fp) != NULL)
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(fp);
+	}
+	if (comm[0] != '\0')
+		thread_comm(r, tid, comm);
+}
+
+void
+rec_attach(struct rec *r, pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+
+	proc_get(r, pid, 2);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+			thread_comm_from_proc(r, pid, atoi(e->d_name));
+	closedir(d);
+}
+
+static void
+put(struct rec *r, const char *s, size_t n)
+{
+	if (r->len + n > r->cap) {
+		r->cap = (r->len + n) * 2 + 256;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+static void
+put_name(struct rec *r, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (r->len + n > r->cap) {
+		r->cap = (r->len + n) * 2 + 256;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	folded_name(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+static void
+put_root(struct rec *r, int pid, int tid)
+{
+	struct thread *t;
+	char num[32];
+
+	HASH_FIND_INT(r->threads, &tid, t);
+	r->len = 0;
+	if (t == NULL || t->comm[0] == '\0') {
+		thread_comm_from_proc(r, pid, tid);
+		HASH_FIND_INT(r->threads, &tid, t);
+	}
+	{
+		const char *c = t && t->comm[0] ? t->comm : "[unknown]";
+		size_t start = r->len;
+		put_name(r, c);
+		/* As stackcollapse-perf.pl writes a command name. */
+		for (size_t i = start; i < r->len; i++)
+			if (r->buf[i] == ' ')
+				r->buf[i] = '_';
+	}
+	if (r->o.tid)
+		put(r, num, (size_t)snprintf(num, sizeof(num), "-%d/%d", pid, tid));
+	else if (r->o.pid)
+		put(r, num, (size_t)snprintf(num, sizeof(num), "-%d", pid));
+}
+
+static void
+put_user_frames(struct rec *r, struct proc *p, int n)
+{
+	char num[32];
+
+	for (int i = n - 1; i >= 0; i--) {
+		const struct sym_frame *fr;
+		const char *module = NULL;
+		/* every frame but the leaf holds a return address */
+		int nf = stk_name(p->stk, r->pcs[i], i > 0, r->o.inline_frames, &fr, &module);
+		if (nf == 0) {
+			put(r, ";[", 2);
+			put_name(r, module ? module : "unknown");
+			put(r, "]", 1);
+			continue;
+		}
+		for (int j = 0; j < nf; j++) {
+			put(r, ";", 1);
+			put_name(r, fr[j].name);
+			if (r->o.lines && fr[j].file != NULL) {
+				put(r, "\t", 1);
+				put_name(r, fr[j].file);
+				if (fr[j].line > 0)
+					put(r, num, (size_t)snprintf(num, sizeof(num), ":%d", fr[j].line));
+			}
+			if (j > 0)
+				put(r, "_[i]", 4);
+		}
+	}
+}
+
+static void
+put_kernel_frames(struct rec *r, const struct smp_record *s)
+{
+	for (size_t i = s->nkchain; i > 0; i--) {
+		const char *name = ksym_name(r->ksyms, s->kchain[i - 1]);
+		put(r, ";", 1);
+		put_name(r, name ? name : "[kernel]");
+		put(r, "_[k]", 4);
+	}
+}
+
+static void
+sample(struct rec *r, const struct smp_record *s)
+{
+	struct proc *p = proc_get(r, (int)s->pid, 2);
+	int max = r->o.depth > 0 && r->o.depth < MAX_FRAMES ? r->o.depth : MAX_FRAMES;
+	int n = 0;
+	count_t one[2] = { COUNT_ONE, 0 };
+
+	put_root(r, (int)s->pid, (int)s->tid);
+	if (s->user && s->regs[PERF_REG_X86_IP] != 0) {
+		n = stk_unwind(p->stk, r->o.unwinder, s->regs, s->stack, s->stack_size, r->pcs, max);
+		/* A leaf in no known mapping: the process mapped something we
+		 * did not see (it existed before the events); read it again. */
+		if (n > 0 && !p->reread) {
+			const struct sym_frame *fr;
+			const char *module = NULL;
+			if (stk_name(p->stk, r->pcs[0], 0, 0, &fr, &module) == 0 && module == NULL) {
+				stk_proc_free(p->stk);
+				p->stk = stk_proc_new(p->pid, 1);
+				p->reread = 1;
+				n = stk_unwind(p->stk, r->o.unwinder, s->regs, s->stack, s->stack_size, r->pcs, max);
+			}
+		}
+		if (n == 1)
+			r->truncated++;
+		put_user_frames(r, p, n);
+	}
+	if (r->o.kernel && s->nkchain > 0)
+		put_kernel_frames(r, s);
+	if (n == 0 && !(r->o.kernel && s->nkchain > 0))
+		put(r, ";[unknown]", 10);
+	stab_add(r->out, r->buf, r->len, one);
+	r->samples++;
+}
+
+void
+rec_record(void *ctx, const struct smp_record *s)
+{
+	struct rec *r = ctx;
+	struct proc *p;
+
+	switch (s->kind) {
+	case SMP_SAMPLE:
+		sample(r, s);
+		break;
+	case SMP_MMAP:
+		p = proc_get(r, (int)s->pid, 1);
+		stk_mmap(p->stk, s->addr, s->len, s->pgoff, s->filename,
+		    s->build_id_size ? s->build_id : NULL, s->build_id_size);
+		break;
+	case SMP_COMM:
+		thread_comm(r, (int)s->tid, s->comm);
+		if (s->exec && (p = proc_get(r, (int)s->pid, 0)) != NULL)
+			stk_exec(p->stk);
+		break;
+	case SMP_FORK:
+		if (s->pid != s->ppid && proc_get(r, (int)s->pid, 0) == NULL) {
+			struct proc *parent = proc_get(r, (int)s->ppid, 0);
+			struct proc *child = xcalloc(1, sizeof(*child));
+			child->pid = (int)s->pid;
+			child->stk = parent ? stk_proc_fork(parent->stk, s->pid) : stk_proc_new(s->pid, 1);
+			HASH_ADD_INT(r->procs, pid, child);
+		}
+		{
+			struct thread *t;
+			int ptid = (int)s->ptid;
+			HASH_FIND_INT(r->threads, &ptid, t);
+			if (t != NULL)
+				thread_comm(r, (int)s->tid, t->comm);
+		}
+		break;
+	case SMP_EXIT:
+		/* Samples of a process never come after its exit record: the
+		 * records are in time order. */
+		if (s->pid == s->tid && (p = proc_get(r, (int)s->pid, 0)) != NULL)
+			proc_drop(r, p);
+		break;
+	default:
+		break;
+	}
+}
+
+/* user_regs_struct in perf's register order, for the unwinder. */
+static void
+regs_from_ptrace(const struct user_regs_struct *u, uint64_t *regs)
+{
+	memset(regs, 0, SMP_NREGS * sizeof(*regs));
+	regs[PERF_REG_X86_AX] = u->rax;
+	regs[PERF_REG_X86_BX] = u->rbx;
+	regs[PERF_REG_X86_CX] = u->rcx;
+	regs[PERF_REG_X86_DX] = u->rdx;
+	regs[PERF_REG_X86_SI] = u->rsi;
+	regs[PERF_REG_X86_DI] = u->rdi;
+	regs[PERF_REG_X86_BP] = u->rbp;
+	regs[PERF_REG_X86_SP] = u->rsp;
+	regs[PERF_REG_X86_IP] = u->rip;
+	regs[PERF_REG_X86_FLAGS] = u->eflags;
+	regs[PERF_REG_X86_R8] = u->r8;
+	regs[PERF_REG_X86_R9] = u->r9;
+	regs[PERF_REG_X86_R10] = u->r10;
+	regs[PERF_REG_X86_R11] = u->r11;
+	regs[PERF_REG_X86_R12] = u->r12;
+	regs[PERF_REG_X86_R13] = u->r13;
+	regs[PERF_REG_X86_R14] = u->r14;
+	regs[PERF_REG_X86_R15] = u->r15;
+}
+
+/* Stops tid, copies its registers and the top of its stack, resumes it. */
+static int
+snapshot_thread(pid_t tid, int memfd, struct smp_record *s, unsigned char *stack, size_t size)
+{
+	struct user_regs_struct u;
+	int status, ok = 0;
+
+	if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0)
+		return -1;
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) == 0 && waitpid(tid, &status, __WALL) == tid &&
+	    ptrace(PTRACE_GETREGS, tid, 0, &u) == 0) {
+		ssize_t got = pread(memfd, stack, size, (off_t)u.rsp);
+		regs_from_ptrace(&u, s->regs);
+		s->stack = stack;
+		s->stack_size = got > 0 ? (uint64_t)got : 0;
+		s->user = 1;
+		ok = 1;
+	}
+	ptrace(PTRACE_DETACH, tid, 0, 0);
+	return ok ? 0 : -1;
+}
+
+int
+rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen)
+{
+	enum { STACK = 64 * 1024 };
+	char path[64];
+	unsigned char *stack;
+	int memfd, n = 0;
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	if ((memfd = open(path, O_RDONLY)) < 0) {
+		snprintf(err, errlen, "%d: cannot read its memory: %s", (int)pid, strerror(errno));
+		return -1;
+	}
+	rec_attach(r, pid);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL) {
+		snprintf(err, errlen, "%d: no such process", (int)pid);
+		close(memfd);
+		return -1;
+	}
+	stack = xmalloc(STACK);
+	while ((e = readdir(d)) != NULL) {
+		struct smp_record s = { .kind = SMP_SAMPLE };
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		s.pid = (uint32_t)pid;
+		s.tid = (uint32_t)atoi(e->d_name);
+		if (snapshot_thread((pid_t)s.tid, memfd, &s, stack, STACK) < 0) {
+			snprintf(err, errlen, "%d: cannot stop thread %u with ptrace: %s "
+			    "(kernel.yama.ptrace_scope, or CAP_SYS_PTRACE)", (int)pid, s.tid, strerror(errno));
+			continue;
+		}
+		sample(r, &s);
+		n++;
+	}
+	closedir(d);
+	free(stack);
+	close(memfd);
+	if (n == 0 && err[0] == '\0')
+		snprintf(err, errlen, "%d: no thread could be read", (int)pid);
+	return n > 0 ? n : -1;
+}
+
+uint64_t
+rec_samples(const struct rec *r)
+{
+	return r->samples;
+}
+
+uint64_t
+rec_truncated(const struct rec *r)
+{
+	return r->truncated;
+}
+
+void
+rec_free(struct rec *r)
+{
+	struct proc *p, *ptmp;
+	struct thread *t, *ttmp;
+
+	if (r == NULL)
+		return;
+	HASH_ITER(hh, r->procs, p, ptmp)
+		proc_drop(r, p);
+	HASH_ITER(hh, r->threads, t, ttmp) {
+		HASH_DEL(r->threads, t);
+		free(t);
+	}
+	ksym_free(r->ksyms);
+	free(r->buf);
+	free(r);
+}

@@ -1,0 +1,102 @@
+/*
+ * sample: on-CPU sampling with perf_event_open(2), records in time order.
+ *
+ * A session opens one sampling event per CPU (software cpu-clock, or
+ * hardware cycles when the machine counts them) for a set of processes,
+ * inherited by their threads and children, with one ring buffer per CPU.
+ * Each sample carries the user registers (x86-64) and a copy of the top of
+ * the user stack, for unwinding without frame pointers; the kernel's
+ * callchain is kept for kernel frames.  Side-band records (mmap, comm,
+ * fork, exit) come from the same buffers.  smp_read() hands out the
+ * records of all CPUs merged in time order: a record is handed out only
+ * once every buffer has moved past its time, or at the end (smp_drain).
+ *
+ * Ownership: a record and everything it points to (stack copy, file name,
+ * callchain) belong to the session and stay valid until the callback
+ * returns.  One thread uses a session.  x86-64 only, for now.
+ */
+#ifndef PROF_SAMPLE_H
+#define PROF_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <asm/perf_regs.h>
+
+#define SMP_NREGS PERF_REG_X86_64_MAX
+
+enum smp_kind {
+	SMP_SAMPLE,    /* a sample: pid, tid, time, regs, stack, kernel chain */
+	SMP_MMAP,      /* an executable mapping: addr, len, pgoff, filename, build_id */
+	SMP_COMM,      /* a thread's name changed (exec sets exec = 1) */
+	SMP_FORK,      /* pid/tid created by ppid/ptid */
+	SMP_EXIT,      /* pid/tid ended */
+	SMP_LOST       /* the kernel dropped lost samples (ring buffer full) */
+};
+
+struct smp_record {
+	int kind;                   /* enum smp_kind */
+	uint32_t pid, tid, ppid, ptid;
+	uint64_t time;              /* perf clock, ns */
+
+	/* SMP_SAMPLE */
+	uint64_t period;
+	int user;                   /* regs and stack are valid (user mode) */
+	uint64_t regs[SMP_NREGS];   /* indexed by PERF_REG_X86_*; 0 if unknown */
+	const unsigned char *stack; /* copy of the user stack from regs[SP] */
+	uint64_t stack_size;        /* bytes valid in stack */
+	const uint64_t *kchain;     /* kernel frames, leaf first (no markers) */
+	size_t nkchain;
+
+	/* SMP_MMAP */
+	uint64_t addr, len, pgoff;
+	const char *filename;       /* as the kernel names it ("[vdso]" too) */
+	unsigned char build_id[20];
+	size_t build_id_size;       /* 0 when the kernel gave none */
+
+	/* SMP_COMM */
+	const char *comm;
+	int exec;
+
+	/* SMP_LOST */
+	uint64_t lost;
+};
+
+struct smp_opts {
+	int freq;                   /* samples a second per thread on CPU */
+	uint32_t stack_size;        /* bytes of user stack per sample, 8 KiB to 64 KiB */
+	int kernel;                 /* also keep the kernel callchain */
+	size_t buffer_pages;        /* ring buffer pages per CPU (power of 2); 0: default */
+};
+
+struct smp_session;
+
+/*
+ * Opens the events for the processes pids[0..npids) and every thread they
+ * have now or create later (and their children).  For a command launched
+ * by the caller, pass its pid while it waits before exec, with
+ * enable_on_exec set: sampling then starts at the exec.  Returns NULL and
+ * a message in err (naming perf_event_paranoid and CAP_PERFMON when the
+ * kernel refuses) on failure.  *event_name is set to "cpu-clock" or
+ * "cycles", the event used.
+ */
+struct smp_session *smp_open(const struct smp_opts *o, const pid_t *pids, int npids,
+    int enable_on_exec, const char **event_name, char *err, size_t errlen);
+
+/* Waits up to timeout_ms for data, then hands out, in time order, every
+ * record that is safe to hand out; returns the number handed out. */
+int smp_read(struct smp_session *s, int timeout_ms,
+    void (*cb)(void *ctx, const struct smp_record *r), void *ctx);
+
+/* Disables the events, then hands out every record left, in time order. */
+int smp_drain(struct smp_session *s, void (*cb)(void *ctx, const struct smp_record *r), void *ctx);
+
+/* Samples lost and throttled so far, as the kernel reported them. */
+uint64_t smp_lost(const struct smp_session *s);
+uint64_t smp_throttled(const struct smp_session *s);
+
+/* Closes the events and frees the session. */
+void smp_close(struct smp_session *s);
+
+#endif

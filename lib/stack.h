@@ -1,0 +1,74 @@
+/*
+ * stack: a process's address space, and the unwinding and naming of the
+ * stacks sampled in it.
+ *
+ * A struct stk_proc is one process: its mappings (from /proc/PID/maps at
+ * attach, then from the sampler's mmap records), and one libdwfl Dwfl
+ * attached once (dwfl_attach_state) and reused for every sample, whose
+ * thread callbacks read registers from the sample and memory from the
+ * sample's copy of the stack or, outside it, from the mapped files.
+ * Unwinding uses DWARF CFI (.eh_frame, .debug_frame), so binaries without
+ * frame pointers and stripped binaries unwind.  The second unwinder,
+ * libunwind, reads the same sample through the same memory accessors, to
+ * cross-check (stk_unwind with STK_LIBUNWIND).
+ *
+ * Naming resolves a pc through the sym module, keyed by (build-id, file
+ * address), so a binary replaced on disk during the run is not misread;
+ * return addresses (every frame but the leaf) are looked up at pc - 1.
+ * The vdso is read from the process (/proc/PID/mem at attach) or the
+ * kernel's copy.  Debuginfod is not asked.
+ *
+ * Ownership: strings handed out belong to the stk_proc (or the shared sym
+ * cache) and stay valid until it is freed.  Not thread-safe.
+ */
+#ifndef PROF_STACK_H
+#define PROF_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sym.h"
+
+enum stk_unwinder { STK_DWFL, STK_LIBUNWIND };
+
+struct stk_proc;
+
+/* A new process pid; with from_maps, reads /proc/pid/maps now (attach to a
+ * running process); otherwise starts empty and learns from stk_mmap(). */
+struct stk_proc *stk_proc_new(pid_t pid, int from_maps);
+
+/* Frees the process and its Dwfl. */
+void stk_proc_free(struct stk_proc *p);
+
+/* The process exec'd: forget every mapping. */
+void stk_exec(struct stk_proc *p);
+
+/* A new executable mapping [addr, addr+len) of path at file offset pgoff;
+ * build_id may be NULL (then read from the file). */
+void stk_mmap(struct stk_proc *p, uint64_t addr, uint64_t len, uint64_t pgoff,
+    const char *path, const unsigned char *build_id, size_t build_id_size);
+
+/* A copy of the process's mappings, for a forked child. */
+struct stk_proc *stk_proc_fork(const struct stk_proc *parent, pid_t child);
+
+/*
+ * Unwinds one user sample: regs indexed by PERF_REG_X86_* (IP, SP, BP and
+ * the others as sampled), stack[0..stack_size) the copy of memory from
+ * regs[SP].  Stores up to max program counters in pcs, leaf first, and
+ * returns their number (at least 1 when regs[IP] is set).
+ */
+int stk_unwind(struct stk_proc *p, int unwinder, const uint64_t *regs,
+    const unsigned char *stack, size_t stack_size, uint64_t *pcs, int max);
+
+/*
+ * Names pc: *frames gets the inline chain, outermost first (one frame when
+ * there is no inlining or inline is 0), with file/line when known;
+ * *module the mapped file's basename.  is_return: pc is a return address.
+ * Returns the number of frames; 0 when pc is in no known mapping (the
+ * caller writes "[unknown]").  Frames are owned by the cache.
+ */
+int stk_name(struct stk_proc *p, uint64_t pc, int is_return, int inline_frames,
+    const struct sym_frame **frames, const char **module);
+
+#endif
