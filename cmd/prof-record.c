@@ -42,7 +42,8 @@ static const char options_help[] =
 "  --kernel              kernel frames too, marked _[k]\n"
 "  --stack-size bytes    user stack copied per sample (default 16384)\n"
 "  --type type           cpu (sample), or threads (one stack per thread, -p)\n"
-"  --unwinder name       dwfl (default) or libunwind\n"
+"  --unwinder name       dwfl (default), libunwind, or compare (both, and\n"
+"                        report the samples where they differ)\n"
 "  --help                this text\n"
 "See prof-record(1), prof.conf(5) and prof-folded(5).\n";
 
@@ -195,8 +196,10 @@ main(int argc, char *argv[])
 				ro.unwinder = STK_DWFL;
 			else if (strcmp(optarg, "libunwind") == 0)
 				ro.unwinder = STK_LIBUNWIND;
+			else if (strcmp(optarg, "compare") == 0)
+				ro.unwinder = STK_DWFL, ro.compare = 1;
 			else
-				die("--unwinder: '%s' is not an unwinder; use dwfl or libunwind", optarg);
+				die("--unwinder: '%s' is not an unwinder; use dwfl, libunwind or compare", optarg);
 			break;
 		default:
 			usage();
@@ -385,6 +388,11 @@ main(int argc, char *argv[])
 	if (rec_truncated(rec) > 0)
 		warn("%llu of %llu samples could not be unwound past their leaf",
 		    (unsigned long long)rec_truncated(rec), (unsigned long long)rec_samples(rec));
+	if (ro.compare) {
+		uint64_t compared, differ = rec_disagreed(rec, &compared);
+		warn("unwinders compared on %llu samples: %llu differ",
+		    (unsigned long long)compared, (unsigned long long)differ);
+	}
 	if (smp_lost(ses) > 0 || smp_throttled(ses) > 0)
 		warn("the kernel lost %llu samples and throttled %llu times: lower -F",
 		    (unsigned long long)smp_lost(ses), (unsigned long long)smp_throttled(ses));

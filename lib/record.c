@@ -44,8 +44,8 @@ struct rec {
 	struct ksym_table *ksyms;
 	char *buf;
 	size_t len, cap;
-	uint64_t pcs[MAX_FRAMES];
-	uint64_t samples, truncated;
+	uint64_t pcs[MAX_FRAMES], pcs2[MAX_FRAMES];
+	uint64_t samples, truncated, compared, disagreed;
 };
 
 struct rec *
@@ -265,6 +265,13 @@ sample(struct rec *r, const struct smp_record *s)
 		}
 		if (n == 1)
 			r->truncated++;
+		if (r->o.compare && n > 0) {
+			/* The second unwinder on the same sample must agree. */
+			int n2 = stk_unwind(p->stk, STK_LIBUNWIND, s->regs, s->stack, s->stack_size, r->pcs2, max);
+			r->compared++;
+			if (n2 != n || memcmp(r->pcs, r->pcs2, (size_t)n * sizeof(*r->pcs)) != 0)
+				r->disagreed++;
+		}
 		put_user_frames(r, p, n);
 	}
 	if (r->o.kernel && s->nkchain > 0)
@@ -424,6 +431,13 @@ uint64_t
 rec_truncated(const struct rec *r)
 {
 	return r->truncated;
+}
+
+uint64_t
+rec_disagreed(const struct rec *r, uint64_t *compared)
+{
+	*compared = r->compared;
+	return r->disagreed;
 }
 
 void

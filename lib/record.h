@@ -27,6 +27,7 @@ struct rec_opts {
 	int inline_frames;   /* inlined functions as frames of their own */
 	int depth;           /* at most this many frames from the leaf; 0: all */
 	int unwinder;        /* enum stk_unwinder */
+	int compare;         /* also unwind with libunwind, count disagreements */
 };
 
 struct rec;
@@ -47,6 +48,9 @@ void rec_record(void *ctx, const struct smp_record *s);
  * the leaf (reported, still counted). */
 uint64_t rec_samples(const struct rec *r);
 uint64_t rec_truncated(const struct rec *r);
+
+/* With compare: samples whose two unwinds differed, of *compared. */
+uint64_t rec_disagreed(const struct rec *r, uint64_t *compared);
 
 /*
  * One stack per thread of pid, now: stops each thread with ptrace, copies

@@ -91,8 +91,6 @@ static struct {
 	struct stk_named *named;
 	struct stk_elf *own_vdso;
 	Elf *arch;
-	unw_addr_space_t as;
-	const struct stk_proc *as_proc; /* the process as's cache is of */
 } g;
 
 /* One executable mapping of the process. */
@@ -113,6 +111,7 @@ struct stk_proc {
 	int dwfl_rebuild;           /* maps removed: a new Dwfl */
 	int unw_flush;              /* libunwind's cache may be stale */
 	Dwfl *dwfl;
+	unw_addr_space_t as;        /* libunwind's, made at its first use */
 
 	/* the sample being unwound */
 	const uint64_t *regs;
@@ -722,8 +721,8 @@ stk_proc_free(struct stk_proc *p)
 		return;
 	if (p->dwfl != NULL)
 		dwfl_end(p->dwfl);
-	if (g.as_proc == p)
-		g.as_proc = NULL;
+	if (p->as != NULL)
+		unw_destroy_addr_space(p->as);
 	free(p->maps);
 	free(p);
 }
@@ -1088,10 +1087,10 @@ static unw_accessors_t accessors = {
 };
 
 /*
- * One address space for every process, its cache flushed whenever the
- * process unwound is not the last one or its mappings changed: libunwind
- * keys the cache by ip alone.  Per thread, the cache needs no lock; the
- * global one masks every signal twice a frame (two system calls).
+ * libunwind's cache of unwind rules is per address space and keyed by ip
+ * alone: each process has its own, flushed when its mappings change.
+ * (Debian's libunwind has no per-thread cache: it masks signals twice a
+ * frame to lock the global one.)
  */
 static void
 unwind_libunwind(struct stk_proc *p)
@@ -1099,17 +1098,17 @@ unwind_libunwind(struct stk_proc *p)
 	unw_cursor_t cursor;
 	unw_word_t ip;
 
-	if (g.as == NULL) {
-		if ((g.as = unw_create_addr_space(&accessors, 0)) == NULL)
+	if (p->as == NULL) {
+		if ((p->as = unw_create_addr_space(&accessors, 0)) == NULL)
 			return;
-		unw_set_caching_policy(g.as, UNW_CACHE_PER_THREAD);
-	}
-	if (g.as_proc != p || p->unw_flush) {
-		unw_flush_cache(g.as, 0, 0);
-		g.as_proc = p;
+		unw_set_caching_policy(p->as, UNW_CACHE_GLOBAL);
 		p->unw_flush = 0;
 	}
-	if (unw_init_remote(&cursor, g.as, p) != 0)
+	if (p->unw_flush) {
+		unw_flush_cache(p->as, 0, 0);
+		p->unw_flush = 0;
+	}
+	if (unw_init_remote(&cursor, p->as, p) != 0)
 		return;
 	do {
 		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)

@@ -57,8 +57,10 @@ struct sym_unit {
 };
 
 struct sym_file {
-	UT_hash_handle hh;
+	UT_hash_handle hh;       /* in files, by path, or in byid, by id */
 	char *path;
+	unsigned char *id;       /* the build-id it is known by, or NULL */
+	size_t idlen;
 	Dwfl *dwfl;              /* NULL: the file could not be read */
 	Dwfl_Module *mod;
 	struct sym_addr *addrs;
@@ -71,6 +73,7 @@ struct sym_file {
 
 struct sym_cache {
 	struct sym_file *files;
+	struct sym_file *byid;   /* files named by build-id (sym_resolve_build_id) */
 	struct sym_str *strs;
 	struct sym_frame *buf;   /* frames being built, innermost first */
 	size_t nbuf, sizebuf;
@@ -94,33 +97,45 @@ sym_new(void)
 	return xcalloc(1, sizeof(struct sym_cache));
 }
 
+static void
+free_file(struct sym_file *f)
+{
+	struct sym_addr *a, *atmp;
+	size_t i;
+
+	HASH_ITER(hh, f->addrs, a, atmp) {
+		HASH_DEL(f->addrs, a);
+		free(a->frames);
+		free(a);
+	}
+	for (i = 0; i < f->nunits; i++) {
+		free(f->units[i].fns);
+		free(f->units[i].fnr.v);
+	}
+	free(f->units);
+	free(f->unitr.v);
+	if (f->dwfl != NULL)
+		dwfl_end(f->dwfl);
+	free(f->path);
+	free(f->id);
+	free(f);
+}
+
 void
 sym_free(struct sym_cache *c)
 {
 	struct sym_file *f, *ftmp;
-	struct sym_addr *a, *atmp;
 	struct sym_str *s, *stmp;
-	size_t i;
 
 	if (c == NULL)
 		return;
 	HASH_ITER(hh, c->files, f, ftmp) {
-		HASH_ITER(hh, f->addrs, a, atmp) {
-			HASH_DEL(f->addrs, a);
-			free(a->frames);
-			free(a);
-		}
-		for (i = 0; i < f->nunits; i++) {
-			free(f->units[i].fns);
-			free(f->units[i].fnr.v);
-		}
-		free(f->units);
-		free(f->unitr.v);
 		HASH_DEL(c->files, f);
-		if (f->dwfl != NULL)
-			dwfl_end(f->dwfl);
-		free(f->path);
-		free(f);
+		free_file(f);
+	}
+	HASH_ITER(hh, c->byid, f, ftmp) {
+		HASH_DEL(c->byid, f);
+		free_file(f);
 	}
 	HASH_ITER(hh, c->strs, s, stmp) {
 		HASH_DEL(c->strs, s);
@@ -283,8 +298,9 @@ push(struct sym_cache *c, const char *name, const char *file, int line)
 	c->nbuf++;
 }
 
+/* A new entry for path, opened: the caller adds it to a table. */
 static struct sym_file *
-open_file(struct sym_cache *c, const char *path)
+open_file(const char *path)
 {
 	struct sym_file *f;
 	struct stat st;
@@ -295,7 +311,6 @@ open_file(struct sym_cache *c, const char *path)
 
 	f = xcalloc(1, sizeof(*f));
 	f->path = xstrdup(path);
-	HASH_ADD_KEYPTR(hh, c->files, f->path, strlen(f->path), f);
 
 	/* Not a FIFO or a device: opening one could block or never end. */
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
@@ -689,17 +704,14 @@ resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
 	return c->nbuf;
 }
 
-int
-sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
+/* The answer for addr in f, resolved at the first call. */
+static int
+file_resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr,
     const struct sym_frame **frames)
 {
-	struct sym_file *f;
 	struct sym_addr *a;
 	size_t i, n;
 
-	HASH_FIND(hh, c->files, path, strlen(path), f);
-	if (f == NULL)
-		f = open_file(c, path);
 	HASH_FIND(hh, f->addrs, &addr, sizeof(addr), a);
 	if (a == NULL) {
 		n = resolve(c, f, addr);
@@ -720,4 +732,37 @@ sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
 	}
 	*frames = a->frames;
 	return a->n;
+}
+
+int
+sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
+    const struct sym_frame **frames)
+{
+	struct sym_file *f;
+
+	HASH_FIND(hh, c->files, path, strlen(path), f);
+	if (f == NULL) {
+		f = open_file(path);
+		HASH_ADD_KEYPTR(hh, c->files, f->path, strlen(f->path), f);
+	}
+	return file_resolve(c, f, addr, frames);
+}
+
+int
+sym_resolve_build_id(struct sym_cache *c, const unsigned char *id,
+    size_t idlen, const char *path, uint64_t addr,
+    const struct sym_frame **frames)
+{
+	struct sym_file *f;
+
+	if (idlen == 0)
+		return sym_resolve(c, path, addr, frames);
+	HASH_FIND(hh, c->byid, id, idlen, f);
+	if (f == NULL) {
+		f = open_file(path);
+		f->id = (unsigned char *)xmemdup(id, idlen);
+		f->idlen = idlen;
+		HASH_ADD_KEYPTR(hh, c->byid, f->id, f->idlen, f);
+	}
+	return file_resolve(c, f, addr, frames);
 }

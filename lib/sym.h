@@ -32,6 +32,7 @@
 #ifndef PROF_SYM_H
 #define PROF_SYM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct sym_cache;
@@ -77,6 +78,18 @@ void sym_free(struct sym_cache *c);
  * neither a DWARF function nor a symbol: the caller keeps the name it has.
  */
 int sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
+    const struct sym_frame **frames);
+
+/*
+ * As sym_resolve(), for the file whose GNU build-id is id[0..idlen): the
+ * answers are kept under the build-id, not the path, and path is opened
+ * only at the first call with that build-id.  The caller makes sure that
+ * path then holds that build (a file replaced on disk under the same
+ * name is another build: another build-id, another entry).  With idlen 0,
+ * this is sym_resolve(c, path, ...).
+ */
+int sym_resolve_build_id(struct sym_cache *c, const unsigned char *id,
+    size_t idlen, const char *path, uint64_t addr,
     const struct sym_frame **frames);
 
 #endif
