@@ -218,11 +218,14 @@ main(int argc, char *argv[])
 		freq = (int)num_int(v, 1, 100000, where);
 	if (freq == 0)
 		freq = 99;
-	if (type == NULL)
-		type = conf_get(&conf, "record", "type", NULL);
+	const char *type_from = "--type";
+	static const char *const record_keys[] = { "frequency", "type", NULL };
+	conf_check(&conf, "record", record_keys);
+	if (type == NULL && (type = conf_get(&conf, "record", "type", &where)) != NULL)
+		type_from = where;
 	if (type != NULL && strcmp(type, "cpu") != 0) {
 		if (strcmp(type, "threads") != 0)
-			die("--type: '%s' is not a type; use cpu or threads", type);
+			die("%s: '%s' is not a type; use cpu or threads", type_from, type);
 		if (npids == 0)
 			die("--type threads takes -p PID: it reads the threads of running processes");
 		threads_mode = 1;
@@ -315,6 +318,7 @@ main(int argc, char *argv[])
 	}
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
+	signal(SIGHUP, on_stop);
 	signal(SIGPIPE, SIG_IGN);
 
 	meta_set(&head, "type", "cpu");

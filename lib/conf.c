@@ -114,6 +114,20 @@ conf_get(const struct conf *c, const char *section, const char *key, const char 
 }
 
 void
+conf_check(const struct conf *c, const char *section, const char *const known[])
+{
+	for (int i = 0; i < c->n; i++) {
+		int ok = 0;
+		if (strcmp(c->items[i].section, section) != 0)
+			continue;
+		for (int k = 0; known[k] != NULL && !ok; k++)
+			ok = strcmp(known[k], c->items[i].key) == 0;
+		if (!ok)
+			die("%s: '%s' is not a key of [%s]", c->items[i].where, c->items[i].key, section);
+	}
+}
+
+void
 conf_free(struct conf *c)
 {
 	for (int i = 0; i < c->n; i++) {

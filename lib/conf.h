@@ -35,6 +35,10 @@ int conf_read(struct conf *c, const char *path);
 const char *conf_get(const struct conf *c, const char *section, const char *key,
     const char **where);
 
+/* Dies, naming FILE:LINE, if section has a key not in known (NULL-ended):
+ * a misspelt key must not be ignored silently. */
+void conf_check(const struct conf *c, const char *section, const char *const known[]);
+
 void conf_free(struct conf *c);
 
 #endif

@@ -406,8 +406,10 @@ rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen)
 		s.pid = (uint32_t)pid;
 		s.tid = (uint32_t)atoi(e->d_name);
 		if (snapshot_thread((pid_t)s.tid, memfd, &s, stack, STACK) < 0) {
-			snprintf(err, errlen, "%d: cannot stop thread %u with ptrace: %s "
-			    "(kernel.yama.ptrace_scope, or CAP_SYS_PTRACE)", (int)pid, s.tid, strerror(errno));
+			/* A thread that ended meanwhile is no error. */
+			if (errno != ESRCH)
+				warn("%d: cannot stop thread %u with ptrace: %s "
+				    "(kernel.yama.ptrace_scope, or CAP_SYS_PTRACE)", (int)pid, s.tid, strerror(errno));
 			continue;
 		}
 		sample(r, &s);

@@ -379,11 +379,32 @@ struct maps_fid {
 	unsigned long long ino;
 };
 
+/* The ELF the process maps at [start, end), if it is still there. */
+static struct stk_elf *
+map_files_elf(const struct stk_proc *p, const char *path, uint64_t start,
+    uint64_t end, const unsigned char *id, size_t idlen)
+{
+	struct stk_elf *e;
+	char mapfile[80];
+	int fd;
+
+	if (p->pid <= 0)
+		return NULL;
+	snprintf(mapfile, sizeof(mapfile), "/proc/%d/map_files/%" PRIx64
+	    "-%" PRIx64, (int)p->pid, start, end);
+	if ((fd = open(mapfile, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if ((e = load(fd, path)) != NULL && same_id(e, id, idlen))
+		return e;
+	return NULL;
+}
+
 /*
  * The ELF mapped from path at [start, end), of build id when idlen > 0.
- * The file on disk is used if it is that build (or, without a build-id,
- * the file maps_fid names); else the process's own mapping, through
- * /proc/PID/map_files, if the process is still there.
+ * The file on disk is used if it is that build (or, from /proc/PID/maps,
+ * the file that maps_fid names); else the process's own mapping, through
+ * /proc/PID/map_files, while the process is there.  With nothing to check
+ * the file on disk by, the process's mapping is tried first.
  */
 static struct stk_elf *
 file_elf(const struct stk_proc *p, const char *path, int deleted,
@@ -392,10 +413,12 @@ file_elf(const struct stk_proc *p, const char *path, int deleted,
 {
 	struct stk_elf *e;
 	struct stat st;
-	char mapfile[64];
-	int fd = -1;
+	int fd = -1, unchecked = idlen == 0 && mf == NULL;
 
 	if ((e = find_id(id, idlen)) != NULL)
+		return e;
+	if (unchecked &&
+	    (e = map_files_elf(p, path, start, end, id, idlen)) != NULL)
 		return e;
 	if (!deleted && strncmp(path, "/memfd:", 7) != 0)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -407,15 +430,9 @@ file_elf(const struct stk_proc *p, const char *path, int deleted,
 	}
 	if (fd >= 0 && (e = load(fd, path)) != NULL && same_id(e, id, idlen))
 		return e;
-	if (p->pid <= 0)
+	if (unchecked)
 		return NULL;
-	snprintf(mapfile, sizeof(mapfile), "/proc/%d/map_files/%" PRIx64
-	    "-%" PRIx64, (int)p->pid, start, end);
-	if ((fd = open(mapfile, O_RDONLY | O_CLOEXEC)) < 0)
-		return NULL;
-	if ((e = load(fd, path)) != NULL && same_id(e, id, idlen))
-		return e;
-	return NULL;
+	return map_files_elf(p, path, start, end, id, idlen);
 }
 
 /* The size of the vdso image at base (mapped, so readable), from its headers. */
