@@ -23,7 +23,7 @@
 static const char synopsis[] =
 "usage: prof-record [-F hz] [-d seconds] [-o file] [--depth n] [--lines]\n"
 "                   [--no-inline] [--pid | --tid] [--kernel] [--stack-size bytes]\n"
-"                   [--unwinder name] [--] command [arg ...]\n"
+"                   [--sampler name] [--unwinder name] [--] command [arg ...]\n"
 "       prof-record -p pid[,pid...] [-F hz] [-d seconds] [-o file] [--type type]\n"
 "                   [options]\n";
 
@@ -40,6 +40,8 @@ static const char options_help[] =
 "  --no-inline           no frames of their own for inlined functions\n"
 "  --pid, --tid          root frame comm-PID, or comm-PID/TID\n"
 "  --kernel              kernel frames too, marked _[k]\n"
+"  --sampler name        perf (default; ptrace when perf_event_open is\n"
+"                        refused) or ptrace (stop threads, at most 99 Hz)\n"
 "  --stack-size bytes    user stack copied per sample (default 16384)\n"
 "  --type type           cpu (sample), or threads (one stack per thread, -p)\n"
 "  --unwinder name       dwfl (default), libunwind, or compare (both, and\n"
@@ -64,7 +66,7 @@ usage(void)
 
 enum {
 	OPT_DEPTH = 256, OPT_HELP, OPT_KERNEL, OPT_LINES, OPT_NOINLINE, OPT_PID,
-	OPT_STACK, OPT_TID, OPT_TYPE, OPT_UNWINDER
+	OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE, OPT_UNWINDER
 };
 
 static const struct option longopts[] = {
@@ -74,6 +76,7 @@ static const struct option longopts[] = {
 	{ "lines", no_argument, NULL, OPT_LINES },
 	{ "no-inline", no_argument, NULL, OPT_NOINLINE },
 	{ "pid", no_argument, NULL, OPT_PID },
+	{ "sampler", required_argument, NULL, OPT_SAMPLER },
 	{ "stack-size", required_argument, NULL, OPT_STACK },
 	{ "tid", no_argument, NULL, OPT_TID },
 	{ "type", required_argument, NULL, OPT_TYPE },
@@ -137,7 +140,7 @@ main(int argc, char *argv[])
 	struct meta head = { 0 }, tail = { 0 };
 	const char *ofile = "-", *type = NULL, *v, *where;
 	pid_t *pids = NULL;
-	int npids = 0, freq = 0, c, status = 0, threads_mode = 0;
+	int npids = 0, freq = 0, c, status = 0, threads_mode = 0, use_ptrace = 0;
 	double duration = 0;
 	char err[512] = "";
 
@@ -181,6 +184,14 @@ main(int argc, char *argv[])
 			break;
 		case OPT_PID:
 			ro.pid = 1;
+			break;
+		case OPT_SAMPLER:
+			if (strcmp(optarg, "perf") == 0)
+				use_ptrace = 0;
+			else if (strcmp(optarg, "ptrace") == 0)
+				use_ptrace = 1;
+			else
+				die("--sampler: '%s' is not a sampler; use perf or ptrace", optarg);
 			break;
 		case OPT_STACK:
 			so.stack_size = (uint32_t)num_int(optarg, 1024, 65528, "--stack-size") & ~7u;
@@ -309,12 +320,18 @@ main(int argc, char *argv[])
 		}
 	}
 
+	/* Where the kernel refuses perf_event_open, threads are stopped and
+	 * read with ptrace instead: slower, so at a lower rate. */
 	const char *event = "cpu-clock";
-	struct smp_session *ses = smp_open(&so, pids, npids, child > 0, &event, err, sizeof(err));
-	if (ses == NULL) {
-		if (child > 0)
-			kill(child, SIGKILL);
-		die("%s", err);
+	struct smp_session *ses = NULL;
+	if (!use_ptrace && (ses = smp_open(&so, pids, npids, child > 0, &event, err, sizeof(err))) == NULL) {
+		warn("%s; sampling with ptrace instead", err);
+		use_ptrace = 1;
+	}
+	if (use_ptrace) {
+		event = "ptrace";
+		if (freq > 99)
+			freq = 99;
 	}
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
@@ -346,7 +363,23 @@ main(int argc, char *argv[])
 		close(errp[0]);
 	}
 	while (!exec_failed) {
-		smp_read(ses, 100, rec_record, rec);
+		if (ses != NULL) {
+			smp_read(ses, 100, rec_record, rec);
+		} else {
+			int ok = 0;
+			char perr[512] = "";
+			usleep((useconds_t)(1e6 / freq));
+			for (int i = 0; i < npids; i++)
+				if (!gone(pids[i]) && rec_ptrace_sample(rec, pids[i], 1, perr, sizeof(perr)) >= 0)
+					ok = 1;
+			if (!ok && perr[0] != '\0') {
+				if (child > 0)
+					kill(child, SIGKILL);
+				die("%s; perf_event_open was refused too: allow one with sysctl "
+				    "kernel.perf_event_paranoid=1 or CAP_PERFMON, or ptrace with "
+				    "kernel.yama.ptrace_scope=0 or CAP_SYS_PTRACE", perr);
+			}
+		}
 		double t = now();
 		if (child > 0) {
 			if (waitpid(child, &status, WNOHANG) == child) {
@@ -370,7 +403,7 @@ main(int argc, char *argv[])
 		if (progress)
 			fprintf(stderr, "\r%s: %llu samples, %.1f s, %llu lost ", util_prog,
 			    (unsigned long long)rec_samples(rec), t - start,
-			    (unsigned long long)smp_lost(ses));
+			    (unsigned long long)(ses ? smp_lost(ses) : 0));
 		/* A pipe sees the profile grow; stacks seen again are written
 		 * again, and readers sum them. */
 		if (to_stdout && t - last_flush >= 2 && stab_count(tab) > 0) {
@@ -383,7 +416,8 @@ main(int argc, char *argv[])
 		}
 	}
 	double stopped = now();
-	smp_drain(ses, rec_record, rec);
+	if (ses != NULL)
+		smp_drain(ses, rec_record, rec);
 	if (progress)
 		fputc('\n', stderr);
 	if (child > 0 && !reaped)
@@ -397,12 +431,12 @@ main(int argc, char *argv[])
 		warn("unwinders compared on %llu samples: %llu differ",
 		    (unsigned long long)compared, (unsigned long long)differ);
 	}
-	if (smp_lost(ses) > 0 || smp_throttled(ses) > 0)
+	if (ses != NULL && (smp_lost(ses) > 0 || smp_throttled(ses) > 0))
 		warn("the kernel lost %llu samples and throttled %llu times: lower -F",
 		    (unsigned long long)smp_lost(ses), (unsigned long long)smp_throttled(ses));
 	meta_num(&tail, "duration", "%.3f s", stopped - start);
 	meta_num(&tail, "samples", "%.0f samples", (double)rec_samples(rec));
-	meta_num(&tail, "lost", "%.0f samples", (double)smp_lost(ses));
+	meta_num(&tail, "lost", "%.0f samples", ses ? (double)smp_lost(ses) : 0);
 	if (!to_stdout) {
 		meta_write(out, &head);
 		meta_write(out, &tail);
@@ -411,7 +445,8 @@ main(int argc, char *argv[])
 		write_stacks(out, tab);
 		meta_write(out, &tail);
 	}
-	smp_close(ses);
+	if (ses != NULL)
+		smp_close(ses);
 
 	if (exec_failed)
 		status = exec_failed;

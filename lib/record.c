@@ -46,6 +46,7 @@ struct rec {
 	size_t len, cap;
 	uint64_t pcs[MAX_FRAMES], pcs2[MAX_FRAMES];
 	uint64_t samples, truncated, compared, disagreed;
+	unsigned char *stack;       /* for ptrace snapshots */
 };
 
 struct rec *
@@ -355,60 +356,89 @@ regs_from_ptrace(const struct user_regs_struct *u, uint64_t *regs)
 }
 
 /* Stops tid, copies its registers and the top of its stack, resumes it. */
+/* Stops tid, copies its registers and the top of its stack, resumes it. */
 static int
 snapshot_thread(pid_t tid, int memfd, struct smp_record *s, unsigned char *stack, size_t size)
 {
 	struct user_regs_struct u;
-	int status, ok = 0;
+	int status, ok = 0, sig = 0;
 
 	if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0)
 		return -1;
 	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) == 0 && waitpid(tid, &status, __WALL) == tid &&
-	    ptrace(PTRACE_GETREGS, tid, 0, &u) == 0) {
-		ssize_t got = pread(memfd, stack, size, (off_t)u.rsp);
-		regs_from_ptrace(&u, s->regs);
-		s->stack = stack;
-		s->stack_size = got > 0 ? (uint64_t)got : 0;
-		s->user = 1;
-		ok = 1;
+	    WIFSTOPPED(status)) {
+		/* A signal that arrived first stopped the thread instead of
+		 * our interrupt: it must still be delivered. */
+		if (status >> 16 != PTRACE_EVENT_STOP)
+			sig = WSTOPSIG(status);
+		if (ptrace(PTRACE_GETREGS, tid, 0, &u) == 0) {
+			ssize_t got = pread(memfd, stack, size, (off_t)u.rsp);
+			regs_from_ptrace(&u, s->regs);
+			s->stack = stack;
+			s->stack_size = got > 0 ? (uint64_t)got : 0;
+			s->user = 1;
+			ok = 1;
+		}
 	}
-	ptrace(PTRACE_DETACH, tid, 0, 0);
+	ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
 	return ok ? 0 : -1;
 }
 
+/* Whether tid is running or ready to run: what a CPU profile samples. */
+static int
+thread_running(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512];
+	const char *paren;
+	FILE *fp;
+	int running = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
+		running = paren[1] == ' ' && paren[2] == 'R';
+	fclose(fp);
+	return running;
+}
+
 int
-rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen)
+rec_ptrace_sample(struct rec *r, pid_t pid, int running_only, char *err, size_t errlen)
 {
 	enum { STACK = 64 * 1024 };
 	char path[64];
-	unsigned char *stack;
-	int memfd, n = 0;
+	int memfd, n = 0, failed = 0;
 	DIR *d;
 	struct dirent *e;
 
+	err[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
 	if ((memfd = open(path, O_RDONLY)) < 0) {
 		snprintf(err, errlen, "%d: cannot read its memory: %s", (int)pid, strerror(errno));
 		return -1;
 	}
-	rec_attach(r, pid);
+	if (proc_get(r, pid, 0) == NULL)
+		rec_attach(r, pid);
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	if ((d = opendir(path)) == NULL) {
 		snprintf(err, errlen, "%d: no such process", (int)pid);
 		close(memfd);
 		return -1;
 	}
-	stack = xmalloc(STACK);
+	if (r->stack == NULL)
+		r->stack = xmalloc(STACK);
 	while ((e = readdir(d)) != NULL) {
 		struct smp_record s = { .kind = SMP_SAMPLE };
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
 		s.pid = (uint32_t)pid;
 		s.tid = (uint32_t)atoi(e->d_name);
-		if (snapshot_thread((pid_t)s.tid, memfd, &s, stack, STACK) < 0) {
+		if (running_only && !thread_running(pid, (pid_t)s.tid))
+			continue;
+		if (snapshot_thread((pid_t)s.tid, memfd, &s, r->stack, STACK) < 0) {
 			/* A thread that ended meanwhile is no error. */
-			if (errno != ESRCH)
-				warn("%d: cannot stop thread %u with ptrace: %s "
+			if (errno != ESRCH && failed++ == 0)
+				snprintf(err, errlen, "%d: cannot stop thread %u with ptrace: %s "
 				    "(kernel.yama.ptrace_scope, or CAP_SYS_PTRACE)", (int)pid, s.tid, strerror(errno));
 			continue;
 		}
@@ -416,8 +446,15 @@ rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen)
 		n++;
 	}
 	closedir(d);
-	free(stack);
 	close(memfd);
+	return n == 0 && failed ? -1 : n;
+}
+
+int
+rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen)
+{
+	int n = rec_ptrace_sample(r, pid, 0, err, errlen);
+
 	if (n == 0 && err[0] == '\0')
 		snprintf(err, errlen, "%d: no thread could be read", (int)pid);
 	return n > 0 ? n : -1;
@@ -457,6 +494,7 @@ rec_free(struct rec *r)
 		free(t);
 	}
 	ksym_free(r->ksyms);
+	free(r->stack);
 	free(r->buf);
 	free(r);
 }

@@ -59,6 +59,14 @@ uint64_t rec_disagreed(const struct rec *r, uint64_t *compared);
  */
 int rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen);
 
+/*
+ * The ptrace sampler, for when perf_event_open is refused: one sample of
+ * every thread of pid (only those running, with running_only), taken as
+ * rec_threads() does.  Returns the threads sampled, or -1 with a message
+ * in err when none could be read.
+ */
+int rec_ptrace_sample(struct rec *r, pid_t pid, int running_only, char *err, size_t errlen);
+
 void rec_free(struct rec *r);
 
 #endif

@@ -133,7 +133,7 @@ folded_sum () {
 	FNR == 1 { body = 0 }
 	{ sub(/\r$/, "") }
 	/^[ \t]*$/ { next }
-	!body && /^#/ { next }
+	/^#/ && !/[ \t][0-9]+(\.[0-9]*)?$/ { next }
 	{
 		body = 1
 		c = $(NF - back)

@@ -1,0 +1,37 @@
+#!/bin/sh
+test_description='prof-record --sampler ptrace: the fallback when perf_event_open is refused'
+. "$(dirname "$0")/lib.sh"
+
+make -C "$ROOT" -s bin/demo-app >/dev/null 2>&1 || skip_all 'bin/demo-app does not build'
+APP=$ROOT/bin/demo-app
+
+test_expect_success 'ptrace sampling records the demo app with full stacks' '
+	prof-record --sampler ptrace -F 99 -o out "$APP" 600 2>err &&
+	grep "^# event: ptrace$" out &&
+	grep "^# frequency: 99 Hz$" out &&
+	grep "^demo-app;.*;main;hash;mix [0-9]*$" out &&
+	grep "^demo-app;.*;main;parse;tokenize;parse_number [0-9]*$" out
+'
+
+test_expect_success 'ptrace sampling caps the frequency at 99 Hz' '
+	prof-record --sampler ptrace -F 999 -o out "$APP" 100 2>err &&
+	grep "^# frequency: 99 Hz$" out
+'
+
+test_expect_success 'ptrace sampling: every sample counted, as the metadata says' '
+	prof-record --sampler ptrace -o out "$APP" 300 2>err &&
+	sed -n "s/^# samples: \([0-9]*\) samples$/\1/p" out >expect &&
+	grep -v "^#" out | folded_sum /dev/stdin >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'ptrace sampling leaves the command unharmed: its status' '
+	test_expect_code 3 prof-record --sampler ptrace -o out sh -c "i=0; while [ \$i -lt 20000 ]; do i=\$((i+1)); done; exit 3"
+'
+
+test_expect_success 'a bad --sampler is a usage error' '
+	test_expect_code 2 prof-record --sampler nope true 2>err &&
+	grep "^prof-record: --sampler: " err
+'
+
+done_testing
