@@ -101,9 +101,9 @@ test_expect_success 'skip_or_fail fails in CI' '
 	grep "^1\.\.1$" actual
 '
 
-test_expect_success 'folded_sum adds decimals exactly and skips metadata' '
-	printf "# unit: samples\n# x 5\na;b 0.1\r\n\n a 0.2\nb 1 2\nc 0.999999999\nd 0.000000001\ne 5.\n" >in &&
-	echo 8.3 >expect &&
+test_expect_success 'folded_sum adds decimals exactly and skips metadata, not # stacks' '
+	printf "# unit: samples\n# x 5\na;b 0.1\r\n\n a 0.2\nb 1 2\nc 0.999999999\nd 0.000000001\ne 5.\n# samples: 9 samples\n" >in &&
+	echo 13.3 >expect &&
 	folded_sum in >actual &&
 	test_cmp expect actual &&
 	printf "a 1 2\nb 0.5 3\n" >diff &&
