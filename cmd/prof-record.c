@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -243,10 +244,6 @@ main(int argc, char *argv[])
 	}
 	so.freq = freq;
 
-	/* libdwfl asks debuginfod servers when this is set; we read only the
-	 * files on this machine. */
-	unsetenv("DEBUGINFOD_URLS");
-
 	struct stab *tab = stab_new();
 	struct rec *rec = rec_new(&ro, tab);
 	int to_stdout = strcmp(ofile, "-") == 0;
@@ -267,6 +264,7 @@ main(int argc, char *argv[])
 
 	if (threads_mode) {
 		int n = 0;
+		unsetenv("DEBUGINFOD_URLS");  /* see below */
 		for (int i = 0; i < npids; i++)
 			if (rec_threads(rec, pids[i], err, sizeof(err)) < 0)
 				warn("%s", err);
@@ -317,6 +315,19 @@ main(int argc, char *argv[])
 			if (gone(pids[i]))
 				die("-p: no process %d", (int)pids[i]);
 			rec_attach(rec, pids[i]);
+		}
+	}
+
+	/* Only now that the command has its environment and limits as
+	 * given: libdwfl asks debuginfod servers when DEBUGINFOD_URLS is set,
+	 * and we read only the files on this machine; each process followed
+	 * holds a descriptor per file it unwinds through. */
+	unsetenv("DEBUGINFOD_URLS");
+	{
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
 

@@ -401,10 +401,12 @@ map_files_elf(const struct stk_proc *p, const char *path, uint64_t start,
 
 /*
  * The ELF mapped from path at [start, end), of build id when idlen > 0.
- * The file on disk is used if it is that build (or, from /proc/PID/maps,
- * the file that maps_fid names); else the process's own mapping, through
- * /proc/PID/map_files, while the process is there.  With nothing to check
- * the file on disk by, the process's mapping is tried first.
+ * The file on disk is used if it can be checked: if it has that build-id,
+ * or (from /proc/PID/maps) is the file, device and inode, the mapping
+ * names.  Else the process's own mapping is read, through
+ * /proc/PID/map_files, while the process is there; failing that, a file
+ * that cannot be checked is taken as it is (overlayfs shows other
+ * devices in maps than stat(2) does; map_files needs privilege).
  */
 static struct stk_elf *
 file_elf(const struct stk_proc *p, const char *path, int deleted,
@@ -413,26 +415,26 @@ file_elf(const struct stk_proc *p, const char *path, int deleted,
 {
 	struct stk_elf *e;
 	struct stat st;
-	int fd = -1, unchecked = idlen == 0 && mf == NULL;
+	int fd = -1;
 
 	if ((e = find_id(id, idlen)) != NULL)
 		return e;
-	if (unchecked &&
-	    (e = map_files_elf(p, path, start, end, id, idlen)) != NULL)
-		return e;
 	if (!deleted && strncmp(path, "/memfd:", 7) != 0)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && mf != NULL && (fstat(fd, &st) != 0 ||
-	    st.st_ino != mf->ino || major(st.st_dev) != mf->maj ||
-	    minor(st.st_dev) != mf->min)) {
-		close(fd);
-		fd = -1;
+	if (idlen > 0 || (fd >= 0 && mf != NULL && fstat(fd, &st) == 0 &&
+	    st.st_ino == mf->ino && major(st.st_dev) == mf->maj &&
+	    minor(st.st_dev) == mf->min)) {
+		if (fd >= 0 && (e = load(fd, path)) != NULL &&
+		    same_id(e, id, idlen))
+			return e;
+		return map_files_elf(p, path, start, end, id, idlen);
 	}
-	if (fd >= 0 && (e = load(fd, path)) != NULL && same_id(e, id, idlen))
+	if ((e = map_files_elf(p, path, start, end, NULL, 0)) != NULL) {
+		if (fd >= 0)
+			close(fd);
 		return e;
-	if (unchecked)
-		return NULL;
-	return map_files_elf(p, path, start, end, id, idlen);
+	}
+	return fd >= 0 ? load(fd, path) : NULL;
 }
 
 /* The size of the vdso image at base (mapped, so readable), from its headers. */
@@ -483,10 +485,12 @@ image_elf(const unsigned char *image, size_t size, const char *name)
 /*
  * The vdso mapped at [start, end): the process's own, read from its
  * memory, or, when that cannot be read (it exited, or may not be read),
- * the one the kernel gave us, the same for every 64-bit process.
+ * the one the kernel gave us, the same for every 64-bit process; of build
+ * id when idlen > 0.
  */
 static struct stk_elf *
-vdso_elf(const struct stk_proc *p, uint64_t start, uint64_t end)
+vdso_elf(const struct stk_proc *p, uint64_t start, uint64_t end,
+    const unsigned char *id, size_t idlen)
 {
 	unsigned char *buf;
 	char path[64];
@@ -496,6 +500,8 @@ vdso_elf(const struct stk_proc *p, uint64_t start, uint64_t end)
 	const unsigned char *own;
 	int fd;
 
+	if ((e = find_id(id, idlen)) != NULL)
+		return e;
 	if (p->pid > 0 && len <= 1 << 20) {
 		snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->pid);
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
@@ -505,7 +511,7 @@ vdso_elf(const struct stk_proc *p, uint64_t start, uint64_t end)
 			if (n > 0)
 				e = image_elf(buf, n, "[vdso]");
 			free(buf);
-			if (e != NULL)
+			if (e != NULL && same_id(e, id, idlen))
 				return e;
 		}
 	}
@@ -513,6 +519,8 @@ vdso_elf(const struct stk_proc *p, uint64_t start, uint64_t end)
 	    (own = (const unsigned char *)getauxval(AT_SYSINFO_EHDR)) != NULL &&
 	    (len = vdso_size(own)) > 0)
 		g.own_vdso = image_elf(own, len, "[vdso]");
+	if (g.own_vdso == NULL || !same_id(g.own_vdso, id, idlen))
+		return NULL;
 	return g.own_vdso;
 }
 
@@ -660,7 +668,7 @@ add_map(struct stk_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
 		/* anonymous: JIT code; nothing to name it by */
 	} else if (strcmp(path, "[vdso]") == 0) {
 		m.name = intern(path);
-		m.elf = vdso_elf(p, start, end);
+		m.elf = vdso_elf(p, start, end, id, idlen);
 	} else if (path[0] == '[') {
 		m.name = intern(path);
 	} else {
@@ -1219,6 +1227,10 @@ stk_name(struct stk_proc *p, uint64_t pc, int is_return, int inline_frames,
 	if (m == NULL || m->elf == NULL)
 		return 0;
 	n = elf_name(m->elf, pc - m->bias - (is_return ? 1 : 0), frames);
+	/* A handler returns to the first byte of the signal trampoline
+	 * (__restore_rt): the byte before is no function's. */
+	if (n == 0 && is_return)
+		n = elf_name(m->elf, pc - m->bias, frames);
 	if (n == 0)
 		*frames = NULL;
 	else if (!inline_frames)

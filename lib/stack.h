@@ -16,10 +16,22 @@
  * address), so a binary replaced on disk during the run is not misread;
  * return addresses (every frame but the leaf) are looked up at pc - 1.
  * The vdso is read from the process (/proc/PID/mem at attach) or the
- * kernel's copy.  Debuginfod is not asked.
+ * kernel's copy.  Debuginfod is not asked by the unwinders (sym asks it
+ * when DEBUGINFOD_URLS is set).
  *
- * Ownership: strings handed out belong to the stk_proc (or the shared sym
- * cache) and stay valid until it is freed.  Not thread-safe.
+ * A mapped file is used when it can be checked: its build-id is the one
+ * the mmap record gave, or (from /proc/PID/maps) it is the device and
+ * inode the mapping names.  Otherwise the process's own mapping is read
+ * through /proc/PID/map_files (root, or CAP_CHECKPOINT_RESTORE), while
+ * the process lives; without it, a file that cannot be checked is taken
+ * as it is, and one whose build-id is not the mapping's is not used (the
+ * module's name only).
+ *
+ * Ownership: ELF files are read once for all processes, by build-id, and
+ * kept open and mapped (a descriptor each) until the program exits; each
+ * process's Dwfl holds one more descriptor per file it unwinds through.
+ * Strings handed out (names, files, modules) stay valid until the program
+ * exits.  Not thread-safe.
  */
 #ifndef PROF_STACK_H
 #define PROF_STACK_H
@@ -56,7 +68,9 @@ struct stk_proc *stk_proc_fork(const struct stk_proc *parent, pid_t child);
  * Unwinds one user sample: regs indexed by PERF_REG_X86_* (IP, SP, BP and
  * the others as sampled), stack[0..stack_size) the copy of memory from
  * regs[SP].  Stores up to max program counters in pcs, leaf first, and
- * returns their number (at least 1 when regs[IP] is set).
+ * returns their number (at least 1 when regs[IP] is set).  The pcs are
+ * as found: the leaf's, then return addresses (the pc interrupted, for
+ * the frame below a signal handler's).
  */
 int stk_unwind(struct stk_proc *p, int unwinder, const uint64_t *regs,
     const unsigned char *stack, size_t stack_size, uint64_t *pcs, int max);
@@ -64,9 +78,13 @@ int stk_unwind(struct stk_proc *p, int unwinder, const uint64_t *regs,
 /*
  * Names pc: *frames gets the inline chain, outermost first (one frame when
  * there is no inlining or inline is 0), with file/line when known;
- * *module the mapped file's basename.  is_return: pc is a return address.
- * Returns the number of frames; 0 when pc is in no known mapping (the
- * caller writes "[unknown]").  Frames are owned by the cache.
+ * *module the mapped file's basename, or the kernel's name for its own
+ * mappings ("[vdso]").  is_return: pc is a return address (looked up at
+ * pc - 1, or at pc if nothing is there: a signal trampoline's first byte).
+ * Returns the number of frames; 0 when nothing names pc, with *module set
+ * when pc is in a known mapping (the caller writes "[MODULE]") and NULL
+ * when in none or in anonymous memory (the caller writes "[unknown]").
+ * Frames are owned by the cache.
  */
 int stk_name(struct stk_proc *p, uint64_t pc, int is_return, int inline_frames,
     const struct sym_frame **frames, const char **module);
