@@ -448,6 +448,14 @@ main(int argc, char *argv[])
 	meta_num(&tail, "duration", "%.3f s", stopped - start);
 	meta_num(&tail, "samples", "%.0f samples", (double)rec_samples(rec));
 	meta_num(&tail, "lost", "%.0f samples", ses ? (double)smp_lost(ses) : 0);
+	{
+		/* What recording cost, for whoever weighs the profile. */
+		struct rusage ru;
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			meta_num(&tail, "recorder-cpu", "%.6f s", (double)ru.ru_utime.tv_sec +
+			    (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+			    (double)ru.ru_stime.tv_usec / 1e6);
+	}
 	if (!to_stdout) {
 		meta_write(out, &head);
 		meta_write(out, &tail);
