@@ -56,6 +56,8 @@ struct smp_session {
 	struct smp_opts o;
 	int hw;                         /* cycles; else cpu-clock */
 	int no_build_id;                /* the kernel refused attr.build_id */
+	int no_lost_count;              /* ... or PERF_FORMAT_LOST */
+	uint64_t lost;                  /* the events' own counts, at drain */
 	int bumped;                     /* RLIMIT_NOFILE raised once */
 	int ncpu;
 	int *cpu;                       /* the online CPUs */
@@ -204,16 +206,25 @@ smp_read(struct smp_session *s, int timeout_ms,
 int
 smp_drain(struct smp_session *s, void (*cb)(void *ctx, const struct smp_record *r), void *ctx)
 {
+	uint64_t v[2], lost = 0;
+
 	for (int i = 0; i < s->nfd; i++)
 		ioctl(s->fd[i], PERF_EVENT_IOC_DISABLE, 0);
 	read_rings(s);
+	/* The kernel reports losses in a record written once there is space
+	 * again, so the last ones never come; the events count them all. */
+	for (int i = 0; i < s->nfd && !s->no_lost_count; i++)
+		if (read(s->fd[i], v, sizeof(v)) == (ssize_t)sizeof(v))
+			lost += v[1];
+	if (lost > s->lost)
+		s->lost = lost;
 	return smpq_flush(s->q, UINT64_MAX, cb, ctx);
 }
 
 uint64_t
 smp_lost(const struct smp_session *s)
 {
-	return smpq_lost(s->q);
+	return smpq_lost(s->q) > s->lost ? smpq_lost(s->q) : s->lost;
 }
 
 uint64_t
@@ -246,6 +257,7 @@ attr_fill(const struct smp_session *s, struct perf_event_attr *a, int enable_on_
 	a->mmap = 1;            /* executable mappings only (no mmap_data) */
 	a->mmap2 = 1;
 	a->build_id = !s->no_build_id;
+	a->read_format = s->no_lost_count ? 0 : PERF_FORMAT_LOST;
 	a->comm = 1;
 	a->comm_exec = 1;
 	a->task = 1;
@@ -255,6 +267,9 @@ attr_fill(const struct smp_session *s, struct perf_event_attr *a, int enable_on_
 	a->clockid = CLOCK_MONOTONIC;
 	a->disabled = 1;
 	a->enable_on_exec = enable_on_exec != 0;
+	/* No wakeup_events nor watermark: the kernel wakes a reader in
+	 * poll() when half the ring is full, which the ring's size makes a
+	 * few times a second at the full rate. */
 }
 
 static void
@@ -334,7 +349,9 @@ open_event(struct smp_session *s, pid_t tid, int i, int enable_on_exec, char *er
 		e = errno;
 		if (e == ESRCH)
 			return 1;
-		if (e == EINVAL && a.build_id) {
+		if (e == EINVAL && a.read_format) {
+			s->no_lost_count = 1;   /* before Linux 6.0 */
+		} else if (e == EINVAL && a.build_id) {
 			s->no_build_id = 1;     /* before Linux 5.12 */
 		} else if ((e == EMFILE || e == ENFILE) && !s->bumped &&
 		    getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -345,7 +362,7 @@ open_event(struct smp_session *s, pid_t tid, int i, int enable_on_exec, char *er
 			/* No cycles here (a VM, ENOENT; a PMU that refuses this
 			 * attr, EOPNOTSUPP or EINVAL): the cpu-clock timer. */
 			s->hw = 0;
-			s->no_build_id = 0;
+			s->no_build_id = s->no_lost_count = 0;
 		} else {
 			open_error(s, e, tid, err, errlen);
 			return -1;
@@ -388,11 +405,13 @@ has_tid(const pid_t *t, int n, pid_t tid)
 
 /*
  * A running process: inherit only reaches threads created after the event
- * opens, so every thread it has now gets its own events, per CPU, all
- * inherited (the kernel refuses to map an inherited event with cpu -1, and
- * such events could not share a per-CPU ring).  Threads created while the
- * events open are caught by listing the threads again until no new one
- * appears.
+ * opens, so every thread it has now gets its own events, one per CPU, all
+ * inherited, all sent to the CPU's ring.  (Per-thread events, cpu -1, are
+ * no way round the count of events: the kernel refuses to map an inherited
+ * one, EINVAL, and without inherit new threads go unseen; nor can they
+ * share a per-CPU ring, so each would need its own.)  Threads created
+ * while the events open are caught by listing the threads again until no
+ * new one appears.
  */
 static int
 open_process(struct smp_session *s, pid_t pid, char *err, size_t errlen)

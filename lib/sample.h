@@ -11,6 +11,14 @@
  * records of all CPUs merged in time order: a record is handed out only
  * once every buffer has moved past its time, or at the end (smp_drain).
  *
+ * Times are CLOCK_MONOTONIC (attr.use_clockid), comparable with
+ * clock_gettime(CLOCK_MONOTONIC) in the caller.
+ *
+ * Without opts.kernel the kernel does not sample a thread while it runs in
+ * the kernel (the cpu-clock skips those ticks), so system calls cost no
+ * samples; with it they do, with user regs and stack as they were at the
+ * entry to the kernel, and the kernel's frames in kchain.
+ *
  * Ownership: a record and everything it points to (stack copy, file name,
  * callchain) belong to the session and stay valid until the callback
  * returns.  One thread uses a session.  x86-64 only, for now.
@@ -32,20 +40,23 @@ enum smp_kind {
 	SMP_COMM,      /* a thread's name changed (exec sets exec = 1) */
 	SMP_FORK,      /* pid/tid created by ppid/ptid */
 	SMP_EXIT,      /* pid/tid ended */
-	SMP_LOST       /* the kernel dropped lost samples (ring buffer full) */
+	SMP_LOST       /* the kernel dropped lost samples (ring buffer full);
+	                  the last losses of a run come in no record: see smp_lost */
 };
 
 struct smp_record {
 	int kind;                   /* enum smp_kind */
 	uint32_t pid, tid, ppid, ptid;
-	uint64_t time;              /* perf clock, ns */
+	uint64_t time;              /* CLOCK_MONOTONIC, ns */
 
 	/* SMP_SAMPLE */
 	uint64_t period;
-	int user;                   /* regs and stack are valid (user mode) */
-	uint64_t regs[SMP_NREGS];   /* indexed by PERF_REG_X86_*; 0 if unknown */
+	int user;                   /* regs and stack are valid (0: a kernel thread) */
+	uint64_t regs[SMP_NREGS];   /* indexed by PERF_REG_X86_*: AX..IP and R8..R15
+	                               are sampled, FLAGS and the segments are 0 */
 	const unsigned char *stack; /* copy of the user stack from regs[SP] */
-	uint64_t stack_size;        /* bytes valid in stack */
+	uint64_t stack_size;        /* bytes valid in stack: at most opts.stack_size,
+	                               less where the stack's mapping ends */
 	const uint64_t *kchain;     /* kernel frames, leaf first (no markers) */
 	size_t nkchain;
 
@@ -64,10 +75,15 @@ struct smp_record {
 };
 
 struct smp_opts {
-	int freq;                   /* samples a second per thread on CPU */
-	uint32_t stack_size;        /* bytes of user stack per sample, 8 KiB to 64 KiB */
-	int kernel;                 /* also keep the kernel callchain */
-	size_t buffer_pages;        /* ring buffer pages per CPU (power of 2); 0: default */
+	int freq;                   /* samples a second per thread on CPU; 0: 99 */
+	uint32_t stack_size;        /* bytes of user stack per sample, 8 KiB to 64 KiB
+	                               (0: 16 KiB; the kernel allows 65528 at most) */
+	int kernel;                 /* also sample in the kernel, with its callchain */
+	size_t buffer_pages;        /* ring buffer pages per CPU (rounded up to a
+	                               power of 2, at least two samples); 0: a
+	                               quarter second of samples at freq, at most
+	                               8 MiB a CPU and 64 MiB in all; halved while
+	                               the kernel refuses to lock that much */
 };
 
 struct smp_session;
@@ -76,23 +92,31 @@ struct smp_session;
  * Opens the events for the processes pids[0..npids) and every thread they
  * have now or create later (and their children).  For a command launched
  * by the caller, pass its pid while it waits before exec, with
- * enable_on_exec set: sampling then starts at the exec.  Returns NULL and
- * a message in err (naming perf_event_paranoid and CAP_PERFMON when the
- * kernel refuses) on failure.  *event_name is set to "cpu-clock" or
- * "cycles", the event used.
+ * enable_on_exec set: sampling then starts at the exec.  Otherwise the
+ * processes are running: each thread they have gets its own events, and
+ * the mappings they made before are not reported (read /proc/PID/maps);
+ * sampling starts before smp_open returns.  Returns NULL and a message in
+ * err on failure: refused (naming perf_event_paranoid and CAP_PERFMON), no
+ * such process, too many open files (one event per thread and CPU), a
+ * frequency over kernel.perf_event_max_sample_rate.  *event_name is set to
+ * "cpu-clock" or "cycles", the event used.
  */
 struct smp_session *smp_open(const struct smp_opts *o, const pid_t *pids, int npids,
     int enable_on_exec, const char **event_name, char *err, size_t errlen);
 
-/* Waits up to timeout_ms for data, then hands out, in time order, every
+/* Waits up to timeout_ms for data (not at all once every process sampled
+ * and all it created have exited), then hands out, in time order, every
  * record that is safe to hand out; returns the number handed out. */
 int smp_read(struct smp_session *s, int timeout_ms,
     void (*cb)(void *ctx, const struct smp_record *r), void *ctx);
 
-/* Disables the events, then hands out every record left, in time order. */
+/* Disables the events, then hands out every record left, in time order.
+ * The processes sampled run on as before. */
 int smp_drain(struct smp_session *s, void (*cb)(void *ctx, const struct smp_record *r), void *ctx);
 
-/* Samples lost and throttled so far, as the kernel reported them. */
+/* Samples lost and throttled so far, as the kernel reported them.  After
+ * smp_drain the lost count is exact (the events' own count, Linux 6.0 and
+ * later) and may exceed the sum of the SMP_LOST records. */
 uint64_t smp_lost(const struct smp_session *s);
 uint64_t smp_throttled(const struct smp_session *s);
 
