@@ -50,12 +50,13 @@ static const char options_help[] =
 "  --help                this text\n"
 "See prof-record(1), prof.conf(5) and prof-folded(5).\n";
 
-static volatile sig_atomic_t stop_sig;
+static volatile sig_atomic_t stop_sig, stop_count;
 
 static void
 on_stop(int sig)
 {
 	stop_sig = sig;
+	stop_count++;
 }
 
 static void __attribute__((noreturn))
@@ -144,6 +145,14 @@ main(int argc, char *argv[])
 	int npids = 0, freq = 0, c, status = 0, threads_mode = 0, use_ptrace = 0;
 	double duration = 0;
 	char err[512] = "";
+
+	/* The command gets the dispositions prof-record got (an ignored
+	 * SIGINT stays ignored, as for any command), whatever handlers
+	 * prof-record installs for itself. */
+	struct sigaction orig_int, orig_term, orig_hup;
+	sigaction(SIGINT, NULL, &orig_int);
+	sigaction(SIGTERM, NULL, &orig_term);
+	sigaction(SIGHUP, NULL, &orig_hup);
 
 	util_setprog(argv[0]);
 	while ((c = getopt_long(argc, argv, "+F:d:o:p:", longopts, NULL)) != -1) {
@@ -297,6 +306,10 @@ main(int argc, char *argv[])
 			/* The profile owns stdout; the command writes to stderr. */
 			if (to_stdout)
 				dup2(STDERR_FILENO, STDOUT_FILENO);
+			sigaction(SIGINT, &orig_int, NULL);
+			sigaction(SIGTERM, &orig_term, NULL);
+			sigaction(SIGHUP, &orig_hup, NULL);
+			signal(SIGPIPE, SIG_DFL);
 			if (read(go[0], &ch, 1) != 1)
 				_exit(127);
 			close(go[0]);
@@ -344,9 +357,14 @@ main(int argc, char *argv[])
 		if (freq > 99)
 			freq = 99;
 	}
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
-	signal(SIGHUP, on_stop);
+	{
+		/* No SA_RESTART: a signal must interrupt the wait for the command. */
+		struct sigaction sa = { .sa_handler = on_stop };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	meta_set(&head, "type", "cpu");
@@ -431,9 +449,16 @@ main(int argc, char *argv[])
 		smp_drain(ses, rec_record, rec);
 	if (progress)
 		fputc('\n', stderr);
-	if (child > 0 && !reaped)
+	/* A command that does not end on the signal passed on is killed by a
+	 * second one. */
+	if (child > 0 && !reaped) {
+		int seen = stop_count;
 		while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-			;
+			if (stop_count > seen && seen > 0) {
+				kill(child, SIGKILL);
+				seen = stop_count;
+			}
+	}
 	if (rec_truncated(rec) > 0)
 		warn("%llu of %llu samples could not be unwound past their leaf",
 		    (unsigned long long)rec_truncated(rec), (unsigned long long)rec_samples(rec));
