@@ -1,0 +1,277 @@
+#include "flame.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "stab.h"
+#include "util.h"
+
+/* Finding the child of a node by name: one open-addressing table over
+ * all nodes, keyed by (parent, name). */
+struct priv {
+	uint32_t *slots;        /* node index + 1; 0 empty */
+	size_t nslots;
+	uint32_t *last;         /* last child of each node, for appending */
+	unsigned char *dropped;
+	char **blocks;          /* name arena */
+	size_t nblocks, used, size;
+	count_t cut;
+};
+
+static unsigned
+key_hash(uint32_t parent, const char *name, size_t len)
+{
+	return stab_hash(name, len) ^ (parent * 0x9e3779b1u);
+}
+
+static const char *
+intern(struct priv *p, const char *s, size_t n)
+{
+	char *d;
+
+	if (p->used + n > p->size) {
+		p->size = n > 65536 ? n : 65536;
+		p->blocks = xrealloc(p->blocks, (p->nblocks + 1) * sizeof(*p->blocks));
+		p->blocks[p->nblocks++] = xmalloc(p->size);
+		p->used = 0;
+	}
+	d = p->blocks[p->nblocks - 1] + p->used;
+	memcpy(d, s, n);
+	p->used += n;
+	return d;
+}
+
+static void
+rehash(struct flame *f)
+{
+	struct priv *p = f->priv;
+	size_t n = p->nslots ? p->nslots * 2 : 1024;
+
+	free(p->slots);
+	p->slots = xcalloc(n, sizeof(*p->slots));
+	p->nslots = n;
+	for (uint32_t i = 1; i < f->n; i++) {
+		size_t h = key_hash(f->v[i].parent, f->v[i].name, f->v[i].len) & (n - 1);
+		while (p->slots[h])
+			h = (h + 1) & (n - 1);
+		p->slots[h] = i + 1;
+	}
+}
+
+struct flame *
+flame_new(int flags, int diff)
+{
+	struct flame *f = xcalloc(1, sizeof(*f));
+	struct priv *p = xcalloc(1, sizeof(*p));
+
+	f->flags = flags;
+	f->diff = diff;
+	f->priv = p;
+	f->v = xcalloc(1024, sizeof(*f->v));
+	p->last = xcalloc(1024, sizeof(*p->last));
+	f->n = 1;
+	f->v[0].name = "all";
+	f->v[0].len = 3;
+	rehash(f);
+	return f;
+}
+
+static uint32_t
+new_node(struct flame *f, uint32_t parent, const char *name, size_t len)
+{
+	struct priv *p = f->priv;
+	uint32_t i = (uint32_t)f->n;
+
+	if ((f->n & (f->n - 1)) == 0 && f->n >= 1024) {
+		f->v = xrealloc(f->v, f->n * 2 * sizeof(*f->v));
+		p->last = xrealloc(p->last, f->n * 2 * sizeof(*p->last));
+	}
+	if (f->n == UINT32_MAX - 1)
+		die("more than 4 billion frames in one graph");
+	memset(&f->v[i], 0, sizeof(f->v[i]));
+	p->last[i] = 0;
+	f->v[i].name = intern(p, name, len);
+	f->v[i].len = len;
+	f->v[i].parent = parent;
+	f->v[i].depth = f->v[parent].depth + 1;
+	if (p->last[parent])
+		f->v[p->last[parent]].next = i;
+	else
+		f->v[parent].child = i;
+	p->last[parent] = i;
+	f->n++;
+	if (f->n * 2 > p->nslots)
+		rehash(f);
+	else {
+		size_t h = key_hash(parent, name, len) & (p->nslots - 1);
+		while (p->slots[h])
+			h = (h + 1) & (p->nslots - 1);
+		p->slots[h] = i + 1;
+	}
+	return i;
+}
+
+static uint32_t
+child(struct flame *f, uint32_t parent, const char *name, size_t len)
+{
+	struct priv *p = f->priv;
+
+	if (f->flags & FLAME_CHART) {
+		/* time order: only the latest child can continue */
+		uint32_t l = p->last[parent];
+		if (l && f->v[l].len == len && memcmp(f->v[l].name, name, len) == 0)
+			return l;
+		return new_node(f, parent, name, len);
+	}
+	for (size_t h = key_hash(parent, name, len) & (p->nslots - 1); p->slots[h];
+	    h = (h + 1) & (p->nslots - 1)) {
+		struct flame_node *c = &f->v[p->slots[h] - 1];
+		if (c->parent == parent && c->len == len && memcmp(c->name, name, len) == 0)
+			return p->slots[h] - 1;
+	}
+	return new_node(f, parent, name, len);
+}
+
+static void
+add_counts(struct flame_node *v, const count_t w[2], int self)
+{
+	for (int k = 0; k < 2; k++) {
+		if (count_add(&v->total[k], w[k]) < 0)
+			die("count overflow");
+		if (self)
+			count_add(&v->self[k], w[k]);
+	}
+}
+
+void
+flame_add(struct flame *f, const char *stack, size_t len, const count_t n[2])
+{
+	count_t w[2];
+	uint32_t at = 0;
+
+	if (f->diff) {
+		w[0] = f->flags & FLAME_NEGATE ? n[0] : n[1];
+		w[1] = f->flags & FLAME_NEGATE ? n[1] : n[0];
+	} else {
+		w[0] = n[0];
+		w[1] = 0;
+	}
+	add_counts(&f->v[0], w, 0);
+	if (f->flags & FLAME_REVERSE) {
+		const char *end = stack + len;
+		for (;;) {
+			const char *semi = end;
+			while (semi > stack && semi[-1] != ';')
+				semi--;
+			at = child(f, at, semi, (size_t)(end - semi));
+			add_counts(&f->v[at], w, 0);
+			if (semi == stack)
+				break;
+			end = semi - 1;
+		}
+	} else {
+		const char *s = stack, *end = stack + len;
+		for (;;) {
+			const char *semi = memchr(s, ';', (size_t)(end - s));
+			const char *e = semi ? semi : end;
+			at = child(f, at, s, (size_t)(e - s));
+			add_counts(&f->v[at], w, 0);
+			if (semi == NULL)
+				break;
+			s = semi + 1;
+		}
+	}
+	/* the last frame reached is where the samples were taken */
+	for (int k = 0; k < 2; k++)
+		count_add(&f->v[at].self[k], w[k]);
+}
+
+static struct flame *sort_f;
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct flame_node *x = &sort_f->v[*(const uint32_t *)a];
+	const struct flame_node *y = &sort_f->v[*(const uint32_t *)b];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+void
+flame_finish(struct flame *f, count_t cut)
+{
+	struct priv *p = f->priv;
+	uint32_t *kids = NULL;
+	size_t cap = 0;
+
+	p->cut = cut;
+	p->dropped = xcalloc(f->n, 1);
+	/* Parents are created before their children, so one pass in index
+	 * order sees every parent settled before its children. */
+	for (uint32_t i = 0; i < f->n; i++) {
+		struct flame_node *v = &f->v[i];
+		size_t k = 0;
+		count_t x = v->x;
+
+		if (p->dropped[i]) {
+			for (uint32_t c = v->child; c; c = f->v[c].next)
+				p->dropped[c] = 1;
+			continue;
+		}
+		if (v->depth > f->maxdepth)
+			f->maxdepth = v->depth;
+		for (uint32_t c = v->child; c; c = f->v[c].next) {
+			if (k == cap)
+				kids = xrealloc(kids, (cap = cap ? cap * 2 : 64) * sizeof(*kids));
+			kids[k++] = c;
+		}
+		if (!(f->flags & FLAME_CHART)) {
+			sort_f = f;
+			qsort(kids, k, sizeof(*kids), by_name);
+		}
+		v->child = 0;
+		for (size_t j = k; j > 0; j--) {
+			f->v[kids[j - 1]].next = v->child;
+			v->child = kids[j - 1];
+		}
+		for (uint32_t c = v->child; c; c = f->v[c].next) {
+			f->v[c].x = x;
+			x += f->v[c].total[0];
+			if (cut > 0 && f->v[c].total[0] < cut) {
+				p->dropped[c] = 1;
+				v->hidden += f->v[c].total[0];
+				v->nhidden++;
+			}
+		}
+	}
+	free(kids);
+}
+
+int
+flame_dropped(const struct flame *f, uint32_t i)
+{
+	const struct priv *p = f->priv;
+
+	return p->dropped != NULL && p->dropped[i];
+}
+
+void
+flame_free(struct flame *f)
+{
+	struct priv *p;
+
+	if (f == NULL)
+		return;
+	p = f->priv;
+	for (size_t i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	free(p->slots);
+	free(p->last);
+	free(p->dropped);
+	free(p);
+	free(f->v);
+	free(f);
+}
