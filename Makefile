@@ -34,8 +34,11 @@ else
 BUILD_TAG := normal
 endif
 
-PROGS := prof-fold prof-record
-LIB_SRC := $(wildcard lib/*.c)
+PROGS := prof-fold prof-record prof-flame
+# lib/share-data.c is generated (share/prof's files as C strings), so it
+# is named here even before it exists.
+SHARE_FILES := share/prof/flame.js share/prof/flame.css
+LIB_SRC := $(filter-out lib/share-data.c,$(wildcard lib/*.c)) lib/share-data.c
 LIB_OBJ := $(LIB_SRC:.c=.o)
 CMD_OBJ := $(PROGS:%=cmd/%.o)
 BINS    := $(PROGS:%=bin/%)
@@ -53,6 +56,9 @@ $(LIB_OBJ) $(CMD_OBJ): .build-$(BUILD_TAG)
 
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/share-data.c: scripts/embed $(SHARE_FILES)
+	scripts/embed $(SHARE_FILES) >$@.tmp && mv $@.tmp $@
 
 lib/libprof.a: $(LIB_OBJ)
 	rm -f $@

@@ -227,7 +227,7 @@ flame_finish(struct flame *f, count_t cut)
 				kids = xrealloc(kids, (cap = cap ? cap * 2 : 64) * sizeof(*kids));
 			kids[k++] = c;
 		}
-		if (!(f->flags & FLAME_CHART)) {
+		if (!(f->flags & FLAME_CHART) && k > 1) {
 			sort_f = f;
 			qsort(kids, k, sizeof(*kids), by_name);
 		}

@@ -165,3 +165,27 @@ done_testing () {
 	test "$test_failed" = 0 && exit 0
 	exit 1
 }
+
+# test_synopsis PROG: the usage PROG --help prints equals the SYNOPSIS of
+# man/PROG.1 word for word, and the page passes mandoc -T lint.
+test_synopsis () {
+	_man=$ROOT/man/$1.1
+	if ! command -v mandoc >/dev/null 2>&1; then
+		test_skip "the usage equals the SYNOPSIS of man/$1.1" 'no mandoc'
+		return 0
+	fi
+	test_expect_success "the usage equals the SYNOPSIS of man/$1.1" '
+		mandoc -T ascii "'"$_man"'" | sed "s/.$(printf "\b")//g" >man.txt &&
+		sed -n "/^SYNOPSIS/,/^[A-Z]/p" man.txt | sed "1d;\$d" |
+			tr -s " \t\n" "\n\n\n" | sed "/^\$/d" >expect &&
+		test -s expect &&
+		'"$1"' --help >help &&
+		sed -n "/^usage:/,/^\$/p" help | sed "s/^usage://" |
+			tr -s " \t\n" "\n\n\n" | sed "/^\$/d" >actual &&
+		test_cmp expect actual
+	'
+	test_expect_success "man/$1.1 passes mandoc -T lint" '
+		mandoc -T lint -W warning "'"$_man"'" >lint 2>&1;
+		test_must_be_empty lint
+	'
+}

@@ -1,0 +1,389 @@
+/* prof-flame: folded stacks to a flame graph.  See prof-flame(1). */
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "count.h"
+#include "flame.h"
+#include "flametext.h"
+#include "folded.h"
+#include "ingest.h"
+#include "num.h"
+#include "outfile.h"
+#include "speedscope.h"
+#include "stab.h"
+#include "svg.h"
+#include "util.h"
+
+static const char synopsis[] =
+"usage: prof-flame [-o file] [--format format] [--title text] [--subtitle text]\n"
+"                  [--width px] [--height px] [--minwidth px|n%] [--fonttype font]\n"
+"                  [--fontsize size] [--fontwidth width] [--countname name]\n"
+"                  [--nametype text] [--notes text] [--colors palette]\n"
+"                  [--bgcolors color] [--hash] [--random] [--cp file] [--reverse]\n"
+"                  [--inverted] [--flamechart] [--negate] [--factor f]\n"
+"                  [--search-color color] [--truncate-text-right] [file ...]\n";
+
+static const char options_help[] =
+"\n"
+"Reads folded stacks (two counts: a differential profile); writes a graph.\n"
+"  -o file               write to file, atomically (default: stdout)\n"
+"  --format format       svg (default), text or speedscope\n"
+"  --title, --subtitle   the graph's title (default from the metadata)\n"
+"  --width px            image width (default 1200)\n"
+"  --height px           frame height (default 16)\n"
+"  --minwidth px|n%      frames narrower are not drawn (default 0.1 px; text 1%)\n"
+"  --fonttype, --fontsize, --fontwidth   the text's font\n"
+"  --countname name      what a count is (default from the unit: samples)\n"
+"  --nametype text       tooltip prefix (default \"Function:\")\n"
+"  --notes text          a note in the SVG\n"
+"  --colors palette      hot, mem, io, wakeup, chain, java, js, perl, python,\n"
+"                        rust, red, green, blue, aqua, yellow, purple, orange\n"
+"  --bgcolors color      yellow, blue, green, grey or #rrggbb\n"
+"  --hash, --random      colour by name hash, or at random\n"
+"  --cp file             a palette map shared between graphs\n"
+"  --reverse             merge stacks from the leaf (who calls this)\n"
+"  --inverted            icicle graph, root at the top\n"
+"  --flamechart          keep the input order: x is time\n"
+"  --negate              differential: width from the first count\n"
+"  --factor f            multiply the counts shown\n"
+"  --search-color color  colour of search matches\n"
+"  --truncate-text-right cut long names on the right\n"
+"  --help                this text\n"
+"See prof-flame(1) and prof-folded(5).\n";
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+enum {
+	OPT_BG = 256, OPT_COLORS, OPT_COUNTNAME, OPT_CP, OPT_FACTOR, OPT_FLAMECHART,
+	OPT_FONTSIZE, OPT_FONTTYPE, OPT_FONTWIDTH, OPT_FORMAT, OPT_HASH, OPT_HEIGHT,
+	OPT_HELP, OPT_INVERTED, OPT_MINWIDTH, OPT_NAMETYPE, OPT_NEGATE, OPT_NOTES,
+	OPT_RANDOM, OPT_REVERSE, OPT_SEARCH, OPT_SUBTITLE, OPT_TITLE, OPT_TRUNC, OPT_WIDTH
+};
+
+static const struct option longopts[] = {
+	{ "bgcolors", required_argument, NULL, OPT_BG },
+	{ "colors", required_argument, NULL, OPT_COLORS },
+	{ "countname", required_argument, NULL, OPT_COUNTNAME },
+	{ "cp", required_argument, NULL, OPT_CP },
+	{ "factor", required_argument, NULL, OPT_FACTOR },
+	{ "flamechart", no_argument, NULL, OPT_FLAMECHART },
+	{ "fontsize", required_argument, NULL, OPT_FONTSIZE },
+	{ "fonttype", required_argument, NULL, OPT_FONTTYPE },
+	{ "fontwidth", required_argument, NULL, OPT_FONTWIDTH },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "hash", no_argument, NULL, OPT_HASH },
+	{ "height", required_argument, NULL, OPT_HEIGHT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "inverted", no_argument, NULL, OPT_INVERTED },
+	{ "minwidth", required_argument, NULL, OPT_MINWIDTH },
+	{ "nametype", required_argument, NULL, OPT_NAMETYPE },
+	{ "negate", no_argument, NULL, OPT_NEGATE },
+	{ "notes", required_argument, NULL, OPT_NOTES },
+	{ "random", no_argument, NULL, OPT_RANDOM },
+	{ "reverse", no_argument, NULL, OPT_REVERSE },
+	{ "search-color", required_argument, NULL, OPT_SEARCH },
+	{ "subtitle", required_argument, NULL, OPT_SUBTITLE },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "truncate-text-right", no_argument, NULL, OPT_TRUNC },
+	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ NULL, 0, NULL, 0 }
+};
+
+enum { FMT_SVG, FMT_TEXT, FMT_SPEEDSCOPE };
+
+/* A flame chart keeps the input's order, so it reads lines itself rather
+ * than through the (summing, sorting) stack table; bad lines are reported
+ * as ingest does. */
+static int
+read_ordered(struct flame **fp, int flags, int fd, const char *name, struct meta *meta, uint64_t *bad_total)
+{
+	FILE *in = fdopen(dup(fd), "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	uint64_t lineno = 0, bad = 0, first = 0;
+	const char *why = NULL, *w;
+	int kind = (*fp) ? ((*fp)->diff ? FOLDED_DIFF : FOLDED_SINGLE) : FOLDED_UNKNOWN;
+	struct folded_line fl;
+
+	if (in == NULL)
+		die("%s: cannot read:", name);
+	while ((n = getline(&line, &cap, in)) != -1) {
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		switch (folded_parse(line, (size_t)n, &kind, &fl, &w)) {
+		case FOLDED_STACK:
+		case FOLDED_ROUNDED:
+			if (*fp == NULL)
+				*fp = flame_new(flags, kind == FOLDED_DIFF);
+			flame_add(*fp, fl.stack, fl.len, fl.n);
+			break;
+		case FOLDED_META:
+			meta_parse(meta, line, (size_t)n);
+			break;
+		case FOLDED_BAD:
+			if (bad++ == 0) {
+				first = lineno;
+				why = w;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (bad)
+		warn("%s: %llu unreadable line%s, first at line %llu: %s", name,
+		    (unsigned long long)bad, bad == 1 ? "" : "s", (unsigned long long)first, why);
+	*bad_total += bad;
+	free(line);
+	fclose(in);
+	return 0;
+}
+
+/* The defaults a profile's metadata suggests (prof-folded(5) keys). */
+static void
+from_meta(const struct meta *m, struct svg_opts *so, const char **countname)
+{
+	const char *unit = meta_get(m, "unit"), *type = meta_get(m, "type");
+	const char *command = meta_get(m, "command");
+	static char title[512];
+
+	if (*countname == NULL && unit != NULL)
+		*countname = strcmp(unit, "nanoseconds") == 0 ? "ns" : unit;
+	if (so->palette == NULL && type != NULL) {
+		if (strcmp(type, "memory") == 0)
+			so->palette = "mem";
+		else if (strcmp(type, "offcpu") == 0 || strcmp(type, "wall") == 0 || strcmp(type, "lock") == 0)
+			so->palette = "io";
+	}
+	if (so->title == NULL && (type != NULL || command != NULL)) {
+		const char *kind = type == NULL ? "Profile" : strcmp(type, "cpu") == 0 ? "CPU" :
+		    strcmp(type, "offcpu") == 0 ? "Off-CPU" : strcmp(type, "wall") == 0 ? "Wall clock" :
+		    strcmp(type, "memory") == 0 ? "Memory" : strcmp(type, "lock") == 0 ? "Locks" :
+		    strcmp(type, "diff") == 0 ? "Differential" : type;
+		snprintf(title, sizeof(title), "%s%s%s", kind, command ? ": " : "", command ? command : "");
+		so->title = title;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct svg_opts so;
+	struct ingest g = { 0 };
+	struct perf_opts po = { 0 };
+	struct meta meta = { 0 };
+	struct flame *f = NULL;
+	const char *ofile = "-", *countname = NULL, *minwidth = NULL;
+	int c, flags = 0, format = FMT_SVG, status = EXIT_OK;
+	uint64_t bad = 0;
+	char err[512];
+
+	util_setprog(argv[0]);
+	svg_defaults(&so);
+	so.count_name = NULL;
+	so.palette = NULL;
+	so.title = NULL;
+	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			ofile = optarg;
+			break;
+		case OPT_BG:
+			so.bgcolors = optarg;
+			break;
+		case OPT_COLORS:
+			so.palette = optarg;
+			break;
+		case OPT_COUNTNAME:
+			countname = optarg;
+			break;
+		case OPT_CP:
+			so.cp_file = optarg;
+			break;
+		case OPT_FACTOR:
+			so.factor = num_real(optarg, 1e-12, 1e12, "--factor");
+			break;
+		case OPT_FLAMECHART:
+			flags |= FLAME_CHART;
+			so.flamechart = 1;
+			break;
+		case OPT_FONTSIZE:
+			so.font_size = num_real(optarg, 1, 200, "--fontsize");
+			break;
+		case OPT_FONTTYPE:
+			so.font_type = optarg;
+			break;
+		case OPT_FONTWIDTH:
+			so.font_width = num_real(optarg, 0.05, 5, "--fontwidth");
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "svg") == 0)
+				format = FMT_SVG;
+			else if (strcmp(optarg, "text") == 0)
+				format = FMT_TEXT;
+			else if (strcmp(optarg, "speedscope") == 0)
+				format = FMT_SPEEDSCOPE;
+			else
+				die("--format: '%s' is not a format; use svg, text or speedscope", optarg);
+			break;
+		case OPT_HASH:
+			so.hash = 1;
+			break;
+		case OPT_HEIGHT:
+			so.frame_height = (int)num_int(optarg, 4, 1000, "--height");
+			break;
+		case OPT_HELP:
+			fputs(synopsis, stdout);
+			fputs(options_help, stdout);
+			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+		case OPT_INVERTED:
+			so.inverted = 1;
+			break;
+		case OPT_MINWIDTH:
+			minwidth = optarg;
+			break;
+		case OPT_NAMETYPE:
+			so.name_type = optarg;
+			break;
+		case OPT_NEGATE:
+			flags |= FLAME_NEGATE;
+			break;
+		case OPT_NOTES:
+			so.notes = optarg;
+			break;
+		case OPT_RANDOM:
+			so.random = 1;
+			break;
+		case OPT_REVERSE:
+			flags |= FLAME_REVERSE;
+			break;
+		case OPT_SEARCH:
+			so.search_color = optarg;
+			break;
+		case OPT_SUBTITLE:
+			so.subtitle = optarg;
+			break;
+		case OPT_TITLE:
+			so.title = optarg;
+			break;
+		case OPT_TRUNC:
+			so.truncate_right = 1;
+			break;
+		case OPT_WIDTH:
+			so.width = (int)num_int(optarg, 100, 1000000, "--width");
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	/* The cut: --minwidth in pixels of the image, or a percentage. */
+	double min_px = format == FMT_SVG ? 0.1 : 0, min_pct = format == FMT_TEXT ? 1 : 0;
+	if (minwidth != NULL) {
+		size_t k = strlen(minwidth);
+		if (k > 0 && minwidth[k - 1] == '%') {
+			char *num = xmemdup(minwidth, k - 1);
+			min_pct = num_real(num, 0, 100, "--minwidth");
+			min_px = 0;
+			free(num);
+		} else {
+			min_px = num_real(minwidth, 0, 1e6, "--minwidth");
+			min_pct = 0;
+		}
+	}
+	so.minwidth = min_px;
+
+	signal(SIGPIPE, SIG_IGN);
+	FILE *out = outfile_open(ofile);
+	if (!(flags & FLAME_CHART)) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		g.jobs = cpus < 1 ? 1 : cpus > 256 ? 256 : (int)cpus;
+		g.format = INGEST_FOLDED;
+		g.perf = &po;
+		ingest_init(&g);
+	}
+	for (int i = 0; i < (argc ? argc : 1); i++) {
+		const char *name = argc ? argv[i] : "-";
+		int fd = 0;
+
+		if (strcmp(name, "-") != 0 && (fd = open(name, O_RDONLY)) < 0) {
+			warn("%s: cannot open:", name);
+			status = EXIT_USAGE;
+			continue;
+		}
+		if (flags & FLAME_CHART)
+			read_ordered(&f, flags, fd, strcmp(name, "-") == 0 ? "<stdin>" : name, &meta, &bad);
+		else if (ingest_fd(&g, fd, strcmp(name, "-") == 0 ? "<stdin>" : name) < 0)
+			status = EXIT_USAGE;
+		if (fd != 0)
+			close(fd);
+	}
+	if (!(flags & FLAME_CHART) && g.meta.conflict_unit) {
+		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): their counts cannot be summed");
+		status = EXIT_USAGE;
+	}
+	if (status != EXIT_OK)
+		goto done;
+	if (!(flags & FLAME_CHART)) {
+		size_t n;
+		struct stab_entry **v = stab_sorted(g.tab, &n);
+		f = flame_new(flags, g.kind == FOLDED_DIFF);
+		for (size_t i = 0; i < n; i++)
+			flame_add(f, v[i]->key, v[i]->len, v[i]->n);
+		free(v);
+		meta_merge(&meta, &g.meta, 1);
+	} else if (f == NULL) {
+		f = flame_new(flags, 0);
+	}
+	from_meta(&meta, &so, &countname);
+	if (countname != NULL)
+		so.count_name = countname;
+	else
+		so.count_name = "samples";
+	if (so.palette == NULL)
+		so.palette = "hot";
+
+	count_t total = f->v[0].total[0], cut = 0;
+	if (min_pct > 0)
+		cut = (count_t)((double)total * min_pct / 100);
+	else if (min_px > 0)
+		cut = (count_t)((double)total * min_px / (so.width - 20 > 1 ? so.width - 20 : 1));
+	flame_finish(f, cut);
+
+	switch (format) {
+	case FMT_SVG:
+		if (svg_write(out, f, &so, err, sizeof(err)) < 0) {
+			warn("%s", err);
+			status = EXIT_USAGE;
+		}
+		break;
+	case FMT_TEXT:
+		flametext_write(out, f, so.count_name, so.factor, isatty(fileno(out)) && getenv("NO_COLOR") == NULL);
+		break;
+	case FMT_SPEEDSCOPE:
+		speedscope_write(out, f, so.title ? so.title : "profile", meta_get(&meta, "unit"));
+		break;
+	}
+	if (outfile_commit() < 0 && status == EXIT_OK)
+		status = EXIT_FINDING;
+done:
+	flame_free(f);
+	if (!(flags & FLAME_CHART))
+		ingest_free(&g);
+	meta_free(&meta);
+	(void)bad;
+	return status;
+}

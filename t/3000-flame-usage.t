@@ -1,0 +1,73 @@
+#!/bin/sh
+test_description='prof-flame: --help, usage errors, option values, the man SYNOPSIS'
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success '--help shows the usage and every option, exit 0' '
+	prof-flame --help >out 2>err &&
+	test_must_be_empty err &&
+	grep "^usage: prof-flame" out &&
+	for o in format title subtitle width height minwidth fonttype fontsize fontwidth \
+		countname nametype notes colors bgcolors hash random cp reverse inverted \
+		flamechart negate factor search-color truncate-text-right; do
+		grep -e "--$o" out >/dev/null || { echo "no --$o in --help"; exit 1; }
+	done
+'
+
+# option, value: each must be refused with exit 2 and a message naming it
+while read -r opt val; do
+	test_expect_success "bad value: $opt $val" '
+		printf "a 1\n" >in &&
+		test_expect_code 2 prof-flame '"$opt"' "'"$val"'" in >out 2>err &&
+		grep -e "^prof-flame: '"$opt"': " err
+	'
+done <<'CASES'
+--width 10
+--width wide
+--height 0
+--minwidth -1
+--minwidth 101%
+--minwidth x%
+--fontsize 0
+--fontwidth 9
+--factor 0
+--format png
+CASES
+
+test_expect_success 'an unknown option: usage on stderr, exit 2' '
+	test_expect_code 2 prof-flame --nope </dev/null >out 2>err &&
+	grep "^usage: prof-flame" err
+'
+
+test_expect_success 'a missing file: exit 2, and -o leaves no file' '
+	test_expect_code 2 prof-flame -o out.svg no-such-file 2>err &&
+	grep "^prof-flame: no-such-file: " err &&
+	! test -e out.svg
+'
+
+test_expect_success 'a write error is reported, exit 1' '
+	printf "a 1\n" >in &&
+	test_expect_code 1 prof-flame in >/dev/full 2>err &&
+	grep "write error" err
+'
+
+test_expect_success 'text: percentages and counts of a known tree' '
+	printf "a;b 3\na;c 1\n" >in &&
+	prof-flame --format text in >out &&
+	grep "100.0%" out && grep "75.0%" out && grep "25.0%" out
+'
+
+test_expect_success 'unreadable lines are reported with the first line number' '
+	printf "a 1\nbad\nb 2\n" >in &&
+	prof-flame in >out.svg 2>err &&
+	grep "^prof-flame: in: 1 unreadable line, first at line 2: " err
+'
+
+test_expect_success 'inputs in different units cannot be drawn together' '
+	printf "# unit: bytes\na 1\n" >b && printf "# unit: samples\na 1\n" >s &&
+	test_expect_code 2 prof-flame b s >out 2>err &&
+	grep "differ in type or unit" err
+'
+
+test_synopsis prof-flame
+
+done_testing
