@@ -150,6 +150,38 @@ read_ordered(struct flame **fp, int flags, int fd, const char *name, struct meta
 	return 0;
 }
 
+/* The table of the stacks read leaf first; the old table is freed. */
+static struct stab *
+reverse_stacks(struct stab *t)
+{
+	struct stab *r = stab_new();
+	struct stab_entry *e, *tmp;
+	char *buf = NULL;
+	size_t cap = 0;
+
+	HASH_ITER(hh, t->head, e, tmp) {
+		const char *end = e->key + e->len;
+		size_t k = 0;
+		if (e->len + 1 > cap)
+			buf = xrealloc(buf, cap = e->len + 1);
+		for (;;) {
+			const char *semi = end;
+			while (semi > e->key && semi[-1] != ';')
+				semi--;
+			memcpy(buf + k, semi, (size_t)(end - semi));
+			k += (size_t)(end - semi);
+			if (semi == e->key)
+				break;
+			buf[k++] = ';';
+			end = semi - 1;
+		}
+		stab_add(r, buf, k, e->n);
+	}
+	free(buf);
+	stab_free(t);
+	return r;
+}
+
 /* The defaults a profile's metadata suggests (prof-folded(5) keys). */
 static void
 from_meta(const struct meta *m, struct svg_opts *so, const char **countname)
@@ -339,8 +371,17 @@ main(int argc, char *argv[])
 		goto done;
 	if (!(flags & FLAME_CHART)) {
 		size_t n;
-		struct stab_entry **v = stab_sorted(g.tab, &n);
-		f = flame_new(flags, g.kind == FOLDED_DIFF);
+		struct stab_entry **v;
+
+		/* Reversed stacks are built as stacks of their own, so that all
+		 * go in frame order and merge without a lookup table. */
+		if (flags & FLAME_REVERSE) {
+			g.tab = reverse_stacks(g.tab);
+			flags &= ~FLAME_REVERSE;
+		}
+		v = stab_sorted(g.tab, &n);
+		flame_sort(v, n);
+		f = flame_new(flags | FLAME_SORTED, g.kind == FOLDED_DIFF);
 		for (size_t i = 0; i < n; i++)
 			flame_add(f, v[i]->key, v[i]->len, v[i]->n);
 		free(v);

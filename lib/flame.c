@@ -100,6 +100,8 @@ new_node(struct flame *f, uint32_t parent, const char *name, size_t len)
 		f->v[parent].child = i;
 	p->last[parent] = i;
 	f->n++;
+	if (f->flags & (FLAME_CHART | FLAME_SORTED))
+		return i;
 	if (f->n * 2 > p->nslots)
 		rehash(f);
 	else {
@@ -116,8 +118,8 @@ child(struct flame *f, uint32_t parent, const char *name, size_t len)
 {
 	struct priv *p = f->priv;
 
-	if (f->flags & FLAME_CHART) {
-		/* time order: only the latest child can continue */
+	if (f->flags & (FLAME_CHART | FLAME_SORTED)) {
+		/* time or frame order: only the latest child can continue */
 		uint32_t l = p->last[parent];
 		if (l && f->v[l].len == len && memcmp(f->v[l].name, name, len) == 0)
 			return l;
@@ -247,6 +249,30 @@ flame_finish(struct flame *f, count_t cut)
 		}
 	}
 	free(kids);
+}
+
+static int
+frame_order(const void *a, const void *b)
+{
+	const struct stab_entry *x = *(struct stab_entry *const *)a;
+	const struct stab_entry *y = *(struct stab_entry *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)x->key[i], d = (unsigned char)y->key[i];
+		if (c != d) {
+			/* the end of a frame sorts before any byte of a name */
+			int cc = c == ';' ? 0 : c + 1, dd = d == ';' ? 0 : d + 1;
+			return cc - dd;
+		}
+	}
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+void
+flame_sort(struct stab_entry **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), frame_order);
 }
 
 int

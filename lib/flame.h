@@ -25,7 +25,12 @@
 
 #include "count.h"
 
-enum { FLAME_REVERSE = 1, FLAME_CHART = 2, FLAME_NEGATE = 4 };
+/*
+ * FLAME_SORTED: the caller adds stacks in frame order (flame_sort()), so a
+ * frame can only continue its parent's last child: no lookup table, the
+ * fast path for big inputs.
+ */
+enum { FLAME_REVERSE = 1, FLAME_CHART = 2, FLAME_NEGATE = 4, FLAME_SORTED = 8 };
 
 struct flame_node {
 	const char *name;       /* not NUL-terminated; "all" for the root */
@@ -66,6 +71,14 @@ void flame_finish(struct flame *f, count_t cut);
 
 /* Non-zero if node i was dropped by flame_finish (too narrow). */
 int flame_dropped(const struct flame *f, uint32_t i);
+
+/*
+ * Sorts stacks v[0..n) (struct stab_entry *) in frame order: frame by
+ * frame, bytewise, a stack before its own extensions.  (Plain bytewise
+ * order is not enough: "a;x.y" sorts between "a;x" and "a;x;z".)
+ */
+struct stab_entry;
+void flame_sort(struct stab_entry **v, size_t n);
 
 void flame_free(struct flame *f);
 
