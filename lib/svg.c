@@ -174,7 +174,7 @@ struct graph {
 	int palette;
 	uint32_t bg[2];
 	struct palette_map *map;
-	count_t factor;         /* o.factor as a count; 0: none (1) */
+	count_t factor;         /* o.factor as a count; 0: not one */
 	char *cname;            /* count name, escaped */
 	double W, H, span, fh, cw, ypad1, ypad2, y0, dy, to;
 	double total[2];        /* root's, as doubles */
@@ -204,10 +204,10 @@ o_count(struct graph *g, count_t c)
 	char buf[COUNT_BUFSZ], sep[COUNT_BUFSZ * 2];
 	size_t n, digits, k = 0;
 
-	if (g->factor && count_mul(c, g->factor, &c) < 0) {
-		char big[64];
-		snprintf(big, sizeof(big), "%.6g", count_double(c) * g->o.factor);
-		o_str(&g->out, big);
+	if (g->o.factor != 1 && (g->factor == 0 || count_mul(c, g->factor, &c) < 0)) {
+		char approx[64];
+		snprintf(approx, sizeof(approx), "%.6g", count_double(c) * g->o.factor);
+		o_str(&g->out, approx);
 		return;
 	}
 	n = count_format(c, buf);
@@ -280,10 +280,10 @@ resolve(struct graph *g, const struct svg_opts *in, char *err, size_t errlen)
 		char buf[64];
 		int n = snprintf(buf, sizeof(buf), "%.9f", o->factor);
 
-		if (n <= 0 || (size_t)n >= sizeof(buf) || count_parse(buf, (size_t)n, &g->factor) < 0 || g->factor == 0) {
-			snprintf(err, errlen, "--factor: %g is out of range", o->factor);
-			return -1;
-		}
+		/* a factor under 1e-9, or too large for a count, is applied
+		 * in floating point (o_count) */
+		if (n <= 0 || (size_t)n >= sizeof(buf) || count_parse(buf, (size_t)n, &g->factor) < 0)
+			g->factor = 0;
 	}
 	if (o->cp_file != NULL && !g->f->diff &&
 	    (g->map = palette_map_open(o->cp_file, err, errlen)) == NULL)
