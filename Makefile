@@ -103,7 +103,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf bin lib/*.o lib/*.d cmd/*.o cmd/*.d lib/libprof.a .build-* t/trash.*
+	rm -rf bin lib/*.o lib/*.d cmd/*.o cmd/*.d lib/libprof.a lib/share-data.c .build-* t/trash.*
 
 .PHONY: all deps check demo bench install uninstall clean
 

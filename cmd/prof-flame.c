@@ -244,7 +244,7 @@ main(int argc, char *argv[])
 			so.cp_file = optarg;
 			break;
 		case OPT_FACTOR:
-			so.factor = num_real(optarg, 1e-12, 1e12, "--factor");
+			so.factor = num_real(optarg, 0.000000001, 1000000000000, "--factor");
 			break;
 		case OPT_FLAMECHART:
 			flags |= FLAME_CHART;

@@ -18,7 +18,8 @@
 #include "flame.h"
 
 struct svg_opts {
-	const char *title;        /* default "Flame Graph" (or "Icicle Graph") */
+	const char *title;        /* NULL: "Flame Graph", "Icicle Graph", or with
+	                             flamechart "Flame Chart", "Icicle Chart" */
 	const char *subtitle;     /* NULL: none */
 	int width;                /* image width in pixels, default 1200 */
 	int frame_height;         /* default 16 */
@@ -40,7 +41,7 @@ struct svg_opts {
 	const char *search_color; /* default "rgb(230,0,230)" */
 	int truncate_right;       /* cut long names on the right (default left) */
 	double factor;            /* counts shown multiplied by this, default 1 */
-	double minwidth;          /* pixels; frames narrower were dropped (info) */
+	double minwidth;          /* the caller's cut, in pixels (not used here) */
 };
 
 /* Fills o with the defaults. */
