@@ -8,6 +8,7 @@
 
 #include "count.h"
 #include "flame.h"
+#include "flamehtml.h"
 #include "flametext.h"
 #include "folded.h"
 #include "ingest.h"
@@ -31,7 +32,7 @@ static const char options_help[] =
 "\n"
 "Reads folded stacks (two counts: a differential profile); writes a graph.\n"
 "  -o file               write to file, atomically (default: stdout)\n"
-"  --format format       svg (default), text or speedscope\n"
+"  --format format       svg (default), html, text or speedscope\n"
 "  --title, --subtitle   the graph's title (default from the metadata)\n"
 "  --width px            image width (default 1200)\n"
 "  --height px           frame height (default 16)\n"
@@ -98,7 +99,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-enum { FMT_SVG, FMT_TEXT, FMT_SPEEDSCOPE };
+enum { FMT_SVG, FMT_HTML, FMT_TEXT, FMT_SPEEDSCOPE };
 
 /* A flame chart keeps the input's order, so it reads lines itself rather
  * than through the (summing, sorting) stack table; bad lines are reported
@@ -262,12 +263,14 @@ main(int argc, char *argv[])
 		case OPT_FORMAT:
 			if (strcmp(optarg, "svg") == 0)
 				format = FMT_SVG;
+			else if (strcmp(optarg, "html") == 0)
+				format = FMT_HTML;
 			else if (strcmp(optarg, "text") == 0)
 				format = FMT_TEXT;
 			else if (strcmp(optarg, "speedscope") == 0)
 				format = FMT_SPEEDSCOPE;
 			else
-				die("--format: '%s' is not a format; use svg, text or speedscope", optarg);
+				die("--format: '%s' is not a format; use svg, html, text or speedscope", optarg);
 			break;
 		case OPT_HASH:
 			so.hash = 1;
@@ -323,7 +326,7 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	/* The cut: --minwidth in pixels of the image, or a percentage. */
-	double min_px = format == FMT_SVG ? 0.1 : 0, min_pct = format == FMT_TEXT ? 1 : 0;
+	double min_px = format == FMT_SVG || format == FMT_HTML ? 0.1 : 0, min_pct = format == FMT_TEXT ? 1 : 0;
 	if (minwidth != NULL) {
 		size_t k = strlen(minwidth);
 		if (k > 0 && minwidth[k - 1] == '%') {
@@ -407,6 +410,12 @@ main(int argc, char *argv[])
 	switch (format) {
 	case FMT_SVG:
 		if (svg_write(out, f, &so, err, sizeof(err)) < 0) {
+			warn("%s", err);
+			status = EXIT_USAGE;
+		}
+		break;
+	case FMT_HTML:
+		if (flamehtml_write(out, f, &so, err, sizeof(err)) < 0) {
 			warn("%s", err);
 			status = EXIT_USAGE;
 		}

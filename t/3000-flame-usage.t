@@ -68,6 +68,25 @@ test_expect_success 'inputs in different units cannot be drawn together' '
 	grep "differ in type or unit" err
 '
 
+test_expect_success 'html: the graph, a search box and the table of functions' '
+	printf "a;b;c 6\na;b;d 3\na;e 1\na;b;b;c 2\n" >in &&
+	prof-flame --format html in >out.html &&
+	head -n 1 out.html | grep -i "^<!DOCTYPE html>" &&
+	grep "<input id=\"q\"" out.html &&
+	grep "<svg " out.html &&
+	! grep "<?xml" out.html &&
+	grep "<td class=\"n\" data-v=\"8\">8 (66.67%)</td><td class=\"n\" data-v=\"8\">8 (66.67%)</td><td data-v=\"c\">c</td>" out.html &&
+	grep "<td class=\"n\" data-v=\"0\">0 (0.00%)</td><td class=\"n\" data-v=\"11\">11 (91.67%)</td><td data-v=\"b\">b</td>" out.html
+'
+
+test_expect_success 'html: a hostile name stays text' '
+	printf "a;</td><script>alert(1)</script> 5\na;\"><svg onload=x> 1\n" >in &&
+	prof-flame --format html in >out.html &&
+	test "$(grep -c "<script" out.html)" = 2 &&
+	! grep "<svg onload" out.html &&
+	grep "&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;" out.html
+'
+
 test_synopsis prof-flame
 
 done_testing
