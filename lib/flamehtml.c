@@ -96,17 +96,20 @@ static const char page_style[] =
 "#top td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 "#side{max-height:90vh;overflow:auto}\n";
 
-/* Sorting the table by a column; the search box drives the SVG's search. */
+/* Sorting the table by a column (it starts by self, largest first; a
+ * click on the same column turns the order, on another sorts by it,
+ * counts largest first); the search box drives the SVG's search. */
 static const char page_script[] =
 "(function(){\n"
 "var q=document.getElementById('q');\n"
 "function go(){if(window.profFlame){if(q.value)window.profFlame.search(q.value);else window.profFlame.resetSearch();}}\n"
 "q.addEventListener('change',go);q.addEventListener('keyup',function(e){if(e.key==='Enter')go();});\n"
-"var t=document.getElementById('top'),hs=t.tHead.rows[0].cells,dir={};\n"
+"var t=document.getElementById('top'),hs=t.tHead.rows[0].cells,by=0,desc=true;\n"
 "for(var k=0;k<hs.length;k++)(function(k){hs[k].addEventListener('click',function(){\n"
-" var rows=Array.prototype.slice.call(t.tBodies[0].rows);dir[k]=!dir[k];\n"
+" var rows=Array.prototype.slice.call(t.tBodies[0].rows);\n"
+" if(k===by)desc=!desc;else{by=k;desc=k<2;}\n"
 " rows.sort(function(a,b){var x=a.cells[k].getAttribute('data-v'),y=b.cells[k].getAttribute('data-v');\n"
-"  var c=k<2?(parseFloat(x)-parseFloat(y)):(x<y?-1:x>y?1:0);return dir[k]?-c:c;});\n"
+"  var c=k<2?(parseFloat(x)-parseFloat(y)):(x<y?-1:x>y?1:0);return desc?-c:c;});\n"
 " rows.forEach(function(r){t.tBodies[0].appendChild(r);});});})(k);\n"
 "})();\n";
 
