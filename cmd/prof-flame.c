@@ -151,6 +151,17 @@ read_ordered(struct flame **fp, int flags, int fd, const char *name, struct meta
 	return 0;
 }
 
+/* The count under which a frame is too narrow to draw. */
+static count_t
+cut_of(count_t total, double min_pct, double min_px, int width)
+{
+	if (min_pct > 0)
+		return (count_t)((double)total * min_pct / 100);
+	if (min_px > 0)
+		return (count_t)((double)total * min_px / (width - 20 > 1 ? width - 20 : 1));
+	return 0;
+}
+
 /* The table of the stacks read leaf first; the old table is freed. */
 static struct stab *
 reverse_stacks(struct stab *t)
@@ -385,6 +396,10 @@ main(int argc, char *argv[])
 		v = stab_sorted(g.tab, &n);
 		flame_sort(v, n);
 		f = flame_new(flags | FLAME_SORTED, g.kind == FOLDED_DIFF);
+		/* the width count's total, known before the tree is built, so
+		 * that frames too narrow are dropped as they are added */
+		int wi = g.kind == FOLDED_DIFF && !(flags & FLAME_NEGATE) ? 1 : 0;
+		flame_set_cut(f, cut_of(g.tab->total[wi], min_pct, min_px, so.width));
 		for (size_t i = 0; i < n; i++)
 			flame_add(f, v[i]->key, v[i]->len, v[i]->n);
 		free(v);
@@ -400,12 +415,7 @@ main(int argc, char *argv[])
 	if (so.palette == NULL)
 		so.palette = "hot";
 
-	count_t total = f->v[0].total[0], cut = 0;
-	if (min_pct > 0)
-		cut = (count_t)((double)total * min_pct / 100);
-	else if (min_px > 0)
-		cut = (count_t)((double)total * min_px / (so.width - 20 > 1 ? so.width - 20 : 1));
-	flame_finish(f, cut);
+	flame_finish(f, cut_of(f->v[0].total[0], min_pct, min_px, so.width));
 
 	switch (format) {
 	case FMT_SVG:

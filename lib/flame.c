@@ -12,6 +12,9 @@ struct priv {
 	uint32_t *slots;        /* node index + 1; 0 empty */
 	size_t nslots;
 	uint32_t *last;         /* last child of each node, for appending */
+	uint32_t *prev;         /* previous sibling of each node */
+	count_t *gap;           /* width of the dropped siblings just before */
+	count_t *pending;       /* width dropped after a node's last child */
 	unsigned char *dropped;
 	char **blocks;          /* name arena */
 	size_t nblocks, used, size;
@@ -69,6 +72,9 @@ flame_new(int flags, int diff)
 	f->priv = p;
 	f->v = xcalloc(1024, sizeof(*f->v));
 	p->last = xcalloc(1024, sizeof(*p->last));
+	p->prev = xcalloc(1024, sizeof(*p->prev));
+	p->gap = xcalloc(1024, sizeof(*p->gap));
+	p->pending = xcalloc(1024, sizeof(*p->pending));
 	f->n = 1;
 	f->v[0].name = "all";
 	f->v[0].len = 3;
@@ -85,11 +91,18 @@ new_node(struct flame *f, uint32_t parent, const char *name, size_t len)
 	if ((f->n & (f->n - 1)) == 0 && f->n >= 1024) {
 		f->v = xrealloc(f->v, f->n * 2 * sizeof(*f->v));
 		p->last = xrealloc(p->last, f->n * 2 * sizeof(*p->last));
+		p->prev = xrealloc(p->prev, f->n * 2 * sizeof(*p->prev));
+		p->gap = xrealloc(p->gap, f->n * 2 * sizeof(*p->gap));
+		p->pending = xrealloc(p->pending, f->n * 2 * sizeof(*p->pending));
 	}
 	if (f->n == UINT32_MAX - 1)
 		die("more than 4 billion frames in one graph");
 	memset(&f->v[i], 0, sizeof(f->v[i]));
 	p->last[i] = 0;
+	p->prev[i] = p->last[parent];
+	p->gap[i] = p->pending[parent];
+	p->pending[parent] = 0;
+	p->pending[i] = 0;
 	f->v[i].name = intern(p, name, len);
 	f->v[i].len = len;
 	f->v[i].parent = parent;
@@ -113,6 +126,31 @@ new_node(struct flame *f, uint32_t parent, const char *name, size_t len)
 	return i;
 }
 
+static void
+drop_last(struct flame *f, uint32_t parent)
+{
+	struct priv *p = f->priv;
+	uint32_t l = p->last[parent], before = p->prev[l];
+	struct flame_node *v = &f->v[parent];
+
+	count_add(&p->pending[parent], p->gap[l]);
+	count_add(&p->pending[parent], f->v[l].total[0]);
+	count_add(&v->hidden, f->v[l].total[0]);
+	v->nhidden++;
+	p->last[parent] = before;
+	if (before)
+		f->v[before].next = 0;
+	else
+		v->child = 0;
+	f->n = l;
+}
+
+void
+flame_set_cut(struct flame *f, count_t cut)
+{
+	((struct priv *)f->priv)->cut = cut;
+}
+
 static uint32_t
 child(struct flame *f, uint32_t parent, const char *name, size_t len)
 {
@@ -123,6 +161,11 @@ child(struct flame *f, uint32_t parent, const char *name, size_t len)
 		uint32_t l = p->last[parent];
 		if (l && f->v[l].len == len && memcmp(f->v[l].name, name, len) == 0)
 			return l;
+		/* In frame order the last child is complete once another begins:
+		 * if too narrow to draw, it and all after it (its subtree) go,
+		 * their width kept as a gap, their count in the parent's hidden. */
+		if (l && (f->flags & FLAME_SORTED) && p->cut > 0 && f->v[l].total[0] < p->cut)
+			drop_last(f, parent);
 		return new_node(f, parent, name, len);
 	}
 	for (size_t h = key_hash(parent, name, len) & (p->nslots - 1); p->slots[h];
@@ -239,6 +282,7 @@ flame_finish(struct flame *f, count_t cut)
 			v->child = kids[j - 1];
 		}
 		for (uint32_t c = v->child; c; c = f->v[c].next) {
+			x += p->gap[c];
 			f->v[c].x = x;
 			x += f->v[c].total[0];
 			if (cut > 0 && f->v[c].total[0] < cut) {
@@ -296,6 +340,9 @@ flame_free(struct flame *f)
 	free(p->blocks);
 	free(p->slots);
 	free(p->last);
+	free(p->prev);
+	free(p->gap);
+	free(p->pending);
 	free(p->dropped);
 	free(p);
 	free(f->v);

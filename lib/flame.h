@@ -55,6 +55,10 @@ struct flame {
 /* An empty tree; flags are FLAME_*; diff when stacks carry two counts. */
 struct flame *flame_new(int flags, int diff);
 
+/* With FLAME_SORTED, frames under cut are dropped as the stacks are added
+ * (set it before the first flame_add), so memory follows what is drawn. */
+void flame_set_cut(struct flame *f, count_t cut);
+
 /* Adds one stack, root first ("a;b;c"), with its counts as read (for a
  * differential line, n[0] BEFORE and n[1] AFTER, as folded.h gives). */
 void flame_add(struct flame *f, const char *stack, size_t len, const count_t n[2]);
