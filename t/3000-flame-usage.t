@@ -87,6 +87,25 @@ test_expect_success 'html: a hostile name stays text' '
 	grep "&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;" out.html
 '
 
+test_expect_success 'defaults from the metadata: count name, title, palette' '
+	printf "# type: memory\n# unit: bytes\n# command: ./app\na;b 4096\n" >in &&
+	prof-flame in >out.svg &&
+	grep ">Memory: ./app<" out.svg &&
+	grep "4,096 bytes" out.svg &&
+	prof-flame --colors mem in >mem.svg &&
+	grep -o "fill=\"#[0-9a-f]*\"" out.svg | sort >a &&
+	grep -o "fill=\"#[0-9a-f]*\"" mem.svg | sort >b &&
+	test_cmp b a
+'
+
+test_expect_success 'flags win over the metadata' '
+	printf "# type: memory\n# unit: bytes\na;b 10\n" >in &&
+	prof-flame --countname objects --title Mine in >out.svg &&
+	grep ">Mine<" out.svg &&
+	grep "10 objects" out.svg &&
+	! grep "10 bytes" out.svg
+'
+
 test_synopsis prof-flame
 
 done_testing
