@@ -355,31 +355,27 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	FILE *out = outfile_open(ofile);
 	if (!(flags & FLAME_CHART)) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		g.jobs = cpus < 1 ? 1 : cpus > 256 ? 256 : (int)cpus;
+		g.jobs = ingest_default_jobs();
 		g.format = INGEST_FOLDED;
 		g.perf = &po;
 		ingest_init(&g);
 	}
-	for (int i = 0; i < (argc ? argc : 1); i++) {
-		const char *name = argc ? argv[i] : "-";
-		int fd = 0;
+	if (flags & FLAME_CHART) {
+		for (int i = 0; i < (argc ? argc : 1); i++) {
+			const char *name = argc ? argv[i] : "-";
+			int fd = 0, std = strcmp(name, "-") == 0;
 
-		if (strcmp(name, "-") != 0 && (fd = open(name, O_RDONLY)) < 0) {
-			warn("%s: cannot open:", name);
-			status = EXIT_USAGE;
-			continue;
+			if (!std && (fd = open(name, O_RDONLY)) < 0) {
+				warn("%s: cannot open:", name);
+				status = EXIT_USAGE;
+				continue;
+			}
+			read_ordered(&f, flags, fd, std ? "<stdin>" : name, &meta, &bad);
+			if (!std)
+				close(fd);
 		}
-		if (flags & FLAME_CHART)
-			read_ordered(&f, flags, fd, strcmp(name, "-") == 0 ? "<stdin>" : name, &meta, &bad);
-		else if (ingest_fd(&g, fd, strcmp(name, "-") == 0 ? "<stdin>" : name) < 0)
-			status = EXIT_USAGE;
-		if (fd != 0)
-			close(fd);
-	}
-	if (!(flags & FLAME_CHART) && g.meta.conflict_unit) {
-		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): their counts cannot be summed");
-		status = EXIT_USAGE;
+	} else {
+		status = ingest_files(&g, argc, argv);
 	}
 	if (status != EXIT_OK)
 		goto done;

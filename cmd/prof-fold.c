@@ -106,11 +106,9 @@ main(int argc, char *argv[])
 	struct ingest g = { 0 };
 	const char *ofile = "-";
 	int c, strict = 0, status = EXIT_OK;
-	long cpus;
 
 	util_setprog(argv[0]);
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	g.jobs = cpus < 1 ? 1 : cpus > 256 ? 256 : (int)cpus;
+	g.jobs = ingest_default_jobs();
 	while ((c = getopt_long(argc, argv, "j:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -203,24 +201,7 @@ main(int argc, char *argv[])
 	ingest_init(&g);
 	FILE *out = outfile_open(ofile);
 
-	for (int i = 0; i < (argc ? argc : 1); i++) {
-		const char *name = argc ? argv[i] : "-";
-		int fd = 0;
-
-		if (strcmp(name, "-") != 0 && (fd = open(name, O_RDONLY)) < 0) {
-			warn("%s: cannot open:", name);
-			status = EXIT_USAGE;
-			continue;
-		}
-		if (ingest_fd(&g, fd, strcmp(name, "-") == 0 ? "<stdin>" : name) < 0)
-			status = EXIT_USAGE;
-		if (fd != 0)
-			close(fd);
-	}
-	if (g.meta.conflict_unit) {
-		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): their counts cannot be summed");
-		status = EXIT_USAGE;
-	}
+	status = ingest_files(&g, argc, argv);
 	if (strict && g.bad_lines > 0) {
 		warn("--strict: %llu unreadable line%s", (unsigned long long)g.bad_lines,
 		    g.bad_lines == 1 ? "" : "s");

@@ -2,6 +2,7 @@
 #include "ingest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,4 +426,39 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	pthread_cond_destroy(&pl.not_empty);
 	pthread_cond_destroy(&pl.not_full);
 	return err ? -1 : 0;
+}
+
+int
+ingest_files(struct ingest *g, int n, char *const files[])
+{
+	int status = EXIT_OK;
+
+	for (int i = 0; i < (n ? n : 1); i++) {
+		const char *name = n ? files[i] : "-";
+		int fd = 0, std = strcmp(name, "-") == 0;
+
+		if (!std && (fd = open(name, O_RDONLY)) < 0) {
+			warn("%s: cannot open:", name);
+			status = EXIT_USAGE;
+			continue;
+		}
+		if (ingest_fd(g, fd, std ? "<stdin>" : name) < 0)
+			status = EXIT_USAGE;
+		if (!std)
+			close(fd);
+	}
+	if (g->meta.conflict_unit) {
+		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): "
+		    "their counts cannot be summed");
+		status = EXIT_USAGE;
+	}
+	return status;
+}
+
+int
+ingest_default_jobs(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > 256 ? 256 : (int)cpus;
 }

@@ -54,6 +54,17 @@ void ingest_init(struct ingest *g);
  */
 int ingest_fd(struct ingest *g, int fd, const char *name);
 
+/*
+ * Reads the inputs files[0..n) with ingest_fd (none, or "-": the standard
+ * input), reporting a file that cannot be opened, and inputs whose types
+ * or units differ (they cannot be summed).  Returns EXIT_OK, or EXIT_USAGE
+ * when any of that happened.
+ */
+int ingest_files(struct ingest *g, int n, char *const files[]);
+
+/* The default number of jobs: the online CPUs, 1 to 256. */
+int ingest_default_jobs(void);
+
 /* Frees the table and what g owns. */
 void ingest_free(struct ingest *g);
 
