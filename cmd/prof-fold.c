@@ -1,5 +1,4 @@
 /* prof-fold: collapse stack samples into folded stacks.  See prof-fold(1). */
-#include <fcntl.h>
 #include <getopt.h>
 #include <regex.h>
 #include <signal.h>

@@ -165,28 +165,6 @@ test_expect_success '-- ends the options: a file named --depth' '
 '
 
 # The usage must equal the man page's SYNOPSIS word for word.
-man=$ROOT/man/prof-fold.1
-if ! test -f "$man"; then
-	test_skip 'the usage equals the SYNOPSIS of man/prof-fold.1' 'no man page yet'
-	test_skip 'man/prof-fold.1 passes mandoc -T lint' 'no man page yet'
-elif ! command -v mandoc >/dev/null 2>&1; then
-	test_skip 'the usage equals the SYNOPSIS of man/prof-fold.1' 'no mandoc'
-	test_skip 'man/prof-fold.1 passes mandoc -T lint' 'no mandoc'
-else
-	test_expect_success 'the usage equals the SYNOPSIS of man/prof-fold.1' '
-		mandoc -T ascii "$man" | sed "s/.$(printf "\b")//g" >man.txt &&
-		sed -n "/^SYNOPSIS/,/^[A-Z]/p" man.txt | sed "1d;\$d" |
-			tr -s " \t\n" "\n\n\n" | sed "/^\$/d" >expect &&
-		test -s expect &&
-		prof-fold --help >help &&
-		sed -n "/^usage:/,/^\$/p" help | sed "s/^usage://" |
-			tr -s " \t\n" "\n\n\n" | sed "/^\$/d" >actual &&
-		test_cmp expect actual
-	'
-	test_expect_success 'man/prof-fold.1 passes mandoc -T lint' '
-		mandoc -T lint -W warning "$man" >lint 2>&1;
-		test_must_be_empty lint
-	'
-fi
+test_synopsis prof-fold
 
 done_testing
