@@ -14,10 +14,7 @@ done
 pkg-config --exists libdw libelf || skip_or_fail "no libdw, libelf (pkg-config)"
 
 SRC=$T_DATA/sym
-DRIVER_CC=${CC:-cc}
-DRIVER_FLAGS="-std=gnu11 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -I$ROOT/lib $(pkg-config --cflags libdw libelf)"
-test -f "$ROOT/.build-sanitize" &&
-	DRIVER_FLAGS="$DRIVER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+DRIVER_FLAGS="$DRIVER_FLAGS $(pkg-config --cflags libdw libelf)"
 if test -f "$ROOT/lib/libprof.a"; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else

@@ -15,10 +15,7 @@ for tool in gcc nm readelf pkg-config; do
 done
 pkg-config --exists libdw libelf libunwind || skip_or_fail "no libdw, libelf, libunwind (pkg-config)"
 
-DRIVER_CC=${CC:-cc}
-DRIVER_FLAGS="-std=gnu11 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -I$ROOT/lib $(pkg-config --cflags libdw libelf libunwind)"
-test -f "$ROOT/.build-sanitize" &&
-	DRIVER_FLAGS="$DRIVER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+DRIVER_FLAGS="$DRIVER_FLAGS $(pkg-config --cflags libdw libelf libunwind)"
 if test -f "$ROOT/lib/libprof.a"; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else

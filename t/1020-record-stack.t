@@ -17,11 +17,8 @@ pkg-config --exists libdw libelf libunwind-generic ||
 	skip_or_fail "no libdw, libelf, libunwind-generic (pkg-config)"
 
 SRC=$T_DATA/stack
-DRIVER_CC=${CC:-cc}
-DRIVER_FLAGS="-std=gnu11 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -I$ROOT/lib $(pkg-config --cflags libdw libelf libunwind-generic)"
+DRIVER_FLAGS="$DRIVER_FLAGS $(pkg-config --cflags libdw libelf libunwind-generic)"
 DRIVER_LIBS="$(pkg-config --libs libdw libelf libunwind-generic) -lstdc++"
-test -f "$ROOT/.build-sanitize" &&
-	DRIVER_FLAGS="$DRIVER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 if test -f "$ROOT/lib/libprof.a"; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else

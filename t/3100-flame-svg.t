@@ -13,10 +13,6 @@ test_description='prof-flame: the SVG (lib/svg, lib/palette, lib/xmlsafe)'
 command -v xmllint >/dev/null 2>&1 || skip_or_fail "no xmllint (libxml2-utils)"
 test -f "$ROOT/lib/libprof.a" || skip_or_fail "lib/libprof.a is not built; run make"
 
-DRIVER_CC=${CC:-cc}
-DRIVER_FLAGS="-std=gnu11 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -I$ROOT/lib"
-test -f "$ROOT/.build-sanitize" &&
-	DRIVER_FLAGS="$DRIVER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 if test -x "$ROOT/bin/prof-flame"; then
 	FLAME=prof-flame
 else

@@ -8,10 +8,6 @@ test_description='prof-flame --format text: the tree for a terminal (lib/flamete
 # gives only to a terminal.  The driver is linked against lib/libprof.a
 # when that holds the modules (with the sanitizers when the build has
 # them), or against their sources.
-DRIVER_CC=${CC:-cc}
-DRIVER_FLAGS="-std=gnu11 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -I$ROOT/lib"
-test -f "$ROOT/.build-sanitize" &&
-	DRIVER_FLAGS="$DRIVER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 if ar t "$ROOT/lib/libprof.a" 2>/dev/null | grep -c -x -e flame.o -e flametext.o -e speedscope.o -e xmlsafe.o | grep -q -x 4; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else

@@ -7,10 +7,6 @@ test_description='prof-flame --format speedscope: the JSON of speedscope.app (li
 # back with JSON::PP (core Perl) by ss-check below, which checks them
 # against speedscope's schema and prints their samples as folded stacks,
 # so that paths and weights compare with the input.
-DRIVER_CC=${CC:-cc}
-DRIVER_FLAGS="-std=gnu11 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -I$ROOT/lib"
-test -f "$ROOT/.build-sanitize" &&
-	DRIVER_FLAGS="$DRIVER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 if ar t "$ROOT/lib/libprof.a" 2>/dev/null | grep -c -x -e flame.o -e flametext.o -e speedscope.o -e xmlsafe.o | grep -q -x 4; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else

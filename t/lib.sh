@@ -22,6 +22,13 @@ SHARED=${PROF_SHARED:-$(dirname "$ROOT")/shared}
 PATH=$ROOT/bin:$PATH
 export ROOT T_DATA SHARED PATH
 
+# How tests build their drivers against lib/ (t/helpers/*.c): the build's
+# warnings, and its sanitizers when it was made with SANITIZE=1.
+DRIVER_CC=${CC:-cc}
+DRIVER_FLAGS="-std=gnu11 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -I$ROOT/lib"
+test -f "$ROOT/.build-sanitize" &&
+	DRIVER_FLAGS="$DRIVER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+
 TRASH=$T_DIR/trash.$TEST_NAME.$$
 rm -rf "$TRASH" && mkdir "$TRASH" && cd "$TRASH" || exit 1
 
