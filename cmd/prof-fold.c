@@ -83,20 +83,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static regex_t *
-compile(const char *re, const char *opt)
-{
-	regex_t *r = xmalloc(sizeof(*r));
-	int e = regcomp(r, re, REG_EXTENDED | REG_NOSUB);
-
-	if (e != 0) {
-		char msg[256];
-		regerror(e, r, msg, sizeof(msg));
-		die("%s: '%s': %s", opt, re, msg);
-	}
-	return r;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -136,10 +122,10 @@ main(int argc, char *argv[])
 			g.event = xstrdup(optarg);
 			break;
 		case OPT_GREP:
-			xo.grep = compile(optarg, "--grep");
+			xo.grep = xregcomp(optarg, "--grep");
 			break;
 		case OPT_GREPV:
-			xo.grep_v = compile(optarg, "--grep-v");
+			xo.grep_v = xregcomp(optarg, "--grep-v");
 			break;
 		case OPT_HELP:
 			fputs(synopsis, stdout);
@@ -222,13 +208,7 @@ main(int argc, char *argv[])
 			status = EXIT_FINDING;
 	}
 	ingest_free(&g);
-	if (xo.grep) {
-		regfree(xo.grep);
-		free(xo.grep);
-	}
-	if (xo.grep_v) {
-		regfree(xo.grep_v);
-		free(xo.grep_v);
-	}
+	xregfree(xo.grep);
+	xregfree(xo.grep_v);
 	return status;
 }

@@ -297,3 +297,16 @@ meta_free(struct meta *m)
 	free(m->items);
 	memset(m, 0, sizeof(*m));
 }
+
+void
+folded_report(const char *name, uint64_t bad, uint64_t first_bad, const char *why,
+    uint64_t rounded, uint64_t first_rounded)
+{
+	if (bad)
+		warn("%s: %llu unreadable line%s, first at line %llu: %s", name,
+		    (unsigned long long)bad, bad == 1 ? "" : "s", (unsigned long long)first_bad, why);
+	if (rounded)
+		warn("%s: %llu count%s with more than %d decimals rounded, first at line %llu", name,
+		    (unsigned long long)rounded, rounded == 1 ? "" : "s", COUNT_DECIMALS,
+		    (unsigned long long)first_rounded);
+}

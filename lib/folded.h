@@ -18,6 +18,7 @@
 #define PROF_FOLDED_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "count.h"
@@ -49,6 +50,14 @@ struct folded_line {
  */
 enum folded_result folded_parse(const char *line, size_t len, int *kind,
     struct folded_line *out, const char **why);
+
+/*
+ * Reports on stderr what a reader of the input name skipped or changed:
+ * bad unreadable lines (the first at line first_bad, for reason why) and
+ * rounded counts (the first at line first_rounded).  Says nothing of zeros.
+ */
+void folded_report(const char *name, uint64_t bad, uint64_t first_bad, const char *why,
+    uint64_t rounded, uint64_t first_rounded);
 
 /*
  * Returns non-zero if the first lines of buf[0..len) look like folded

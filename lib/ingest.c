@@ -289,6 +289,10 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	for (int i = 0; i < g->jobs; i++) {
 		ws[i].pool = &pl;
 		ws[i].tab = stab_new();
+		if (g->sink != NULL) {
+			ws[i].tab->sink = g->sink;
+			ws[i].tab->sink_arg = g->sink_args[i];
+		}
 		if (threads && pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0)
 			die("cannot start a thread:");
 	}
@@ -377,13 +381,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 		free(c);
 	}
 	free(chunks);
-	if (bad)
-		warn("%s: %llu unreadable line%s, first at line %llu: %s", name,
-		    (unsigned long long)bad, bad == 1 ? "" : "s", (unsigned long long)first_bad, why);
-	if (rounded)
-		warn("%s: %llu count%s with more than %d decimals rounded, first at line %llu", name,
-		    (unsigned long long)rounded, rounded == 1 ? "" : "s", COUNT_DECIMALS,
-		    (unsigned long long)first_rounded);
+	folded_report(name, bad, first_bad, why, rounded, first_rounded);
 	if (filtered && !g->event_given)
 		warn("%s: %llu sample%s of other events skipped: only '%s' is kept (--event-filter chooses)",
 		    name, (unsigned long long)filtered, filtered == 1 ? "" : "s", g->event);

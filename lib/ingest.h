@@ -32,6 +32,11 @@ struct ingest {
 	const struct perf_opts *perf;
 	char *event;                /* --event-filter, or the first event seen */
 	int event_given;
+	/* With a sink, stacks are not stored but given to sink, with
+	 * sink_args[j] for job j (each job's own, used by one thread): the
+	 * table keeps only the totals. */
+	void (*sink)(void *arg, const char *stack, size_t len, const count_t n[2]);
+	void **sink_args;
 
 	/* the result, over all inputs */
 	struct stab *tab;

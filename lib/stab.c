@@ -80,8 +80,15 @@ void
 stab_add(struct stab *t, const char *key, size_t len, const count_t n[2])
 {
 	struct stab_entry *e;
-	unsigned hv = stab_hash(key, len);
+	unsigned hv;
 
+	if (t->sink != NULL) {
+		if (count_add(&t->total[0], n[0]) < 0 || count_add(&t->total[1], n[1]) < 0)
+			die("count overflow: the sum is larger than the format's limit");
+		t->sink(t->sink_arg, key, len, n);
+		return;
+	}
+	hv = stab_hash(key, len);
 	HASH_FIND_BYHASHVALUE(hh, t->head, key, len, hv, e);
 	if (e == NULL) {
 		e = arena_alloc(t, sizeof(*e) + len + 1);
@@ -99,7 +106,11 @@ stab_merge(struct stab *dst, struct stab *src)
 {
 	struct stab_entry *e, *tmp;
 
-	if (dst->head == NULL && dst->nblocks == 0) {
+	if (src->sink != NULL) {
+		for (int i = 0; i < 2; i++)
+			if (count_add(&dst->total[i], src->total[i]) < 0)
+				die("count overflow: the sum is larger than the format's limit");
+	} else if (dst->head == NULL && dst->nblocks == 0) {
 		/* Nothing to sum into: take src's entries as they are. */
 		struct stab swap = *dst;
 		*dst = *src;

@@ -9,6 +9,9 @@
  * A table is used by one thread at a time; parallel readers each fill their
  * own and merge them with stab_merge().
  * Every count that enters a table is in its totals; adding overflows die.
+ * A table with a sink stores no stack: each one added goes to the sink
+ * (a reader that sums as it reads, such as prof-top's), and the table
+ * keeps only its totals.
  */
 #ifndef PROF_STAB_H
 #define PROF_STAB_H
@@ -33,6 +36,8 @@ struct stab {
 	size_t arena_used, arena_size;
 	void **blocks;            /* all arena blocks, for freeing */
 	size_t nblocks;
+	void (*sink)(void *arg, const char *key, size_t len, const count_t n[2]);
+	void *sink_arg;
 };
 
 /* Returns a new, empty table. */
@@ -44,7 +49,8 @@ void stab_free(struct stab *t);
 /* Adds counts n[0], n[1] to the entry for key[0..len), creating it. */
 void stab_add(struct stab *t, const char *key, size_t len, const count_t n[2]);
 
-/* Adds every entry of src to dst, then frees src. */
+/* Adds every entry of src to dst (and its totals: all a sink table has),
+ * then frees src. */
 void stab_merge(struct stab *dst, struct stab *src);
 
 /* The number of distinct stacks. */

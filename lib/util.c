@@ -125,3 +125,26 @@ util_fshut(FILE *fp, const char *name)
 	}
 	return ret;
 }
+
+regex_t *
+xregcomp(const char *re, const char *opt)
+{
+	regex_t *r = xmalloc(sizeof(*r));
+	int e = regcomp(r, re, REG_EXTENDED | REG_NOSUB);
+
+	if (e != 0) {
+		char msg[256];
+		regerror(e, r, msg, sizeof(msg));
+		die("%s: '%s': %s", opt, re, msg);
+	}
+	return r;
+}
+
+void
+xregfree(regex_t *r)
+{
+	if (r != NULL) {
+		regfree(r);
+		free(r);
+	}
+}

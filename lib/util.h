@@ -13,6 +13,7 @@
 #ifndef PROF_UTIL_H
 #define PROF_UTIL_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -36,6 +37,14 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n); /* n bytes and a NUL */
+
+/*
+ * Compiles re, an extended regular expression given to option opt, to
+ * match without submatches; dies with regerror's message naming opt.
+ * xregfree(NULL) does nothing.
+ */
+regex_t *xregcomp(const char *re, const char *opt);
+void xregfree(regex_t *r);
 
 /*
  * Flushes and closes fp, named name in the message.  Returns 0, or -1 after
