@@ -1,0 +1,224 @@
+/* prof-top: the heaviest functions of a profile.  See prof-top(1). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "num.h"
+#include "outfile.h"
+#include "table.h"
+#include "top.h"
+#include "topfmt.h"
+#include "unit.h"
+#include "util.h"
+
+static const char synopsis[] =
+"usage: prof-top [-j jobs] [-n rows] [-o file] [--sort key] [--granularity g]\n"
+"                [--focus regex] [--ignore regex] [--hide regex]\n"
+"                [--callers name] [--callees name] [--format format]\n"
+"                [--color when] [file ...]\n";
+
+static const char options_help[] =
+"\n"
+"Reads folded stacks (or perf script text); writes the heaviest functions.\n"
+"  -j jobs               threads reading (default: the CPUs)\n"
+"  -n rows               rows to show (default 20; 0: all)\n"
+"  -o file               write to file, atomically (default: stdout)\n"
+"  --sort key            flat (default), cum, name, or delta (differential)\n"
+"  --granularity g       function (default), file, line or module\n"
+"  --focus regex         only stacks through a matching frame (ERE)\n"
+"  --ignore regex        drop stacks through a matching frame\n"
+"  --hide regex          remove matching frames, keeping the stacks\n"
+"  --callers name        who calls the function name, and how much\n"
+"  --callees name        what the function name calls, and how much\n"
+"  --format format       table (default), csv, json or markdown\n"
+"  --color when          auto (default: on a terminal, unless NO_COLOR),\n"
+"                        always or never\n"
+"  --help                this text\n"
+"See prof-top(1) and prof-folded(5).\n";
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+enum {
+	OPT_CALLEES = 256, OPT_CALLERS, OPT_COLOR, OPT_FOCUS, OPT_FORMAT, OPT_GRAN,
+	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_SORT
+};
+
+static const struct option longopts[] = {
+	{ "callees", required_argument, NULL, OPT_CALLEES },
+	{ "callers", required_argument, NULL, OPT_CALLERS },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "granularity", required_argument, NULL, OPT_GRAN },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "hide", required_argument, NULL, OPT_HIDE },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Colour and cutting are for a person at a terminal, never for a file or
+ * a pipe; NO_COLOR (no-color.org) turns colour off, --color always on. */
+static void
+terminal(const char *ofile, const char *when, int *color, int *width)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	int tty = strcmp(ofile, "-") == 0 && isatty(STDOUT_FILENO);
+	struct winsize ws;
+
+	*color = strcmp(when, "always") == 0 || (strcmp(when, "auto") == 0 && tty &&
+	    (nc == NULL || *nc == '\0') && (term == NULL || strcmp(term, "dumb") != 0));
+	*width = 0;
+	if (tty) {
+		const char *cols = getenv("COLUMNS");
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+			*width = ws.ws_col;
+		else if (cols != NULL && atoi(cols) > 0)
+			*width = atoi(cols);
+		else
+			*width = 80;
+	}
+}
+
+static void
+add(void *tp, const char *stack, size_t len, const count_t n[2])
+{
+	top_add(tp, stack, len, n);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ingest g = { 0 };
+	struct perf_opts po = { 0 };
+	struct top_opts to = { 0 };
+	struct unit u;
+	struct top *tp;
+	struct table *t;
+	const char *ofile = "-", *when = "auto", *callers = NULL, *callees = NULL;
+	int c, sort = -1, format = TABLE_TEXT, color, width, status;
+	size_t rows = 20;
+
+	util_setprog(argv[0]);
+	g.jobs = ingest_default_jobs();
+	while ((c = getopt_long(argc, argv, "j:n:o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			g.jobs = (int)num_int(optarg, 1, 256, "-j");
+			break;
+		case 'n':
+			rows = (size_t)num_int(optarg, 0, 1000000000, "-n");
+			break;
+		case 'o':
+			ofile = optarg;
+			break;
+		case OPT_CALLEES:
+			callees = optarg;
+			break;
+		case OPT_CALLERS:
+			callers = optarg;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+				die("--color: '%s' is not a choice; use auto, always or never", optarg);
+			when = optarg;
+			break;
+		case OPT_FOCUS:
+			xregfree(to.focus);
+			to.focus = xregcomp(optarg, "--focus");
+			break;
+		case OPT_FORMAT:
+			if ((format = table_format_parse(optarg)) < 0)
+				die("--format: '%s' is not a format; use table, csv, json or markdown", optarg);
+			break;
+		case OPT_GRAN:
+			if ((to.granularity = top_granularity_parse(optarg)) < 0)
+				die("--granularity: '%s' is not a granularity; use function, file, line or module",
+				    optarg);
+			break;
+		case OPT_HELP:
+			fputs(synopsis, stdout);
+			fputs(options_help, stdout);
+			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+		case OPT_HIDE:
+			xregfree(to.hide);
+			to.hide = xregcomp(optarg, "--hide");
+			break;
+		case OPT_IGNORE:
+			xregfree(to.ignore);
+			to.ignore = xregcomp(optarg, "--ignore");
+			break;
+		case OPT_SORT:
+			if ((sort = top_sort_parse(optarg)) < 0)
+				die("--sort: '%s' is not a key; use flat, cum, name or delta", optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (callers != NULL && callees != NULL && strcmp(callers, callees) != 0)
+		die("--callers and --callees: one function at a time ('%s' or '%s')", callers, callees);
+	to.peek = callers != NULL ? callers : callees;
+	to.peek_len = to.peek ? strlen(to.peek) : 0;
+
+	/* A closed pipe is a write error to report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	FILE *out = outfile_open(ofile);
+	terminal(ofile, when, &color, &width);
+
+	/* Each job sums the stacks it reads into its own top, unstored. */
+	g.sink = add;
+	g.sink_args = xcalloc((size_t)g.jobs, sizeof(void *));
+	for (int j = 0; j < g.jobs; j++)
+		g.sink_args[j] = top_new(&to);
+	g.perf = &po;
+	ingest_init(&g);
+	status = ingest_files(&g, argc, argv);
+	tp = g.sink_args[0];
+	for (int j = 1; j < g.jobs; j++)
+		top_merge(tp, g.sink_args[j]);
+	free(g.sink_args);
+	if (status != EXIT_OK) {
+		top_free(tp);
+		ingest_free(&g);
+		return status;
+	}
+	top_finish(tp, g.kind == FOLDED_DIFF);
+	unit_from_meta(&g.meta, &u);
+	if (sort < 0)
+		sort = tp->diff ? TOP_SORT_DELTA : TOP_SORT_FLAT;
+	top_sort(tp, sort, 0);
+	t = table_new(format);
+	if (to.peek != NULL) {
+		if (topfmt_peek(t, format, tp, &u, to.peek, callers != NULL, callees != NULL) < 0) {
+			warn("%s: no such %s in the profile", to.peek,
+			    to.granularity == TOP_FUNCTION ? "function" : to.granularity == TOP_FILE ? "file" :
+			    to.granularity == TOP_LINE ? "line" : "module");
+			status = EXIT_FINDING;
+		}
+	} else
+		topfmt_rows(t, format, tp, &u, to.granularity, rows);
+	if (status == EXIT_OK) {
+		table_write(t, out, color, width);
+		if (outfile_commit() < 0)
+			status = EXIT_FINDING;
+	}
+	table_free(t);
+	top_free(tp);
+	ingest_free(&g);
+	xregfree(to.focus);
+	xregfree(to.ignore);
+	xregfree(to.hide);
+	return status;
+}
