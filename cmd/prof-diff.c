@@ -1,0 +1,544 @@
+/* prof-diff: compare two profiles.  See prof-diff(1). */
+#define _GNU_SOURCE  /* O_TMPFILE */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "count.h"
+#include "folded.h"
+#include "ingest.h"
+#include "num.h"
+#include "outfile.h"
+#include "profdiff.h"
+#include "stab.h"
+#include "table.h"
+#include "top.h"
+#include "topfmt.h"
+#include "unit.h"
+#include "util.h"
+
+static const char synopsis[] =
+"usage: prof-diff [-ns] [-o file] [--summary] [--format fmt] [--top n]\n"
+"                 [--fail-above pct] [--by flat | cum] [--granularity level]\n"
+"                 before after\n";
+
+static const char options_help[] =
+"\n"
+"Compares two profiles (folded stacks or perf script text); writes a\n"
+"differential profile, \"stack BEFORE AFTER\" a line, sorted.\n"
+"  -n                  scale BEFORE's counts to AFTER's total\n"
+"  -o file             write to file, atomically (default: stdout)\n"
+"  -s                  hex addresses 0x... made equal, so stacks match\n"
+"  --by flat|cum       --fail-above and --summary by self (flat, the\n"
+"                      default) or total (cum) share\n"
+"  --fail-above pct    exit 1 when a function's share of the total grew by\n"
+"                      more than pct percentage points\n"
+"  --format fmt        --summary as table, csv, json or markdown\n"
+"  --granularity level functions (default), file, line or module\n"
+"  --summary           write a table of the largest changes of share\n"
+"  --top n             rows of --summary (default 20; 0: all)\n"
+"  --help              this text\n"
+"See prof-diff(1) and prof-folded(5).\n";
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+enum {
+	OPT_BY = 256, OPT_FAIL, OPT_FORMAT, OPT_GRAN, OPT_HELP, OPT_SUMMARY, OPT_TOP
+};
+
+static const struct option longopts[] = {
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "fail-above", required_argument, NULL, OPT_FAIL },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "granularity", required_argument, NULL, OPT_GRAN },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	const char *ofile;
+	int normalize, strip_hex;
+	int summary, format, cum, granularity;
+	long long top;
+	int gate;
+	double fail_above;
+};
+
+/* The keys copied from the inputs to the output when both have the same
+ * value: they say what a count is. */
+static const char *const kept_keys[] = { "frequency", "period", "event" };
+
+/* The "# key: value" lines of the output. */
+static void
+diff_meta(struct meta *out, const struct meta *m0, const struct meta *m1,
+    const char *before, const char *after)
+{
+	const char *u0 = meta_get(m0, "unit"), *u1 = meta_get(m1, "unit");
+
+	meta_set(out, "type", "diff");
+	if (u0 != NULL || u1 != NULL)
+		meta_set(out, "unit", u0 ? u0 : u1);
+	for (size_t i = 0; i < sizeof(kept_keys) / sizeof(kept_keys[0]); i++) {
+		const char *v0 = meta_get(m0, kept_keys[i]), *v1 = meta_get(m1, kept_keys[i]);
+		if (v0 != NULL && v1 != NULL && strcmp(v0, v1) == 0)
+			meta_set(out, kept_keys[i], v0);
+	}
+	meta_set(out, "before", before);
+	meta_set(out, "after", after);
+}
+
+/* Checks that the counts of the two inputs can be compared; returns
+ * EXIT_OK or EXIT_USAGE after saying why not. */
+static int
+comparable(const int kind[2], const struct meta *m[2], const char *name[2], int normalize)
+{
+	int status = EXIT_OK;
+
+	for (int i = 0; i < 2; i++)
+		if (kind[i] == FOLDED_DIFF) {
+			warn("%s: a differential profile (two counts a line): "
+			    "prof-diff compares two profiles, give it the profiles before and after", name[i]);
+			status = EXIT_USAGE;
+		}
+	/* No unit means samples (prof-folded(5)). */
+	const char *u0 = meta_get(m[0], "unit"), *u1 = meta_get(m[1], "unit");
+	if (strcmp(u0 ? u0 : "samples", u1 ? u1 : "samples") != 0) {
+		warn("the inputs differ in unit (%s, %s): their counts cannot be compared",
+		    u0 ? u0 : "samples", u1 ? u1 : "samples");
+		status = EXIT_USAGE;
+	}
+	if (status != EXIT_OK || normalize)
+		return status;
+	for (int k = 0; k < 2; k++) {
+		const char *key = k == 0 ? "frequency" : "period";
+		const char *keys = k == 0 ? "frequencies" : "periods";
+		const char *v0 = meta_get(m[0], key), *v1 = meta_get(m[1], key);
+		if (v0 != NULL && v1 != NULL && strcmp(v0, v1) != 0) {
+			warn("the inputs were sampled with different %s (%s, %s): "
+			    "their sample counts are not comparable; -n scales BEFORE to AFTER's total",
+			    keys, v0, v1);
+			break;
+		}
+	}
+	return status;
+}
+
+/* The number of decimals that shows x as more than pct. */
+static int
+decimals(double x, double pct)
+{
+	int d = 1;
+	char buf[64];
+
+	for (; d < 6; d++) {
+		snprintf(buf, sizeof(buf), "%.*f", d, x);
+		if (strtod(buf, NULL) > pct)
+			break;
+	}
+	return d;
+}
+
+/* Says which rows grew more than the gate allows; returns their number. */
+static size_t
+gate(const struct top *tp, const struct opts *o)
+{
+	enum { SHOWN = 10 };
+	size_t n, *rows = profdiff_grown(tp, o->fail_above, o->cum, &n);
+
+	if (n > 0) {
+		fprintf(stderr, "%s: share of the total grew by more than %g points (by %s): ",
+		    util_prog, o->fail_above, o->cum ? "cum" : "flat");
+		for (size_t i = 0; i < n && i < SHOWN; i++) {
+			const struct top_row *r = &tp->rows[rows[i]];
+			const count_t *c = o->cum ? r->cum : r->flat;
+			double a = top_pct(tp, c[0], 0), b = top_pct(tp, c[1], 1);
+			int d = decimals(b - a, o->fail_above);
+
+			fprintf(stderr, "%s%.*s (+%.*f points, %.*f%% -> %.*f%%)", i ? ", " : "",
+			    (int)r->len, r->name, d, b - a, d, a, d, b);
+		}
+		if (n > SHOWN)
+			fprintf(stderr, ", and %zu more", n - SHOWN);
+		fputc('\n', stderr);
+	}
+	free(rows);
+	return n;
+}
+
+/* Colour and cutting are for a person at a terminal, never for a file or
+ * a pipe; NO_COLOR (no-color.org) turns colour off.  As prof-top. */
+static void
+terminal(const char *ofile, int *color, int *width)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM"), *cols = getenv("COLUMNS");
+	int tty = strcmp(ofile, "-") == 0 && isatty(STDOUT_FILENO);
+	struct winsize ws;
+
+	*color = tty && (nc == NULL || *nc == '\0') && (term == NULL || strcmp(term, "dumb") != 0);
+	*width = 0;
+	if (tty) {
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+			*width = ws.ws_col;
+		else
+			*width = cols != NULL && atoi(cols) > 0 ? atoi(cols) : 80;
+	}
+}
+
+/* The rows whose share changed most, largest change first. */
+static void
+summary(FILE *out, struct top *tp, const struct unit *u, const struct opts *o)
+{
+	struct table *t = table_new(o->format);
+	int color, width;
+
+	top_sort(tp, TOP_SORT_SHARE, o->cum);
+	topfmt_rows(t, o->format, tp, u, o->granularity, (size_t)o->top);
+	terminal(o->ofile, &color, &width);
+	if (table_write(t, out, color, width) < 0)
+		die("internal error: a row of the summary has the wrong number of cells");
+	table_free(t);
+}
+
+/* Writes what is left to write once the profiles are compared (the
+ * differential lines of table d unless NULL, or the summary), then gates;
+ * returns the exit status. */
+static int
+finish(const struct opts *o, FILE *out, const struct meta *m, struct stab *d, struct top *tp)
+{
+	int status = EXIT_OK;
+
+	if (o->summary) {
+		struct unit u;
+		unit_from_meta(m, &u);
+		summary(out, tp, &u, o);
+	} else if (d != NULL) {
+		meta_write(out, m);
+		profdiff_write(out, d, o->normalize);
+	}
+	if (outfile_commit() < 0)
+		status = EXIT_FINDING;
+	if (o->gate && gate(tp, o) > 0)
+		status = EXIT_FINDING;
+	return status;
+}
+
+/* Compares the profiles read from fd[0] (before) and fd[1] (after), held
+ * in stack tables. */
+static int
+diff_tables(const struct opts *o, int fd[2], const char *name[2])
+{
+	struct perf_opts po = { 0 };
+	struct ingest g[2];
+	struct meta m = { 0 };
+	struct stab *d;
+	struct top *tp = NULL;
+	int status = EXIT_OK;
+	FILE *out = outfile_open(o->ofile);
+
+	for (int i = 0; i < 2; i++) {
+		memset(&g[i], 0, sizeof(g[i]));
+		g[i].format = INGEST_AUTO;
+		g[i].jobs = ingest_default_jobs();
+		g[i].perf = &po;
+		ingest_init(&g[i]);
+		if (ingest_fd(&g[i], fd[i], name[i]) < 0)
+			status = EXIT_USAGE;
+	}
+	if (status == EXIT_OK) {
+		const int kind[2] = { g[0].kind, g[1].kind };
+		const struct meta *mm[2] = { &g[0].meta, &g[1].meta };
+		status = comparable(kind, mm, name, o->normalize);
+	}
+	/* On an error, no output rather than a partial one. */
+	if (status != EXIT_OK) {
+		ingest_free(&g[0]);
+		ingest_free(&g[1]);
+		return status;
+	}
+
+	d = profdiff_build(g[0].tab, g[1].tab, o->strip_hex);
+	diff_meta(&m, &g[0].meta, &g[1].meta, name[0], name[1]);
+	ingest_free(&g[0]);
+	ingest_free(&g[1]);
+	if (o->summary || o->gate) {
+		struct top_opts to = { .granularity = o->granularity };
+		tp = top_build(d, 1, &to);
+	}
+	status = finish(o, out, &m, d, tp);
+	top_free(tp);
+	meta_free(&m);
+	stab_free(d);
+	return status;
+}
+
+/* A regular file of folded stacks, which can be read twice. */
+static int
+rereadable(int fd)
+{
+	struct stat st;
+	char buf[65536];
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	n = pread(fd, buf, sizeof(buf), 0);
+	return n > 0 && folded_detect(buf, (size_t)n);
+}
+
+static void *
+scan(void *arg)
+{
+	struct fstream *fs = arg;
+	struct folded_line l;
+
+	while (fstream_next(fs, &l) > 0)
+		;
+	return NULL;
+}
+
+/*
+ * Compares two sorted folded files (as every prof writer makes them) line
+ * by line, in memory that does not grow with them: a first reading (both
+ * at once) finds the totals, the order and the metadata, the second
+ * merges.  Returns -1 when the inputs are not such files (nothing read is
+ * reported: the table path reads them again), else the exit status.
+ */
+static int
+diff_sorted(const struct opts *o, int fd[2], const char *name[2])
+{
+	struct fstream fs[2];
+	struct top_opts to = { .granularity = o->granularity };
+	struct meta m = { 0 };
+	struct top *tp = NULL;
+	struct top_feed *feed = NULL;
+	pthread_t th;
+	count_t total[2];
+	int status, threaded;
+
+	if (o->strip_hex || !rereadable(fd[0]) || !rereadable(fd[1]))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		fstream_open(&fs[i], fd[i], name[i], FOLDED_UNKNOWN);
+		fs[i].quiet = 1;
+	}
+	threaded = pthread_create(&th, NULL, scan, &fs[1]) == 0;
+	scan(&fs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		scan(&fs[1]);
+	if (fs[0].error || fs[1].error || !fs[0].sorted || !fs[1].sorted) {
+		fstream_close(&fs[0]);
+		fstream_close(&fs[1]);
+		return -1;
+	}
+	/* what the first reading found: the second finds the same */
+	for (int i = 0; i < 2; i++)
+		folded_report(name[i], fs[i].bad, fs[i].first_bad, fs[i].why, fs[i].rounded,
+		    fs[i].first_rounded);
+	total[0] = fs[0].total[0];
+	total[1] = fs[1].total[0];
+	{
+		const int kind[2] = { fs[0].kind, fs[1].kind };
+		const struct meta *mm[2] = { &fs[0].meta, &fs[1].meta };
+		status = comparable(kind, mm, name, o->normalize);
+	}
+	if (status == EXIT_OK && (fstream_rewind(&fs[0]) < 0 || fstream_rewind(&fs[1]) < 0))
+		die("%s, %s: cannot read again:", name[0], name[1]);
+	if (status == EXIT_OK) {
+		FILE *out = outfile_open(o->ofile);
+
+		diff_meta(&m, &fs[0].meta, &fs[1].meta, name[0], name[1]);
+		/* this thread merges (and writes, without --summary); the
+		 * others sum the functions */
+		if (o->summary || o->gate) {
+			int jobs = ingest_default_jobs();
+			feed = top_feed_new(&to, o->summary || jobs == 1 ? jobs : jobs - 1);
+		}
+		if (!o->summary)
+			meta_write(out, &m);
+		if (profdiff_merge(fs, o->summary ? NULL : out, total, o->normalize, feed) < 0)
+			die("%s, %s: changed while being read", name[0], name[1]);
+		if (feed != NULL)
+			tp = top_feed_end(feed, 1);
+		status = finish(o, out, &m, NULL, tp);
+	}
+	top_free(tp);
+	meta_free(&m);
+	fstream_close(&fs[0]);
+	fstream_close(&fs[1]);
+	return status;
+}
+
+/*
+ * A pipe is copied to an unnamed temporary file, so that it can be read
+ * twice and merged in little memory like a file: disk instead of memory.
+ * Returns the file's fd, or fd itself when it is not a pipe or the copy
+ * cannot be made (then it is read into a table).
+ */
+static int
+spill(int fd, const char *name)
+{
+	struct stat st;
+	const char *dir = getenv("TMPDIR");
+	char buf[1 << 16];
+	ssize_t n;
+	int t;
+
+	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode))
+		return fd;
+	if ((t = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR, 0600)) < 0)
+		return fd;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("%s: read error:", name);
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(t, buf + off, (size_t)(n - off));
+			if (w < 0 && errno != EINTR)
+				die("%s: cannot keep a copy in a temporary file:", name);
+			off += w > 0 ? w : 0;
+		}
+	}
+	if (lseek(t, 0, SEEK_SET) != 0)
+		die("%s: cannot read back the temporary copy:", name);
+	return t;
+}
+
+/* Compares the profiles read from fd[0] (before) and fd[1] (after). */
+static int
+diff_profiles(const struct opts *o, int fd[2], const char *name[2])
+{
+	int status;
+
+	for (int i = 0; i < 2; i++)
+		fd[i] = spill(fd[i], name[i]);
+	status = diff_sorted(o, fd, name);
+
+	if (status >= 0)
+		return status;
+	/* back to the start of what the first reading may have read */
+	for (int i = 0; i < 2; i++)
+		(void)lseek(fd[i], 0, SEEK_SET);
+	return diff_tables(o, fd, name);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o = { .ofile = "-", .format = TABLE_TEXT, .granularity = TOP_FUNCTION, .top = 20 };
+	const char *name[2];
+	int c, fd[2], kind[2], status = EXIT_OK;
+	int by_given = 0, format_given = 0, gran_given = 0, top_given = 0;
+
+	util_setprog(argv[0]);
+	while ((c = getopt_long(argc, argv, "no:s", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o.normalize = 1;
+			break;
+		case 'o':
+			o.ofile = optarg;
+			break;
+		case 's':
+			o.strip_hex = 1;
+			break;
+		case OPT_BY:
+			if (strcmp(optarg, "flat") == 0)
+				o.cum = 0;
+			else if (strcmp(optarg, "cum") == 0)
+				o.cum = 1;
+			else
+				die("--by: '%s' is not a share; use flat or cum", optarg);
+			by_given = 1;
+			break;
+		case OPT_FAIL:
+			o.fail_above = num_real(optarg, 0, 100, "--fail-above");
+			o.gate = 1;
+			break;
+		case OPT_FORMAT:
+			if ((o.format = table_format_parse(optarg)) < 0)
+				die("--format: '%s' is not a format; use table, csv, json or markdown", optarg);
+			format_given = 1;
+			break;
+		case OPT_GRAN:
+			if ((o.granularity = top_granularity_parse(optarg)) < 0)
+				die("--granularity: '%s' is not a granularity; use function, file, line or module",
+				    optarg);
+			gran_given = 1;
+			break;
+		case OPT_HELP:
+			fputs(synopsis, stdout);
+			fputs(options_help, stdout);
+			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+		case OPT_SUMMARY:
+			o.summary = 1;
+			break;
+		case OPT_TOP:
+			o.top = num_int(optarg, 0, 1000000000, "--top");
+			top_given = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc != 2) {
+		warn(argc < 2 ? "two profiles are needed, before and after" : "too many arguments");
+		usage();
+	}
+	if ((format_given || top_given) && !o.summary)
+		die("%s: only with --summary", format_given ? "--format" : "--top");
+	if ((by_given || gran_given) && !o.summary && !o.gate)
+		die("%s: only with --summary or --fail-above", by_given ? "--by" : "--granularity");
+	if (strcmp(argv[0], "-") == 0 && strcmp(argv[1], "-") == 0)
+		die("the standard input can be one of the profiles, not both");
+	/* A closed pipe is a write error to report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+
+	for (int i = 0; i < 2; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			fd[i] = 0;
+			name[i] = "<stdin>";
+		} else if ((fd[i] = open(argv[i], O_RDONLY)) < 0) {
+			warn("%s: cannot open:", argv[i]);
+			status = EXIT_USAGE;
+		} else {
+			name[i] = argv[i];
+		}
+		if (fd[i] >= 0)
+			kind[i] = profdiff_input(fd[i]);
+	}
+	if (status != EXIT_OK)
+		return status;
+	for (int i = 0; i < 2; i++)
+		if (kind[i] == PROFDIFF_RESULTS) {
+			/* TODO: the comparison of benchmark results (a later issue). */
+			warn("%s: benchmark results: this version compares profiles only "
+			    "(folded stacks or perf script text), a later one benchmark results", name[i]);
+			status = EXIT_USAGE;
+		}
+	if (status == EXIT_OK)
+		status = diff_profiles(&o, fd, name);
+	for (int i = 0; i < 2; i++)
+		if (fd[i] > 0)
+			close(fd[i]);
+	return status;
+}
