@@ -34,7 +34,7 @@ else
 BUILD_TAG := normal
 endif
 
-PROGS := prof-fold prof-record prof-flame
+PROGS := prof-fold prof-record prof-flame prof-top prof-diff
 # lib/share-data.c is generated (share/prof's files as C strings), so it
 # is named here even before it exists.
 SHARE_FILES := share/prof/flame.js share/prof/flame.css
@@ -88,6 +88,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all bin/demo-app
 	@scripts/bench
+	@scripts/bench-top
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
