@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,25 +178,6 @@ gate(const struct top *tp, const struct opts *o)
 	return n;
 }
 
-/* Colour and cutting are for a person at a terminal, never for a file or
- * a pipe; NO_COLOR (no-color.org) turns colour off.  As prof-top. */
-static void
-terminal(const char *ofile, int *color, int *width)
-{
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM"), *cols = getenv("COLUMNS");
-	int tty = strcmp(ofile, "-") == 0 && isatty(STDOUT_FILENO);
-	struct winsize ws;
-
-	*color = tty && (nc == NULL || *nc == '\0') && (term == NULL || strcmp(term, "dumb") != 0);
-	*width = 0;
-	if (tty) {
-		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-			*width = ws.ws_col;
-		else
-			*width = cols != NULL && atoi(cols) > 0 ? atoi(cols) : 80;
-	}
-}
-
 /* The rows whose share changed most, largest change first. */
 static void
 summary(FILE *out, struct top *tp, const struct unit *u, const struct opts *o)
@@ -207,7 +187,7 @@ summary(FILE *out, struct top *tp, const struct unit *u, const struct opts *o)
 
 	top_sort(tp, TOP_SORT_SHARE, o->cum);
 	topfmt_rows(t, o->format, tp, u, o->granularity, (size_t)o->top);
-	terminal(o->ofile, &color, &width);
+	table_terminal(o->ofile, "auto", &color, &width);
 	if (table_write(t, out, color, width) < 0)
 		die("internal error: a row of the summary has the wrong number of cells");
 	table_free(t);

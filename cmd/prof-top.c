@@ -3,7 +3,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "ingest.h"
@@ -65,29 +64,6 @@ static const struct option longopts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ NULL, 0, NULL, 0 }
 };
-
-/* Colour and cutting are for a person at a terminal, never for a file or
- * a pipe; NO_COLOR (no-color.org) turns colour off, --color always on. */
-static void
-terminal(const char *ofile, const char *when, int *color, int *width)
-{
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-	int tty = strcmp(ofile, "-") == 0 && isatty(STDOUT_FILENO);
-	struct winsize ws;
-
-	*color = strcmp(when, "always") == 0 || (strcmp(when, "auto") == 0 && tty &&
-	    (nc == NULL || *nc == '\0') && (term == NULL || strcmp(term, "dumb") != 0));
-	*width = 0;
-	if (tty) {
-		const char *cols = getenv("COLUMNS");
-		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-			*width = ws.ws_col;
-		else if (cols != NULL && atoi(cols) > 0)
-			*width = atoi(cols);
-		else
-			*width = 80;
-	}
-}
 
 static void
 add(void *tp, const char *stack, size_t len, const count_t n[2])
@@ -175,7 +151,7 @@ main(int argc, char *argv[])
 	/* A closed pipe is a write error to report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	FILE *out = outfile_open(ofile);
-	terminal(ofile, when, &color, &width);
+	table_terminal(ofile, when, &color, &width);
 
 	/* Each job sums the stacks it reads into its own top, unstored. */
 	g.sink = add;

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -525,4 +527,27 @@ table_free(struct table *t)
 	free(t->facts);
 	free(t->secs);
 	free(t);
+}
+
+/* Colour and cutting are for a person at a terminal, never for a file or
+ * a pipe; NO_COLOR (no-color.org) turns colour off, --color always on. */
+void
+table_terminal(const char *ofile, const char *when, int *color, int *width)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	int tty = strcmp(ofile, "-") == 0 && isatty(STDOUT_FILENO);
+	struct winsize ws;
+
+	*color = strcmp(when, "always") == 0 || (strcmp(when, "auto") == 0 && tty &&
+	    (nc == NULL || *nc == '\0') && (term == NULL || strcmp(term, "dumb") != 0));
+	*width = 0;
+	if (tty) {
+		const char *cols = getenv("COLUMNS");
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+			*width = ws.ws_col;
+		else if (cols != NULL && atoi(cols) > 0)
+			*width = atoi(cols);
+		else
+			*width = 80;
+	}
 }

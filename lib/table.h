@@ -85,6 +85,16 @@ void table_cell(struct table *t, const char *text, size_t len, const char *raw);
  */
 int table_write(struct table *t, FILE *fp, int color, int width);
 
+/*
+ * Whether a table written to ofile ("-": stdout) gets colour and to what
+ * width names are cut, for --color when ("auto", "always", "never"):
+ * colour and cutting are for a person at a terminal, never for a file or
+ * a pipe; auto turns colour off under NO_COLOR (no-color.org) or
+ * TERM=dumb.  The width is the terminal's, else COLUMNS, else 80; 0 when
+ * not a terminal.
+ */
+void table_terminal(const char *ofile, const char *when, int *color, int *width);
+
 void table_free(struct table *t);
 
 #endif
