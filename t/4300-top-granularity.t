@@ -7,16 +7,7 @@ REF=$D/top-ref.awk
 C2T=$D/csv2tsv.awk
 L=$D/located.folded
 
-top_tsv () {
-	_out=$1
-	shift
-	prof-top --format csv "$@" >"$_out.csv" || return 1
-	awk -f "$C2T" "$_out.csv" | sed 1d >"$_out"
-}
-
-fact () {
-	sed -n "s/.*\"$2\": \([0-9.]*\)[,}].*/\1/p" "$1"
-}
+. "$D/helpers.sh"
 
 for g in function file line module; do
 	for s in name flat cum; do

@@ -7,16 +7,7 @@ REF=$D/top-ref.awk
 C2T=$D/csv2tsv.awk
 F=$D/diff.folded
 
-top_tsv () {
-	_out=$1
-	shift
-	prof-top --format csv "$@" >"$_out.csv" || return 1
-	awk -f "$C2T" "$_out.csv" | sed 1d >"$_out"
-}
-
-fact () {
-	sed -n "s/.*\"$2\": \([0-9.]*\)[,}].*/\1/p" "$1"
-}
+. "$D/helpers.sh"
 
 test_expect_success 'the CSV columns of a differential profile' '
 	prof-top --format csv "$F" >out.csv &&
