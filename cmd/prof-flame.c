@@ -11,6 +11,7 @@
 #include "flamehtml.h"
 #include "flametext.h"
 #include "folded.h"
+#include "fstream.h"
 #include "ingest.h"
 #include "num.h"
 #include "outfile.h"
@@ -101,53 +102,24 @@ static const struct option longopts[] = {
 
 enum { FMT_SVG, FMT_HTML, FMT_TEXT, FMT_SPEEDSCOPE };
 
-/* A flame chart keeps the input's order, so it reads lines itself rather
- * than through the (summing, sorting) stack table; bad lines are reported
- * as ingest does. */
+/* A flame chart keeps the input's order, so it reads lines as they come
+ * (fstream) rather than through the (summing, sorting) stack table. */
 static int
 read_ordered(struct flame **fp, int flags, int fd, const char *name, struct meta *meta, uint64_t *bad_total)
 {
-	FILE *in = fdopen(dup(fd), "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	uint64_t lineno = 0, bad = 0, first = 0;
-	const char *why = NULL, *w;
-	int kind = (*fp) ? ((*fp)->diff ? FOLDED_DIFF : FOLDED_SINGLE) : FOLDED_UNKNOWN;
+	struct fstream fs;
 	struct folded_line fl;
 
-	if (in == NULL)
-		die("%s: cannot read:", name);
-	while ((n = getline(&line, &cap, in)) != -1) {
-		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		switch (folded_parse(line, (size_t)n, &kind, &fl, &w)) {
-		case FOLDED_STACK:
-		case FOLDED_ROUNDED:
-			if (*fp == NULL)
-				*fp = flame_new(flags, kind == FOLDED_DIFF);
-			flame_add(*fp, fl.stack, fl.len, fl.n);
-			break;
-		case FOLDED_META:
-			meta_parse(meta, line, (size_t)n);
-			break;
-		case FOLDED_BAD:
-			if (bad++ == 0) {
-				first = lineno;
-				why = w;
-			}
-			break;
-		default:
-			break;
-		}
+	fstream_open(&fs, fd, name, (*fp) ? ((*fp)->diff ? FOLDED_DIFF : FOLDED_SINGLE) : FOLDED_UNKNOWN);
+	while (fstream_next(&fs, &fl) > 0) {
+		if (*fp == NULL)
+			*fp = flame_new(flags, fs.kind == FOLDED_DIFF);
+		flame_add(*fp, fl.stack, fl.len, fl.n);
 	}
-	if (bad)
-		warn("%s: %llu unreadable line%s, first at line %llu: %s", name,
-		    (unsigned long long)bad, bad == 1 ? "" : "s", (unsigned long long)first, why);
-	*bad_total += bad;
-	free(line);
-	fclose(in);
+	for (size_t i = 0; i < fs.meta.n; i++)
+		meta_set(meta, fs.meta.items[i].key, fs.meta.items[i].value);
+	*bad_total += fs.bad;
+	fstream_close(&fs);
 	return 0;
 }
 
