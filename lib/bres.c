@@ -1,0 +1,516 @@
+#define _GNU_SOURCE
+#include "bres.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bres-int.h"
+#include "conf.h"
+#include "stats.h"
+#include "util.h"
+#include "xmlsafe.h"
+
+#define RUN(f) offsetof(struct bres_run, f)
+#define SUM(f) offsetof(struct bres_summary, f)
+#define BENCH(f) offsetof(struct bres_bench, f)
+
+const struct bres_key bres_run_keys[] = {
+	{ "memory_usage_byte", RUN(maxrss), BRES_UNSET },
+	{ "user_times", RUN(user), BRES_UNSET },
+	{ "system_times", RUN(sys), BRES_UNSET },
+	{ "minor_faults", RUN(minflt), BRES_UNSET },
+	{ "major_faults", RUN(majflt), BRES_UNSET },
+	{ "voluntary_context_switches", RUN(nvcsw), BRES_UNSET },
+	{ "involuntary_context_switches", RUN(nivcsw), BRES_UNSET },
+	{ "cycles", RUN(cycles), BRES_UNSET },
+	{ "instructions", RUN(instructions), BRES_UNSET },
+};
+const size_t bres_nrun_keys = sizeof(bres_run_keys) / sizeof(bres_run_keys[0]);
+
+const struct bres_key bres_sum_keys[] = {
+	{ "mean", SUM(mean), BRES_D },
+	{ "stddev", SUM(sd), BRES_D },
+	{ "median", SUM(median), BRES_D },
+	{ "user", SUM(user), BRES_UNSET },
+	{ "system", SUM(sys), BRES_UNSET },
+	{ "min", SUM(min), BRES_D },
+	{ "max", SUM(max), BRES_D },
+	{ "n", SUM(n), BRES_SIZE },
+	{ "mad", SUM(mad), BRES_D },
+	{ "p5", SUM(p5), BRES_D },
+	{ "p25", SUM(p25), BRES_D },
+	{ "p75", SUM(p75), BRES_D },
+	{ "p95", SUM(p95), BRES_D },
+	{ "p99", SUM(p99), BRES_D },
+	{ "maxrss", SUM(maxrss), BRES_UNSET },
+	{ "runs_per_second", SUM(runs_per_s), BRES_D },
+	{ "outliers", SUM(outliers), BRES_SIZE },
+	{ "relative", SUM(relative), BRES_UNSET },
+	{ "relative_stddev", SUM(relative_sd), BRES_UNSET },
+};
+const size_t bres_nsum_keys = sizeof(bres_sum_keys) / sizeof(bres_sum_keys[0]);
+
+const struct bres_key bres_op_keys[] = {
+	{ "operations", BENCH(ops), BRES_D },
+	{ "ops_per_second", BENCH(ops_per_s), BRES_D },
+	{ "allocs_per_op", BENCH(allocs_per_op), BRES_UNSET },
+	{ "bytes_per_op", BENCH(bytes_per_op), BRES_UNSET },
+	{ "concurrency", BENCH(concurrency), BRES_INT },
+	{ "throughput", BENCH(throughput), BRES_D },
+	{ "shell_spawn_time", BENCH(shell_spawn), BRES_D },
+};
+const size_t bres_nop_keys = sizeof(bres_op_keys) / sizeof(bres_op_keys[0]);
+
+_Static_assert(sizeof(bres_sum_keys) / sizeof(bres_sum_keys[0]) <= BRES_MAXKEYS &&
+    sizeof(bres_op_keys) / sizeof(bres_op_keys[0]) <= BRES_MAXKEYS &&
+    sizeof(bres_run_keys) / sizeof(bres_run_keys[0]) <= BRES_MAXKEYS, "BRES_MAXKEYS");
+
+int
+bres_op_group(const struct bres_bench *b, size_t key)
+{
+	if (key < 4)
+		return b->ops > 0;
+	if (key < 6)
+		return b->concurrency > 1 || b->throughput > 0;
+	return b->shell_spawn != 0;
+}
+
+struct bres *
+bres_new(void)
+{
+	return xcalloc(1, sizeof(struct bres));
+}
+
+struct bres_bench *
+bres_add(struct bres *r, const char *name, const char *command)
+{
+	static const struct bres_summary unset = {
+		.user = -1, .sys = -1, .maxrss = -1, .relative = -1, .relative_sd = -1,
+	};
+	struct bres_bench *b;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 8;
+		r->b = xrealloc(r->b, r->cap * sizeof(*r->b));
+	}
+	b = &r->b[r->n++];
+	memset(b, 0, sizeof(*b));
+	b->name = xstrdup(name);
+	b->command = xstrdup(command);
+	b->unit = "s";
+	b->sum = unset;
+	b->allocs_per_op = b->bytes_per_op = -1;
+	return b;
+}
+
+void
+bres_param(struct bres_bench *b, const char *key, const char *value)
+{
+	b->params = xrealloc(b->params, (b->nparams + 1) * sizeof(*b->params));
+	b->params[b->nparams].key = xstrdup(key);
+	b->params[b->nparams++].value = xstrdup(value);
+}
+
+void
+bres_context(struct bres *r, const char *key, const char *value)
+{
+	for (size_t i = 0; i < r->nctx; i++)
+		if (strcmp(r->ctx[i].key, key) == 0) {
+			free(r->ctx[i].value);
+			r->ctx[i].value = xstrdup(value);
+			return;
+		}
+	r->ctx = xrealloc(r->ctx, (r->nctx + 1) * sizeof(*r->ctx));
+	r->ctx[r->nctx].key = xstrdup(key);
+	r->ctx[r->nctx++].value = xstrdup(value);
+}
+
+struct bres_run *
+bres_push(struct bres_bench *b, const struct bres_run *run)
+{
+	if (b->nruns == b->capruns) {
+		b->capruns = b->capruns ? 2 * b->capruns : 16;
+		b->runs = xrealloc(b->runs, b->capruns * sizeof(*b->runs));
+	}
+	b->runs[b->nruns] = *run;
+	return &b->runs[b->nruns++];
+}
+
+struct bres_run
+bres_run_unset(void)
+{
+	return (struct bres_run){
+		.value = -1, .user = -1, .sys = -1, .maxrss = -1, .minflt = -1, .majflt = -1,
+		.nvcsw = -1, .nivcsw = -1, .cycles = -1, .instructions = -1, .exit_code = -1,
+	};
+}
+
+struct bres_bench *
+bres_find(const struct bres *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->b[i].name, name) == 0)
+			return &r->b[i];
+	return NULL;
+}
+
+/* The mean of the figure at off of the runs that have it, or -1. */
+static double
+run_mean(const struct bres_bench *b, size_t off)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->nruns; i++) {
+		double v = *(const double *)((const char *)&b->runs[i] + off);
+
+		if (v >= 0)
+			sum += v, n++;
+	}
+	return n > 0 ? sum / (double)n : -1;
+}
+
+void
+bres_summarise(struct bres_bench *b)
+{
+	struct bres_summary *s = &b->sum;
+	double *x, *sorted;
+	size_t n = b->nruns;
+
+	if (n == 0)
+		return;
+	x = xmalloc(n * sizeof(*x));
+	s->maxrss = -1;
+	for (size_t i = 0; i < n; i++) {
+		x[i] = b->runs[i].value;
+		if (b->runs[i].maxrss > s->maxrss)
+			s->maxrss = b->runs[i].maxrss;
+	}
+	sorted = stats_sorted(x, n);
+	s->n = n;
+	s->mean = stats_mean(x, n);
+	s->sd = stats_sd(x, n);
+	s->min = sorted[0];
+	s->max = sorted[n - 1];
+	s->median = stats_quantile(sorted, n, 0.5);
+	s->mad = stats_mad(sorted, n);
+	s->p5 = stats_quantile(sorted, n, 0.05);
+	s->p25 = stats_quantile(sorted, n, 0.25);
+	s->p75 = stats_quantile(sorted, n, 0.75);
+	s->p95 = stats_quantile(sorted, n, 0.95);
+	s->p99 = stats_quantile(sorted, n, 0.99);
+	s->user = run_mean(b, RUN(user));
+	s->sys = run_mean(b, RUN(sys));
+	/* a mean of 0 (a clock too coarse) has no rate: 0, never infinity */
+	s->runs_per_s = s->mean > 0 ? 1 / s->mean : 0;
+	s->outliers = stats_outliers(x, n, s->median, s->mad);
+	free(sorted);
+	free(x);
+}
+
+size_t
+bres_fastest(const struct bres *r)
+{
+	size_t f = 0;
+
+	for (size_t i = 1; i < r->n; i++)
+		if (r->b[i].sum.mean < r->b[f].sum.mean)
+			f = i;
+	return f;
+}
+
+void
+bres_rel(const struct bres_bench *b, const struct bres_bench *ref, double *rel, double *sd)
+{
+	double e, eref;
+
+	if (!(ref->sum.mean > 0)) {
+		*rel = *sd = -1;
+		return;
+	}
+	*rel = b->sum.mean / ref->sum.mean;
+	if (b == ref) {
+		*sd = 0;
+		return;
+	}
+	e = b->sum.mean > 0 ? b->sum.sd / b->sum.mean : 0;
+	eref = ref->sum.sd / ref->sum.mean;
+	*sd = *rel * sqrt(e * e + eref * eref);
+}
+
+void
+bres_relate(struct bres *r, long ref)
+{
+	size_t k;
+
+	if (r->n == 0)
+		return;
+	if (ref >= 0 && (size_t)ref >= r->n)
+		die("bres_relate: no benchmark %ld of %zu", ref, r->n);
+	k = ref < 0 ? bres_fastest(r) : (size_t)ref;
+	for (size_t i = 0; i < r->n; i++)
+		bres_rel(&r->b[i], &r->b[k], &r->b[i].sum.relative, &r->b[i].sum.relative_sd);
+}
+
+double
+bres_unit_scale(const char *unit)
+{
+	static const struct { const char *name; double scale; } units[] = {
+		{ "s", 1 }, { "ms", 1e-3 }, { "us", 1e-6 }, { "ns", 1e-9 },
+	};
+
+	for (size_t i = 0; unit != NULL && i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(unit, units[i].name) == 0)
+			return units[i].scale;
+	return 0;
+}
+
+const char *
+bres_dir(const char *dir)
+{
+	static char *conf_dir;
+	const char *e = getenv("PROF_BENCH_DIR");
+
+	if (dir != NULL) {
+		if (*dir == '\0')
+			die("the results directory is an empty name");
+		return dir;
+	}
+	if (e != NULL && *e != '\0')
+		return e;
+	if (conf_dir == NULL) {
+		struct conf c = { 0 };
+		const char *v;
+
+		conf_load(&c);
+		v = conf_get(&c, "bench", "results-dir", NULL);
+		conf_dir = xstrdup(v != NULL && *v != '\0' ? v : ".prof/bench");
+		conf_free(&c);
+	}
+	return conf_dir;
+}
+
+static int
+good_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < 1 || n > 100 || name[0] == '.')
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") == n;
+}
+
+char *
+bres_saved_path(const char *dir, const char *name)
+{
+	char *path;
+	size_t n;
+
+	if (!good_name(name))
+		die("'%s' is not a name for saved results: use 1 to 100 letters, digits, "
+		    "'.', '_' and '-', not starting with '.'", name);
+	dir = bres_dir(dir);
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (asprintf(&path, "%.*s%s%s.json", (int)n, dir, dir[n - 1] == '/' ? "" : "/", name) < 0)
+		die("out of memory");
+	return path;
+}
+
+/* mkdir -p */
+static int
+make_dirs(char *dir)
+{
+	struct stat st;
+
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return -1;
+	if (stat(dir, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int
+bres_save(const struct bres *r, const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *tmp;
+	mode_t mask;
+	FILE *fp;
+	int fd, ret = -1;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (make_dirs(dir) < 0) {
+			warn("%s: cannot make the directory:", dir);
+			free(dir);
+			return -1;
+		}
+	}
+	free(dir);
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		die("out of memory");
+	if ((fd = mkstemp(tmp)) < 0) {
+		warn("%s: cannot create a file beside it:", path);
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp makes the file 0600; saved results get the usual mode */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		warn("%s: cannot open:", tmp);
+		close(fd);
+	} else if ((bres_write_json(r, fp) | util_fshut(fp, path)) == 0) {
+		/* util_fshut closes fp and reports a write error in any case */
+		if (rename(tmp, path) == 0)
+			ret = 0;
+		else
+			warn("%s: cannot rename %s into place:", path, tmp);
+	}
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes s cleaned: a saved file's names may hold any bytes. */
+static void
+put_clean(FILE *fp, const char *s)
+{
+	size_t n = strlen(s);
+	char *c = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
+
+	fwrite(c, 1, xmlsafe_clean(c, s, n), fp);
+	free(c);
+}
+
+static int
+list_one(const char *dir, const char *name, FILE *out)
+{
+	char *path;
+	struct bres *r;
+	FILE *fp;
+	const char *date = "-";
+
+	path = bres_saved_path(dir, name);
+	if ((fp = fopen(path, "r")) == NULL) {
+		warn("%s: cannot open:", path);
+		free(path);
+		return -1;
+	}
+	r = bres_read(fp, path);
+	fclose(fp);
+	free(path);
+	if (r == NULL)
+		return -1;
+	for (size_t i = 0; i < r->nctx; i++)
+		if (strcmp(r->ctx[i].key, "date") == 0)
+			date = r->ctx[i].value;
+	fprintf(out, "%s\t", name);
+	put_clean(out, date);
+	for (size_t i = 0; i < r->n; i++) {
+		fputs(i > 0 ? ", " : "\t", out);
+		put_clean(out, r->b[i].name);
+	}
+	fputc('\n', out);
+	bres_free(r);
+	return 0;
+}
+
+long
+bres_list(const char *dir, FILE *fp)
+{
+	DIR *d;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0;
+	long count = 0;
+
+	dir = bres_dir(dir);
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		warn("%s: cannot open:", dir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *name;
+
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		name = xmemdup(e->d_name, len - 5);
+		if (!good_name(name)) {
+			free(name);
+			continue;
+		}
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = name;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		if (count >= 0)
+			count = list_one(dir, names[i], fp) < 0 ? -1 : count + 1;
+		else
+			list_one(dir, names[i], fp);
+		free(names[i]);
+	}
+	free(names);
+	return count;
+}
+
+void
+bres_free(struct bres *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		struct bres_bench *b = &r->b[i];
+
+		for (size_t j = 0; j < b->nparams; j++) {
+			free(b->params[j].key);
+			free(b->params[j].value);
+		}
+		free(b->params);
+		free(b->runs);
+		free(b->name);
+		free(b->command);
+	}
+	for (size_t i = 0; i < r->nctx; i++) {
+		free(r->ctx[i].key);
+		free(r->ctx[i].value);
+	}
+	free(r->b);
+	free(r->ctx);
+	free(r->source);
+	free(r);
+}

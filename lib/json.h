@@ -1,0 +1,81 @@
+/*
+ * json: a small, strict JSON reader (RFC 8259) into a tree.
+ *
+ * json_parse() reads one JSON text (any value, with whitespace around it;
+ * a UTF-8 byte order mark before it is skipped) and returns its tree, or
+ * NULL with the line of the error and a short reason.  Strict means:
+ * nothing RFC 8259 does not allow is taken (no comments, no trailing
+ * commas, no single quotes, no NaN or Infinity, no leading zeros, no
+ * control characters or invalid UTF-8 in strings, no lone surrogates),
+ * and numbers must be finite doubles ("1e999" is an error).  Input
+ * nested deeper than JSON_MAX_DEPTH arrays and objects is refused, so
+ * hostile input cannot overflow the stack.
+ *
+ * The tree: every value is a struct json, owned by its parent; the root
+ * is freed by json_free().  Strings are UTF-8 (\u escapes decoded,
+ * surrogate pairs joined) with a NUL after them; a "\u0000" in the text
+ * is a NUL inside, so len is the length.  An object keeps its members in
+ * the order of the text, duplicates included (json_get finds the last,
+ * as Python's json module keeps it).  Numbers are read by strtod in the
+ * C locale, whatever the program's locale.
+ */
+#ifndef PROF_JSON_H
+#define PROF_JSON_H
+
+#include <stddef.h>
+
+#define JSON_MAX_DEPTH 200
+
+enum json_type {
+	JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT
+};
+
+struct json {
+	enum json_type type;
+	int line;           /* where the value starts (1-based), for messages */
+	double num;         /* JSON_NUMBER */
+	char *str;          /* JSON_STRING: len bytes and a NUL */
+	size_t len;
+	struct json *v;     /* JSON_ARRAY: elements; JSON_OBJECT: members' values */
+	char **keys;        /* JSON_OBJECT: members' keys, parallel to v */
+	size_t n;           /* elements or members */
+};
+
+struct json_error {
+	int line;           /* 1-based */
+	char msg[80];
+};
+
+/* Parses s[0..n); returns the tree, or NULL and *err filled in. */
+struct json *json_parse(const char *s, size_t n, struct json_error *err);
+
+/* The value of the last member key of object o, or NULL (also when o is
+ * NULL or not an object). */
+const struct json *json_get(const struct json *o, const char *key);
+
+/* Element i of array a, or NULL (out of range, a NULL or not an array). */
+const struct json *json_at(const struct json *a, size_t i);
+
+/* The elements of an array or the members of an object; 0 for others. */
+size_t json_len(const struct json *j);
+
+/* The number in j: 0 and *v set, or -1 when j is NULL or not a number. */
+int json_num(const struct json *j, double *v);
+
+/* The string in j, or NULL when j is NULL or not a string. */
+const char *json_str(const struct json *j);
+
+/* "null", "false", "true", "a number", "a string", "an array", "an object". */
+const char *json_type_name(enum json_type t);
+
+/*
+ * Parses s[0..n), a whole decimal number as JSON writes it but with an
+ * optional '+' and leading zeros allowed ("007", "+1.5e-3"), by strtod in
+ * the C locale.  Returns 0 and *v set, or -1 when it is not such a
+ * number or not a finite double (no "inf", "nan", hex or spaces).
+ */
+int json_decimal(const char *s, size_t n, double *v);
+
+void json_free(struct json *j);
+
+#endif

@@ -1,0 +1,3 @@
+module example.com/bresbench
+
+go 1.19
