@@ -1,4 +1,4 @@
-/* prof-diff: compare two profiles.  See prof-diff(1). */
+/* prof-diff: compare two profiles, or two sets of benchmark results.  See prof-diff(1). */
 #define _GNU_SOURCE  /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "benchdiff.h"
+#include "bres.h"
 #include "count.h"
 #include "folded.h"
 #include "ingest.h"
@@ -26,12 +28,18 @@
 static const char synopsis[] =
 "usage: prof-diff [-ns] [-o file] [--summary] [--format fmt] [--top n]\n"
 "                 [--fail-above pct] [--by flat | cum] [--granularity level]\n"
-"                 before after\n";
+"                 before after\n"
+"       prof-diff [-o file] [--format fmt] [--alpha p]\n"
+"                 [--fail-on-regression pct] [--results-dir dir]\n"
+"                 {old | --baseline name} {new | --current name}\n";
 
 static const char options_help[] =
 "\n"
 "Compares two profiles (folded stacks or perf script text); writes a\n"
-"differential profile, \"stack BEFORE AFTER\" a line, sorted.\n"
+"differential profile, \"stack BEFORE AFTER\" a line, sorted.  Or compares\n"
+"two sets of benchmark results (prof-bench's or hyperfine's JSON or CSV,\n"
+"go test -bench text); writes each benchmark's medians, change and p-value.\n"
+"Profiles:\n"
 "  -n                  scale BEFORE's counts to AFTER's total\n"
 "  -o file             write to file, atomically (default: stdout)\n"
 "  -s                  hex addresses 0x... made equal, so stacks match\n"
@@ -43,6 +51,16 @@ static const char options_help[] =
 "  --granularity level functions (default), file, line or module\n"
 "  --summary           write a table of the largest changes of share\n"
 "  --top n             rows of --summary (default 20; 0: all)\n"
+"Benchmark results:\n"
+"  --alpha p           significance level of the test (default 0.05)\n"
+"  --baseline name     the old results are the saved results name\n"
+"  --current name      the new results are the saved results name\n"
+"  --fail-on-regression pct\n"
+"                      exit 1 when a benchmark is significantly slower\n"
+"                      by more than pct percent\n"
+"  --format fmt        table, csv, json or markdown\n"
+"  --results-dir dir   where saved results are (default .prof/bench)\n"
+"  -o file             write to file, atomically (default: stdout)\n"
 "  --help              this text\n"
 "See prof-diff(1) and prof-folded(5).\n";
 
@@ -54,15 +72,21 @@ usage(void)
 }
 
 enum {
-	OPT_BY = 256, OPT_FAIL, OPT_FORMAT, OPT_GRAN, OPT_HELP, OPT_SUMMARY, OPT_TOP
+	OPT_ALPHA = 256, OPT_BASELINE, OPT_BY, OPT_CURRENT, OPT_FAIL, OPT_FAIL_REGRESSION,
+	OPT_FORMAT, OPT_GRAN, OPT_HELP, OPT_RESULTS_DIR, OPT_SUMMARY, OPT_TOP
 };
 
 static const struct option longopts[] = {
+	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "by", required_argument, NULL, OPT_BY },
+	{ "current", required_argument, NULL, OPT_CURRENT },
 	{ "fail-above", required_argument, NULL, OPT_FAIL },
+	{ "fail-on-regression", required_argument, NULL, OPT_FAIL_REGRESSION },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "granularity", required_argument, NULL, OPT_GRAN },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "results-dir", required_argument, NULL, OPT_RESULTS_DIR },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ NULL, 0, NULL, 0 }
@@ -75,6 +99,12 @@ struct opts {
 	long long top;
 	int gate;
 	double fail_above;
+	/* benchmark results */
+	double alpha;
+	int regression_gate;
+	double fail_regression;
+	const char *saved[2];       /* --baseline, --current */
+	const char *results_dir;
 };
 
 /* The keys copied from the inputs to the output when both have the same
@@ -400,15 +430,12 @@ spill(int fd, const char *name)
 	return t;
 }
 
-/* Compares the profiles read from fd[0] (before) and fd[1] (after). */
+/* Compares the profiles read from fd[0] (before) and fd[1] (after),
+ * regular files (spilled). */
 static int
 diff_profiles(const struct opts *o, int fd[2], const char *name[2])
 {
-	int status;
-
-	for (int i = 0; i < 2; i++)
-		fd[i] = spill(fd[i], name[i]);
-	status = diff_sorted(o, fd, name);
+	int status = diff_sorted(o, fd, name);
 
 	if (status >= 0)
 		return status;
@@ -418,13 +445,84 @@ diff_profiles(const struct opts *o, int fd[2], const char *name[2])
 	return diff_tables(o, fd, name);
 }
 
+/* Says which benchmarks are significantly slower than the gate allows;
+ * returns their number. */
+static size_t
+regressions(const struct benchdiff *d, double pct)
+{
+	size_t n, *rows = benchdiff_regressed(d, pct, &n);
+
+	if (n > 0) {
+		fprintf(stderr, "%s: significantly slower by more than %g%%: ", util_prog, pct);
+		for (size_t i = 0; i < n; i++) {
+			const struct benchdiff_row *r = &d->rows[rows[i]];
+
+			fprintf(stderr, "%s%s (%+.*f%%, p = %.3g)", i ? ", " : "", r->name,
+			    decimals(r->delta_pct, pct), r->delta_pct, r->mwu.p);
+		}
+		fputc('\n', stderr);
+	}
+	free(rows);
+	return n;
+}
+
+/* Compares the benchmark results read from fd[0] (old) and fd[1] (new);
+ * closes them (-1 then). */
+static int
+diff_results(const struct opts *o, int fd[2], const char *name[2])
+{
+	struct bres *r[2] = { NULL, NULL };
+	int status = EXIT_OK;
+
+	for (int i = 0; i < 2; i++) {
+		FILE *fp = fdopen(fd[i], "r");
+
+		if (fp == NULL)
+			die("%s: cannot read:", name[i]);
+		r[i] = bres_read(fp, name[i]);
+		fclose(fp);
+		fd[i] = -1;
+		if (r[i] == NULL)
+			status = EXIT_USAGE;
+	}
+	/* On an error, no output rather than a partial one. */
+	if (status == EXIT_OK) {
+		struct benchdiff *d = benchdiff_new(r[0], r[1], o->alpha);
+		FILE *out = outfile_open(o->ofile);
+		int color, width;
+
+		table_terminal(o->ofile, "auto", &color, &width);
+		benchdiff_write(d, out, o->format, color, width);
+		if (outfile_commit() < 0)
+			status = EXIT_FINDING;
+		if (o->regression_gate && regressions(d, o->fail_regression) > 0)
+			status = EXIT_FINDING;
+		benchdiff_free(d);
+	}
+	for (int i = 0; i < 2; i++)
+		if (r[i] != NULL)
+			bres_free(r[i]);
+	return status;
+}
+
+/* The first option given that compares profiles only, or NULL. */
+static const char *
+profile_option(const struct opts *o, int by_given, int gran_given, int top_given)
+{
+	return o->normalize ? "-n" : o->strip_hex ? "-s" : o->summary ? "--summary" :
+	    o->gate ? "--fail-above" : by_given ? "--by" : gran_given ? "--granularity" :
+	    top_given ? "--top" : NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { .ofile = "-", .format = TABLE_TEXT, .granularity = TOP_FUNCTION, .top = 20 };
-	const char *name[2];
-	int c, fd[2], kind[2], status = EXIT_OK;
-	int by_given = 0, format_given = 0, gran_given = 0, top_given = 0;
+	struct opts o = { .ofile = "-", .format = TABLE_TEXT, .granularity = TOP_FUNCTION, .top = 20,
+	    .alpha = 0.05 };
+	const char *name[2], *what;
+	char *path[2] = { NULL, NULL };
+	int c, fd[2] = { -1, -1 }, kind[2], status = EXIT_OK, saved, results;
+	int alpha_given = 0, by_given = 0, format_given = 0, gran_given = 0, top_given = 0;
 
 	util_setprog(argv[0]);
 	while ((c = getopt_long(argc, argv, "no:s", longopts, NULL)) != -1) {
@@ -438,6 +536,16 @@ main(int argc, char *argv[])
 		case 's':
 			o.strip_hex = 1;
 			break;
+		case OPT_ALPHA:
+			o.alpha = num_real(optarg, 0, 1, "--alpha");
+			if (o.alpha == 0 || o.alpha == 1)
+				die("--alpha: %s is out of range; use a number between 0 and 1, both excluded",
+				    optarg);
+			alpha_given = 1;
+			break;
+		case OPT_BASELINE:
+			o.saved[0] = optarg;
+			break;
 		case OPT_BY:
 			if (strcmp(optarg, "flat") == 0)
 				o.cum = 0;
@@ -447,9 +555,16 @@ main(int argc, char *argv[])
 				die("--by: '%s' is not a share; use flat or cum", optarg);
 			by_given = 1;
 			break;
+		case OPT_CURRENT:
+			o.saved[1] = optarg;
+			break;
 		case OPT_FAIL:
 			o.fail_above = num_real(optarg, 0, 100, "--fail-above");
 			o.gate = 1;
+			break;
+		case OPT_FAIL_REGRESSION:
+			o.fail_regression = num_real(optarg, 0, 100000, "--fail-on-regression");
+			o.regression_gate = 1;
 			break;
 		case OPT_FORMAT:
 			if ((o.format = table_format_parse(optarg)) < 0)
@@ -466,6 +581,9 @@ main(int argc, char *argv[])
 			fputs(synopsis, stdout);
 			fputs(options_help, stdout);
 			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+		case OPT_RESULTS_DIR:
+			o.results_dir = optarg;
+			break;
 		case OPT_SUMMARY:
 			o.summary = 1;
 			break;
@@ -480,45 +598,81 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (argc != 2) {
-		warn(argc < 2 ? "two profiles are needed, before and after" : "too many arguments");
+	/* --baseline and --current stand for the operands old and new. */
+	saved = (o.saved[0] != NULL) + (o.saved[1] != NULL);
+	if (argc != 2 - saved) {
+		warn(argc > 2 - saved ? "too many arguments" : saved ?
+		    "two sets of results are needed, old (or --baseline) and new (or --current)" :
+		    "two profiles are needed, before and after");
 		usage();
 	}
-	if ((format_given || top_given) && !o.summary)
-		die("%s: only with --summary", format_given ? "--format" : "--top");
-	if ((by_given || gran_given) && !o.summary && !o.gate)
-		die("%s: only with --summary or --fail-above", by_given ? "--by" : "--granularity");
-	if (strcmp(argv[0], "-") == 0 && strcmp(argv[1], "-") == 0)
-		die("the standard input can be one of the profiles, not both");
+	if (o.results_dir != NULL && !saved)
+		die("--results-dir: only with --baseline or --current");
+	if (argc == 2 && strcmp(argv[0], "-") == 0 && strcmp(argv[1], "-") == 0)
+		die("the standard input can be one of the inputs, not both");
 	/* A closed pipe is a write error to report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 
-	for (int i = 0; i < 2; i++) {
-		if (strcmp(argv[i], "-") == 0) {
+	for (int i = 0, k = 0; i < 2; i++) {
+		if (o.saved[i] != NULL) {
+			path[i] = bres_saved_path(bres_dir(o.results_dir), o.saved[i]);
+			name[i] = path[i];
+			if ((fd[i] = open(path[i], O_RDONLY)) < 0) {
+				warn("%s %s: no saved results: cannot open %s:",
+				    i == 0 ? "--baseline" : "--current", o.saved[i], path[i]);
+				status = EXIT_USAGE;
+			}
+		} else if (strcmp(argv[k], "-") == 0) {
 			fd[i] = 0;
 			name[i] = "<stdin>";
-		} else if ((fd[i] = open(argv[i], O_RDONLY)) < 0) {
-			warn("%s: cannot open:", argv[i]);
+			k++;
+		} else if ((fd[i] = open(argv[k], O_RDONLY)) < 0) {
+			warn("%s: cannot open:", argv[k++]);
 			status = EXIT_USAGE;
 		} else {
-			name[i] = argv[i];
+			name[i] = argv[k++];
 		}
-		if (fd[i] >= 0)
-			kind[i] = profdiff_input(fd[i]);
 	}
-	if (status != EXIT_OK)
+	/* A pipe becomes a regular file here, so that what it holds can be
+	 * told (profdiff_input) and a profile read twice. */
+	for (int i = 0; i < 2 && status == EXIT_OK; i++) {
+		fd[i] = spill(fd[i], name[i]);
+		kind[i] = o.saved[i] != NULL ? PROFDIFF_RESULTS : profdiff_input(fd[i]);
+	}
+	if (status == EXIT_OK && kind[0] != kind[1]) {
+		int r = kind[0] == PROFDIFF_RESULTS ? 0 : 1;
+
+		warn("%s: benchmark results, but %s: a profile: prof-diff compares two profiles "
+		    "or two sets of benchmark results", name[r], name[1 - r]);
+		status = EXIT_USAGE;
+	}
+	if (status != EXIT_OK) {
+		for (int i = 0; i < 2; i++)
+			if (fd[i] > 0)
+				close(fd[i]);
+		free(path[0]);
+		free(path[1]);
 		return status;
-	for (int i = 0; i < 2; i++)
-		if (kind[i] == PROFDIFF_RESULTS) {
-			/* TODO: the comparison of benchmark results (a later issue). */
-			warn("%s: benchmark results: this version compares profiles only "
-			    "(folded stacks or perf script text), a later one benchmark results", name[i]);
-			status = EXIT_USAGE;
-		}
-	if (status == EXIT_OK)
-		status = diff_profiles(&o, fd, name);
+	}
+	results = kind[0] == PROFDIFF_RESULTS;
+	if (results) {
+		if ((what = profile_option(&o, by_given, gran_given, top_given)) != NULL)
+			die("%s: only when comparing profiles, not benchmark results", what);
+	} else {
+		what = alpha_given ? "--alpha" : o.regression_gate ? "--fail-on-regression" : NULL;
+		if (what != NULL)
+			die("%s: only when comparing benchmark results, not profiles", what);
+		if ((format_given || top_given) && !o.summary)
+			die("%s: only with --summary", format_given ? "--format" : "--top");
+		if ((by_given || gran_given) && !o.summary && !o.gate)
+			die("%s: only with --summary or --fail-above", by_given ? "--by" : "--granularity");
+	}
+
+	status = results ? diff_results(&o, fd, name) : diff_profiles(&o, fd, name);
 	for (int i = 0; i < 2; i++)
 		if (fd[i] > 0)
 			close(fd[i]);
+	free(path[0]);
+	free(path[1]);
 	return status;
 }
