@@ -34,7 +34,7 @@ else
 BUILD_TAG := normal
 endif
 
-PROGS := prof-fold prof-record prof-flame prof-top prof-diff
+PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench
 # lib/share-data.c is generated (share/prof's files as C strings), so it
 # is named here even before it exists.
 SHARE_FILES := share/prof/flame.js share/prof/flame.css
@@ -68,6 +68,17 @@ bin/%: cmd/%.o lib/libprof.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
+# prof-bench alone counts allocations, by its own malloc and free: the
+# archive's lib/alloccount.o has the API without them, so that no other
+# program gets the interposed allocator by pulling a member.
+ALLOC_OBJ := lib/alloccount-interpose.o
+$(ALLOC_OBJ): lib/alloccount.c .build-$(BUILD_TAG)
+	$(CC) $(ALL_CFLAGS) -DPROF_ALLOCCOUNT_INTERPOSE -c -o $@ lib/alloccount.c
+
+bin/prof-bench: cmd/prof-bench.o $(ALLOC_OBJ) lib/libprof.a
+	@mkdir -p bin
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALLOC_OBJ) $(LIBS)
+
 # The demo's target program: optimised, without frame pointers (the default
 # at -O2), so the demo shows stacks unwound from DWARF.  Not installed.
 bin/demo-app: t/data/demo/app.c
@@ -89,6 +100,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all bin/demo-app
 	@scripts/bench
 	@scripts/bench-top
+	@scripts/bench-bench
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
@@ -108,4 +120,4 @@ clean:
 
 .PHONY: all deps check demo bench install uninstall clean
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d)

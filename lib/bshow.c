@@ -1,0 +1,213 @@
+/* bshow: prof-bench's summary for a person.  See bshow.h. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bshow.h"
+#include "stats.h"
+#include "util.h"
+
+/* The unit that suits t: the largest in which it is at least 1. */
+static const char *
+fit(double t)
+{
+	return fabs(t) >= 0.9995 ? "s" : fabs(t) >= 0.9995e-3 ? "ms" : fabs(t) >= 0.9995e-6 ? "us" : "ns";
+}
+
+char *
+bshow_time(char *buf, size_t len, double t, const char *unit)
+{
+	static const struct { const char *name, *shown; double scale; } u[] = {
+		{ "s", "s", 1 }, { "ms", "ms", 1e-3 }, { "us", "µs", 1e-6 }, { "ns", "ns", 1e-9 },
+	};
+	size_t i = 0;
+	double v;
+
+	if (unit) {
+		while (i < 3 && strcmp(u[i].name, unit) != 0)
+			i++;
+	} else {
+		while (i < 3 && fabs(t) < u[i].scale * 0.9995)
+			i++;
+	}
+	v = t / u[i].scale;
+	snprintf(buf, len, "%.*f %s", fabs(v) >= 999.95 ? 0 : fabs(v) >= 99.995 ? 1
+	    : fabs(v) >= 9.9995 ? 2 : 3, v, u[i].shown);
+	return buf;
+}
+
+static const char *
+bytes(char *buf, size_t len, double b)
+{
+	if (b >= 1024 * 1024 * 1024)
+		snprintf(buf, len, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+	else if (b >= 1024 * 1024)
+		snprintf(buf, len, "%.1f MiB", b / (1024.0 * 1024));
+	else if (b >= 1024)
+		snprintf(buf, len, "%.1f KiB", b / 1024.0);
+	else
+		snprintf(buf, len, "%.0f B", b);
+	return buf;
+}
+
+/* The mean of one figure over the runs that have it; -1 when none do. */
+static double
+mean_of(const struct bres_bench *b, size_t off)
+{
+	double s = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->nruns; i++) {
+		double v = *(const double *)((const char *)&b->runs[i] + off);
+		if (v >= 0) {
+			s += v;
+			n++;
+		}
+	}
+	return n ? s / (double)n : -1;
+}
+
+#define MEAN(b, field) mean_of(b, offsetof(struct bres_run, field))
+
+static void
+block(FILE *fp, const struct bres_bench *b, size_t k, const char *unit)
+{
+	const struct bres_summary *s = &b->sum;
+	char t1[32], t2[32], t3[32], t4[32], t5[32];
+	int perop = b->unit && strcmp(b->unit, "s/op") == 0;
+	const char *per = perop ? "/op" : "";
+	double v;
+
+	fprintf(fp, "Benchmark %zu: %s\n", k, b->name);
+	if (s->n == 0) {
+		fputs("  no runs\n", fp);
+		return;
+	}
+	/* One unit for the whole block, so that figures compare at a glance. */
+	if (!unit)
+		unit = fit(s->median);
+	fprintf(fp, "  Time (mean ± σ):     %s%s ± %s", bshow_time(t1, sizeof t1, s->mean, unit), per,
+	    bshow_time(t2, sizeof t2, s->sd, unit));
+	if (s->user >= 0 && s->sys >= 0)
+		fprintf(fp, "    [User: %s, System: %s]", bshow_time(t3, sizeof t3, s->user, unit),
+		    bshow_time(t4, sizeof t4, s->sys, unit));
+	fputc('\n', fp);
+	fprintf(fp, "  Median (MAD):        %s (%s)    p5 %s  p95 %s  p99 %s\n",
+	    bshow_time(t1, sizeof t1, s->median, unit), bshow_time(t2, sizeof t2, s->mad, unit),
+	    bshow_time(t3, sizeof t3, s->p5, unit), bshow_time(t4, sizeof t4, s->p95, unit),
+	    bshow_time(t5, sizeof t5, s->p99, unit));
+	fprintf(fp, "  Range (min … max):   %s … %s    %zu %s", bshow_time(t1, sizeof t1, s->min, unit),
+	    bshow_time(t2, sizeof t2, s->max, unit), s->n, perop ? "batches" : s->n == 1 ? "run" : "runs");
+	if (!perop && b->concurrency <= 1)
+		fprintf(fp, ", %.4g runs/s", s->runs_per_s);
+	fputc('\n', fp);
+	if (perop) {
+		fprintf(fp, "  Operations:          %.0f in all, %.4g ops/s", b->ops, b->ops_per_s);
+		if (b->concurrency > 1)
+			fprintf(fp, " (%d threads)", b->concurrency);
+		fputc('\n', fp);
+		if (b->allocs_per_op >= 0)
+			fprintf(fp, "  Allocations:         %.4g per op, %s per op\n", b->allocs_per_op,
+			    bytes(t1, sizeof t1, b->bytes_per_op));
+		else
+			fputs("  Allocations:         not counted (a sanitizer build replaces the allocator)\n", fp);
+	} else if (b->concurrency > 1) {
+		fprintf(fp, "  Throughput:          %.4g runs/s with %d at once\n", b->throughput,
+		    b->concurrency);
+	}
+	if ((v = s->maxrss) >= 0) {
+		double mf = MEAN(b, minflt), jf = MEAN(b, majflt);
+		double vc = MEAN(b, nvcsw), ic = MEAN(b, nivcsw);
+		fprintf(fp, "  Memory:              max RSS %s", bytes(t1, sizeof t1, v));
+		if (mf >= 0)
+			fprintf(fp, ", %.4g page faults (%.4g major)", mf + jf, jf);
+		if (vc >= 0)
+			fprintf(fp, ", %.4g context switches (%.4g involuntary)", vc + ic, ic);
+		fputs(" per run\n", fp);
+	}
+	if ((v = MEAN(b, cycles)) >= 0) {
+		double in = MEAN(b, instructions);
+		fprintf(fp, "  Counters:            %.4g cycles, %.4g instructions per run", v, in);
+		if (v > 0 && in >= 0)
+			fprintf(fp, " (%.2f IPC)", in / v);
+		fputc('\n', fp);
+	}
+}
+
+int
+bshow_write(FILE *fp, const struct bres *r, const size_t *order, const char *unit, long ref)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (i > 0)
+			fputc('\n', fp);
+		block(fp, &r->b[i], i + 1, unit);
+	}
+	if (r->n >= 2) {
+		for (size_t i = 0; i < r->n; i++)
+			if (strlen(r->b[i].name) > w)
+				w = strlen(r->b[i].name);
+		if (w > 60)
+			w = 60;
+		if (ref >= 0)
+			fprintf(fp, "\nSummary (mean time relative to the reference, %s)\n",
+			    r->b[ref].name);
+		else
+			fputs("\nSummary (mean time relative to the fastest)\n", fp);
+		for (size_t i = 0; i < r->n; i++) {
+			const struct bres_bench *b = &r->b[order[i]];
+			if (b->sum.n == 0 || b->sum.relative < 0) {
+				fprintf(fp, "  %-*.*s  no runs\n", (int)w, (int)w, b->name);
+				continue;
+			}
+			fprintf(fp, "  %-*.*s  %6.2f", (int)w, (int)w, b->name, b->sum.relative);
+			if (b->sum.relative_sd > 0)
+				fprintf(fp, " ± %.2f", b->sum.relative_sd);
+			fputc('\n', fp);
+		}
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+void
+bshow_warnings(const struct bres *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct bres_bench *b = &r->b[i];
+		size_t n = b->nruns, failed = 0, out = b->sum.outliers;
+		int slowfirst = 0;
+
+		for (size_t k = 0; k < n; k++)
+			failed += b->runs[k].exit_code > 0;
+		if (failed)
+			warn("%s: %zu of %zu runs failed (kept by --ignore-failure)", b->name, failed, n);
+		if (n >= 3 && b->concurrency <= 1) {
+			double *rest = xmalloc((n - 1) * sizeof *rest), med, mad, mx = 0;
+			for (size_t k = 1; k < n; k++) {
+				rest[k - 1] = b->runs[k].value;
+				mx = fmax(mx, rest[k - 1]);
+			}
+			double *s = stats_sorted(rest, n - 1);
+			med = stats_quantile(s, n - 1, 0.5);
+			mad = stats_mad(s, n - 1);
+			if (b->runs[0].value > mx &&
+			    stats_zscore(b->runs[0].value, med, mad) > STATS_OUTLIER_Z) {
+				char t1[32], t2[32];
+				slowfirst = 1;
+				warn("%s: the first run was much slower than the others (%s, median %s): "
+				    "caches it filled?  Use --warmup or --prepare", b->name,
+				    bshow_time(t1, sizeof t1, b->runs[0].value, NULL),
+				    bshow_time(t2, sizeof t2, med, NULL));
+			}
+			free(s);
+			free(rest);
+		}
+		if (out > (size_t)slowfirst)
+			warn("%s: %zu of %zu runs are outliers (modified Z-score above %.1f): "
+			    "other load on the machine, or caches?  Use --warmup or --prepare, "
+			    "and a quiet machine", b->name, out, n, STATS_OUTLIER_Z);
+	}
+}

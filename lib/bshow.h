@@ -1,0 +1,39 @@
+/*
+ * bshow: prof-bench's summary for a person: a block of figures per
+ * benchmark, the warnings a careful reader needs (outliers, a slow first
+ * run, failures that were ignored), and the speeds relative to the
+ * fastest or to the reference.
+ *
+ * Times are shown in the unit given, or each in the unit that suits its
+ * size (s, ms, µs, ns), with four significant digits.  Figures a run set
+ * does not have (no CPU times in a built-in, no memory in Go results) are
+ * left out, never shown as 0.
+ */
+#ifndef PROF_BSHOW_H
+#define PROF_BSHOW_H
+
+#include <stdio.h>
+
+#include "bres.h"
+
+/* A time of t seconds in unit (bres_unit_scale's names; NULL: by size)
+ * into buf: "20.31 ms". Returns buf. */
+char *bshow_time(char *buf, size_t len, double t, const char *unit);
+
+/*
+ * Writes the summary of r (summarised and related to benchmark ref, or
+ * to the fastest when ref is -1) to fp: each benchmark's block, then,
+ * with two or more, the relative speeds in the order of order[0..r->n)
+ * (indexes into r->b).  Returns 0, or -1 on a write error.
+ */
+int bshow_write(FILE *fp, const struct bres *r, const size_t *order, const char *unit, long ref);
+
+/*
+ * Warns (stderr) about what makes r's figures doubtful: outliers, with
+ * the advice to use --warmup or --prepare; a first run much slower than
+ * the others (an outlier by the others' median and MAD, and slower than
+ * all of them); runs that failed but were kept (--ignore-failure).
+ */
+void bshow_warnings(const struct bres *r);
+
+#endif

@@ -1,0 +1,368 @@
+/* launch: one run of a benchmarked command.  See launch.h. */
+#define _GNU_SOURCE  /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "util.h"
+
+extern char **environ;
+
+double
+launch_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+char **
+launch_split(const char *line, const char **err)
+{
+	size_t len = strlen(line), nw = 0, cap = len / 2 + 2;
+	/* Words are never longer than the line, and there are at most
+	 * len/2+1 of them: one block holds the vector and the strings. */
+	char **v = xmalloc(cap * sizeof *v + len + 1);
+	char *out = (char *)(v + cap);
+	const char *p = line;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		v[nw++] = out;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			if (*p == '\'') {
+				const char *q = strchr(p + 1, '\'');
+				if (!q)
+					goto unterminated;
+				memcpy(out, p + 1, (size_t)(q - p - 1));
+				out += q - p - 1;
+				p = q + 1;
+			} else if (*p == '"') {
+				for (p++; *p != '"'; p++) {
+					if (*p == '\0')
+						goto unterminated;
+					if (*p == '\\' && strchr("\\\"$`", p[1]) && p[1])
+						p++;
+					*out++ = *p;
+				}
+				p++;
+			} else if (*p == '\\') {
+				if (p[1] == '\0') {
+					*err = "a backslash ends the command";
+					free(v);
+					return NULL;
+				}
+				*out++ = p[1];
+				p += 2;
+			} else {
+				*out++ = *p++;
+			}
+		}
+		*out++ = '\0';
+	}
+	if (nw == 0) {
+		*err = "empty command";
+		free(v);
+		return NULL;
+	}
+	v[nw] = NULL;
+	return v;
+unterminated:
+	*err = "unterminated quote";
+	free(v);
+	return NULL;
+}
+
+int
+launch_needs_shell(const char *line)
+{
+	/* Shell words that are not programs (or that a shell runs itself):
+	 * exec'ing them would fail or do something else. */
+	static const char *const builtins[] = {
+		"!", ".", ":", "alias", "case", "cd", "command", "eval", "exec", "exit",
+		"export", "for", "function", "if", "read", "readonly", "return", "set",
+		"shift", "source", "time", "trap", "ulimit", "umask", "unset", "until",
+		"wait", "while", "{", NULL
+	};
+	const char *p = line, *w;
+	int quote = 0;
+
+	for (; *p; p++) {
+		if (quote == '\'') {
+			if (*p == '\'')
+				quote = 0;
+			continue;
+		}
+		if (*p == '\\') {
+			if (p[1] == '\0')
+				return 1;
+			p++;
+			continue;
+		}
+		if (quote == '"') {
+			if (*p == '"')
+				quote = 0;
+			else if (*p == '$' || *p == '`')
+				return 1;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			continue;
+		}
+		if (strchr("$`*?[~|&;<>(){}#\n", *p))
+			return 1;
+	}
+	if (quote)
+		return 1;
+	/* A leading VAR=value sets the command's environment. */
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	for (w = p; *p && *p != ' ' && *p != '\t' && *p != '='; p++)
+		;
+	if (*p == '=' && p > w)
+		return 1;
+	for (int i = 0; builtins[i]; i++) {
+		size_t n = strlen(builtins[i]);
+		if (strncmp(w, builtins[i], n) == 0 && (w[n] == '\0' || w[n] == ' ' || w[n] == '\t'))
+			return 1;
+	}
+	return 0;
+}
+
+static long
+perf_open(struct perf_event_attr *a, pid_t pid, int group)
+{
+	return syscall(SYS_perf_event_open, a, pid, -1, group, PERF_FLAG_FD_CLOEXEC);
+}
+
+static void
+hw_attr(struct perf_event_attr *a, unsigned long long config)
+{
+	memset(a, 0, sizeof *a);
+	a->size = sizeof *a;
+	a->type = PERF_TYPE_HARDWARE;
+	a->config = config;
+	a->disabled = 1;
+	a->exclude_kernel = 1;
+	a->exclude_hv = 1;
+	a->inherit = 1;
+	a->enable_on_exec = 1;
+}
+
+int
+launch_hw_available(char *why, size_t len)
+{
+	static int known = -1;
+	static char reason[160];
+
+	if (known < 0) {
+		struct perf_event_attr a;
+		long fd;
+
+		hw_attr(&a, PERF_COUNT_HW_CPU_CYCLES);
+		a.enable_on_exec = 0;
+		a.inherit = 0;
+		fd = perf_open(&a, 0, -1);
+		if (fd >= 0) {
+			known = 1;
+			close((int)fd);
+		} else {
+			known = 0;
+			snprintf(reason, sizeof reason, "no hardware cycles counter on this machine "
+			    "(perf_event_open: %s)", strerror(errno));
+		}
+	}
+	if (!known && why)
+		snprintf(why, len, "%s", reason);
+	return known;
+}
+
+static void
+fill(struct bres_run *run, int status, const struct rusage *ru, double wall)
+{
+	run->value = wall;
+	run->user = (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec * 1e-6;
+	run->sys = (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec * 1e-6;
+	run->maxrss = (double)ru->ru_maxrss * 1024; /* Linux gives KiB */
+	run->minflt = (double)ru->ru_minflt;
+	run->majflt = (double)ru->ru_majflt;
+	run->nvcsw = (double)ru->ru_nvcsw;
+	run->nivcsw = (double)ru->ru_nivcsw;
+	run->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int
+spawn_attrs(const struct launch_io *io, posix_spawn_file_actions_t *fa, posix_spawnattr_t *at)
+{
+	sigset_t def, none;
+
+	posix_spawn_file_actions_init(fa);
+	if (io) {
+		if (io->in >= 0)
+			posix_spawn_file_actions_adddup2(fa, io->in, 0);
+		if (io->out >= 0)
+			posix_spawn_file_actions_adddup2(fa, io->out, 1);
+		if (io->err >= 0)
+			posix_spawn_file_actions_adddup2(fa, io->err, 2);
+	}
+	/* prof-bench ignores SIGPIPE to see its own write errors; the command
+	 * must get the default back, and an empty mask. */
+	posix_spawnattr_init(at);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(at, &def);
+	posix_spawnattr_setsigmask(at, &none);
+	return posix_spawnattr_setflags(at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+}
+
+static long
+start_plain(char *const argv[], const struct launch_io *io)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	pid_t pid;
+	int e;
+
+	spawn_attrs(io, &fa, &at);
+	e = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return pid;
+}
+
+/*
+ * The counted start: the child waits on a pipe until its counters are
+ * open, then execs; exec errors come back on a second, close-on-exec pipe.
+ */
+static long
+start_counted(char *const argv[], const struct launch_io *io, int fds[2], double *t0)
+{
+	int go[2], report[2], e = 0;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0)
+		return -1;
+	*t0 = launch_now();
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		sigset_t none;
+		if (io && io->in >= 0)
+			dup2(io->in, 0);
+		if (io && io->out >= 0)
+			dup2(io->out, 1);
+		if (io && io->err >= 0)
+			dup2(io->err, 2);
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(report[1], &e, sizeof e) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(report[1]);
+	for (int i = 0; i < 2; i++) {
+		struct perf_event_attr a;
+		hw_attr(&a, i == 0 ? PERF_COUNT_HW_CPU_CYCLES : PERF_COUNT_HW_INSTRUCTIONS);
+		fds[i] = (int)perf_open(&a, pid, -1);
+	}
+	if (write(go[1], &c, 1) < 0)
+		e = errno;
+	close(go[1]);
+	if (read(report[0], &e, sizeof e) == (ssize_t)sizeof e) {
+		close(report[0]);
+		waitpid(pid, NULL, 0);
+		for (int i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+		errno = e;
+		return -1;
+	}
+	close(report[0]);
+	return pid;
+}
+
+int
+launch_run(char *const argv[], const struct launch_io *io, int hw, struct bres_run *run)
+{
+	int fds[2] = { -1, -1 }, status;
+	struct rusage ru;
+	double t0, t1;
+	long pid;
+
+	hw = hw && launch_hw_available(NULL, 0);
+	if (hw) {
+		pid = start_counted(argv, io, fds, &t0);
+	} else {
+		t0 = launch_now();
+		pid = start_plain(argv, io);
+	}
+	if (pid < 0)
+		return -1;
+	while (wait4((pid_t)pid, &status, 0, &ru) < 0)
+		if (errno != EINTR)
+			return -1;
+	t1 = launch_now();
+	fill(run, status, &ru, t1 - t0);
+	run->cycles = run->instructions = -1;
+	for (int i = 0; i < 2; i++) {
+		uint64_t v;
+		if (fds[i] < 0)
+			continue;
+		if (read(fds[i], &v, sizeof v) == (ssize_t)sizeof v)
+			*(i == 0 ? &run->cycles : &run->instructions) = (double)v;
+		close(fds[i]);
+	}
+	return 0;
+}
+
+long
+launch_start(char *const argv[], const struct launch_io *io, double *t0)
+{
+	*t0 = launch_now();
+	return start_plain(argv, io);
+}
+
+long
+launch_wait_any(double (*start)(long pid, void *arg), void *arg, struct bres_run *run)
+{
+	struct rusage ru;
+	int status;
+	pid_t pid;
+
+	while ((pid = wait4(-1, &status, 0, &ru)) < 0)
+		if (errno != EINTR)
+			return -1;
+	fill(run, status, &ru, launch_now() - start(pid, arg));
+	run->cycles = run->instructions = -1;
+	return pid;
+}

@@ -1,0 +1,235 @@
+#!/bin/sh
+test_description='prof-bench: runs of commands with known behaviour, measured; order, hooks, parameters, streams'
+. "$(dirname "$0")/lib.sh"
+
+command -v python3 >/dev/null 2>&1 || skip_or_fail "no python3"
+q () { "$ROOT/t/data/bench/q.py" "$@"; }
+
+test_expect_success 'build alloc.c, slowfirst.c and spin.c' '
+	$DRIVER_CC -O1 -o alloc "$ROOT/t/data/bench/alloc.c" &&
+	$DRIVER_CC -O1 -o spin "$ROOT/t/data/bench/spin.c" &&
+	$DRIVER_CC -O1 -o slowfirst "$ROOT/t/data/bench/slowfirst.c"
+'
+PATH=$TRASH:$PATH
+
+test_expect_success 'sleep 0.02, 8 runs: 8 times, each 20 ms to 40 ms, exit codes 0' '
+	prof-bench -r 8 --export-json s.json "sleep 0.02" >out 2>err &&
+	q s.json "len(r) == 1 and r[0][\"command\"] == \"sleep 0.02\"" &&
+	q s.json "len(r[0][\"times\"]) == 8 and r[0][\"exit_codes\"] == [0] * 8" &&
+	q s.json "all(0.02 <= t < 0.04 for t in r[0][\"times\"])" &&
+	q s.json "abs(r[0][\"mean\"] - statistics.mean(r[0][\"times\"])) < 1e-12" &&
+	q s.json "abs(r[0][\"median\"] - statistics.median(r[0][\"times\"])) < 1e-12" &&
+	q s.json "abs(r[0][\"stddev\"] - statistics.stdev(r[0][\"times\"])) < 1e-12" &&
+	q s.json "r[0][\"min\"] == min(r[0][\"times\"]) and r[0][\"max\"] == max(r[0][\"times\"])" &&
+	grep "^Benchmark 1: sleep 0.02" out &&
+	grep "8 runs" out
+'
+
+test_expect_success 'the summary shows mean, median, percentiles, range and memory' '
+	grep "Time (mean ± σ): *2[0-9.]* ms ± " out &&
+	grep "Median (MAD): .*p5 .*p95 .*p99 " out &&
+	grep "Range (min … max): " out &&
+	grep "Memory: *max RSS .*page faults.*context switches" out
+'
+
+test_expect_success 'the user and system times of sleep are small, of a spinning loop not' '
+	q s.json "r[0][\"user\"] < 0.01 and r[0][\"system\"] < 0.01" &&
+	prof-bench -r 3 --export-json spin.json "spin 200" >/dev/null &&
+	q spin.json "r[0][\"user\"] + r[0][\"system\"] > 0.15" &&
+	q spin.json "all(u > 0.15 for u in r[0][\"user_times\"])"
+'
+
+test_expect_success 'maximum RSS per run: 64 MiB touched shows 64 to 80 MiB, none below 4 MiB' '
+	prof-bench -r 3 --export-json m.json "alloc 64" "alloc 0" >/dev/null &&
+	q m.json "all(64 << 20 <= b <= 80 << 20 for b in r[0][\"memory_usage_byte\"])" &&
+	q m.json "all(b < 8 << 20 for b in r[1][\"memory_usage_byte\"])" &&
+	q m.json "min(r[0][\"minor_faults\"]) > 16000 > max(r[1][\"minor_faults\"])"
+'
+
+test_expect_success 'maximum RSS is of each run alone: a small run after a big one stays small' '
+	prof-bench --order sequential -r 2 --export-json m2.json "alloc 64" "alloc 1" >/dev/null &&
+	q m2.json "max(r[1][\"memory_usage_byte\"]) < 8 << 20"
+'
+
+test_expect_success 'a failing command stops the benchmark: message, exit 1' '
+	test_expect_code 1 prof-bench -r 3 false >out 2>err &&
+	grep "false: exit status 1 in run 1; --ignore-failure" err
+'
+
+test_expect_success 'a command not found: message, exit 1' '
+	test_expect_code 1 prof-bench -r 3 no-such-command-here >out 2>err &&
+	grep "command not found: no-such-command-here" err
+'
+
+test_expect_success '-i keeps the failing runs with their exit codes, and warns' '
+	prof-bench -i -r 4 --export-json f.json false "sh -c \"exit 3\"" >out 2>err &&
+	q f.json "r[0][\"exit_codes\"] == [1] * 4 and r[1][\"exit_codes\"] == [3] * 4" &&
+	grep "false: 4 of 4 runs failed" err
+'
+
+test_expect_success 'a command killed by a signal is reported as such' '
+	test_expect_code 1 prof-bench -r 2 -N "sh -c \"kill -9 \\\$\\\$\"" >out 2>err &&
+	grep "killed by signal 9" err
+'
+
+test_expect_success 'a command with shell syntax runs under sh, its start-up subtracted' '
+	prof-bench -r 10 --export-json sh.json "sleep 0.02; true" "sleep 0.02" >/dev/null &&
+	q sh.json "r[0][\"shell_spawn_time\"] > 0 and r[1].get(\"shell_spawn_time\", 0) == 0" &&
+	q sh.json "abs(r[0][\"median\"] - r[1][\"median\"]) < 0.004"
+'
+
+test_expect_success '-N splits the words itself: quotes removed, nothing else' '
+	prof-bench -N -r 1 --output argv.txt "printf %s| \"a b\" '"'"'c|d'"'"'" >/dev/null &&
+	printf "a b|c|d|" >expect &&
+	test_cmp expect argv.txt
+'
+
+test_expect_success '-S runs every command under the shell given' '
+	prof-bench -S bash -r 1 --output sh.txt "echo \$BASH_VERSION" >/dev/null &&
+	test -s sh.txt
+'
+
+test_expect_success '--duration with no -r: at least -m runs, more for a short command' '
+	prof-bench --duration 0.3 --export-json d.json "sleep 0.1" "sleep 0.005" >/dev/null &&
+	q d.json "len(r[0][\"times\"]) == 10" &&
+	q d.json "30 <= len(r[1][\"times\"]) <= 70"
+'
+
+test_expect_success '-m and -M bound the count' '
+	prof-bench --duration 0.3 -m 3 -M 5 --export-json mm.json "sleep 0.1" true >/dev/null &&
+	q mm.json "len(r[0][\"times\"]) == 3 and len(r[1][\"times\"]) == 5"
+'
+
+test_expect_success 'interleaved order (default): A B A B A B, warm-up runs first' '
+	rm -f log &&
+	prof-bench -w 1 -r 3 "echo A >>log" "echo B >>log" >/dev/null &&
+	printf "A\nB\nA\nB\nA\nB\nA\nB\n" >expect &&
+	test_cmp expect log
+'
+
+test_expect_success 'sequential order: all of A, then all of B' '
+	rm -f log &&
+	prof-bench --order sequential -r 3 "echo A >>log" "echo B >>log" >/dev/null &&
+	printf "A\nA\nA\nB\nB\nB\n" >expect &&
+	test_cmp expect log
+'
+
+test_expect_success 'shuffled order: each count kept, the same order for the same seed' '
+	rm -f log &&
+	prof-bench --order shuffle --seed 7 -r 20 "echo A >>log" "echo B >>log" >/dev/null &&
+	mv log log1 &&
+	prof-bench --order shuffle --seed 7 -r 20 "echo A >>log" "echo B >>log" >/dev/null &&
+	test_cmp log1 log &&
+	test $(grep -c A log) = 20 && test $(grep -c B log) = 20 &&
+	! printf "A\nB\n%.0s" $(seq 20) | cmp -s - log &&
+	prof-bench --order shuffle --seed 8 -r 20 "echo A >>log2" "echo B >>log2" >/dev/null &&
+	! cmp -s log log2
+'
+
+test_expect_success 'setup, prepare, conclude, cleanup: when each runs' '
+	rm -f log &&
+	prof-bench -w 1 -r 2 -s "echo setup >>log" -p "echo prepare >>log" \
+		-c "echo conclude >>log" -C "echo cleanup >>log" "echo run >>log" >/dev/null &&
+	cat >expect <<-\EOF &&
+	setup
+	prepare
+	run
+	conclude
+	prepare
+	run
+	conclude
+	prepare
+	run
+	conclude
+	cleanup
+	EOF
+	test_cmp expect log
+'
+
+test_expect_success 'one prepare per command, in order' '
+	rm -f log &&
+	prof-bench --order sequential -r 1 -p "echo pa >>log" -p "echo pb >>log" \
+		"echo a >>log" "echo b >>log" >/dev/null &&
+	printf "pa\na\npb\nb\n" >expect &&
+	test_cmp expect log
+'
+
+test_expect_success 'a failing prepare stops the session: exit 2, named' '
+	test_expect_code 2 prof-bench -r 2 -p "exit 4" true >out 2>err &&
+	grep "true: the prepare command failed (exit status 4): exit 4" err
+'
+
+test_expect_success '-P scans a parameter; {n} in the command and the name' '
+	prof-bench -r 1 -P n 1 3 -n "t{n}" --export-json p.json "sleep 0.00{n}" >/dev/null &&
+	q p.json "[x[\"name\"] for x in r] == [\"t1\", \"t2\", \"t3\"]" &&
+	q p.json "[x[\"command\"] for x in r] == [\"sleep 0.001\", \"sleep 0.002\", \"sleep 0.003\"]" &&
+	q p.json "[x[\"parameters\"] for x in r] == [{\"n\": str(i)} for i in (1, 2, 3)]"
+'
+
+test_expect_success '-P with a decimal --step' '
+	prof-bench -r 1 -P t 0.001 0.002 --step 0.0005 --export-json ps.json "sleep {t}" >/dev/null &&
+	q ps.json "[x[\"parameters\"][\"t\"] for x in r] == [\"0.001\", \"0.0015\", \"0.002\"]"
+'
+
+test_expect_success 'two -L lists give every combination' '
+	prof-bench -r 1 -L a x,y -L b 1,2 --export-json l.json "echo {a}{b}" >/dev/null &&
+	q l.json "[x[\"command\"] for x in r] == [\"echo x1\", \"echo x2\", \"echo y1\", \"echo y2\"]"
+'
+
+test_expect_success '--input feeds every run from its start; --output collects their output' '
+	printf "hello\n" >in.txt &&
+	prof-bench -w 1 -r 2 --input in.txt --output out.txt cat >/dev/null &&
+	printf "hello\nhello\nhello\n" >expect &&
+	test_cmp expect out.txt
+'
+
+test_expect_success 'the standard input is /dev/null by default; output goes nowhere' '
+	prof-bench -r 1 cat >out 2>err &&
+	! grep hello out
+'
+
+test_expect_success '--show-output lets the output through' '
+	prof-bench -r 2 --show-output "echo visible" >out 2>err &&
+	test $(grep -c "^visible" out) = 2
+'
+
+test_expect_success 'relative speed: sleep 0.03 is about 3 times sleep 0.01' '
+	prof-bench -r 10 --export-json rel.json "sleep 0.01" "sleep 0.03" >out &&
+	q rel.json "2.3 < r[1][\"relative\"] < 3.2 and r[0][\"relative\"] == 1" &&
+	grep "^Summary (mean time relative to the fastest)" out
+'
+
+test_expect_success '--reference: speeds relative to it, benchmarked first' '
+	prof-bench -r 5 --reference "sleep 0.03" --export-json ref.json "sleep 0.01" >out &&
+	q ref.json "r[0][\"command\"] == \"sleep 0.03\" and r[0][\"relative\"] == 1" &&
+	q ref.json "0.25 < r[1][\"relative\"] < 0.5" &&
+	grep "relative to the reference, sleep 0.03" out
+'
+
+test_expect_success 'a first run much slower than the rest is warned about' '
+	rm -f state &&
+	prof-bench -r 12 "slowfirst state 300 10" >out 2>err &&
+	grep "the first run was much slower than the others" err &&
+	grep -e "--warmup" err
+'
+
+test_expect_success 'outliers are counted and warned about, with advice' '
+	rm -f state &&
+	prof-bench -r 20 --export-json o.json "slowfirst state 200 10 5" >out 2>err &&
+	q o.json "r[0][\"outliers\"] >= 4" &&
+	grep "[0-9]* of 20 runs are outliers" err &&
+	grep -e "--warmup or --prepare" err
+'
+
+test_expect_success 'hardware counters: counted where the machine has them, else said so' '
+	prof-bench -r 2 --export-json hw.json true >out &&
+	if q hw.json "\"cycles\" in r[0]"
+	then
+		q hw.json "all(c > 0 for c in r[0][\"cycles\"])"
+	else
+		grep "^Note: no hardware cycles counter" out &&
+		q hw.json "\"no hardware\" in j[\"prof\"][\"hardware_counters\"]"
+	fi
+'
+
+done_testing
