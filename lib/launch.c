@@ -234,8 +234,9 @@ spawn_attrs(const struct launch_io *io, posix_spawn_file_actions_t *fa, posix_sp
 	return posix_spawnattr_setflags(at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 }
 
+/* Starts argv; *t0 gets the time just before, after the set-up. */
 static long
-start_plain(char *const argv[], const struct launch_io *io)
+start_plain(char *const argv[], const struct launch_io *io, double *t0)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -243,6 +244,7 @@ start_plain(char *const argv[], const struct launch_io *io)
 	int e;
 
 	spawn_attrs(io, &fa, &at);
+	*t0 = launch_now();
 	e = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
@@ -323,8 +325,7 @@ launch_run(char *const argv[], const struct launch_io *io, int hw, struct bres_r
 	if (hw) {
 		pid = start_counted(argv, io, fds, &t0);
 	} else {
-		t0 = launch_now();
-		pid = start_plain(argv, io);
+		pid = start_plain(argv, io, &t0);
 	}
 	if (pid < 0)
 		return -1;
@@ -348,8 +349,7 @@ launch_run(char *const argv[], const struct launch_io *io, int hw, struct bres_r
 long
 launch_start(char *const argv[], const struct launch_io *io, double *t0)
 {
-	*t0 = launch_now();
-	return start_plain(argv, io);
+	return start_plain(argv, io, t0);
 }
 
 long
