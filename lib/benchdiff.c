@@ -352,24 +352,6 @@ raw_values(const struct benchdiff_row *r, struct raw *w)
 	w->literal[C_SIGNIFICANT] = w->literal[C_EXACT] = 1;
 }
 
-/* A JSON string of any bytes: clean text (xmlsafe.h), escaped. */
-static void
-json_string(FILE *fp, const char *s)
-{
-	size_t n = strlen(s);
-	char *c = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
-
-	n = xmlsafe_clean(c, s, n);
-	fputc('"', fp);
-	for (size_t i = 0; i < n; i++) {
-		if (c[i] == '"' || c[i] == '\\')
-			fputc('\\', fp);
-		fputc(c[i], fp);
-	}
-	fputc('"', fp);
-	free(c);
-}
-
 static void
 write_json(const struct benchdiff *d, FILE *fp)
 {
@@ -382,14 +364,14 @@ write_json(const struct benchdiff *d, FILE *fp)
 		for (int j = 0; j < NCOLS; j++) {
 			if (j > 0)
 				fputs(", ", fp);
-			json_string(fp, machine_cols[j].key);
+			table_json_string(fp, machine_cols[j].key, (size_t)-1);
 			fputs(": ", fp);
 			if (w.s[j][0] == '\0')
 				fputs("null", fp);
 			else if (machine_cols[j].numeric || w.literal[j])
 				fputs(w.s[j], fp);
 			else
-				json_string(fp, w.s[j]);
+				table_json_string(fp, w.s[j], (size_t)-1);
 		}
 		fputc('}', fp);
 	}

@@ -9,6 +9,7 @@
 #include <csv.h>
 
 #include "bres-int.h"
+#include "table.h"
 #include "util.h"
 #include "xmlsafe.h"
 
@@ -35,22 +36,6 @@ clean(const char *s, size_t *len)
 	*len = xmlsafe_clean(c, s, n);
 	c[*len] = '\0';
 	return c;
-}
-
-static void
-json_string(FILE *fp, const char *s)
-{
-	size_t n;
-	char *c = clean(s, &n);
-
-	fputc('"', fp);
-	for (size_t i = 0; i < n; i++) {
-		if (c[i] == '"' || c[i] == '\\')
-			fputc('\\', fp);
-		fputc(c[i], fp);
-	}
-	fputc('"', fp);
-	free(c);
 }
 
 static void
@@ -119,7 +104,7 @@ static void
 json_bench(FILE *fp, const struct bres_bench *b)
 {
 	fputs("    {\n      \"command\": ", fp);
-	json_string(fp, b->command);
+	table_json_string(fp, b->command, (size_t)-1);
 	for (size_t k = 0; k < BRES_HYPERFINE_KEYS; k++) {
 		json_key(fp, bres_sum_keys[k].key);
 		json_figure(fp, &b->sum, &bres_sum_keys[k]);
@@ -136,18 +121,18 @@ json_bench(FILE *fp, const struct bres_bench *b)
 		json_key(fp, "parameters");
 		for (size_t i = 0; i < b->nparams; i++) {
 			fputs(i > 0 ? ", " : "{", fp);
-			json_string(fp, b->params[i].key);
+			table_json_string(fp, b->params[i].key, (size_t)-1);
 			fputs(": ", fp);
-			json_string(fp, b->params[i].value);
+			table_json_string(fp, b->params[i].value, (size_t)-1);
 		}
 		fputc('}', fp);
 	}
 	for (size_t k = 0; k < bres_nrun_keys; k++)
 		json_runs(fp, b, &bres_run_keys[k]);
 	json_key(fp, "name");
-	json_string(fp, b->name);
+	table_json_string(fp, b->name, (size_t)-1);
 	json_key(fp, "unit");
-	json_string(fp, b->unit);
+	table_json_string(fp, b->unit, (size_t)-1);
 	for (size_t k = BRES_HYPERFINE_KEYS; k < bres_nsum_keys; k++) {
 		json_key(fp, bres_sum_keys[k].key);
 		json_figure(fp, &b->sum, &bres_sum_keys[k]);
@@ -173,9 +158,9 @@ bres_write_json(const struct bres *r, FILE *fp)
 	fputs("  ],\n  \"prof\": {", fp);
 	for (size_t i = 0; i < r->nctx; i++) {
 		fputs(i > 0 ? ",\n    " : "\n    ", fp);
-		json_string(fp, r->ctx[i].key);
+		table_json_string(fp, r->ctx[i].key, (size_t)-1);
 		fputs(": ", fp);
-		json_string(fp, r->ctx[i].value);
+		table_json_string(fp, r->ctx[i].value, (size_t)-1);
 	}
 	fputs(r->nctx > 0 ? "\n  }\n}\n" : "}\n}\n", fp);
 	uselocale(old);

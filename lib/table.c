@@ -228,6 +228,19 @@ json_string(FILE *fp, const struct text *t)
 	fputc('"', fp);
 }
 
+void
+table_json_string(FILE *fp, const char *s, size_t n)
+{
+	struct text t;
+
+	if (n == (size_t)-1)
+		n = strlen(s);
+	t.s = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
+	t.len = xmlsafe_clean(t.s, s, n);
+	json_string(fp, &t);
+	free(t.s);
+}
+
 /* Writes a number ("+3" as 3), null when empty, or else a string: the
  * output stays JSON whatever the caller gives. */
 static void
