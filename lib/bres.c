@@ -287,7 +287,9 @@ bres_dir(const char *dir)
 		struct conf c = { 0 };
 		const char *v;
 
+		static const char *const known[] = { "results-dir", NULL };
 		conf_load(&c);
+		conf_check(&c, "bench", known);
 		v = conf_get(&c, "bench", "results-dir", NULL);
 		conf_dir = xstrdup(v != NULL && *v != '\0' ? v : ".prof/bench");
 		conf_free(&c);

@@ -102,6 +102,12 @@ test_expect_success 'prof.conf [bench] results-dir sets the place' '
 	test -f w2/kept/z.json
 '
 
+test_expect_success 'a misspelt key of [bench] in prof.conf is an error with its line' '
+	mkdir w3 && printf "[bench]\nresult-dir = kept\n" >w3/prof.conf &&
+	(cd w3 && test_expect_code 2 prof-bench -r 2 --save z true >out 2>err) &&
+	grep "prof.conf:2" w3/err
+'
+
 test_expect_success '--record writes the CPU profile of the runs as folded stacks' '
 	prof-bench -r 3 --record prof.folded "spin 150" >out 2>err &&
 	grep "^Benchmark 1: spin 150" out &&

@@ -166,9 +166,10 @@ test_expect_success 'no unit is samples: the same as # unit: samples' '
 	grep "^# unit: samples$" out
 '
 
-# Benchmark results are compared by a later version: now a clear error.
+# Benchmark results and a profile cannot be compared: a clear error
+# (t/6300 compares results with results).
 while read -r name content; do
-	test_expect_success "benchmark results ($name) are refused with exit 2" '
+	test_expect_success "benchmark results ($name) beside a profile are refused with exit 2" '
 		printf "'"$content"'" >results &&
 		test_expect_code 2 prof-diff results in >out 2>err &&
 		test_must_be_empty out &&
