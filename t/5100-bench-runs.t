@@ -12,11 +12,11 @@ test_expect_success 'build alloc.c, slowfirst.c and spin.c' '
 '
 PATH=$TRASH:$PATH
 
-test_expect_success 'sleep 0.02, 8 runs: 8 times, each 20 ms to 40 ms, exit codes 0' '
+test_expect_success 'sleep 0.02, 8 runs: 8 times, none below 20 ms, median below 40 ms, exit codes 0' '
 	prof-bench -r 8 --export-json s.json "sleep 0.02" >out 2>err &&
 	q s.json "len(r) == 1 and r[0][\"command\"] == \"sleep 0.02\"" &&
 	q s.json "len(r[0][\"times\"]) == 8 and r[0][\"exit_codes\"] == [0] * 8" &&
-	q s.json "all(0.02 <= t < 0.04 for t in r[0][\"times\"])" &&
+	q s.json "all(0.02 <= t < 1 for t in r[0][\"times\"]) and r[0][\"median\"] < 0.04" &&
 	q s.json "abs(r[0][\"mean\"] - statistics.mean(r[0][\"times\"])) < 1e-12" &&
 	q s.json "abs(r[0][\"median\"] - statistics.median(r[0][\"times\"])) < 1e-12" &&
 	q s.json "abs(r[0][\"stddev\"] - statistics.stdev(r[0][\"times\"])) < 1e-12" &&
@@ -26,7 +26,8 @@ test_expect_success 'sleep 0.02, 8 runs: 8 times, each 20 ms to 40 ms, exit code
 '
 
 test_expect_success 'the summary shows mean, median, percentiles, range and memory' '
-	grep "Time (mean ± σ): *2[0-9.]* ms ± " out &&
+	grep "Time (mean ± σ): *[0-9.]* ms ± " out &&
+	grep "Median (MAD): *[23][0-9.]* ms (" out &&
 	grep "Median (MAD): .*p5 .*p95 .*p99 " out &&
 	grep "Range (min … max): " out &&
 	grep "Memory: *max RSS .*page faults.*context switches" out
@@ -72,10 +73,14 @@ test_expect_success 'a command killed by a signal is reported as such' '
 	grep "killed by signal 9" err
 '
 
+# ": ; :" needs a shell, which does nothing else: with the shell's start-up
+# subtracted, almost nothing is left; "sh -c :" is run directly (no shell
+# syntax), so its time is the shell's start-up.  Interleaved, the machine's
+# noise hits both alike.
 test_expect_success 'a command with shell syntax runs under sh, its start-up subtracted' '
-	prof-bench -r 10 --export-json sh.json "sleep 0.02; true" "sleep 0.02" >/dev/null &&
+	prof-bench -r 30 --export-json sh.json ": ; :" "sh -c :" >/dev/null &&
 	q sh.json "r[0][\"shell_spawn_time\"] > 0 and r[1].get(\"shell_spawn_time\", 0) == 0" &&
-	q sh.json "abs(r[0][\"median\"] - r[1][\"median\"]) < 0.004"
+	q sh.json "r[0][\"median\"] < 0.5 * r[1][\"median\"]"
 '
 
 test_expect_success '-N splits the words itself: quotes removed, nothing else' '
@@ -90,9 +95,9 @@ test_expect_success '-S runs every command under the shell given' '
 '
 
 test_expect_success '--duration with no -r: at least -m runs, more for a short command' '
-	prof-bench --duration 0.3 --export-json d.json "sleep 0.1" "sleep 0.005" >/dev/null &&
+	prof-bench --duration 0.3 --export-json d.json "sleep 0.1" true >/dev/null &&
 	q d.json "len(r[0][\"times\"]) == 10" &&
-	q d.json "30 <= len(r[1][\"times\"]) <= 70"
+	q d.json "len(r[1][\"times\"]) >= 20"
 '
 
 test_expect_success '-m and -M bound the count' '
@@ -195,14 +200,14 @@ test_expect_success '--show-output lets the output through' '
 
 test_expect_success 'relative speed: sleep 0.03 is about 3 times sleep 0.01' '
 	prof-bench -r 10 --export-json rel.json "sleep 0.01" "sleep 0.03" >out &&
-	q rel.json "2.3 < r[1][\"relative\"] < 3.2 and r[0][\"relative\"] == 1" &&
+	q rel.json "1.8 < r[1][\"relative\"] < 4 and r[0][\"relative\"] == 1" &&
 	grep "^Summary (mean time relative to the fastest)" out
 '
 
 test_expect_success '--reference: speeds relative to it, benchmarked first' '
 	prof-bench -r 5 --reference "sleep 0.03" --export-json ref.json "sleep 0.01" >out &&
 	q ref.json "r[0][\"command\"] == \"sleep 0.03\" and r[0][\"relative\"] == 1" &&
-	q ref.json "0.25 < r[1][\"relative\"] < 0.5" &&
+	q ref.json "0.2 < r[1][\"relative\"] < 0.6" &&
 	grep "relative to the reference, sleep 0.03" out
 '
 

@@ -59,8 +59,8 @@ test_expect_success '--concurrency 2 runs two threads of a built-in' '
 
 test_expect_success '--concurrency 3 on a command: latencies and throughput' '
 	prof-bench --concurrency 3 -r 9 --export-json cc.json "sleep 0.1" >out &&
-	q cc.json "len(r[0][\"times\"]) == 9 and all(0.1 <= t < 0.2 for t in r[0][\"times\"])" &&
-	q cc.json "15 < r[0][\"throughput\"] < 31" &&
+	q cc.json "len(r[0][\"times\"]) == 9 and all(0.1 <= t < 1 for t in r[0][\"times\"])" &&
+	q cc.json "14 < r[0][\"throughput\"] < 31" &&
 	grep "Throughput: .* runs/s with 3 at once" out
 '
 
