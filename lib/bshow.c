@@ -206,8 +206,9 @@ bshow_warnings(const struct bres *r)
 			free(rest);
 		}
 		if (out > (size_t)slowfirst)
-			warn("%s: %zu of %zu runs are outliers (modified Z-score above %.1f): "
+			warn("%s: %zu of %zu %s are outliers (modified Z-score above %.1f): "
 			    "other load on the machine, or caches?  Use --warmup or --prepare, "
-			    "and a quiet machine", b->name, out, n, STATS_OUTLIER_Z);
+			    "and a quiet machine", b->name, out, n,
+			    b->unit && strcmp(b->unit, "s/op") == 0 ? "batches" : "runs", STATS_OUTLIER_Z);
 	}
 }
