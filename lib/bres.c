@@ -159,9 +159,8 @@ bres_find(const struct bres *r, const char *name)
 	return NULL;
 }
 
-/* The mean of the figure at off of the runs that have it, or -1. */
-static double
-run_mean(const struct bres_bench *b, size_t off)
+double
+bres_run_mean(const struct bres_bench *b, size_t off)
 {
 	double sum = 0;
 	size_t n = 0;
@@ -204,8 +203,8 @@ bres_summarise(struct bres_bench *b)
 	s->p75 = stats_quantile(sorted, n, 0.75);
 	s->p95 = stats_quantile(sorted, n, 0.95);
 	s->p99 = stats_quantile(sorted, n, 0.99);
-	s->user = run_mean(b, RUN(user));
-	s->sys = run_mean(b, RUN(sys));
+	s->user = bres_run_mean(b, RUN(user));
+	s->sys = bres_run_mean(b, RUN(sys));
 	/* a mean of 0 (a clock too coarse) has no rate: 0, never infinity */
 	s->runs_per_s = s->mean > 0 ? 1 / s->mean : 0;
 	s->outliers = stats_outliers(x, n, s->median, s->mad);

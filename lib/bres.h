@@ -140,6 +140,12 @@ struct bres_run bres_run_unset(void);
 struct bres_bench *bres_find(const struct bres *r, const char *name);
 
 /*
+ * The mean of the figure at offset off of struct bres_run (offsetof:
+ * user, maxrss, ...) over the runs that have it, or -1 when none has.
+ */
+double bres_run_mean(const struct bres_bench *b, size_t off);
+
+/*
  * Computes b->sum from its runs' values; user and sys are the means over
  * the runs that have them, maxrss the largest.  Without runs, b->sum is
  * left as it is (zero, or a file's figures).  The relative figures are

@@ -10,21 +10,11 @@
 
 #include "bres-int.h"
 #include "table.h"
+#include "json.h"
 #include "util.h"
 #include "xmlsafe.h"
 
 #define FIELD(base, k) ((const void *)((const char *)(base) + (k)->off))
-
-/* Numbers are written with '.', whatever the program's locale. */
-static locale_t
-c_locale(void)
-{
-	static locale_t loc;
-
-	if (loc == (locale_t)0 && (loc = newlocale(LC_ALL_MASK, "C", (locale_t)0)) == (locale_t)0)
-		die("cannot make the C locale:");
-	return loc;
-}
 
 /* The clean text of s (xmlsafe_clean), malloc'd. */
 static char *
@@ -148,7 +138,7 @@ json_bench(FILE *fp, const struct bres_bench *b)
 int
 bres_write_json(const struct bres *r, FILE *fp)
 {
-	locale_t old = uselocale(c_locale());
+	locale_t old = uselocale(json_c_locale());
 
 	fputs("{\n  \"results\": [\n", fp);
 	for (size_t i = 0; i < r->n; i++) {
@@ -222,7 +212,7 @@ param_value(const struct bres_bench *b, const char *key)
 int
 bres_write_csv(const struct bres *r, FILE *fp)
 {
-	locale_t old = uselocale(c_locale());
+	locale_t old = uselocale(json_c_locale());
 	int group[3] = { 0, 0, 0 };
 	size_t nkeys;
 	const char **keys = param_keys(r, &nkeys);
@@ -329,7 +319,7 @@ int
 bres_write_markdown(const struct bres *r, FILE *fp, const char *unit)
 {
 	static const char *const shown[] = { "s", "ms", "µs", "ns" };
-	locale_t old = uselocale(c_locale());
+	locale_t old = uselocale(json_c_locale());
 	double scale = bres_unit_scale(unit);
 	size_t ref = r->n > 0 ? bres_fastest(r) : 0;
 	const char *u;

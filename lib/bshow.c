@@ -52,24 +52,7 @@ bytes(char *buf, size_t len, double b)
 	return buf;
 }
 
-/* The mean of one figure over the runs that have it; -1 when none do. */
-static double
-mean_of(const struct bres_bench *b, size_t off)
-{
-	double s = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < b->nruns; i++) {
-		double v = *(const double *)((const char *)&b->runs[i] + off);
-		if (v >= 0) {
-			s += v;
-			n++;
-		}
-	}
-	return n ? s / (double)n : -1;
-}
-
-#define MEAN(b, field) mean_of(b, offsetof(struct bres_run, field))
+#define MEAN(b, field) bres_run_mean(b, offsetof(struct bres_run, field))
 
 static void
 block(FILE *fp, const struct bres_bench *b, size_t k, const char *unit)

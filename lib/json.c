@@ -57,8 +57,8 @@ skip_ws(struct parser *ps)
 	}
 }
 
-static locale_t
-c_locale(void)
+locale_t
+json_c_locale(void)
 {
 	static locale_t loc;
 
@@ -113,7 +113,7 @@ to_double(const char *s, size_t n, double *v)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	errno = 0;
-	*v = strtod_l(buf, NULL, c_locale());
+	*v = strtod_l(buf, NULL, json_c_locale());
 	if (buf != small)
 		free(buf);
 	/* an underflow gives 0 or a subnormal, which is the nearest double */

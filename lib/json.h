@@ -22,6 +22,7 @@
 #ifndef PROF_JSON_H
 #define PROF_JSON_H
 
+#include <locale.h>
 #include <stddef.h>
 
 #define JSON_MAX_DEPTH 200
@@ -77,5 +78,11 @@ const char *json_type_name(enum json_type t);
 int json_decimal(const char *s, size_t n, double *v);
 
 void json_free(struct json *j);
+
+/*
+ * The C locale (made once; dies if it cannot be), for numbers read and
+ * written with '.' whatever the program's locale (uselocale, strtod_l).
+ */
+locale_t json_c_locale(void);
 
 #endif
