@@ -304,6 +304,34 @@ commands(struct opts *o, int argc, char *argv[], size_t *ncmd)
 	return c;
 }
 
+static void
+free_commands(struct bsched_cmd *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].name != c[i].command)
+			free((char *)c[i].name);
+		free((char *)c[i].command);
+		free((void *)c[i].params);
+	}
+	free(c);
+}
+
+static void
+free_opts(struct opts *o)
+{
+	for (size_t i = 0; i < o->nparams; i++) {
+		for (size_t k = 0; k < o->params[i].values.n; k++)
+			free((char *)o->params[i].values.v[k]);
+		free(o->params[i].values.v);
+	}
+	free(o->params);
+	free(o->names.v);
+	free(o->prepare.v);
+	free(o->conclude.v);
+	free(o->setup.v);
+	free(o->cleanup.v);
+}
+
 /* Opens the streams of the commands: stdin, and stdout and stderr. */
 static void
 streams(struct opts *o)
@@ -484,7 +512,8 @@ main(int argc, char *argv[])
 			const char *list = next_arg(argc, argv, "-L");
 			char *copy = xstrdup(list), *save = NULL;
 			for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-				push(&p->values, t);
+				push(&p->values, xstrdup(t));
+			free(copy);
 			if (p->values.n == 0)
 				die("-L: %s: no values", list);
 			break;
@@ -624,6 +653,7 @@ main(int argc, char *argv[])
 	if (o.builtin) {
 		if ((status = builtin(&o, r)) != EXIT_OK || strcmp(o.builtin, "list") == 0) {
 			bres_free(r);
+			free_opts(&o);
 			return status;
 		}
 	} else {
@@ -679,5 +709,7 @@ main(int argc, char *argv[])
 		status = EXIT_FINDING;
 	free(order);
 	bres_free(r);
+	free_commands(cmds, ncmd);
+	free_opts(&o);
 	return status;
 }

@@ -40,16 +40,19 @@ test_expect_success 'the user and system times of sleep are small, of a spinning
 	q spin.json "all(u > 0.15 for u in r[0][\"user_times\"])"
 '
 
-test_expect_success 'maximum RSS per run: 64 MiB touched shows 64 to 80 MiB, none below 4 MiB' '
+# The floor of a run's maximum RSS (alloc 0) is the program and what Linux
+# counts of prof-bench at the fork (more under AddressSanitizer).
+test_expect_success 'maximum RSS per run: 64 MiB touched shows 64 MiB more than none' '
 	prof-bench -r 3 --export-json m.json "alloc 64" "alloc 0" >/dev/null &&
-	q m.json "all(64 << 20 <= b <= 80 << 20 for b in r[0][\"memory_usage_byte\"])" &&
-	q m.json "all(b < 8 << 20 for b in r[1][\"memory_usage_byte\"])" &&
+	q m.json "all(b >= 64 << 20 for b in r[0][\"memory_usage_byte\"])" &&
+	q m.json "all(62 << 20 <= b - min(r[1][\"memory_usage_byte\"]) <= 70 << 20 for b in r[0][\"memory_usage_byte\"])" &&
+	q m.json "all(b < 32 << 20 for b in r[1][\"memory_usage_byte\"])" &&
 	q m.json "min(r[0][\"minor_faults\"]) > 16000 > max(r[1][\"minor_faults\"])"
 '
 
 test_expect_success 'maximum RSS is of each run alone: a small run after a big one stays small' '
 	prof-bench --order sequential -r 2 --export-json m2.json "alloc 64" "alloc 1" >/dev/null &&
-	q m2.json "max(r[1][\"memory_usage_byte\"]) < 8 << 20"
+	q m2.json "max(r[1][\"memory_usage_byte\"]) < 32 << 20"
 '
 
 test_expect_success 'a failing command stops the benchmark: message, exit 1' '
