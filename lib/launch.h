@@ -7,9 +7,9 @@
  * measured from just before the process is created to just after wait4()
  * reaps it, on CLOCK_MONOTONIC; the CPU times, the maximum resident set,
  * the page faults and the context switches are wait4()'s rusage of that
- * child alone (and of the descendants it waited for).  Linux counts in a
- * child's maximum resident set the memory of the process that forked it
- * as it was at the fork, so prof-bench keeps its own small.
+ * child alone (and of the descendants it waited for).  Linux reports as a
+ * child's maximum resident set at least that of the process that started
+ * it, as it was then, so prof-bench keeps its own small.
  *
  * Hardware counters (cycles, instructions) are counted when the machine
  * has them: the child is then forked and held until the counters, opened

@@ -40,12 +40,13 @@ test_expect_success 'the user and system times of sleep are small, of a spinning
 	q spin.json "all(u > 0.15 for u in r[0][\"user_times\"])"
 '
 
-# The floor of a run's maximum RSS (alloc 0) is the program and what Linux
-# counts of prof-bench at the fork (more under AddressSanitizer).
-test_expect_success 'maximum RSS per run: 64 MiB touched shows 64 MiB more than none' '
+# The floor of a run's maximum RSS (alloc 0) is what Linux counts of
+# prof-bench at the start of the child (more under AddressSanitizer): a
+# run reports the larger of that and its own.
+test_expect_success 'maximum RSS per run: 64 MiB touched shows 64 MiB, not more than 64 MiB and the floor' '
 	prof-bench -r 3 --export-json m.json "alloc 64" "alloc 0" >/dev/null &&
 	q m.json "all(b >= 64 << 20 for b in r[0][\"memory_usage_byte\"])" &&
-	q m.json "all(62 << 20 <= b - min(r[1][\"memory_usage_byte\"]) <= 70 << 20 for b in r[0][\"memory_usage_byte\"])" &&
+	q m.json "all(b <= (64 << 20) + max(r[1][\"memory_usage_byte\"]) for b in r[0][\"memory_usage_byte\"])" &&
 	q m.json "all(b < 32 << 20 for b in r[1][\"memory_usage_byte\"])" &&
 	q m.json "min(r[0][\"minor_faults\"]) > 16000 > max(r[1][\"minor_faults\"])"
 '
