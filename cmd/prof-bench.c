@@ -1,7 +1,6 @@
 /* prof-bench: benchmarks of commands and built-in micro-benchmarks.  See prof-bench(1). */
 #define _GNU_SOURCE  /* qsort_r */
 #include <errno.h>
-#include <sys/stat.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -442,42 +441,6 @@ by_mean(const void *a, const void *b, void *arg)
 	return (x > y) - (x < y);
 }
 
-static int
-export(const char *path, const struct bres *r, int which, const char *unit)
-{
-	char *tmp = xmalloc(strlen(path) + 16);
-	FILE *fp;
-	int e;
-
-	if (strcmp(path, "-") == 0) {
-		e = which == 0 ? bres_write_json(r, stdout) : which == 1 ? bres_write_csv(r, stdout)
-		    : bres_write_markdown(r, stdout, unit ? unit : "ms");
-		free(tmp);
-		return e;
-	}
-	sprintf(tmp, "%s.tmpXXXXXX", path);
-	{
-		int fd = mkstemp(tmp);
-		if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-			warn("%s: cannot create:", path);
-			free(tmp);
-			return -1;
-		}
-	}
-	e = which == 0 ? bres_write_json(r, fp) : which == 1 ? bres_write_csv(r, fp)
-	    : bres_write_markdown(r, fp, unit ? unit : "ms");
-	fchmod(fileno(fp), 0644);
-	if (util_fshut(fp, path) < 0 || e < 0 || rename(tmp, path) < 0) {
-		if (e < 0)
-			warn("%s: write error", path);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
 static const char *
 time_unit(const char *s)
 {
@@ -684,9 +647,9 @@ main(int argc, char *argv[])
 		}
 		if (!o.builtin && !launch_hw_available(why, sizeof why))
 			printf("\nNote: %s; cycles and instructions were not counted.\n", why);
-		if (o.json && export(o.json, r, 0, o.unit) < 0)
+		if (o.json && bres_write_file(r, o.json, BRES_JSON, NULL, 0) < 0)
 			status = EXIT_FINDING;
-		if (o.csv && export(o.csv, r, 1, o.unit) < 0)
+		if (o.csv && bres_write_file(r, o.csv, BRES_CSV, NULL, 0) < 0)
 			status = EXIT_FINDING;
 		if (o.markdown) {
 			struct bres sorted = *r;
@@ -694,7 +657,7 @@ main(int argc, char *argv[])
 			int mean = o.sort && strcmp(o.sort, "mean-time") == 0;
 			for (size_t i = 0; i < r->n; i++)
 				sorted.b[i] = r->b[mean ? order[i] : i];
-			if (export(o.markdown, &sorted, 2, o.unit) < 0)
+			if (bres_write_file(&sorted, o.markdown, BRES_MARKDOWN, o.unit, 0) < 0)
 				status = EXIT_FINDING;
 			free(sorted.b);
 		}

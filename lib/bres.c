@@ -352,15 +352,36 @@ make_dirs(char *dir)
 	return 0;
 }
 
+static int
+write_format(const struct bres *r, FILE *fp, int format, const char *unit)
+{
+	return format == BRES_JSON ? bres_write_json(r, fp)
+	    : format == BRES_CSV ? bres_write_csv(r, fp) : bres_write_markdown(r, fp, unit);
+}
+
 int
 bres_save(const struct bres *r, const char *path)
+{
+	return bres_write_file(r, path, BRES_JSON, NULL, 1);
+}
+
+int
+bres_write_file(const struct bres *r, const char *path, int format, const char *unit, int mkdirs)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *tmp;
 	mode_t mask;
 	FILE *fp;
 	int fd, ret = -1;
 
-	if (slash != NULL && slash != dir) {
+	if (strcmp(path, "-") == 0) {
+		free(dir);
+		if (write_format(r, stdout, format, unit) < 0 || fflush(stdout) == EOF) {
+			warn("<stdout>: write error:");
+			return -1;
+		}
+		return 0;
+	}
+	if (mkdirs && slash != NULL && slash != dir) {
 		*slash = '\0';
 		if (make_dirs(dir) < 0) {
 			warn("%s: cannot make the directory:", dir);
@@ -383,7 +404,7 @@ bres_save(const struct bres *r, const char *path)
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		warn("%s: cannot open:", tmp);
 		close(fd);
-	} else if ((bres_write_json(r, fp) | util_fshut(fp, path)) == 0) {
+	} else if ((write_format(r, fp, format, unit) | util_fshut(fp, path)) == 0) {
 		/* util_fshut closes fp and reports a write error in any case */
 		if (rename(tmp, path) == 0)
 			ret = 0;

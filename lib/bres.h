@@ -196,10 +196,19 @@ int bres_write_markdown(const struct bres *r, FILE *fp, const char *unit);
 const char *bres_dir(const char *dir);
 /* The path of saved name in bres_dir(dir) (malloc'd); dies on a bad name. */
 char *bres_saved_path(const char *dir, const char *name);
+enum bres_format { BRES_JSON, BRES_CSV, BRES_MARKDOWN };
+
 /*
- * Writes r as JSON to path atomically (a temporary file renamed), making
- * the directories; returns 0, or -1 after a message.
+ * Writes r in format (unit: the Markdown table's, as bres_write_markdown
+ * takes it) to path atomically: a temporary file beside it, with the
+ * usual mode (0666 less the umask), renamed into place; "-" is stdout.
+ * With mkdirs, the missing directories of path are made (saved results);
+ * without, a missing directory is an error (exports).  Returns 0, or -1
+ * after a message naming path.
  */
+int bres_write_file(const struct bres *r, const char *path, int format, const char *unit,
+    int mkdirs);
+/* Saves r as JSON at path: bres_write_file(r, path, BRES_JSON, NULL, 1). */
 int bres_save(const struct bres *r, const char *path);
 /*
  * Lists the saved results in bres_dir(dir) on fp, sorted by name, one a
