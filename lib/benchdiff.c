@@ -202,48 +202,22 @@ benchdiff_new(const struct bres *old, const struct bres *cur, double alpha)
 	return d;
 }
 
-/* The time unit that shows seconds s (> 0) with 1 to 3 digits before the point. */
-static void
-time_unit(double s, double *scale, const char **name)
-{
-	static const struct { double scale; const char *name; } units[] = {
-		{ 1, "s" }, { 1e-3, "ms" }, { 1e-6, "us" }, { 1e-9, "ns" },
-	};
-	size_t i = 0;
-
-	while (i + 1 < sizeof(units) / sizeof(units[0]) && !(s >= units[i].scale))
-		i++;
-	*scale = units[i].scale;
-	*name = units[i].name;
-}
-
 /* The unit of a row: that of its smaller median, so that neither shows as
  * "0.000950 s". */
-static void
-row_unit(const struct benchdiff_row *r, double *scale, const char **name)
+static const char *
+row_unit(const struct benchdiff_row *r)
 {
 	double m = 0;
 
 	for (int s = 0; s < 2; s++)
 		if (r->side[s].has_median && r->side[s].median > 0 && (m == 0 || r->side[s].median < m))
 			m = r->side[s].median;
-	time_unit(m > 0 ? m : 1, scale, name);
-}
-
-/* A figure with 4 significant digits, more before a large point. */
-static void
-show_number(char *buf, size_t sz, double x)
-{
-	double a = fabs(x);
-	int d = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : 3;
-
-	snprintf(buf, sz, "%.*f", d, x);
+	return bres_unit_fit(m > 0 ? m : 1);
 }
 
 /* A side as shown: "1.000 s ± 1.5%", "1.000 s ± ∞", or "-". */
 static void
-show_side(char *buf, size_t sz, const struct benchdiff_row *r, int side, double scale,
-    const char *unit)
+show_side(char *buf, size_t sz, const struct benchdiff_row *r, int side, const char *unit)
 {
 	const struct benchdiff_side *s = &r->side[side];
 	char num[64];
@@ -253,8 +227,7 @@ show_side(char *buf, size_t sz, const struct benchdiff_row *r, int side, double 
 		snprintf(buf, sz, "-");
 		return;
 	}
-	show_number(num, sizeof(num), s->median / scale);
-	n = snprintf(buf, sz, "%s %s", num, unit);
+	n = snprintf(buf, sz, "%s", bres_time_show(num, sizeof(num), s->median, unit));
 	if (r->kind == BENCHDIFF_GEOMEAN || n < 0 || (size_t)n >= sz)
 		return;
 	if (s->has_ci && s->median > 0) {
@@ -409,15 +382,13 @@ person_table(struct table *t, const struct benchdiff *d)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct benchdiff_row *r = &d->rows[i];
 		int color = TABLE_PLAIN;
-		const char *unit;
-		double scale;
+		const char *unit = row_unit(r);
 
 		if (r->significant && r->has_delta && r->delta_pct != 0)
 			color = r->delta_pct > 0 ? TABLE_RED : TABLE_GREEN;
 		table_row(t, color);
-		row_unit(r, &scale, &unit);
 		for (int s = 0; s < 2; s++) {
-			show_side(buf, sizeof(buf), r, s, scale, unit);
+			show_side(buf, sizeof(buf), r, s, unit);
 			table_cell(t, buf, (size_t)-1, NULL);
 		}
 		if (r->kind == BENCHDIFF_OLD_ONLY || r->kind == BENCHDIFF_NEW_ONLY)

@@ -270,6 +270,34 @@ bres_unit_scale(const char *unit)
 }
 
 const char *
+bres_unit_fit(double t)
+{
+	/* 0.9995: what would round to 1000 shows in the larger unit */
+	t = fabs(t);
+	return t >= 0.9995 ? "s" : t >= 0.9995e-3 ? "ms" : t >= 0.9995e-6 ? "us" : "ns";
+}
+
+char *
+bres_time_show(char *buf, size_t len, double t, const char *unit)
+{
+	static const struct { const char *name, *shown; } u[] = {
+		{ "s", "s" }, { "ms", "ms" }, { "us", "µs" }, { "ns", "ns" },
+	};
+	size_t i = 0;
+	double v, scale;
+
+	if (!unit || bres_unit_scale(unit) == 0)
+		unit = bres_unit_fit(t);
+	while (i < 3 && strcmp(u[i].name, unit) != 0)
+		i++;
+	scale = bres_unit_scale(unit);
+	v = t / scale;
+	snprintf(buf, len, "%.*f %s", fabs(v) >= 999.95 ? 0 : fabs(v) >= 99.995 ? 1
+	    : fabs(v) >= 9.9995 ? 2 : 3, v, u[i].shown);
+	return buf;
+}
+
+const char *
 bres_dir(const char *dir)
 {
 	static char *conf_dir;

@@ -174,6 +174,17 @@ struct bres *bres_read(FILE *fp, const char *name);
 /* Seconds per unit: "s" 1, "ms" 1e-3, "us" 1e-6, "ns" 1e-9; 0 for others. */
 double bres_unit_scale(const char *unit);
 
+/* The unit that shows t seconds with 1 to 3 digits before the point
+ * ("s", "ms", "us", "ns"; "ns" below that). */
+const char *bres_unit_fit(double t);
+
+/*
+ * t seconds shown in unit (NULL: bres_unit_fit(t)) with four significant
+ * digits and the unit as a person reads it, into buf: "20.31 ms",
+ * "1.500 µs".  Returns buf.  prof-bench and prof-diff show times so.
+ */
+char *bres_time_show(char *buf, size_t len, double t, const char *unit);
+
 /*
  * Writes r to fp as JSON, CSV or Markdown (unit: the time unit of the
  * Markdown table, as bres_unit_scale names it; NULL or another name:

@@ -9,35 +9,6 @@
 #include "stats.h"
 #include "util.h"
 
-/* The unit that suits t: the largest in which it is at least 1. */
-static const char *
-fit(double t)
-{
-	return fabs(t) >= 0.9995 ? "s" : fabs(t) >= 0.9995e-3 ? "ms" : fabs(t) >= 0.9995e-6 ? "us" : "ns";
-}
-
-char *
-bshow_time(char *buf, size_t len, double t, const char *unit)
-{
-	static const struct { const char *name, *shown; double scale; } u[] = {
-		{ "s", "s", 1 }, { "ms", "ms", 1e-3 }, { "us", "µs", 1e-6 }, { "ns", "ns", 1e-9 },
-	};
-	size_t i = 0;
-	double v;
-
-	if (unit) {
-		while (i < 3 && strcmp(u[i].name, unit) != 0)
-			i++;
-	} else {
-		while (i < 3 && fabs(t) < u[i].scale * 0.9995)
-			i++;
-	}
-	v = t / u[i].scale;
-	snprintf(buf, len, "%.*f %s", fabs(v) >= 999.95 ? 0 : fabs(v) >= 99.995 ? 1
-	    : fabs(v) >= 9.9995 ? 2 : 3, v, u[i].shown);
-	return buf;
-}
-
 static const char *
 bytes(char *buf, size_t len, double b)
 {
@@ -70,19 +41,19 @@ block(FILE *fp, const struct bres_bench *b, size_t k, const char *unit)
 	}
 	/* One unit for the whole block, so that figures compare at a glance. */
 	if (!unit)
-		unit = fit(s->median);
-	fprintf(fp, "  Time (mean ± σ):     %s%s ± %s", bshow_time(t1, sizeof t1, s->mean, unit), per,
-	    bshow_time(t2, sizeof t2, s->sd, unit));
+		unit = bres_unit_fit(s->median);
+	fprintf(fp, "  Time (mean ± σ):     %s%s ± %s", bres_time_show(t1, sizeof t1, s->mean, unit), per,
+	    bres_time_show(t2, sizeof t2, s->sd, unit));
 	if (s->user >= 0 && s->sys >= 0)
-		fprintf(fp, "    [User: %s, System: %s]", bshow_time(t3, sizeof t3, s->user, unit),
-		    bshow_time(t4, sizeof t4, s->sys, unit));
+		fprintf(fp, "    [User: %s, System: %s]", bres_time_show(t3, sizeof t3, s->user, unit),
+		    bres_time_show(t4, sizeof t4, s->sys, unit));
 	fputc('\n', fp);
 	fprintf(fp, "  Median (MAD):        %s (%s)    p5 %s  p95 %s  p99 %s\n",
-	    bshow_time(t1, sizeof t1, s->median, unit), bshow_time(t2, sizeof t2, s->mad, unit),
-	    bshow_time(t3, sizeof t3, s->p5, unit), bshow_time(t4, sizeof t4, s->p95, unit),
-	    bshow_time(t5, sizeof t5, s->p99, unit));
-	fprintf(fp, "  Range (min … max):   %s … %s    %zu %s", bshow_time(t1, sizeof t1, s->min, unit),
-	    bshow_time(t2, sizeof t2, s->max, unit), s->n, perop ? "batches" : s->n == 1 ? "run" : "runs");
+	    bres_time_show(t1, sizeof t1, s->median, unit), bres_time_show(t2, sizeof t2, s->mad, unit),
+	    bres_time_show(t3, sizeof t3, s->p5, unit), bres_time_show(t4, sizeof t4, s->p95, unit),
+	    bres_time_show(t5, sizeof t5, s->p99, unit));
+	fprintf(fp, "  Range (min … max):   %s … %s    %zu %s", bres_time_show(t1, sizeof t1, s->min, unit),
+	    bres_time_show(t2, sizeof t2, s->max, unit), s->n, perop ? "batches" : s->n == 1 ? "run" : "runs");
 	if (!perop && b->concurrency <= 1)
 		fprintf(fp, ", %.4g runs/s", s->runs_per_s);
 	fputc('\n', fp);
@@ -182,8 +153,8 @@ bshow_warnings(const struct bres *r)
 				slowfirst = 1;
 				warn("%s: the first run was much slower than the others (%s, median %s): "
 				    "caches it filled?  Use --warmup or --prepare", b->name,
-				    bshow_time(t1, sizeof t1, b->runs[0].value, NULL),
-				    bshow_time(t2, sizeof t2, med, NULL));
+				    bres_time_show(t1, sizeof t1, b->runs[0].value, NULL),
+				    bres_time_show(t2, sizeof t2, med, NULL));
 			}
 			free(s);
 			free(rest);

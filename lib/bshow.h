@@ -4,8 +4,8 @@
  * run, failures that were ignored), and the speeds relative to the
  * fastest or to the reference.
  *
- * Times are shown in the unit given, or each in the unit that suits its
- * size (s, ms, µs, ns), with four significant digits.  Figures a run set
+ * Times are shown by bres_time_show: in the unit given, or each block in
+ * the unit that suits its median.  Figures a run set
  * does not have (no CPU times in a built-in, no memory in Go results) are
  * left out, never shown as 0.
  */
@@ -15,10 +15,6 @@
 #include <stdio.h>
 
 #include "bres.h"
-
-/* A time of t seconds in unit (bres_unit_scale's names; NULL: by size)
- * into buf: "20.31 ms". Returns buf. */
-char *bshow_time(char *buf, size_t len, double t, const char *unit);
 
 /*
  * Writes the summary of r (summarised and related to benchmark ref, or
