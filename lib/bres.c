@@ -11,6 +11,7 @@
 
 #include "bres-int.h"
 #include "conf.h"
+#include "outfile.h"
 #include "stats.h"
 #include "util.h"
 #include "xmlsafe.h"
@@ -353,33 +354,6 @@ bres_saved_path(const char *dir, const char *name)
 	return path;
 }
 
-/* mkdir -p */
-static int
-make_dirs(char *dir)
-{
-	struct stat st;
-
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		return -1;
-	if (stat(dir, &st) < 0)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
-}
-
 static int
 write_format(const struct bres *r, FILE *fp, int format, const char *unit)
 {
@@ -396,52 +370,26 @@ bres_save(const struct bres *r, const char *path)
 int
 bres_write_file(const struct bres *r, const char *path, int format, const char *unit, int mkdirs)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *tmp;
-	mode_t mask;
+	char *buf = NULL;
+	size_t len = 0;
 	FILE *fp;
-	int fd, ret = -1;
+	int ret;
 
 	if (strcmp(path, "-") == 0) {
-		free(dir);
 		if (write_format(r, stdout, format, unit) < 0 || fflush(stdout) == EOF) {
 			warn("<stdout>: write error:");
 			return -1;
 		}
 		return 0;
 	}
-	if (mkdirs && slash != NULL && slash != dir) {
-		*slash = '\0';
-		if (make_dirs(dir) < 0) {
-			warn("%s: cannot make the directory:", dir);
-			free(dir);
-			return -1;
-		}
-	}
-	free(dir);
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+	/* Rendered in memory first: the file appears whole or not at all. */
+	if ((fp = open_memstream(&buf, &len)) == NULL)
 		die("out of memory");
-	if ((fd = mkstemp(tmp)) < 0) {
-		warn("%s: cannot create a file beside it:", path);
-		free(tmp);
-		return -1;
-	}
-	/* mkstemp makes the file 0600; saved results get the usual mode */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	if ((fp = fdopen(fd, "w")) == NULL) {
-		warn("%s: cannot open:", tmp);
-		close(fd);
-	} else if ((write_format(r, fp, format, unit) | util_fshut(fp, path)) == 0) {
-		/* util_fshut closes fp and reports a write error in any case */
-		if (rename(tmp, path) == 0)
-			ret = 0;
-		else
-			warn("%s: cannot rename %s into place:", path, tmp);
-	}
-	if (ret < 0)
-		unlink(tmp);
-	free(tmp);
+	ret = write_format(r, fp, format, unit);
+	if (fclose(fp) != 0 || ret < 0)
+		die("out of memory");
+	ret = outfile_save(path, buf, len, mkdirs);
+	free(buf);
 	return ret;
 }
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "outfile.h"
 
 #include <errno.h>
@@ -83,4 +84,76 @@ outfile_commit(void)
 	}
 	tmp_live = 0;
 	return 0;
+}
+
+/* mkdir -p */
+static int
+make_dirs(char *dir)
+{
+	struct stat st;
+
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return -1;
+	if (stat(dir, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+
+int
+outfile_save(const char *path, const void *buf, size_t len, int mkdirs)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *tmp;
+	mode_t mask;
+	FILE *fp;
+	int fd, ret = -1;
+
+	if (mkdirs && slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (make_dirs(dir) < 0) {
+			warn("%s: cannot make the directory:", dir);
+			free(dir);
+			return -1;
+		}
+	}
+	free(dir);
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		die("out of memory");
+	if ((fd = mkstemp(tmp)) < 0) {
+		warn("%s: cannot create a file beside it:", path);
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp makes the file 0600; a saved file gets the usual mode. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		warn("%s: cannot open:", tmp);
+		close(fd);
+	} else if (((fwrite(buf, 1, len, fp) != len) | util_fshut(fp, path)) == 0) {
+		/* util_fshut closes fp and reports a write error in any case */
+		if (rename(tmp, path) == 0)
+			ret = 0;
+		else
+			warn("%s: cannot rename %s into place:", path, tmp);
+	}
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
 }

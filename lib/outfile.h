@@ -22,4 +22,12 @@ FILE *outfile_open(const char *path);
  */
 int outfile_commit(void);
 
+/*
+ * Writes buf[0..len) to path atomically, as outfile_commit() does, for a
+ * program's second output (saved results, prof-plan's report); mkdirs
+ * makes the missing directories of path first.  Returns 0, or -1 after a
+ * message.  Not for "-".
+ */
+int outfile_save(const char *path, const void *buf, size_t len, int mkdirs);
+
 #endif
