@@ -16,4 +16,7 @@ extern const char share_flame_js[];
 /* share/prof/flame.css: the style of prof-flame's SVG. */
 extern const char share_flame_css[];
 
+/* share/prof/rules.csv: prof-plan's rule catalog (lib/rules.h). */
+extern const char share_rules_csv[];
+
 #endif
