@@ -34,10 +34,10 @@ else
 BUILD_TAG := normal
 endif
 
-PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench
+PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench prof-plan
 # lib/share-data.c is generated (share/prof's files as C strings), so it
 # is named here even before it exists.
-SHARE_FILES := share/prof/flame.js share/prof/flame.css
+SHARE_FILES := share/prof/flame.js share/prof/flame.css share/prof/rules.csv
 LIB_SRC := $(filter-out lib/share-data.c,$(wildcard lib/*.c)) lib/share-data.c
 LIB_OBJ := $(LIB_SRC:.c=.o)
 CMD_OBJ := $(PROGS:%=cmd/%.o)
