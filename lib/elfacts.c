@@ -401,7 +401,8 @@ read_funcs(struct elfacts *f, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
 			(*addrs)[naddrs++] = (uint64_t)sym.st_shndx << 32 |
 			    (sym.st_value & 0xffffffff);
 	}
-	qsort(f->funcs, f->nfuncs, sizeof(char *), cmp_str);
+	if (f->nfuncs > 1)
+		qsort(f->funcs, f->nfuncs, sizeof(char *), cmp_str);
 	for (i = j = 0; i < f->nfuncs; i++) {
 		if (j > 0 && strcmp(f->funcs[j - 1], f->funcs[i]) == 0)
 			free(f->funcs[i]);

@@ -543,7 +543,8 @@ sort_tasks(struct plan *pl)
 {
 	const double min = pl->opts->min_gain;
 
-	qsort(pl->tasks, pl->ntasks, sizeof(*pl->tasks), task_cmp);
+	if (pl->ntasks > 1)
+		qsort(pl->tasks, pl->ntasks, sizeof(*pl->tasks), task_cmp);
 	/* Compared as shown, in tenths of a percent. */
 	for (pl->nshown = 0; pl->nshown < pl->ntasks; pl->nshown++)
 		if (round(pl->tasks[pl->nshown].gain * 1000) < round(min * 1000) - 1e-9)
