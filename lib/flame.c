@@ -32,6 +32,10 @@ intern(struct priv *p, const char *s, size_t n)
 {
 	char *d;
 
+	/* An empty frame name (";a", "a;;b") is legal; it owns no bytes, and
+	 * before the first block exists there is nowhere to point into. */
+	if (n == 0)
+		return "";
 	if (p->used + n > p->size) {
 		p->size = n > 65536 ? n : 65536;
 		p->blocks = xrealloc(p->blocks, (p->nblocks + 1) * sizeof(*p->blocks));

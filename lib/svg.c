@@ -1,6 +1,8 @@
 #include "svg.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,11 +88,39 @@ o_uint(struct out *o, unsigned long long v)
 	o_put(o, p, (size_t)(buf + sizeof(buf) - p));
 }
 
+/*
+ * Writes v with fmt when it is too large for the exact integer path below
+ * (a change of 10^17 percent is real data in a differential profile, and
+ * llround of it overflows); NaN is written as 0.  Returns 1 if it wrote.
+ */
+static int
+o_huge(struct out *o, double v, const char *fmt)
+{
+	char buf[512];
+	int n;
+
+	if (v != v) {
+		o_put(o, "0", 1);
+		return 1;
+	}
+	if (fabs(v) < 1e15)
+		return 0;
+	if (isinf(v))
+		v = v < 0 ? -DBL_MAX : DBL_MAX;
+	n = snprintf(buf, sizeof(buf), fmt, v);
+	o_put(o, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	return 1;
+}
+
 /* v with at most 2 decimals, none when they are zeros: "12", "12.5". */
 static void
 o_num(struct out *o, double v)
 {
-	long long c = llround(v * 100);
+	long long c;
+
+	if (o_huge(o, v, "%.0f"))
+		return;
+	c = llround(v * 100);
 
 	if (c < 0) {
 		o_put(o, "-", 1);
@@ -107,8 +137,12 @@ o_num(struct out *o, double v)
 static void
 o_fixed2(struct out *o, double v)
 {
-	long long c = llround(v * 100);
+	long long c;
 	char d[3];
+
+	if (o_huge(o, v, "%.2f"))
+		return;
+	c = llround(v * 100);
 
 	if (c < 0) {
 		o_put(o, "-", 1);

@@ -292,4 +292,31 @@ test_expect_success '--cp: hostile names keep their colours through the map' '
 	test $(join -t "	" c1 c2 | wc -l) -ge 30
 '
 
+# Empty frames are legal (prof-folded(5)): a leading one, one in the
+# middle, and a stack that is one empty frame.  They crashed every format.
+test_expect_success 'empty frame names and an empty stack, in every format' '
+	printf ";a 1\na;;b 2\n 3\n" >empty-frames &&
+	for f in svg html text speedscope; do
+		prof-flame --format $f empty-frames >out.$f || return 1
+	done &&
+	xmllint --noout out.svg &&
+	inert out.svg &&
+	grep "^100.0%  *6  all" out.text &&
+	prof-flame --reverse empty-frames >rev.svg && xmllint --noout rev.svg &&
+	prof-flame --inverted empty-frames >inv.svg && xmllint --noout inv.svg &&
+	prof-flame --flamechart empty-frames >chart.svg && xmllint --noout chart.svg
+'
+
+# A change of 10^17 percent overflowed the rounding (UBSan: negation of
+# INT64_MIN) and printed "+-92233720368547758.08%".
+test_expect_success 'a huge change in a differential profile is shown as it is' '
+	printf "a;b 1 23333333333333333\na;c 1 1\n" >huge &&
+	prof-flame huge >out.svg &&
+	xmllint --noout out.svg &&
+	! grep -e "+-" -e "--" out.svg | grep "%" &&
+	grep -F "+2333333333333332992.00%" out.svg &&
+	prof-flame --format text huge >out.text &&
+	! grep -e "+-" out.text
+'
+
 done_testing
