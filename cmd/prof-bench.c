@@ -370,7 +370,7 @@ builtin(struct opts *o, struct bres *r)
 	if (strcmp(o->builtin, "list") == 0) {
 		for (const char *const *n = mbench_names(); *n; n++)
 			printf("%-20s %s\n", *n, mbench_about(*n));
-		return util_fshut(stdout, "<stdout>") ? EXIT_FINDING : EXIT_OK;
+		return util_fshut(stdout, "stdout") ? EXIT_FINDING : EXIT_OK;
 	}
 	if (!mbench_about(o->builtin))
 		die("--builtin: no built-in %s; --builtin list names them", o->builtin);
@@ -521,7 +521,7 @@ main(int argc, char *argv[])
 		case OPT_HELP:
 			fputs(synopsis, stdout);
 			fputs(options_help, stdout);
-			return util_fshut(stdout, "<stdout>") ? EXIT_FINDING : EXIT_OK;
+			return util_fshut(stdout, "stdout") ? EXIT_FINDING : EXIT_OK;
 		case OPT_INPUT: o.input = optarg; break;
 		case OPT_ITERATIONS: o.iterations = num_int(optarg, 1, LLONG_MAX / 2, "--iterations"); break;
 		case OPT_LIST: o.list = 1; break;
@@ -568,7 +568,7 @@ main(int argc, char *argv[])
 		if (argc > optind || o.builtin)
 			die("--list: no commands with it");
 		n = bres_list(bres_dir(o.dir), stdout);
-		if (util_fshut(stdout, "<stdout>") < 0)
+		if (util_fshut(stdout, "stdout") < 0)
 			return EXIT_FINDING;
 		return n < 0 ? EXIT_USAGE : EXIT_OK;
 	}
@@ -599,7 +599,8 @@ main(int argc, char *argv[])
 	}
 	if (o.record && !getenv("PROF_BENCH_RECORDING"))
 		record(&o, argc, argv, optind);
-	/* A closed pipe is a write error to report, not a silent death. */
+	/* Write errors are seen when the output is closed: a closed pipe
+	 * ends the program as SIGPIPE would, any other is reported. */
 	signal(SIGPIPE, SIG_IGN);
 	o.so.progress = isatty(2) && !getenv("CI");
 	if (!o.so.seed)
@@ -668,7 +669,7 @@ main(int argc, char *argv[])
 			free(path);
 		}
 	}
-	if (util_fshut(stdout, "<stdout>") < 0)
+	if (util_fshut(stdout, "stdout") < 0)
 		status = EXIT_FINDING;
 	free(order);
 	bres_free(r);

@@ -227,8 +227,9 @@ summary(FILE *out, struct top *tp, const struct unit *u, const struct opts *o)
  * differential lines of table d unless NULL, or the summary), then gates;
  * returns the exit status. */
 static int
-finish(const struct opts *o, FILE *out, const struct meta *m, struct stab *d, struct top *tp)
+finish(const struct opts *o, struct outfile *of, const struct meta *m, struct stab *d, struct top *tp)
 {
+	FILE *out = outfile_fp(of);
 	int status = EXIT_OK;
 
 	if (o->summary) {
@@ -239,7 +240,7 @@ finish(const struct opts *o, FILE *out, const struct meta *m, struct stab *d, st
 		meta_write(out, m);
 		profdiff_write(out, d, o->normalize);
 	}
-	if (outfile_commit() < 0)
+	if (outfile_commit(of) < 0)
 		status = EXIT_FINDING;
 	if (o->gate && gate(tp, o) > 0)
 		status = EXIT_FINDING;
@@ -257,7 +258,7 @@ diff_tables(const struct opts *o, int fd[2], const char *name[2])
 	struct stab *d;
 	struct top *tp = NULL;
 	int status = EXIT_OK;
-	FILE *out = outfile_open(o->ofile);
+	struct outfile *of = outfile_open(o->ofile);
 
 	for (int i = 0; i < 2; i++) {
 		memset(&g[i], 0, sizeof(g[i]));
@@ -277,6 +278,7 @@ diff_tables(const struct opts *o, int fd[2], const char *name[2])
 	if (status != EXIT_OK) {
 		ingest_free(&g[0]);
 		ingest_free(&g[1]);
+		outfile_discard(of);
 		return status;
 	}
 
@@ -288,7 +290,7 @@ diff_tables(const struct opts *o, int fd[2], const char *name[2])
 		struct top_opts to = { .granularity = o->granularity };
 		tp = top_build(d, 1, &to);
 	}
-	status = finish(o, out, &m, d, tp);
+	status = finish(o, of, &m, d, tp);
 	top_free(tp);
 	meta_free(&m);
 	stab_free(d);
@@ -370,7 +372,8 @@ diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 	if (status == EXIT_OK && (fstream_rewind(&fs[0]) < 0 || fstream_rewind(&fs[1]) < 0))
 		die("%s, %s: cannot read again:", name[0], name[1]);
 	if (status == EXIT_OK) {
-		FILE *out = outfile_open(o->ofile);
+		struct outfile *of = outfile_open(o->ofile);
+		FILE *out = outfile_fp(of);
 
 		diff_meta(&m, &fs[0].meta, &fs[1].meta, name[0], name[1]);
 		/* this thread merges (and writes, without --summary); the
@@ -385,7 +388,7 @@ diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 			die("%s, %s: changed while being read", name[0], name[1]);
 		if (feed != NULL)
 			tp = top_feed_end(feed, 1);
-		status = finish(o, out, &m, NULL, tp);
+		status = finish(o, of, &m, NULL, tp);
 	}
 	top_free(tp);
 	meta_free(&m);
@@ -488,12 +491,12 @@ diff_results(const struct opts *o, int fd[2], const char *name[2])
 	/* On an error, no output rather than a partial one. */
 	if (status == EXIT_OK) {
 		struct benchdiff *d = benchdiff_new(r[0], r[1], o->alpha);
-		FILE *out = outfile_open(o->ofile);
+		struct outfile *of = outfile_open(o->ofile);
 		int color, width;
 
 		table_terminal(o->ofile, "auto", &color, &width);
-		benchdiff_write(d, out, o->format, color, width);
-		if (outfile_commit() < 0)
+		benchdiff_write(d, outfile_fp(of), o->format, color, width);
+		if (outfile_commit(of) < 0)
 			status = EXIT_FINDING;
 		if (o->regression_gate && regressions(d, o->fail_regression) > 0)
 			status = EXIT_FINDING;
@@ -610,7 +613,8 @@ main(int argc, char *argv[])
 		die("--results-dir: only with --baseline or --current");
 	if (argc == 2 && strcmp(argv[0], "-") == 0 && strcmp(argv[1], "-") == 0)
 		die("the standard input can be one of the inputs, not both");
-	/* A closed pipe is a write error to report, not a silent death. */
+	/* Write errors are seen when the output is closed: a closed pipe
+	 * ends the program as SIGPIPE would, any other is reported. */
 	signal(SIGPIPE, SIG_IGN);
 
 	for (int i = 0, k = 0; i < 2; i++) {

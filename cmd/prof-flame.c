@@ -325,7 +325,8 @@ main(int argc, char *argv[])
 	so.minwidth = min_px;
 
 	signal(SIGPIPE, SIG_IGN);
-	FILE *out = outfile_open(ofile);
+	struct outfile *of = outfile_open(ofile);
+	FILE *out = outfile_fp(of);
 	if (!(flags & FLAME_CHART)) {
 		g.jobs = ingest_default_jobs();
 		g.format = INGEST_FOLDED;
@@ -349,8 +350,10 @@ main(int argc, char *argv[])
 	} else {
 		status = ingest_files(&g, argc, argv);
 	}
-	if (status != EXIT_OK)
+	if (status != EXIT_OK) {
+		outfile_discard(of);
 		goto done;
+	}
 	if (!(flags & FLAME_CHART)) {
 		size_t n;
 		struct stab_entry **v;
@@ -405,7 +408,10 @@ main(int argc, char *argv[])
 		speedscope_write(out, f, so.title ? so.title : "profile", meta_get(&meta, "unit"));
 		break;
 	}
-	if (outfile_commit() < 0 && status == EXIT_OK)
+	/* On an error, no output rather than a partial one. */
+	if (status != EXIT_OK)
+		outfile_discard(of);
+	else if (outfile_commit(of) < 0)
 		status = EXIT_FINDING;
 done:
 	flame_free(f);

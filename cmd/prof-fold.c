@@ -180,11 +180,13 @@ main(int argc, char *argv[])
 	 * only the files on this machine. */
 	if (po.inline_frames)
 		unsetenv("DEBUGINFOD_URLS");
-	/* A closed pipe is a write error to report, not a silent death. */
+	/* Write errors are seen when the output is closed: a closed pipe
+	 * ends the program as SIGPIPE would, any other is reported. */
 	signal(SIGPIPE, SIG_IGN);
 	g.perf = &po;
 	ingest_init(&g);
-	FILE *out = outfile_open(ofile);
+	struct outfile *of = outfile_open(ofile);
+	FILE *out = outfile_fp(of);
 
 	status = ingest_files(&g, argc, argv);
 	if (strict && g.bad_lines > 0) {
@@ -204,9 +206,10 @@ main(int argc, char *argv[])
 		for (size_t i = 0; i < n; i++)
 			folded_write(out, v[i]->key, v[i]->len, v[i]->n, g.kind);
 		free(v);
-		if (outfile_commit() < 0)
+		if (outfile_commit(of) < 0)
 			status = EXIT_FINDING;
-	}
+	} else
+		outfile_discard(of);
 	ingest_free(&g);
 	xregfree(xo.grep);
 	xregfree(xo.grep_v);

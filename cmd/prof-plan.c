@@ -98,7 +98,8 @@ command_binary(const char *cmd)
 			e = strchr(p, ':');
 			if (e == NULL)
 				e = p + strlen(p);
-			if (asprintf(&f, "%.*s/%s", (int)(e - p), e > p ? p : ".", argv[0]) < 0)
+			/* an empty element is the current directory, as for execvp */
+			if (asprintf(&f, "%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", argv[0]) < 0)
 				die("out of memory");
 			if (access(f, X_OK) == 0)
 				found = f;
@@ -410,33 +411,35 @@ main(int argc, char *argv[])
 		plan_add_diff(&pl, gd.tab);
 	plan_verify(&pl);
 
-	{
-		FILE *out = outfile_open(ofile ? ofile : "-");
-
-		int w = json ? plan_write_json(&pl, out) : plan_write_markdown(&pl, out);
-
-		/* outfile_commit reports the error the writer met, if any */
-		if (outfile_commit() < 0 || w < 0)
-			status = EXIT_FINDING;
-	}
 	if (report == NULL && apply) {
 		const char *d = conf_get(&cf, "plan", "reports-dir", NULL);
 
 		report = rpath = report_path(d ? d : ".prof/reports", scenario, &g.meta);
 	}
-	if (report != NULL && status == EXIT_OK) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *fp = open_memstream(&buf, &len);
+	{
+		/* The tasks and the report are committed together: when one
+		 * cannot be written, neither file is replaced. */
+		struct outfile *ov[2];
+		size_t nov = 0;
+		int w, ok = 1;
 
-		if (fp == NULL || plan_write_report(&pl, fp) < 0 || fclose(fp) != 0)
-			die("out of memory");
-		if (strcmp(report, "-") == 0 ? fwrite(buf, 1, len, stdout) != len ||
-		    util_fshut(stdout, "stdout") < 0 : outfile_save(report, buf, len, apply) < 0)
+		ov[nov++] = outfile_open(ofile ? ofile : "-");
+		w = json ? plan_write_json(&pl, outfile_fp(ov[0])) : plan_write_markdown(&pl, outfile_fp(ov[0]));
+		if (report != NULL && strcmp(report, "-") == 0 && (ofile == NULL || strcmp(ofile, "-") == 0))
+			w |= plan_write_report(&pl, outfile_fp(ov[0]));
+		else if (report != NULL && (ov[nov] = outfile_create(report, apply ? OUTFILE_MKDIRS : 0)) != NULL)
+			w |= plan_write_report(&pl, outfile_fp(ov[nov++]));
+		else if (report != NULL)
+			ok = 0;
+		/* a writer's error is its stream's, which the commit reports */
+		if (!ok) {
+			while (nov > 0)
+				outfile_discard(ov[--nov]);
+			status = EXIT_FINDING;
+		} else if (outfile_commit_all(ov, nov) < 0 || w < 0)
 			status = EXIT_FINDING;
 		else if (apply)
 			fprintf(stderr, "prof-plan: wrote %s and %s\n", ofile, report);
-		free(buf);
 	}
 out:
 	free(inv);

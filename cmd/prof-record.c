@@ -256,7 +256,8 @@ main(int argc, char *argv[])
 	struct stab *tab = stab_new();
 	struct rec *rec = rec_new(&ro, tab);
 	int to_stdout = strcmp(ofile, "-") == 0;
-	FILE *out = outfile_open(ofile);
+	struct outfile *of = outfile_open(ofile);
+	FILE *out = outfile_fp(of);
 	char when[32], cmdline[4096] = "";
 	time_t t0 = time(NULL);
 
@@ -500,7 +501,7 @@ main(int argc, char *argv[])
 	else
 		status = EXIT_OK;
 done:
-	if (outfile_commit() < 0 && status == EXIT_OK)
+	if (outfile_commit(of) < 0 && status == EXIT_OK)
 		status = EXIT_FINDING;
 	rec_free(rec);
 	stab_free(tab);

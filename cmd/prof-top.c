@@ -148,9 +148,10 @@ main(int argc, char *argv[])
 	to.peek = callers != NULL ? callers : callees;
 	to.peek_len = to.peek ? strlen(to.peek) : 0;
 
-	/* A closed pipe is a write error to report, not a silent death. */
+	/* Write errors are seen when the output is closed: a closed pipe
+	 * ends the program as SIGPIPE would, any other is reported. */
 	signal(SIGPIPE, SIG_IGN);
-	FILE *out = outfile_open(ofile);
+	struct outfile *of = outfile_open(ofile);
 	table_terminal(ofile, when, &color, &width);
 
 	/* Each job sums the stacks it reads into its own top, unstored. */
@@ -168,6 +169,7 @@ main(int argc, char *argv[])
 	if (status != EXIT_OK) {
 		top_free(tp);
 		ingest_free(&g);
+		outfile_discard(of);
 		return status;
 	}
 	top_finish(tp, g.kind == FOLDED_DIFF);
@@ -186,10 +188,11 @@ main(int argc, char *argv[])
 	} else
 		topfmt_rows(t, format, tp, &u, to.granularity, rows);
 	if (status == EXIT_OK) {
-		table_write(t, out, color, width);
-		if (outfile_commit() < 0)
+		table_write(t, outfile_fp(of), color, width);
+		if (outfile_commit(of) < 0)
 			status = EXIT_FINDING;
-	}
+	} else
+		outfile_discard(of);
 	table_free(t);
 	top_free(tp);
 	ingest_free(&g);

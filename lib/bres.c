@@ -377,7 +377,9 @@ bres_write_file(const struct bres *r, const char *path, int format, const char *
 
 	if (strcmp(path, "-") == 0) {
 		if (write_format(r, stdout, format, unit) < 0 || fflush(stdout) == EOF) {
-			warn("<stdout>: write error:");
+			if (errno == EPIPE)
+				util_sigpipe();
+			warn("stdout: write error:");
 			return -1;
 		}
 		return 0;
@@ -388,7 +390,7 @@ bres_write_file(const struct bres *r, const char *path, int format, const char *
 	ret = write_format(r, fp, format, unit);
 	if (fclose(fp) != 0 || ret < 0)
 		die("out of memory");
-	ret = outfile_save(path, buf, len, mkdirs);
+	ret = outfile_save(path, buf, len, mkdirs ? OUTFILE_MKDIRS : 0);
 	free(buf);
 	return ret;
 }

@@ -53,13 +53,18 @@ eopen(struct efile *e, const char *path)
 	e->fd = -1;
 	e->elf = NULL;
 	e->dw = NULL;
-	/* libelf would call a directory a damaged file: say what it is */
-	if ((e->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	/* libelf would call a directory a damaged file: say what it is;
+	 * O_NONBLOCK, so that a FIFO named as the binary cannot hang us */
+	if ((e->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
 	    fstat(e->fd, &st) < 0 ||
 	    (S_ISDIR(st.st_mode) && (errno = EISDIR) != 0)) {
 		snprintf(why, sizeof(why), "cannot open: %s", strerror(errno));
 		eclose(e);
 		return why;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		eclose(e);
+		return "not a regular file: not read";
 	}
 	e->elf = elf_begin(e->fd, ELF_C_READ_MMAP, NULL);
 	if (e->elf == NULL || elf_kind(e->elf) != ELF_K_ELF) {

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "util.h"
 
 static const char *const names[] = {
@@ -313,25 +315,38 @@ struct palette_map *
 palette_map_open(const char *path, char *err, size_t errlen)
 {
 	struct palette_map *m = xcalloc(1, sizeof(*m));
-	FILE *fp = fopen(path, "r");
+	struct stat st;
+	FILE *fp = NULL;
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, lines = 0, read = 0;
 	ssize_t n;
+	int fd;
 
 	m->path = xstrdup(path);
 	m->size = 256;
 	m->v = xcalloc(m->size, sizeof(*m->v));
-	if (fp == NULL) {
+	/* O_NONBLOCK: a FIFO given as the map must not hang the program */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return m;
 		snprintf(err, errlen, "%s: cannot read the palette map: %s", path, strerror(errno));
-		palette_map_close(m, NULL, 0);
-		return NULL;
+		goto fail;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a palette map: not a regular file", path);
+		close(fd);
+		goto fail;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot read the palette map: %s", path, strerror(errno));
+		close(fd);
+		goto fail;
 	}
 	while ((n = getline(&line, &cap, fp)) != -1) {
 		const char *arrow = NULL;
 		uint32_t c;
 
+		lines++;
 		if (n > 0 && line[n - 1] == '\n')
 			n--;
 		for (ssize_t i = n - 2; i >= 0; i--)
@@ -342,17 +357,28 @@ palette_map_open(const char *path, char *err, size_t errlen)
 		if (arrow == NULL || parse_color(arrow + 2, (size_t)(line + n - arrow - 2), &c) < 0)
 			continue;
 		insert(m, line, (size_t)(arrow - line), c);
+		read++;
 	}
 	if (ferror(fp)) {
 		snprintf(err, errlen, "%s: cannot read the palette map: %s", path, strerror(errno));
-		free(line);
-		fclose(fp);
-		palette_map_close(m, NULL, 0);
-		return NULL;
+		goto fail;
+	}
+	/* The map is rewritten at the end: a file with lines but no colour
+	 * is something else (a script, the profile itself), not to be lost. */
+	if (lines > 0 && read == 0) {
+		snprintf(err, errlen, "%s: not a palette map (no line NAME->rgb(R,G,B)); "
+		    "it would be overwritten: name a new file", path);
+		goto fail;
 	}
 	free(line);
 	fclose(fp);
 	return m;
+fail:
+	free(line);
+	if (fp != NULL)
+		fclose(fp);
+	palette_map_close(m, NULL, 0);
+	return NULL;
 }
 
 int
@@ -388,41 +414,31 @@ by_name(const void *a, const void *b)
 static int
 save(struct palette_map *m, char *err, size_t errlen)
 {
-	size_t k = 0, plen = strlen(m->path);
-	char *tmp = xmalloc(plen + 32);
+	size_t k = 0;
 	struct entry *v = xmalloc((m->n ? m->n : 1) * sizeof(*v));
-	FILE *fp = NULL;
-	int fd, rc = 0;
+	struct outfile *o;
+	FILE *fp;
+	int rc = 0;
 
 	for (size_t i = 0; i < m->size; i++)
 		if (m->v[i].name != NULL)
 			v[k++] = m->v[i];
 	qsort(v, k, sizeof(*v), by_name);
-	snprintf(tmp, plen + 32, "%s.tmp%ld", m->path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "%s: cannot write the palette map: %s", tmp, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
+	/* outfile says why it cannot, and replaces the map atomically */
+	if ((o = outfile_create(m->path, 0)) == NULL) {
+		snprintf(err, errlen, "%s: the palette map is not saved", m->path);
 		free(v);
 		return -1;
 	}
+	fp = outfile_fp(o);
 	for (size_t i = 0; i < k; i++) {
 		fwrite(v[i].name, 1, v[i].len, fp);
 		fprintf(fp, "->rgb(%u,%u,%u)\n", v[i].rgb >> 16, (v[i].rgb >> 8) & 0xff, v[i].rgb & 0xff);
 	}
-	if (ferror(fp) | (fclose(fp) != 0)) {
-		snprintf(err, errlen, "%s: cannot write the palette map: %s", tmp, strerror(errno));
-		rc = -1;
-	} else if (rename(tmp, m->path) != 0) {
-		snprintf(err, errlen, "%s: cannot replace the palette map: %s", m->path, strerror(errno));
+	if (outfile_commit(o) < 0) {
+		snprintf(err, errlen, "%s: the palette map is not saved", m->path);
 		rc = -1;
 	}
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
 	free(v);
 	return rc;
 }

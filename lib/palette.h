@@ -26,7 +26,10 @@
  * Its file has a line "NAME->rgb(R,G,B)" per name (a name may itself hold
  * "->": the colour is after the last one; "NAME->#rrggbb" is read too),
  * sorted bytewise by name; other lines are ignored.  A name holding a
- * newline cannot be stored: it is coloured but not remembered.
+ * newline cannot be stored: it is coloured but not remembered.  The map
+ * is rewritten whole (outfile: atomically, through a symbolic link), so
+ * a file that is not a map is refused rather than overwritten: one that
+ * is not regular, or has lines and none of them a colour.
  */
 #ifndef PROF_PALETTE_H
 #define PROF_PALETTE_H
@@ -75,7 +78,7 @@ struct palette_map;
 /*
  * Reads the palette map at path; a file that does not exist gives an empty
  * map (it is created when saved).  Returns NULL with a message in err if
- * the file cannot be read.
+ * the file cannot be read, or is not a map (see above).
  */
 struct palette_map *palette_map_open(const char *path, char *err, size_t errlen);
 

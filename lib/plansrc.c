@@ -7,13 +7,18 @@
  * the base name is looked for in the whole tree (8 levels, hidden
  * directories skipped); of several files with that name the first in
  * bytewise order is used and the evidence says the name was ambiguous.
+ * A file is quoted only when its real path lies under the directory's
+ * (open_under): "../../etc/shadow" or a link out of the tree is not read.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "plan.h"
 #include "util.h"
@@ -44,10 +49,11 @@ find(const char *dir, const char *base, int depth, char **best, int *count)
 			continue;
 		if (asprintf(&p, "%s/%s", dir, e->d_name) < 0)
 			die("out of memory");
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* a linked directory may lead anywhere: not walked */
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (depth < 8)
 				find(p, base, depth + 1, best, count);
-		} else if (S_ISREG(st.st_mode) && strcmp(e->d_name, base) == 0) {
+		} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && strcmp(e->d_name, base) == 0) {
 			++*count;
 			if (*best == NULL || strcmp(p, *best) < 0) {
 				free(*best);
@@ -60,16 +66,54 @@ find(const char *dir, const char *base, int depth, char **best, int *count)
 	closedir(d);
 }
 
+/*
+ * Opens path for reading if it is a regular file whose real path (after
+ * ".." and symbolic links) lies under root, the real path of the source
+ * directory: a location in a profile is data from another machine, never
+ * a path to trust.  Returns the stream, or NULL.
+ */
+static FILE *
+open_under(const char *path, const char *root)
+{
+	char proc[64], real[PATH_MAX];
+	struct stat st;
+	size_t n = strlen(root);
+	ssize_t len;
+	FILE *fp;
+	/* O_NONBLOCK: a FIFO must not hang the plan */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	/* the file opened, not the name: no link can be swapped in after */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((len = readlink(proc, real, sizeof(real) - 1)) > 0)
+		real[len] = '\0';
+	else if (realpath(path, real) == NULL)
+		goto refuse;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PLAN_SOURCE_MAX)
+		goto refuse;
+	if (strcmp(root, "/") != 0 && (strncmp(real, root, n) != 0 || real[n] != '/'))
+		goto refuse;
+	if ((fp = fdopen(fd, "r")) != NULL)
+		return fp;
+refuse:
+	close(fd);
+	return NULL;
+}
+
 static void
 src_load(struct src *s, const char *dir)
 {
 	const char *base = strrchr(s->name, '/') ? strrchr(s->name, '/') + 1 : s->name;
 	struct stat st;
-	char *p;
+	char *p, root[PATH_MAX];
 	int count = 0;
 	FILE *fp;
 	size_t len = 0, cap = 0;
 
+	if (realpath(dir, root) == NULL)
+		return;
 	if (asprintf(&p, "%s/%s", dir, s->name) < 0)
 		die("out of memory");
 	if (*s->name != '\0' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
@@ -79,15 +123,18 @@ src_load(struct src *s, const char *dir)
 		find(dir, base, 0, &s->path, &count);
 		s->ambiguous = count > 1;
 	}
-	if (s->path == NULL || (fp = fopen(s->path, "r")) == NULL)
+	if (s->path == NULL || (fp = open_under(s->path, root)) == NULL) {
+		free(s->path);
+		s->path = NULL;
 		return;
+	}
 	s->text = xmalloc(1);
 	for (;;) {
 		if (len + 65536 > cap)
 			s->text = xrealloc(s->text, cap = 2 * (len + 65536));
 		size_t k = fread(s->text + len, 1, cap - len - 1, fp);
 		len += k;
-		if (k == 0)
+		if (k == 0 || len > PLAN_SOURCE_MAX)
 			break;
 	}
 	fclose(fp);

@@ -1,9 +1,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *util_prog = "prof";
 
@@ -109,17 +112,44 @@ xmemdup(const void *p, size_t n)
 	return s;
 }
 
+/* The write end of a pipe whose readers are gone: poll says POLLERR. */
+static int
+broken_pipe(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	return fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
+
+void
+util_sigpipe(void)
+{
+	struct sigaction sa;
+
+	/* a handler (outfile's clean-up) runs and re-raises; an ignored
+	 * SIGPIPE is made deadly, so the status is the one cat(1) gives */
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+		signal(SIGPIPE, SIG_DFL);
+	fflush(stderr);
+	raise(SIGPIPE);
+	_exit(128 + SIGPIPE);
+}
+
 int
 util_fshut(FILE *fp, const char *name)
 {
 	int ret = 0;
 
 	if (fflush(fp) == EOF || ferror(fp)) {
+		if (errno == EPIPE || broken_pipe(fileno(fp)))
+			util_sigpipe();
 		warn("%s: write error:", name);
 		ret = -1;
 	}
 	/* Closing stdout can fail on its own (NFS, a full disk). */
 	if (fclose(fp) == EOF && ret == 0) {
+		if (errno == EPIPE)
+			util_sigpipe();
 		warn("%s: write error:", name);
 		ret = -1;
 	}

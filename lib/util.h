@@ -48,8 +48,16 @@ void xregfree(regex_t *r);
 
 /*
  * Flushes and closes fp, named name in the message.  Returns 0, or -1 after
- * reporting the error (a full disk, a closed pipe).  sbase's fshut.
+ * reporting the error (a full disk, an I/O error).  sbase's fshut.  A
+ * closed pipe is no error to report: the reader has what it wanted (`|
+ * head`), so the program ends quietly by util_sigpipe(), as cat(1) does.
  */
 int util_fshut(FILE *fp, const char *name);
+
+/*
+ * Ends the program as a SIGPIPE death: status 141 in a shell, a handler
+ * installed for SIGPIPE run first.  For a write to a closed pipe.
+ */
+void util_sigpipe(void) __attribute__((noreturn));
 
 #endif

@@ -143,4 +143,52 @@ test_expect_success 'a misspelt key of [plan] is an error naming its line' '
 	grep "prof.conf:2" err
 '
 
+# A location in a profile is data from another machine: --source DIR
+# quotes a file only when its real path lies under DIR's.
+test_expect_success '--source never reads outside the directory' '
+	mkdir -p tree/src outside &&
+	printf "int main(void)\n{\n\treturn 0;\n}\n" >tree/src/app.c &&
+	printf "SECRET-LINE-1\nSECRET-LINE-2\nSECRET-LINE-3\n" >outside/secret.c &&
+	ln -s ../../outside/secret.c tree/src/linked.c &&
+	ln -s ../../outside tree/src/linkdir &&
+	printf "main\tapp.c:3 10\n" >good.folded &&
+	prof-plan --source tree/src good.folded >tasks.md &&
+	grep "return 0;" tasks.md &&
+	for loc in ../../outside/secret.c "$PWD/outside/secret.c" linked.c linkdir/secret.c secret.c; do
+		printf "main\t%s:1 10\n" "$loc" >evil.folded &&
+		prof-plan --source tree/src evil.folded >tasks.md &&
+		if grep SECRET tasks.md; then
+			test_complain "quoted $loc from outside the source directory"
+			return 1
+		fi
+	done &&
+	printf "main\t../../../../../../../../etc/passwd:1 10\n" >passwd.folded &&
+	prof-plan --source tree/src passwd.folded >tasks.md &&
+	! grep "root:" tasks.md
+'
+
+test_expect_success '--source: a FIFO with the source name is not read (no hang)' '
+	mkdir -p fifo-src &&
+	mkfifo fifo-src/app.c &&
+	printf "main\tapp.c:3 10\n" >good.folded &&
+	timeout 60 prof-plan --source fifo-src good.folded >tasks.md &&
+	grep "Hot computation" tasks.md
+'
+
+test_expect_success 'a FIFO as the binary, named by --binary or the command, is skipped, not opened' '
+	mkfifo fifo-bin &&
+	printf "# command: ./fifo-bin\nmain 10\n" >cmd.folded &&
+	timeout 60 prof-plan cmd.folded >tasks.md 2>err &&
+	grep "not a regular file" tasks.md &&
+	test_expect_code 2 timeout 60 prof-plan --binary fifo-bin good.folded >tasks.md 2>err &&
+	grep "fifo-bin: not a regular file" err
+'
+
+test_expect_success 'the binary found through an empty PATH element is ./prog' '
+	cp /bin/true ./myprog &&
+	printf "# command: myprog\nmain 10\n" >path.folded &&
+	PATH=":$PATH" prof-plan --format json path.folded >plan.json &&
+	grep -F "Binary: ./myprog," plan.json
+'
+
 done_testing
