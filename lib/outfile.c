@@ -306,6 +306,8 @@ outfile_create(const char *path, int flags)
 		path = "/dev/fd/1";
 	else if (strcmp(path, "/dev/stderr") == 0)
 		path = "/dev/fd/2";
+	if ((flags & OUTFILE_MKDIRS) && make_dirs(path) < 0)
+		goto fail;
 	if ((real = resolve(path, &st, &dupfd)) == NULL) {
 		warn("%s: cannot open:", o->name);
 		goto fail;
@@ -332,8 +334,6 @@ outfile_create(const char *path, int flags)
 		}
 	} else {
 		o->target = real;
-		if ((flags & OUTFILE_MKDIRS) && make_dirs(real) < 0)
-			goto fail;
 		if ((fd = open_temp(o, &st)) < 0) {
 			warn("%s: cannot create a file beside it:", o->name);
 			goto fail;

@@ -303,7 +303,8 @@ test_expect_success '-o FILE killed by SIGINT: the old file stays' '
 	echo old >o7/out &&
 	cp o7/out expect &&
 	mkfifo o7/fifo &&
-	{ prof-fold -o o7/out o7/fifo 2>err & } &&
+	# sh ignores SIGINT in a background job; Ctrl-C at a terminal does not
+	{ env --default-signal=INT prof-fold -o o7/out o7/fifo 2>err & } &&
 	pid=$! &&
 	exec 3>o7/fifo &&
 	printf "a 1\n" >&3 &&

@@ -478,7 +478,7 @@ test_expect_success '--cp: colours set in the map by hand are used' '
 test_expect_success '--cp: a map that cannot be read is an error' '
 	mkdir dir &&
 	test_expect_code 2 $FLAME --cp dir tree.folded >out 2>err &&
-	grep "dir: cannot read the palette map" err
+	grep "dir: not a palette map: not a regular file" err
 '
 
 printf "main;grow 10 20\nmain;shrink 10 5\nmain;same 5 5\nmain;new 0 4\nmain;gone 3 0\n" >diff.folded
