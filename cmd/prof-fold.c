@@ -199,6 +199,10 @@ main(int argc, char *argv[])
 		size_t n;
 		struct stab_entry **v;
 
+		/* not an error (an idle program, a filter that kept nothing), but
+		 * an empty output should not leave the user guessing */
+		if (stab_count(g.tab) == 0)
+			warn("no samples in the input");
 		g.tab = xform_apply(g.tab, &xo);
 		v = stab_sorted(g.tab, &n);
 		if (g.nmeta > 0)

@@ -14,6 +14,10 @@
  * parsing it, small enough that jobs x chunks stays a few megabytes. */
 #define CHUNK_SIZE (1u << 20)
 
+/* An input is not a profile when its unreadable lines outnumber the
+ * readable records (stacks, samples) this many times, or none read. */
+enum { NOT_A_PROFILE = 10 };
+
 struct chunk {
 	char *buf;
 	size_t len, cap;
@@ -21,6 +25,7 @@ struct chunk {
 	const char *event;
 	/* filled by the parsing thread */
 	uint64_t lines, bad, first_bad, rounded, first_rounded, filtered, samples;
+	uint64_t stacks;        /* folded stack lines read */
 	const char *why;
 	char *other_event;      /* an event skipped, owned */
 	struct meta meta;       /* metadata lines of the chunk, in order */
@@ -84,6 +89,7 @@ parse_chunk(struct worker *w, struct chunk *c)
 				/* FALLTHROUGH */
 			case FOLDED_STACK:
 				stab_add(w->tab, fl.stack, fl.len, fl.n);
+				c->stacks++;
 				break;
 			default:
 				break;
@@ -354,7 +360,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 
 	/* What the chunks found, in input order, for the messages. */
 	uint64_t line = 0, bad = 0, first_bad = 0, rounded = 0, first_rounded = 0;
-	uint64_t filtered = 0, samples = 0;
+	uint64_t filtered = 0, samples = 0, stacks = 0;
 	const char *why = NULL;
 	char *other = NULL;
 	for (size_t i = 0; i < nchunks; i++) {
@@ -369,6 +375,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 		rounded += c->rounded;
 		filtered += c->filtered;
 		samples += c->samples;
+		stacks += c->stacks;
 		line += c->lines;
 		if (other == NULL)
 			other = c->other_event;
@@ -381,7 +388,18 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 		free(c);
 	}
 	free(chunks);
-	folded_report(name, bad, first_bad, why, rounded, first_rounded);
+	/* A file of which (almost) nothing reads is not a profile (an SVG, a
+	 * binary, a source file): its '#' lines are no metadata, and the few
+	 * lines that happen to parse are no stacks.  An input error. */
+	uint64_t good = format == INGEST_PERF ? samples + filtered : stacks;
+	if (bad > 0 && bad / NOT_A_PROFILE >= good) {
+		warn("%s: not a profile: %llu of %llu line%s unreadable, the first at line %llu: %s",
+		    name, (unsigned long long)bad, (unsigned long long)line, line == 1 ? "" : "s",
+		    (unsigned long long)first_bad, why);
+		meta_free(&meta);
+		err = 1;
+	} else
+		folded_report(name, bad, first_bad, why, rounded, first_rounded);
 	if (filtered && !g->event_given)
 		warn("%s: %llu sample%s of other events skipped: only '%s' is kept (--event-filter chooses)",
 		    name, (unsigned long long)filtered, filtered == 1 ? "" : "s", g->event);

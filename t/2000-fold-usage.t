@@ -133,8 +133,9 @@ done <<'TABLE'
 --grep a --grep-v x
 TABLE
 
-test_expect_success '--input perf reads folded text as bad perf lines' '
-	prof-fold --input perf in >out 2>err &&
+test_expect_success '--input perf reads folded text as bad perf lines: not a profile, exit 2' '
+	test_expect_code 2 prof-fold --input perf in >out 2>err &&
+	grep "not a profile" err &&
 	! grep "^a;b 1$" out
 '
 

@@ -17,35 +17,53 @@ run_bounded () {
 	return $rc
 }
 
-test_expect_success 'empty input: empty output, exit 0, nothing on stderr' '
+test_expect_success 'empty input: empty output, exit 0, "no samples" on stderr' '
 	: >empty &&
+	echo "prof-fold: no samples in the input" >expect.err &&
 	prof-fold empty >out 2>err &&
 	test_must_be_empty out &&
-	test_must_be_empty err &&
+	test_cmp expect.err err &&
 	prof-fold </dev/null >out 2>err &&
 	test_must_be_empty out &&
-	test_must_be_empty err &&
+	test_cmp expect.err err &&
 	prof-fold --strict empty /dev/null >out 2>err &&
 	test_must_be_empty out
 '
 
 test_expect_success 'only blank lines, or only metadata: no stacks, exit 0' '
 	printf "\n\n  \n" >blank &&
+	echo "prof-fold: no samples in the input" >expect.err &&
 	prof-fold blank >out 2>err &&
 	test_must_be_empty out &&
-	test_must_be_empty err &&
+	test_cmp expect.err err &&
 	printf "# unit: samples\n" >meta &&
 	prof-fold meta >out 2>err &&
-	test_must_be_empty err &&
+	test_cmp expect.err err &&
 	! grep -v "^#" out
 '
 
-test_expect_success 'garbage: counted, reported once with the first line number' '
+test_expect_success 'garbage: not a profile, counted, reported once with the first line number, exit 2' '
 	printf "hello world\nfoo bar baz\nqux\n" >garbage &&
-	prof-fold garbage >out 2>err &&
+	test_expect_code 2 prof-fold garbage >out 2>err &&
 	test_must_be_empty out &&
 	test_line_count = 1 err &&
-	grep "^prof-fold: garbage: 3 unreadable lines, first at line 1: ." err
+	grep "^prof-fold: garbage: not a profile: 3 of 3 lines unreadable, the first at line 1: ." err
+'
+
+# An SVG has "#" lines in its style sheet: they are no metadata.  A few
+# lines of a binary may end in a number: they are no stacks.
+test_expect_success 'a file that is not a profile (an SVG, a binary): said, exit 2, no output' '
+	printf "a;b 1\n" | prof-flame >g.svg &&
+	test_expect_code 2 prof-fold g.svg >out 2>err &&
+	test_must_be_empty out &&
+	grep "^prof-fold: g.svg: not a profile: [0-9]* of [0-9]* lines unreadable, the first at line 1: " err &&
+	test_expect_code 2 prof-fold "$ROOT/bin/prof-fold" >out 2>err &&
+	test_must_be_empty out &&
+	grep "prof-fold: not a profile: " err &&
+	printf "a;b 5\nbad\n" >mostly-good &&
+	prof-fold mostly-good >out 2>err &&
+	echo "a;b 5" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'bad lines among good ones: the count and the first bad line' '
@@ -89,18 +107,18 @@ test_expect_success 'perf script: an unrecognized line is reported, the samples 
 
 test_expect_success 'binary data (1 MB of /dev/urandom): no crash, no hang, one report' '
 	head -c 1048576 /dev/urandom >random &&
-	run_bounded 60 prof-fold random >out 2>err &&
+	test_expect_code 2 run_bounded 60 prof-fold random >out 2>err &&
 	test_line_count = 1 err &&
-	grep "^prof-fold: random: [0-9]* unreadable lines, first at line [0-9]*: " err &&
-	run_bounded 60 prof-fold --input perf random >out 2>err &&
-	grep "^prof-fold: random: [0-9]* unreadable lines, first at line [0-9]*: " err &&
+	grep "^prof-fold: random: not a profile: [0-9]* of [0-9]* lines unreadable, the first at line [0-9]*: " err &&
+	test_expect_code 2 run_bounded 60 prof-fold --input perf random >out 2>err &&
+	grep "^prof-fold: random: not a profile: [0-9]* of [0-9]* lines unreadable, the first at line [0-9]*: " err &&
 	test_expect_code 2 run_bounded 60 prof-fold --strict random >out 2>err
 '
 
 test_expect_success 'binary data with -j2: the same as -j1' '
 	head -c 1048576 /dev/urandom >random &&
-	run_bounded 60 prof-fold -j1 random >expect 2>err1 &&
-	run_bounded 60 prof-fold -j2 random >actual 2>err2 &&
+	test_expect_code 2 run_bounded 60 prof-fold -j1 random >expect 2>err1 &&
+	test_expect_code 2 run_bounded 60 prof-fold -j2 random >actual 2>err2 &&
 	test_cmp expect actual &&
 	test_cmp err1 err2
 '
