@@ -64,7 +64,8 @@ check_order(struct fstream *fs, const char *s, size_t n)
 		return;
 	if (n > fs->prev_cap)
 		fs->prev = xrealloc(fs->prev, fs->prev_cap = 2 * n);
-	memcpy(fs->prev, s, n);
+	if (n > 0)   /* an empty stack, before any other: prev is NULL */
+		memcpy(fs->prev, s, n);
 	fs->prev_len = n;
 	fs->have_prev = 1;
 }
