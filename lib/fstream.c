@@ -56,7 +56,7 @@ check_order(struct fstream *fs, const char *s, size_t n)
 {
 	if (fs->have_prev && fs->sorted) {
 		size_t m = n < fs->prev_len ? n : fs->prev_len;
-		int c = memcmp(fs->prev, s, m);
+		int c = m > 0 ? memcmp(fs->prev, s, m) : 0;  /* prev is NULL after an empty first stack */
 		if (c > 0 || (c == 0 && fs->prev_len > n))
 			fs->sorted = 0;
 	}
