@@ -15,6 +15,17 @@ PKG_CONFIG ?= pkg-config
 # SANITIZE=1 builds everything with AddressSanitizer and UBSan.
 SANITIZE   ?=
 
+# `make fuzz`: the libFuzzer harnesses (fuzz/fuzz-TARGET.c) are built with
+# FUZZ_CC into FUZZ_OUT, with their own objects of lib/ (the normal ones are
+# not touched), and each target runs FUZZ_SECONDS seconds on a scratch copy
+# of its seed corpus t/fuzz/TARGET (so generated inputs stay out of the
+# tree); crashes are written to FUZZ_OUT/TARGET/, logs to FUZZ_OUT/TARGET.log.
+# FUZZ_TARGETS picks some of them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_OUT     ?= fuzz.out
+FUZZ_TARGETS ?= perf folded bench gobench rules conf palette
+
 # libunwind-generic: the remote API (_Ux86_64_*) prof-record's second
 # unwinder uses, besides libunwind itself.
 PKGS := libdw libelf libunwind libunwind-generic
@@ -88,6 +99,44 @@ bin/demo-app: t/data/demo/app.c
 deps:
 	@scripts/deps
 
+# The fuzz build: lib/ and the harnesses with libFuzzer, ASan and UBSan.
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=gnu11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+	$(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null) -Ilib -Ifuzz -MMD -MP -pthread
+FUZZ_LIBS   := $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null) -lcsv -lstdc++ -lm
+FUZZ_LIBOBJ := $(LIB_SRC:lib/%.c=$(FUZZ_OUT)/lib/%.o)
+FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz-%)
+
+$(FUZZ_OUT)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_OUT)/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_OUT)/libprof.a: $(FUZZ_LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIBOBJ)
+
+$(FUZZ_OUT)/fuzz-%: $(FUZZ_OUT)/fuzz/fuzz-%.o $(FUZZ_OUT)/fuzz/fuzz.o $(FUZZ_OUT)/libprof.a
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -pthread -o $@ $< $(FUZZ_OUT)/fuzz/fuzz.o \
+		$(FUZZ_OUT)/libprof.a $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# One target after the other; -max_total_time bounds each run.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		rm -rf $(FUZZ_OUT)/corpus-$$t && mkdir -p $(FUZZ_OUT)/corpus-$$t $(FUZZ_OUT)/$$t && \
+		cp t/fuzz/$$t/* $(FUZZ_OUT)/corpus-$$t/ && \
+		echo "fuzz-$$t: $(FUZZ_SECONDS) s, log in $(FUZZ_OUT)/$$t.log" && \
+		$(FUZZ_OUT)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_OUT)/$$t/ $(FUZZ_OUT)/corpus-$$t >$(FUZZ_OUT)/$$t.log 2>&1; \
+		st=$$?; grep -E '^(Done|#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units)' $(FUZZ_OUT)/$$t.log; \
+		if test $$st != 0; then echo "fuzz-$$t: FOUND a failure, see $(FUZZ_OUT)/$$t.log and $(FUZZ_OUT)/$$t/"; fail=1; fi; \
+	done; exit $${fail:-0}
+
 check: deps
 	@$(MAKE) --no-print-directory all
 	prove -j2 t/
@@ -116,8 +165,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf bin lib/*.o lib/*.d cmd/*.o cmd/*.d lib/libprof.a lib/share-data.c .build-* t/trash.*
+	rm -rf bin lib/*.o lib/*.d cmd/*.o cmd/*.d lib/libprof.a lib/share-data.c .build-* t/trash.* $(FUZZ_OUT)
 
-.PHONY: all deps check demo bench install uninstall clean
+.PHONY: all deps check demo bench install uninstall clean fuzz fuzz-build
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d) $(wildcard $(FUZZ_OUT)/*/*.d)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -39,48 +40,86 @@ set(struct conf *c, const char *section, const char *key, const char *value, con
 }
 
 int
+conf_parse(struct conf *c, const char *text, size_t len, const char *name, char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len;
+	char *section = xstrdup(""), *line;
+	int lineno = 0, ret = 0;
+
+	for (; p < end && ret == 0; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *s, *eq, where[4200];
+
+		/* a NUL ends the line, as it did for getline and a C string */
+		line = xmemdup(p, n);
+		p = nl ? nl + 1 : end;
+		s = trim(line);
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%d", name, lineno);
+		if (*s == '\0' || *s == '#') {
+			;
+		} else if (*s == '[') {
+			char *e = strchr(s, ']');
+			if (e == NULL || *trim(e + 1) != '\0') {
+				snprintf(err, errlen, "%s: '%s' is not a [section] line", where, s);
+				ret = -1;
+			} else {
+				*e = '\0';
+				free(section);
+				section = xstrdup(trim(s + 1));
+			}
+		} else if ((eq = strchr(s, '=')) == NULL) {
+			snprintf(err, errlen, "%s: '%s' is not a 'key = value' line", where, s);
+			ret = -1;
+		} else {
+			*eq = '\0';
+			if (*trim(s) == '\0') {
+				snprintf(err, errlen, "%s: a value without a key", where);
+				ret = -1;
+			} else {
+				set(c, section, trim(s), trim(eq + 1), where);
+			}
+		}
+		free(line);
+	}
+	free(section);
+	return ret;
+}
+
+int
 conf_read(struct conf *c, const char *path)
 {
 	FILE *fp = fopen(path, "r");
-	char *line = NULL, *section = xstrdup("");
-	size_t cap = 0;
-	int lineno = 0;
+	char *buf = NULL, err[4400];
+	size_t n = 0, cap = 0, got;
+	struct stat st;
 
 	if (fp == NULL) {
-		free(section);
-		if (errno == ENOENT || errno == ENOTDIR)
+		/* No file there: it does not exist, or a directory on its path
+		 * cannot be searched (another user's HOME), which stat tells
+		 * from a file that exists but cannot be read. */
+		int e = errno;
+
+		if (e == ENOENT || e == ENOTDIR)
 			return -1;
+		if (e == EACCES && stat(path, &st) < 0 && errno == EACCES)
+			return -1;
+		errno = e;
 		die("%s: cannot open:", path);
 	}
-	while (getline(&line, &cap, fp) != -1) {
-		char *s = trim(line), *eq, where[4200];
-
-		lineno++;
-		snprintf(where, sizeof(where), "%s:%d", path, lineno);
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (*s == '[') {
-			char *end = strchr(s, ']');
-			if (end == NULL || *trim(end + 1) != '\0')
-				die("%s: '%s' is not a [section] line", where, s);
-			*end = '\0';
-			free(section);
-			section = xstrdup(trim(s + 1));
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (eq == NULL)
-			die("%s: '%s' is not a 'key = value' line", where, s);
-		*eq = '\0';
-		if (*trim(s) == '\0')
-			die("%s: a value without a key", where);
-		set(c, section, trim(s), trim(eq + 1), where);
-	}
+	do {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap = cap ? 2 * cap : 8192);
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+	} while (got > 0);
 	if (ferror(fp))
 		die("%s: read error:", path);
 	fclose(fp);
-	free(line);
-	free(section);
+	if (conf_parse(c, buf, n, path, err, sizeof(err)) < 0)
+		die("%s", err);
+	free(buf);
 	return 0;
 }
 

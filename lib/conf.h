@@ -5,6 +5,9 @@
  * "[scenario NAME]"); '#' starts a comment line; blank lines are skipped.
  * conf_load() reads $XDG_CONFIG_HOME/prof/prof.conf (~/.config when unset)
  * and then ./prof.conf, so that the project's file overrides the user's.
+ * A directory on the way to a file that cannot be searched (EACCES: HOME
+ * is another user's) means there is no file there; a file that exists but
+ * cannot be read is an error.
  * Values are strings; numbers are parsed by the caller (lib/num).  A line
  * that is not understood is reported with its file and line number and
  * makes conf_load() die: a typo in a configuration must not pass unseen.
@@ -12,6 +15,8 @@
  */
 #ifndef PROF_CONF_H
 #define PROF_CONF_H
+
+#include <stddef.h>
 
 struct conf_item {
 	char *section, *key, *value;
@@ -26,9 +31,18 @@ struct conf {
 /* Reads the configuration files that exist (none is fine). */
 void conf_load(struct conf *c);
 
-/* Reads one file into c (later values override); dies on a bad line.
- * Returns -1 if the file does not exist, else 0. */
+/* Reads one file into c (later values override); dies on a bad line or a
+ * file that cannot be read.  Returns -1 if there is no file (it does not
+ * exist, or a directory on the path cannot be searched), else 0. */
 int conf_read(struct conf *c, const char *path);
+
+/*
+ * Reads text[0..len), named name in messages, into c as conf_read reads a
+ * file.  Returns 0, or -1 with "NAME:LINE: what is wrong" in err at the
+ * first bad line (c then holds the lines before it).  Never exits.
+ */
+int conf_parse(struct conf *c, const char *text, size_t len, const char *name,
+    char *err, size_t errlen);
 
 /* The value of key in section, or NULL; *where (may be NULL) gets the
  * place it was set, for messages. */

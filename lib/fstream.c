@@ -56,7 +56,7 @@ check_order(struct fstream *fs, const char *s, size_t n)
 {
 	if (fs->have_prev && fs->sorted) {
 		size_t m = n < fs->prev_len ? n : fs->prev_len;
-		int c = memcmp(fs->prev, s, m);
+		int c = m > 0 ? memcmp(fs->prev, s, m) : 0;  /* prev is NULL after an empty first stack */
 		if (c > 0 || (c == 0 && fs->prev_len > n))
 			fs->sorted = 0;
 	}
@@ -64,7 +64,8 @@ check_order(struct fstream *fs, const char *s, size_t n)
 		return;
 	if (n > fs->prev_cap)
 		fs->prev = xrealloc(fs->prev, fs->prev_cap = 2 * n);
-	memcpy(fs->prev, s, n);
+	if (n > 0)   /* an empty stack, before any other: prev is NULL */
+		memcpy(fs->prev, s, n);
 	fs->prev_len = n;
 	fs->have_prev = 1;
 }

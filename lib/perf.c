@@ -137,6 +137,10 @@ match_event(const char *L, size_t n, struct header *h)
 		return 0;
 	for (xs = w; xs > 0 && !is_ws((unsigned char)L[xs - 1]); xs--)
 		;
+	/* perf prints no NUL; an event holding one could not be kept as a
+	 * C string (the filter) and would not match itself */
+	if (memchr(L + ts, '\0', e - 1 - ts) != NULL)
+		return 0;
 	h->event = (struct span){ L + ts, e - 1 - ts };
 	h->period = (struct span){ NULL, 0 };
 	if (all_digits(L + xs, w - xs)) {

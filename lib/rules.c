@@ -37,6 +37,7 @@ struct reader {
 	int recline;            /* the line the current record began on */
 	int open;               /* a record is still open after the line fed */
 	size_t rows;            /* records ended so far */
+	size_t patbytes;        /* of the patterns read (RULES_MAX_PATTERNS) */
 	char **f;               /* the fields of the current record */
 	size_t nf, cap;
 	int have_head;
@@ -234,6 +235,17 @@ read_rule(struct reader *c)
 		    c->nhead, c->nf);
 	if (*id == '\0')
 		return fail(c, c->recline, "id: empty");
+	if (c->nops >= RULES_MAX)
+		return fail(c, c->recline, "record: more than %d rules in one file", RULES_MAX);
+	if (strlen(pattern) > RULES_MAX_PATTERN)
+		return fail(c, c->recline, "pattern: longer than %d bytes: %zu", RULES_MAX_PATTERN,
+		    strlen(pattern));
+	if (strlen(source) > RULES_MAX_PATTERN)
+		return fail(c, c->recline, "source: longer than %d bytes: %zu", RULES_MAX_PATTERN,
+		    strlen(source));
+	if ((c->patbytes += strlen(pattern) + strlen(source)) > RULES_MAX_PATTERNS)
+		return fail(c, c->recline, "pattern: the file's patterns pass %d bytes in all",
+		    RULES_MAX_PATTERNS);
 	if ((prev = find_op(c, id)) != NULL)
 		return fail(c, c->recline, "id: a second record with this id (the first is on line %d): %s",
 		    prev->line, id);
@@ -571,8 +583,9 @@ joined_build(struct rules *rs)
 				len += strlen(rs->v[i].pattern_text) + 3;
 				nrules++;
 			}
-		/* none to join, or one that cannot be: each is tried alone */
-		if (nrules == 0 || nrules != count_kind(rs, k))
+		/* none to join, or one that cannot be, or too many (glibc's
+		 * regcomp grows faster than the pattern): each is tried alone */
+		if (nrules == 0 || nrules != count_kind(rs, k) || len > RULES_JOIN_MAX)
 			continue;
 		t = all = xmalloc(len + 1);
 		for (size_t i = 0; i < rs->n; i++)

@@ -50,6 +50,19 @@
 
 #include "frame.h"
 
+/*
+ * Limits of a rules file, so that a hostile or generated one costs time
+ * and memory in proportion to its size: RULES_MAX rules (records) in one
+ * file, patterns (pattern and source) of RULES_MAX_PATTERN bytes at most
+ * and RULES_MAX_PATTERNS bytes in all (glibc's compiled regexes take some
+ * hundred times the bytes of their text); past them the file is refused with its name and line.  The patterns of
+ * a kind are joined into one regex only up to RULES_JOIN_MAX bytes.
+ */
+#define RULES_MAX 10000
+#define RULES_MAX_PATTERN 4096
+#define RULES_MAX_PATTERNS (256 * 1024)
+#define RULES_JOIN_MAX 16384
+
 enum rules_category { RULES_CPU, RULES_MEMORY, RULES_IO, RULES_LOCKING, RULES_BUILD };
 enum rules_match { RULES_FUNCTION, RULES_KERNEL, RULES_MODULE, RULES_OTHER };
 

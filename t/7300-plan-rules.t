@@ -94,4 +94,51 @@ test_expect_success 'a rules file that does not exist: exit 2, named' '
 	grep "nosuch.csv" err
 '
 
+# Limits (lib/rules.h): 10000 rules in a file, patterns of 4096 bytes.  Past
+# them the file is refused naming its line; within them, memory stays small.
+test_expect_success 'a file of 10001 rules is refused at the rule past the limit' '
+	awk "BEGIN { print \"id,category,match,pattern,speedup,problem,advice\";
+		for (i = 0; i < 10001; i++) printf \"r%d,CPU,function,^fn_%d_[a-z]+\$,2,p %d,a\n\", i, i, i }" >over.csv &&
+	test_expect_code 2 prof-plan --rules over.csv in.folded >out 2>err &&
+	test_must_be_empty out &&
+	grep -F "prof-plan: over.csv:10002: record: more than 10000 rules in one file" err
+'
+
+test_expect_success 'a pattern of 200000 alternatives is refused, naming its line' '
+	awk "BEGIN { print \"id,category,match,pattern,speedup,problem,advice\";
+		print \"ok,CPU,function,^fine$,2,p,a\";
+		printf \"alt,CPU,function,^(f0\"; for (i = 1; i < 200000; i++) printf \"|f%d\", i;
+		print \")$,2,p,a\" }" >alt.csv &&
+	test_expect_code 2 prof-plan --rules alt.csv in.folded >out 2>err &&
+	test_must_be_empty out &&
+	grep -F "prof-plan: alt.csv:3: pattern: longer than 4096 bytes: " err
+'
+
+test_expect_success 'a source pattern longer than 4096 bytes is refused' '
+	awk "BEGIN { print \"id,category,match,pattern,speedup,problem,advice,source\";
+		printf \"s,CPU,function,^x$,2,p,a,\"; for (i = 0; i < 4097; i++) printf \"y\"; print \"\" }" >src.csv &&
+	test_expect_code 2 prof-plan --rules src.csv in.folded >out 2>err &&
+	grep -F "prof-plan: src.csv:2: source: longer than 4096 bytes: 4097" err
+'
+
+test_expect_success 'patterns of more than 256 KiB in all are refused' '
+	awk "BEGIN { print \"id,category,match,pattern,speedup,problem,advice\";
+		for (i = 0; i < 100; i++) { printf \"r%d,CPU,function,^(x\", i;
+			for (k = 0; k < 800; k++) printf \"|a%d\", k; print \")$,2,p,a\" } }" >total.csv &&
+	test_expect_code 2 prof-plan --rules total.csv in.folded >out 2>err &&
+	grep -E "prof-plan: total.csv:[0-9]+: pattern: the file.s patterns pass 262144 bytes in all" err
+'
+
+test_expect_success '10000 rules within the limits are read in bounded memory' '
+	awk "BEGIN { print \"id,category,match,pattern,speedup,problem,advice\";
+		for (i = 0; i < 10000; i++) printf \"r%d,CPU,function,^(f%d|g%d)$,2,problem %d,advice %d\n\", i, i, i, i, i }" >big.csv &&
+	test $(wc -c <big.csv) -gt 400000 &&
+	if test -f "$ROOT/.build-sanitize"; then
+		prof-plan --rules big.csv in.folded >out 2>err	# ASan needs its address space
+	else
+		(ulimit -v 300000 && prof-plan --rules big.csv in.folded >out 2>err)
+	fi &&
+	grep -F "Optimisation plan" out
+'
+
 done_testing

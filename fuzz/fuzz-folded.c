@@ -1,0 +1,190 @@
+/*
+ * fuzz-folded: folded stacks with metadata, read as prof-fold and
+ * prof-flame read them (lib/ingest, lib/stab, lib/folded), and as the
+ * streaming readers do (lib/fstream); then drawn as prof-flame draws them
+ * (lib/flame, lib/svg).
+ *
+ * Properties: the counts are conserved (the table's totals are the sum of
+ * the stack lines folded_parse accepts, its entries sum to its totals, the
+ * lines it refuses are the bad lines counted, and fstream agrees); the
+ * flame graph's root holds the whole width count; the SVG is well-formed
+ * XML (libxml2).
+ * Off the paths that exit: an input whose counts would overflow the
+ * format's sum (stab and fstream die, as documented) is not read.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "flame.h"
+#include "folded.h"
+#include "fstream.h"
+#include "fuzz.h"
+#include "ingest.h"
+#include "stab.h"
+#include "svg.h"
+
+/* What folded_parse says of the input, line by line as ingest splits it:
+ * the sums and the bad lines; -1 when a sum overflows. */
+static int
+expect(const uint8_t *data, size_t size, count_t total[2], uint64_t *bad, int *kind,
+    int *empty_frame, count_t *maxn)
+{
+	const char *p = (const char *)data, *end = p + size;
+
+	*kind = FOLDED_UNKNOWN;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct folded_line fl;
+		const char *why;
+
+		switch (folded_parse(p, n, kind, &fl, &why)) {
+		case FOLDED_STACK:
+		case FOLDED_ROUNDED:
+			if (count_add(&total[0], fl.n[0]) < 0 || count_add(&total[1], fl.n[1]) < 0)
+				return -1;
+			if (fl.len == 0 || fl.stack[0] == ';' || fl.stack[fl.len - 1] == ';' ||
+			    memmem(fl.stack, fl.len, ";;", 2) != NULL)
+				*empty_frame = 1;
+			for (int i = 0; i < 2; i++)
+				if (fl.n[i] > *maxn)
+					*maxn = fl.n[i];
+			break;
+		case FOLDED_BAD:
+			(*bad)++;
+			break;
+		default:
+			break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static void
+xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static void
+draw(struct stab *tab, int kind, const struct meta *m, int negate)
+{
+	struct stab_entry **v;
+	size_t n;
+	struct flame *f;
+	struct svg_opts so;
+	char err[256], *svg = NULL;
+	size_t svglen = 0;
+	FILE *out;
+	int wi = kind == FOLDED_DIFF && !negate ? 1 : 0;
+
+	v = stab_sorted(tab, &n);
+	flame_sort(v, n);
+	f = flame_new(FLAME_SORTED | (negate ? FLAME_NEGATE : 0), kind == FOLDED_DIFF);
+	for (size_t i = 0; i < n; i++)
+		flame_add(f, v[i]->key, v[i]->len, v[i]->n);
+	free(v);
+	flame_finish(f, 0);
+	if (f->v[0].total[0] != tab->total[wi])
+		fuzz_fail("flame root %s, table total %s", fuzz_count(f->v[0].total[0], 0),
+		    fuzz_count(tab->total[wi], 1));
+
+	svg_defaults(&so);
+	so.palette = "hot";
+	so.title = meta_get(m, "command");
+	so.subtitle = meta_get(m, "type");
+	so.count_name = meta_get(m, "unit") ? meta_get(m, "unit") : "samples";
+	so.notes = meta_get(m, "notes");
+	if ((out = open_memstream(&svg, &svglen)) == NULL)
+		fuzz_fail("open_memstream");
+	if (svg_write(out, f, &so, err, sizeof(err)) < 0)
+		fuzz_fail("svg_write: %s", err);
+	if (fclose(out) != 0)
+		fuzz_fail("svg: write error");
+
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
+	xmlDocPtr doc = xmlReadMemory(svg, (int)svglen, "flame.svg", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+	if (doc == NULL) {
+		const xmlError *e = xmlGetLastError();
+		fwrite(svg, 1, svglen, stderr);
+		fuzz_fail("the SVG is not well-formed XML: line %d: %s", e ? e->line : 0,
+		    e && e->message ? e->message : "?");
+	}
+	xmlFreeDoc(doc);
+	free(svg);
+	flame_free(f);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	count_t want[2] = { 0, 0 }, maxn = 0;
+	uint64_t bad = 0;
+	int kind, empty_frame = 0, fd;
+	struct ingest g = { 0 };
+	struct fstream fs;
+	struct folded_line fl;
+	count_t st[2] = { 0, 0 }, sum[2] = { 0, 0 };
+
+	if (expect(data, size, want, &bad, &kind, &empty_frame, &maxn) < 0)
+		return 0;
+
+	/* prof-fold's and prof-flame's reader: ingest into a stack table */
+	fd = fuzz_fd(data, size);
+	g.format = INGEST_FOLDED;
+	g.jobs = 1;
+	ingest_init(&g);
+	if (ingest_fd(&g, fd, "fuzz") < 0)
+		fuzz_fail("ingest_fd refused an input it can read");
+	if (g.tab->total[0] != want[0] || g.tab->total[1] != want[1])
+		fuzz_fail("ingest totals %s %s, lines sum to %s %s", fuzz_count(g.tab->total[0], 0),
+		    fuzz_count(g.tab->total[1], 1), fuzz_count(want[0], 0), fuzz_count(want[1], 1));
+	if (g.bad_lines != bad)
+		fuzz_fail("ingest counted %llu bad lines, folded_parse refuses %llu",
+		    (unsigned long long)g.bad_lines, (unsigned long long)bad);
+	for (struct stab_entry *e = g.tab->head; e != NULL; e = e->hh.next)
+		for (int i = 0; i < 2; i++)
+			fuzz_assert(count_add(&sum[i], e->n[i]) == 0);
+	if (sum[0] != want[0] || sum[1] != want[1])
+		fuzz_fail("the table's entries do not sum to its totals");
+
+	/* the streaming reader of prof-top, prof-diff and flame charts */
+	fuzz_assert(lseek(fd, 0, SEEK_SET) == 0);
+	fstream_open(&fs, fd, "fuzz", FOLDED_UNKNOWN);
+	int r;
+	while ((r = fstream_next(&fs, &fl)) > 0)
+		for (int i = 0; i < 2; i++)
+			fuzz_assert(count_add(&st[i], fl.n[i]) == 0);
+	fuzz_assert(r == 0);
+	if (st[0] != want[0] || st[1] != want[1] || fs.total[0] != want[0] || fs.total[1] != want[1])
+		fuzz_fail("fstream read %s %s, lines sum to %s %s", fuzz_count(st[0], 0),
+		    fuzz_count(st[1], 1), fuzz_count(want[0], 0), fuzz_count(want[1], 1));
+	if (fs.bad != bad)
+		fuzz_fail("fstream counted %llu bad lines, folded_parse refuses %llu",
+		    (unsigned long long)fs.bad, (unsigned long long)bad);
+	fstream_close(&fs);
+	close(fd);
+
+	/*
+	 * Known crashes being fixed on main, in files this branch leaves
+	 * alone (the crashers are in t/fuzz/folded/, named known-*): an empty
+	 * frame or stack (lib/flame.c intern(), NULL[-1]), and a differential
+	 * change so large that lib/svg.c's percentage overflows when rounded.
+	 * Drop these guards when main's fixes are merged.
+	 */
+	int skip_draw = empty_frame ||
+	    (g.kind == FOLDED_DIFF && maxn / COUNT_ONE > 1000000000u);
+	if (!skip_draw) {
+		draw(g.tab, g.kind, &g.meta, 0);
+		if (g.kind == FOLDED_DIFF)
+			draw(g.tab, g.kind, &g.meta, 1);
+	}
+	ingest_free(&g);
+	return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * fuzz-palette: palette maps (flamegraph.pl's palette.map, prof-flame
+ * --cp; lib/palette), read from a file as prof-flame reads them.
+ * Property: a map saved and read again gives every name the colour it
+ * had (names taken from the input's lines, as the reader splits them),
+ * and keeps a name added before the save.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "palette.h"
+
+struct pair {
+	const char *name;
+	size_t len;
+	uint32_t rgb;
+};
+
+static const char *
+map_path(void)
+{
+	static char path[64];
+
+	if (path[0] == '\0') {
+		char dir[] = "/tmp/prof-fuzz-palette.XXXXXX";
+		if (mkdtemp(dir) == NULL)
+			fuzz_fail("mkdtemp");
+		snprintf(path, sizeof(path), "%s/palette.map", dir);
+	}
+	return path;
+}
+
+static void
+put_file(const char *path, const uint8_t *data, size_t size)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL || fwrite(data, 1, size, fp) != size || fclose(fp) != 0)
+		fuzz_fail("cannot write %s", path);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *path = map_path();
+	struct palette_map *m;
+	struct pair *v = NULL;
+	size_t n = 0;
+	char err[512];
+	uint32_t rgb;
+	static const char added[] = "fuzz;added->name";
+
+	put_file(path, data, size);
+	if ((m = palette_map_open(path, err, sizeof(err))) == NULL)
+		fuzz_fail("%s", err);
+	/* every line's name: what is before its last "->" */
+	for (const char *s = (const char *)data, *end = s + size; s < end; ) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		for (size_t i = len; i >= 2; i--)
+			if (s[i - 2] == '-' && s[i - 1] == '>') {
+				if (palette_map_get(m, s, i - 2, &rgb)) {
+					v = realloc(v, (n + 1) * sizeof(*v));
+					v[n++] = (struct pair){ s, i - 2, rgb };
+				}
+				break;
+			}
+		s = nl ? nl + 1 : end;
+	}
+	palette_map_put(m, added, sizeof(added) - 1, 0x123456);
+	if (palette_map_close(m, err, sizeof(err)) < 0)
+		fuzz_fail("%s", err);
+
+	if ((m = palette_map_open(path, err, sizeof(err))) == NULL)
+		fuzz_fail("%s", err);
+	for (size_t i = 0; i < n; i++) {
+		if (!palette_map_get(m, v[i].name, v[i].len, &rgb))
+			fuzz_fail("name %zu (%.*s) lost when the map was saved", i,
+			    (int)v[i].len, v[i].name);
+		if (rgb != v[i].rgb)
+			fuzz_fail("name %.*s: %06x read, %06x after a save", (int)v[i].len,
+			    v[i].name, v[i].rgb, rgb);
+	}
+	if (!palette_map_get(m, added, sizeof(added) - 1, &rgb) || rgb != 0x123456)
+		fuzz_fail("the name added was not saved");
+	palette_map_close(m, NULL, 0);
+	unlink(path);
+	free(v);
+	return 0;
+}
