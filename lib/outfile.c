@@ -282,6 +282,20 @@ open_temp(struct outfile *o, const struct stat *st)
 	return fd;
 }
 
+static void
+free_outfile(struct outfile *o)
+{
+	if (o->tmp != NULL) {
+		unlink(o->tmp);
+		live_del(o->tmp);
+		free(o->tmp);
+	}
+	free(o->target);
+	free(o->name);
+	free(o->iobuf);
+	free(o);
+}
+
 struct outfile *
 outfile_create(const char *path, int flags)
 {
@@ -348,14 +362,7 @@ outfile_create(const char *path, int flags)
 	setvbuf(o->fp, o->iobuf, _IOFBF, IOBUF);
 	return o;
 fail:
-	if (o->tmp != NULL) {
-		unlink(o->tmp);
-		live_del(o->tmp);
-	}
-	free(o->tmp);
-	free(o->target);
-	free(o->name);
-	free(o);
+	free_outfile(o);
 	return NULL;
 }
 
@@ -373,20 +380,6 @@ FILE *
 outfile_fp(const struct outfile *o)
 {
 	return o->fp;
-}
-
-static void
-free_outfile(struct outfile *o)
-{
-	if (o->tmp != NULL) {
-		unlink(o->tmp);
-		live_del(o->tmp);
-		free(o->tmp);
-	}
-	free(o->target);
-	free(o->name);
-	free(o->iobuf);
-	free(o);
 }
 
 /*
