@@ -382,8 +382,12 @@ main(int argc, char *argv[])
 		 * command, so that it can read it and ^C, ^\ and ^Z reach
 		 * the whole command, as the shell's own jobs. */
 		setpgid(child, child);
-		if ((tty = foreground_tty()) >= 0)
+		if ((tty = foreground_tty()) >= 0) {
 			tty_give(tty, child);
+			/* Out of the foreground now: with stty tostop, the
+			 * progress line would stop prof-record. */
+			signal(SIGTTOU, SIG_IGN);
+		}
 		pids = xrealloc(pids, sizeof(*pids));
 		pids[0] = child;
 		npids = 1;

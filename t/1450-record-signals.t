@@ -268,8 +268,27 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
 		test -s gc.pid && kill -9 $(cat gc.pid) 2>/dev/null
 		test $rc = 143 && test $gone = 0
 	'
+	# ^C comes from the terminal to its foreground group: the command's,
+	# or prof-record's before it hands the terminal over (which passes
+	# it on); either way the whole command ends.  (A background job has
+	# SIGINT ignored: env gives the command the usual SIGINT.)
+	test_expect_success 'on a terminal: ^C ends the command and its grandchild, exit 130' '
+		rm -f gc.pid
+		{ while ! test -s gc.pid; do sleep 0.1; done; sleep 0.5; printf "\003"; sleep 1; } |
+		script -qec "env --default-signal=INT prof-record -o tty3.folded ./waiter sh -c '\''$WAITED'\''" /dev/null >out 2>&1 &
+		job=$!
+		wait_file gc.pid && gc=$(cat gc.pid) &&
+		wait_gone $gc
+		gone=$?
+		kill -9 $gc 2>/dev/null
+		wait $job
+		rc=$?
+		cat out
+		test $gone = 0 && test $rc = 130 && whole tty3.folded
+	'
 else
 	test_skip 'on a terminal: the command reads it' 'no script(1)'
+	test_skip 'on a terminal: ^C ends the command and its grandchild, exit 130' 'no script(1)'
 	test_skip 'on a terminal: -d 1 ends the grandchild too, exit 143' 'no script(1)'
 fi
 
