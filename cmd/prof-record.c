@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,7 +33,8 @@ static const char options_help[] =
 "\n"
 "Samples on-CPU stacks; writes folded stacks (prof-folded(5)).\n"
 "  -F hz                 samples a second (default 99; prof.conf, PROF_FREQ)\n"
-"  -d seconds            stop after this long (a command gets SIGTERM)\n"
+"  -d seconds            stop after this long (the command's process group\n"
+"                        gets SIGTERM)\n"
 "  -o file               write to file, atomically (default: stdout; the\n"
 "                        command's stdout then goes to stderr)\n"
 "  -p pid[,pid...]       attach to running processes instead\n"
@@ -57,6 +59,60 @@ on_stop(int sig)
 {
 	stop_sig = sig;
 	stop_count++;
+}
+
+/*
+ * The command runs in a process group of its own, as under timeout(1), so
+ * that what prof-record sends it (-d, a signal passed on) reaches every
+ * process it started, a shell's children too.  A stopped process keeps a
+ * signal pending until it is continued: SIGCONT follows.
+ */
+static void
+group_signal(pid_t group, int sig)
+{
+	kill(-group, sig);
+	if (sig != SIGKILL && sig != SIGCONT)
+		kill(-group, SIGCONT);
+}
+
+/* The terminal prof-record runs in the foreground of, or -1. */
+static int
+foreground_tty(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+			return fd;
+	return -1;
+}
+
+/* Makes group the terminal's foreground; a background process asking
+ * that gets SIGTTOU, which is blocked meanwhile. */
+static void
+tty_give(int fd, pid_t group)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(fd, group);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * The command holds the terminal and was stopped (^Z, or reading it as a
+ * background job): stop prof-record's own job as the terminal would have,
+ * then, continued, give the terminal back if the job is in the foreground
+ * again, and continue the command.
+ */
+static void
+job_stop(int tty, pid_t group)
+{
+	tty_give(tty, getpgrp());
+	kill(0, SIGTSTP);
+	if (tcgetpgrp(tty) == getpgrp())
+		tty_give(tty, group);
+	kill(-group, SIGCONT);
 }
 
 static void __attribute__((noreturn))
@@ -293,7 +349,7 @@ main(int argc, char *argv[])
 	/* Launch: the child waits on go[] until the events are open, then
 	 * execs; errp[] (closed by a successful exec) carries exec's errno. */
 	pid_t child = -1;
-	int go[2], errp[2];
+	int go[2], errp[2], tty = -1;
 	if (npids == 0) {
 		if (pipe(go) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 			die("pipe:");
@@ -311,6 +367,7 @@ main(int argc, char *argv[])
 			sigaction(SIGTERM, &orig_term, NULL);
 			sigaction(SIGHUP, &orig_hup, NULL);
 			signal(SIGPIPE, SIG_DFL);
+			setpgid(0, 0);
 			if (read(go[0], &ch, 1) != 1)
 				_exit(127);
 			close(go[0]);
@@ -321,6 +378,17 @@ main(int argc, char *argv[])
 		}
 		close(go[0]);
 		close(errp[1]);
+		/* Both set it, so that it is set whichever runs first.  The
+		 * terminal of prof-record in the foreground goes to the
+		 * command, so that it can read it and ^C, ^\ and ^Z reach
+		 * the whole command, as the shell's own jobs. */
+		setpgid(child, child);
+		if ((tty = foreground_tty()) >= 0) {
+			tty_give(tty, child);
+			/* Out of the foreground now: with stty tostop, the
+			 * progress line would stop prof-record. */
+			signal(SIGTTOU, SIG_IGN);
+		}
 		pids = xrealloc(pids, sizeof(*pids));
 		pids[0] = child;
 		npids = 1;
@@ -396,15 +464,24 @@ main(int argc, char *argv[])
 		if (ses != NULL) {
 			smp_read(ses, 100, rec_record, rec);
 		} else {
-			int ok = 0;
+			int ok = 0, refused = 0;
 			char perr[512] = "";
 			usleep((useconds_t)(1e6 / freq));
-			for (int i = 0; i < npids; i++)
-				if (!gone(pids[i]) && rec_ptrace_sample(rec, pids[i], 1, perr, sizeof(perr)) >= 0)
+			/* A process that ended meanwhile refuses too: no error. */
+			for (int i = 0; i < npids; i++) {
+				if (gone(pids[i]))
+					continue;
+				if (rec_ptrace_sample(rec, pids[i], 1, perr, sizeof(perr)) >= 0)
 					ok = 1;
-			if (!ok && perr[0] != '\0') {
-				if (child > 0)
-					kill(child, SIGKILL);
+				else if (!gone(pids[i]))
+					refused = 1;
+			}
+			if (!ok && refused) {
+				if (child > 0) {
+					group_signal(child, SIGKILL);
+					if (tty >= 0)
+						tty_give(tty, getpgrp());
+				}
 				die("%s; perf_event_open was refused too: allow one with sysctl "
 				    "kernel.perf_event_paranoid=1 or CAP_PERFMON, or ptrace with "
 				    "kernel.yama.ptrace_scope=0 or CAP_SYS_PTRACE", perr);
@@ -412,7 +489,15 @@ main(int argc, char *argv[])
 		}
 		double t = now();
 		if (child > 0) {
-			if (waitpid(child, &status, WNOHANG) == child) {
+			pid_t w = waitpid(child, &status, WNOHANG | (tty >= 0 ? WUNTRACED : 0));
+			if (w == child && WIFSTOPPED(status)) {
+				job_stop(tty, child);
+			} else if (w == child) {
+				reaped = 1;
+				break;
+			} else if (w < 0 && errno == ECHILD) {
+				/* reaped by the ptrace sampler's wait */
+				status = rec_reaped(rec, child, &status) ? status : 128 << 8;
 				reaped = 1;
 				break;
 			}
@@ -426,7 +511,7 @@ main(int argc, char *argv[])
 		if (stop_sig || (deadline > 0 && t >= deadline)) {
 			/* As timeout(1) does, a command past -d gets SIGTERM. */
 			if (child > 0 && !forwarded)
-				kill(child, stop_sig ? stop_sig : SIGTERM);
+				group_signal(child, stop_sig ? stop_sig : SIGTERM);
 			forwarded = 1;
 			break;
 		}
@@ -451,15 +536,20 @@ main(int argc, char *argv[])
 	if (progress)
 		fputc('\n', stderr);
 	/* A command that does not end on the signal passed on is killed by a
-	 * second one. */
+	 * second one, its whole group. */
 	if (child > 0 && !reaped) {
 		int seen = stop_count;
-		while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		pid_t w;
+		while ((w = waitpid(child, &status, 0)) < 0 && errno == EINTR)
 			if (stop_count > seen && seen > 0) {
-				kill(child, SIGKILL);
+				group_signal(child, SIGKILL);
 				seen = stop_count;
 			}
+		if (w < 0 && !rec_reaped(rec, child, &status))
+			status = 128 << 8;
 	}
+	if (tty >= 0 && tcgetpgrp(tty) == child)
+		tty_give(tty, getpgrp());
 	if (rec_truncated(rec) > 0)
 		warn("%llu of %llu samples could not be unwound past their leaf",
 		    (unsigned long long)rec_truncated(rec), (unsigned long long)rec_samples(rec));

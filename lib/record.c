@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +48,8 @@ struct rec {
 	uint64_t pcs[MAX_FRAMES], pcs2[MAX_FRAMES];
 	uint64_t samples, truncated, compared, disagreed;
 	unsigned char *stack;       /* for ptrace snapshots */
+	pid_t reaped_pid;           /* a child whose end a ptrace wait took */
+	int reaped_status;
 };
 
 struct rec *
@@ -355,18 +358,82 @@ regs_from_ptrace(const struct user_regs_struct *u, uint64_t *regs)
 	regs[PERF_REG_X86_R15] = u->r15;
 }
 
-/* Stops tid, copies its registers and the top of its stack, resumes it. */
-/* Stops tid, copies its registers and the top of its stack, resumes it. */
+/*
+ * The thread held with ptrace now, for the handler of a fatal signal: a
+ * crash of prof-record must not leave a target traced.  A process-wide
+ * value, as signal handlers are: one struct rec at a time uses ptrace.
+ * The unwinder works on the copy, after the thread is let go, so only
+ * the copy itself happens while a thread is held.
+ */
+static volatile sig_atomic_t seized_tid;
+
+static const int fatal_sigs[] = { SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP };
+static struct sigaction fatal_old[sizeof(fatal_sigs) / sizeof(fatal_sigs[0])];
+
+/*
+ * Lets the held thread go (a bare system call, async-signal-safe), then
+ * dies of sig as it would have.  A thread not yet in its ptrace stop
+ * refuses PTRACE_DETACH; the kernel detaches it when prof-record dies.
+ */
+static void
+on_fatal(int sig)
+{
+	int e = errno;
+	pid_t tid = (pid_t)seized_tid;
+
+	if (tid > 0)
+		syscall(SYS_ptrace, PTRACE_DETACH, tid, 0, 0);
+	for (size_t i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++)
+		if (fatal_sigs[i] == sig)
+			sigaction(sig, &fatal_old[i], NULL);
+	/* Delivered when the handler returns, to the old disposition; a
+	 * fault also happens again. */
+	raise(sig);
+	errno = e;
+}
+
+static void
+fatal_guard(void)
+{
+	static int installed;
+	struct sigaction sa = { .sa_handler = on_fatal };
+
+	if (installed++)
+		return;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++)
+		sigaction(fatal_sigs[i], &sa, &fatal_old[i]);
+}
+
+/*
+ * Stops tid, copies its registers and the top of its stack, resumes it.
+ * A thread that ends meanwhile is reported to us, its tracer: the end of
+ * our own child is kept for rec_reaped().
+ */
 static int
-snapshot_thread(pid_t tid, int memfd, struct smp_record *s, unsigned char *stack, size_t size)
+snapshot_thread(struct rec *r, pid_t tid, int memfd, struct smp_record *s,
+    unsigned char *stack, size_t size)
 {
 	struct user_regs_struct u;
 	int status, ok = 0, sig = 0;
+	pid_t w = -1;
 
 	if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0)
 		return -1;
-	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) == 0 && waitpid(tid, &status, __WALL) == tid &&
-	    WIFSTOPPED(status)) {
+	seized_tid = tid;
+	/* A signal to prof-record (SIGINT) must not cut the wait short: the
+	 * thread would then stop for good, traced, once our detach failed. */
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) == 0)
+		while ((w = waitpid(tid, &status, __WALL)) < 0 && errno == EINTR)
+			;
+	if (w == tid && (WIFEXITED(status) || WIFSIGNALED(status))) {
+		r->reaped_pid = tid;
+		r->reaped_status = status;
+		seized_tid = 0;
+		errno = ESRCH;
+		return -1;
+	}
+	if (w == tid && WIFSTOPPED(status)) {
 		/* A signal that arrived first stopped the thread instead of
 		 * our interrupt: it must still be delivered. */
 		if (status >> 16 != PTRACE_EVENT_STOP)
@@ -381,6 +448,7 @@ snapshot_thread(pid_t tid, int memfd, struct smp_record *s, unsigned char *stack
 		}
 	}
 	ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
+	seized_tid = 0;
 	return ok ? 0 : -1;
 }
 
@@ -427,6 +495,7 @@ rec_ptrace_sample(struct rec *r, pid_t pid, int running_only, char *err, size_t 
 	}
 	if (r->stack == NULL)
 		r->stack = xmalloc(STACK);
+	fatal_guard();
 	while ((e = readdir(d)) != NULL) {
 		struct smp_record s = { .kind = SMP_SAMPLE };
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
@@ -435,7 +504,7 @@ rec_ptrace_sample(struct rec *r, pid_t pid, int running_only, char *err, size_t 
 		s.tid = (uint32_t)atoi(e->d_name);
 		if (running_only && !thread_running(pid, (pid_t)s.tid))
 			continue;
-		if (snapshot_thread((pid_t)s.tid, memfd, &s, r->stack, STACK) < 0) {
+		if (snapshot_thread(r, (pid_t)s.tid, memfd, &s, r->stack, STACK) < 0) {
 			/* A thread that ended meanwhile is no error. */
 			if (errno != ESRCH && failed++ == 0)
 				snprintf(err, errlen, "%d: cannot stop thread %u with ptrace: %s "
@@ -458,6 +527,16 @@ rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen)
 	if (n == 0 && err[0] == '\0')
 		snprintf(err, errlen, "%d: no thread could be read", (int)pid);
 	return n > 0 ? n : -1;
+}
+
+int
+rec_reaped(struct rec *r, pid_t pid, int *status)
+{
+	if (r->reaped_pid != pid || pid <= 0)
+		return 0;
+	*status = r->reaped_status;
+	r->reaped_pid = 0;
+	return 1;
 }
 
 uint64_t

@@ -67,6 +67,18 @@ int rec_threads(struct rec *r, pid_t pid, char *err, size_t errlen);
  */
 int rec_ptrace_sample(struct rec *r, pid_t pid, int running_only, char *err, size_t errlen);
 
+/*
+ * The ptrace sampler leaves no thread traced or stopped by it: each is
+ * let go before rec_ptrace_sample() returns, a signal that arrived
+ * meanwhile is delivered, and a fatal signal in prof-record (SIGSEGV,
+ * SIGABRT, ...) lets the thread held go before it takes its course
+ * (handlers installed at the first sample).  The tracer is told first
+ * when a traced thread ends: when that thread was the caller's own child,
+ * its wait status is kept, and rec_reaped() returns 1 and gives it in
+ * *status once (waitpid() then fails with ECHILD); otherwise 0.
+ */
+int rec_reaped(struct rec *r, pid_t pid, int *status);
+
 void rec_free(struct rec *r);
 
 #endif
