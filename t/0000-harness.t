@@ -35,6 +35,20 @@ test_expect_success 'line count' 'printf "a\nb\n" >x && test_line_count = 3 x'
 test_expect_success 'redirected' 'test_expect_code 2 sh -c "exit 1" "(redirected)" 2>err'
 done_testing
 CASE
+cat >cases/num.t <<'CASE'
+#!/bin/sh
+. "$LIB"
+test_expect_success 'hold' '
+	test_cmp_num 1.5 "<" 2 && test_cmp_num 1e3 = 1000 && test_cmp_num -0.5 ">=" -1 &&
+	test_cmp_num 2 != 3 && test_between 0 0.5 1 && test_between 1 1 1
+'
+test_expect_success 'less' 'test_cmp_num 2.5 "<" 2'
+test_expect_success 'not a number' 'test_cmp_num "" ">=" 0'
+test_expect_success 'between' 'test_between 10 33.5 20 2>/dev/null'
+test_expect_success 'between, not a number' 'test_between 0 1x 2'
+test_expect_success 'operator' 'test_cmp_num 1 -lt 2'
+done_testing
+CASE
 cat >cases/skip.t <<'CASE'
 #!/bin/sh
 . "$LIB"
@@ -55,13 +69,13 @@ test_expect_success 'ok and not ok lines, failed output as comments, plan, statu
 	ok 3 - cannot # skip no reason
 	1..3
 	OUT
-	test_expect_code 1 sh cases/mixed.t >actual &&
+	TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/mixed.t >actual &&
 	test_cmp expect actual
 '
 
 test_expect_success 'a passing script exits 0 and removes its trash' '
 	printf "ok 1 - a file in the trash\nok 2 - the previous body ran here\nok 3 - code\nok 4 - LC_ALL\n1..4\n" >expect &&
-	LC_ALL=en_US.UTF-8 sh cases/pass.t >actual &&
+	LC_ALL=en_US.UTF-8 TEST_TIMES= TEST_VERBOSE= sh cases/pass.t >actual &&
 	test_cmp expect actual &&
 	! ls -d cases/trash.pass.* 2>/dev/null
 '
@@ -81,6 +95,32 @@ test_expect_success 'test_expect_code, test_cmp, test_must_be_empty and test_lin
 
 test_expect_success 'test_expect_code complains in the output even when stderr is redirected' '
 	grep "^# test_expect_code: expected exit 2, got 1: sh -c exit 1 (redirected)\$" actual
+'
+
+test_expect_success 'test_cmp_num and test_between say what was expected and what came' '
+	cat >expect <<-\OUT &&
+	ok 1 - hold
+	not ok 2 - less
+	# test_cmp_num: expected '"'2.5'"' < '"'2'"' (as numbers); it is not
+	not ok 3 - not a number
+	# test_cmp_num: expected '"''"' >= '"'0'"' (as numbers); it is not
+	not ok 4 - between
+	# test_between: expected 10 <= X <= 20, got X = '"'33.5'"'
+	not ok 5 - between, not a number
+	# test_between: expected 0 <= X <= 2, got X = '"'1x'"'
+	not ok 6 - operator
+	# test_cmp_num: bad operator '"'-lt'"'
+	1..6
+	OUT
+	TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/num.t >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'TEST_TIMES=1 follows each result with its time' '
+	TEST_TIMES=1 sh cases/pass.t >actual &&
+	grep -c "^# [0-9][0-9]* ms\$" actual >n &&
+	echo 4 >expect &&
+	test_cmp expect n
 '
 
 test_expect_success 'skip_all' '

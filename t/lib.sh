@@ -4,7 +4,9 @@
 # test_expect_success for each case and ends with done_testing; it prints
 # TAP, so `prove t/` runs the suite.  The script runs in a private directory,
 # t/trash.NAME.PID, removed at exit unless a test failed (then it is kept for
-# a look).  TEST_VERBOSE=1 shows every body's output, not only a failure's.
+# a look).  TEST_VERBOSE=1 shows every body's output, not only a failure's;
+# TEST_TIMES=1 follows each result with its wall time ("# 1234 ms"), to find
+# the slow tests.
 #
 # Set here: LC_ALL=C; PATH starts with the build's bin/; T_DATA is t/data
 # (absolute); SHARED is the shared data beside the repository ($PROF_SHARED
@@ -40,6 +42,7 @@ trap 'test "$test_failed" = 0 && cd "$T_DIR" && rm -rf "$TRASH"' EXIT
 # subshell, with stdin from /dev/null; ok if it exits 0.
 test_expect_success () {
 	test_count=$((test_count + 1))
+	test -n "$TEST_TIMES" && _t0=$(date +%s%N)
 	# fd 4 is the body's output too, for helpers whose caller redirected
 	# stderr (test_expect_code 2 cmd 2>err must still say what went wrong)
 	( eval "$2" ) >"$TRASH/.out" 2>&1 4>&1 </dev/null
@@ -51,6 +54,7 @@ test_expect_success () {
 		echo "not ok $test_count - $1"
 		sed 's/^/# /' "$TRASH/.out"
 	fi
+	test -n "$TEST_TIMES" && echo "# $((($(date +%s%N) - _t0) / 1000000)) ms"
 	return 0
 }
 
@@ -79,6 +83,35 @@ test_complain () {
 # test_cmp EXPECT ACTUAL: the files are equal, byte for byte.
 test_cmp () {
 	diff -u "$@"
+}
+
+# test_cmp_num X OP Y: the numbers X and Y (decimals, exponents) compare so;
+# OP is one of < <= = == != >= >.  A failure prints both values.
+test_cmp_num () {
+	case $2 in
+	'<'|'<='|'=='|'!='|'>='|'>') _op=$2 ;;
+	=) _op='==' ;;
+	*) test_complain "test_cmp_num: bad operator '$2'"; return 1 ;;
+	esac
+	if awk -v x="$1" -v y="$3" "
+	    function num(s) { return s ~ /^[ \t]*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?[ \t]*\$/ }
+	    BEGIN { exit !(num(x) && num(y) && x + 0 $_op y + 0) }"; then
+		return 0
+	fi
+	test_complain "test_cmp_num: expected '$1' $2 '$3' (as numbers); it is not"
+	return 1
+}
+
+# test_between LO X HI: LO <= X <= HI, as numbers.  A failure prints all
+# three: "expected LO <= X <= HI, got X".
+test_between () {
+	if awk -v lo="$1" -v x="$2" -v hi="$3" '
+	    function num(s) { return s ~ /^[ \t]*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?[ \t]*$/ }
+	    BEGIN { exit !(num(lo) && num(x) && num(hi) && lo + 0 <= x + 0 && x + 0 <= hi + 0) }'; then
+		return 0
+	fi
+	test_complain "test_between: expected $1 <= X <= $3, got X = '$2'"
+	return 1
 }
 
 # test_must_be_empty FILE
