@@ -69,8 +69,22 @@ test_expect_success 'ok and not ok lines, failed output as comments, plan, statu
 	ok 3 - cannot # skip no reason
 	1..3
 	OUT
-	TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/mixed.t >actual &&
+	HARNESS_ACTIVE= TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/mixed.t >actual &&
 	test_cmp expect actual
+'
+
+test_expect_success 'under prove without -v, a failure is told on stderr too' '
+	HARNESS_ACTIVE=1 HARNESS_IS_VERBOSE= TEST_TIMES= TEST_VERBOSE= \
+		test_expect_code 1 sh cases/mixed.t >actual 2>err &&
+	cat >expect <<-\OUT &&
+	# mixed: not ok 2 - fails
+	#   some output
+	#   on stderr
+	OUT
+	test_cmp expect err &&
+	HARNESS_ACTIVE=1 HARNESS_IS_VERBOSE=1 TEST_TIMES= TEST_VERBOSE= \
+		test_expect_code 1 sh cases/mixed.t >actual 2>err &&
+	test_must_be_empty err
 '
 
 test_expect_success 'a passing script exits 0 and removes its trash' '
@@ -112,7 +126,7 @@ test_expect_success 'test_cmp_num and test_between say what was expected and wha
 	# test_cmp_num: bad operator '"'-lt'"'
 	1..6
 	OUT
-	TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/num.t >actual &&
+	HARNESS_ACTIVE= TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/num.t >actual &&
 	test_cmp expect actual
 '
 

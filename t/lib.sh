@@ -4,7 +4,10 @@
 # test_expect_success for each case and ends with done_testing; it prints
 # TAP, so `prove t/` runs the suite.  The script runs in a private directory,
 # t/trash.NAME.PID, removed at exit unless a test failed (then it is kept for
-# a look).  TEST_VERBOSE=1 shows every body's output, not only a failure's;
+# a look).  A failure's output follows its "not ok" line as comments;
+# under prove (HARNESS_ACTIVE), which hides comments unless -v, it is
+# also written to stderr, which prove shows.  TEST_VERBOSE=1 shows every
+# body's output, not only a failure's;
 # TEST_TIMES=1 follows each result with its wall time ("# 1234 ms"), to find
 # the slow tests.
 #
@@ -53,6 +56,14 @@ test_expect_success () {
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $1"
 		sed 's/^/# /' "$TRASH/.out"
+		# prove shows a script's stderr, not its comments, unless -v:
+		# say there why it failed (the last 40 lines of the output)
+		if test -n "$HARNESS_ACTIVE" && test "$HARNESS_IS_VERBOSE" != 1; then
+			{
+				echo "# $TEST_NAME: not ok $test_count - $1"
+				tail -n 40 "$TRASH/.out" | sed 's/^/#   /'
+			} >&2
+		fi
 	fi
 	test -n "$TEST_TIMES" && echo "# $((($(date +%s%N) - _t0) / 1000000)) ms"
 	return 0
