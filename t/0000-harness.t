@@ -166,6 +166,22 @@ test_expect_success 'folded_sum adds decimals exactly and skips metadata, not # 
 	test_cmp expect actual
 '
 
+test_expect_success 'folded_sum -e: one sum a file, in order' '
+	printf "a 4503599627370496\nb 4503599627370497\n" >big &&
+	printf "# unit: samples\na 0.5\n" >half &&
+	printf "a 1 2\nb 0.5 3\n" >diff &&
+	cat >expect <<-\EOF &&
+	9007199254740993 big
+	0.5 half
+	5 diff
+	EOF
+	folded_sum -e big half diff >actual &&
+	test_cmp expect actual &&
+	echo "1.5 diff" >expect &&
+	folded_sum -2 -e diff >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'folded_sum: large integers stay exact' '
 	printf "a 4503599627370496\nb 4503599627370497\n" >in &&
 	echo 9007199254740993 >expect &&

@@ -172,16 +172,34 @@ needs_root_perf () {
 	skip_or_fail "perf cannot record here: $(head -n 1 "$TRASH/.perf-probe.out")"
 }
 
-# folded_sum [-2] FILE...: the exact sum of the last count (with -2: of the
-# count before it, a differential profile's BEFORE) of every stack line,
-# computed independently of prof-fold: integer and 1e-9 parts are summed
-# apart, so decimals add exactly.  Metadata before the first stack and blank
-# lines are skipped.  Prints the sum in shortest form ("3", "0.3").
+# folded_sum [-2] [-e] FILE...: the exact sum of the last count (with -2: of
+# the count before it, a differential profile's BEFORE) of every stack
+# line, computed independently of prof-fold: integer and 1e-9 parts are
+# summed apart, so decimals add exactly.  Metadata before the first stack
+# and blank lines are skipped.  Prints the sum in shortest form ("3",
+# "0.3"); with -e, one line "SUM FILE" for each FILE, in one awk (none
+# for an empty FILE).
 folded_sum () {
-	field=0
-	if test "$1" = -2; then field=1; shift; fi
-	awk -v back="$field" '
-	FNR == 1 { body = 0 }
+	field=0 each=0
+	while :; do
+		case $1 in
+		-2) field=1; shift ;;
+		-e) each=1; shift ;;
+		*) break ;;
+		esac
+	done
+	awk -v back="$field" -v each="$each" '
+	function flush(   k, s, d) {
+		for (k = 0; k < top || L[k] >= 1e9; k++) {
+			L[k + 1] += int(L[k] / 1e9); L[k] = L[k] % 1e9
+		}
+		s = sprintf("%d", L[k])
+		for (k--; k >= 1; k--) s = s sprintf("%09d", L[k])
+		if (L[0] > 0) { d = sprintf("%09d", L[0]); sub(/0+$/, "", d); s = s "." d }
+		print (each ? s " " name : s)
+		split("", L); top = 0
+	}
+	FNR == 1 { body = 0; if (each && NR > 1) flush(); name = FILENAME }
 	{ sub(/\r$/, "") }
 	/^[ \t]*$/ { next }
 	/^#/ && !/[ \t][0-9]+(\.[0-9]*)?$/ { next }
@@ -199,15 +217,7 @@ folded_sum () {
 			if (k > top) top = k
 		}
 	}
-	END {
-		for (k = 0; k < top || L[k] >= 1e9; k++) {
-			L[k + 1] += int(L[k] / 1e9); L[k] = L[k] % 1e9
-		}
-		s = sprintf("%d", L[k])
-		for (k--; k >= 1; k--) s = s sprintf("%09d", L[k])
-		if (L[0] > 0) { d = sprintf("%09d", L[0]); sub(/0+$/, "", d); s = s "." d }
-		print s
-	}' "$@"
+	END { flush() }' "$@"
 }
 
 # done_testing: prints the plan; fails if any test failed.
