@@ -35,6 +35,20 @@ test_expect_success 'line count' 'printf "a\nb\n" >x && test_line_count = 3 x'
 test_expect_success 'redirected' 'test_expect_code 2 sh -c "exit 1" "(redirected)" 2>err'
 done_testing
 CASE
+cat >cases/num.t <<'CASE'
+#!/bin/sh
+. "$LIB"
+test_expect_success 'hold' '
+	test_cmp_num 1.5 "<" 2 && test_cmp_num 1e3 = 1000 && test_cmp_num -0.5 ">=" -1 &&
+	test_cmp_num 2 != 3 && test_between 0 0.5 1 && test_between 1 1 1
+'
+test_expect_success 'less' 'test_cmp_num 2.5 "<" 2'
+test_expect_success 'not a number' 'test_cmp_num "" ">=" 0'
+test_expect_success 'between' 'test_between 10 33.5 20 2>/dev/null'
+test_expect_success 'between, not a number' 'test_between 0 1x 2'
+test_expect_success 'operator' 'test_cmp_num 1 -lt 2'
+done_testing
+CASE
 cat >cases/skip.t <<'CASE'
 #!/bin/sh
 . "$LIB"
@@ -55,13 +69,27 @@ test_expect_success 'ok and not ok lines, failed output as comments, plan, statu
 	ok 3 - cannot # skip no reason
 	1..3
 	OUT
-	test_expect_code 1 sh cases/mixed.t >actual &&
+	HARNESS_ACTIVE= TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/mixed.t >actual &&
 	test_cmp expect actual
+'
+
+test_expect_success 'under prove without -v, a failure is told on stderr too' '
+	HARNESS_ACTIVE=1 HARNESS_IS_VERBOSE= TEST_TIMES= TEST_VERBOSE= \
+		test_expect_code 1 sh cases/mixed.t >actual 2>err &&
+	cat >expect <<-\OUT &&
+	# mixed: not ok 2 - fails
+	#   some output
+	#   on stderr
+	OUT
+	test_cmp expect err &&
+	HARNESS_ACTIVE=1 HARNESS_IS_VERBOSE=1 TEST_TIMES= TEST_VERBOSE= \
+		test_expect_code 1 sh cases/mixed.t >actual 2>err &&
+	test_must_be_empty err
 '
 
 test_expect_success 'a passing script exits 0 and removes its trash' '
 	printf "ok 1 - a file in the trash\nok 2 - the previous body ran here\nok 3 - code\nok 4 - LC_ALL\n1..4\n" >expect &&
-	LC_ALL=en_US.UTF-8 sh cases/pass.t >actual &&
+	LC_ALL=en_US.UTF-8 TEST_TIMES= TEST_VERBOSE= sh cases/pass.t >actual &&
 	test_cmp expect actual &&
 	! ls -d cases/trash.pass.* 2>/dev/null
 '
@@ -81,6 +109,32 @@ test_expect_success 'test_expect_code, test_cmp, test_must_be_empty and test_lin
 
 test_expect_success 'test_expect_code complains in the output even when stderr is redirected' '
 	grep "^# test_expect_code: expected exit 2, got 1: sh -c exit 1 (redirected)\$" actual
+'
+
+test_expect_success 'test_cmp_num and test_between say what was expected and what came' '
+	cat >expect <<-\OUT &&
+	ok 1 - hold
+	not ok 2 - less
+	# test_cmp_num: expected '"'2.5'"' < '"'2'"' (as numbers); it is not
+	not ok 3 - not a number
+	# test_cmp_num: expected '"''"' >= '"'0'"' (as numbers); it is not
+	not ok 4 - between
+	# test_between: expected 10 <= X <= 20, got X = '"'33.5'"'
+	not ok 5 - between, not a number
+	# test_between: expected 0 <= X <= 2, got X = '"'1x'"'
+	not ok 6 - operator
+	# test_cmp_num: bad operator '"'-lt'"'
+	1..6
+	OUT
+	HARNESS_ACTIVE= TEST_TIMES= TEST_VERBOSE= test_expect_code 1 sh cases/num.t >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'TEST_TIMES=1 follows each result with its time' '
+	TEST_TIMES=1 sh cases/pass.t >actual &&
+	grep -c "^# [0-9][0-9]* ms\$" actual >n &&
+	echo 4 >expect &&
+	test_cmp expect n
 '
 
 test_expect_success 'skip_all' '
@@ -109,6 +163,22 @@ test_expect_success 'folded_sum adds decimals exactly and skips metadata, not # 
 	printf "a 1 2\nb 0.5 3\n" >diff &&
 	echo 1.5 >expect &&
 	folded_sum -2 diff >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'folded_sum -e: one sum a file, in order' '
+	printf "a 4503599627370496\nb 4503599627370497\n" >big &&
+	printf "# unit: samples\na 0.5\n" >half &&
+	printf "a 1 2\nb 0.5 3\n" >diff &&
+	cat >expect <<-\EOF &&
+	9007199254740993 big
+	0.5 half
+	5 diff
+	EOF
+	folded_sum -e big half diff >actual &&
+	test_cmp expect actual &&
+	echo "1.5 diff" >expect &&
+	folded_sum -2 -e diff >actual &&
 	test_cmp expect actual
 '
 

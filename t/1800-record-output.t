@@ -25,9 +25,11 @@ test_expect_success 'build spin.c' '
 
 # Each line of the pipe, prefixed with the seconds since the reader
 # started.  The profile is flushed every 2 s: the first stack must come
-# long before the end of a 5 s run.
+# long before the end of a run of over 3 s.  The run spins a little (0.2 s
+# of CPU time), sleeps 3 s, and spins again, so that spin_loop is sampled
+# in two periods: spinning for 5 s took 44 s of a loaded machine.
 test_expect_success 'to stdout, through a pipe: stacks come before the end' '
-	{ prof-record -F 99 ./spin 5; echo $? >status; } |
+	{ prof-record -F 99 sh -c "./spin 0.2 && sleep 3 && ./spin 0.2"; echo $? >status; } |
 	perl -MTime::HiRes=time -ne "BEGIN { \$t0 = time } printf \"%.3f %s\", time - \$t0, \$_" >stamped &&
 	cat stamped &&
 	echo 0 >expect && test_cmp expect status &&
@@ -126,8 +128,13 @@ test_expect_success '-o and SIGTERM: exit 143, the profile is written, no tempor
 	mkdir t &&
 	prof-record -F 999 -o t/term.folded ./spin 30 &
 	rec=$! &&
-	sleep 1 &&
-	target=$(pgrep -P $rec) &&
+	# the target started (1 s was not always enough on a loaded machine)
+	for i in $(seq 100); do
+		target=$(pgrep -P $rec) && break
+		sleep 0.1
+	done &&
+	test -n "$target" &&
+	sleep 0.5 &&
 	kill -TERM $rec &&
 	{ wait $rec; status=$?; } &&
 	echo "exit $status" &&

@@ -45,9 +45,12 @@ test_expect_success 'thread creation costs microseconds, memory allocation less'
 	q memory-allocation.json "r[0][\"median\"] < 1e-5"
 '
 
+# Batches take about 1 ms of a thread's time (MBENCH_BATCH_NS): 0.3 s
+# is about 300 of them alone, and still 10 when the thread gets a thirtieth
+# of a CPU.  One batch would mean the duration was not cut into batches.
 test_expect_success '--duration runs a built-in for about that long, in batches' '
 	prof-bench --builtin string-operations --duration 0.3 --export-json d.json >out &&
-	q d.json "len(r[0][\"times\"]) >= 50" &&
+	q d.json "len(r[0][\"times\"]) >= 10" &&
 	grep "batches" out
 '
 
@@ -57,10 +60,16 @@ test_expect_success '--concurrency 2 runs two threads of a built-in' '
 	grep "(2 threads)" out
 '
 
+# Throughput is runs over the wall time of the session, so it depends on
+# how fast the machine starts processes; checked against the latencies
+# measured in the same session instead: three at once cannot beat three
+# times one run's rate, and it must beat one and a half (one at a time
+# gives one, however loaded the machine).
 test_expect_success '--concurrency 3 on a command: latencies and throughput' '
 	prof-bench --concurrency 3 -r 9 --export-json cc.json "sleep 0.1" >out &&
-	q cc.json "len(r[0][\"times\"]) == 9 and all(0.1 <= t < 1 for t in r[0][\"times\"])" &&
-	q cc.json "14 < r[0][\"throughput\"] < 31" &&
+	q cc.json "len(r[0][\"times\"]) == 9 and all(0.1 <= t < 2 for t in r[0][\"times\"])" &&
+	q cc.json "r[0][\"throughput\"] <= 3 / statistics.fmean(r[0][\"times\"]) * (1 + 1e-9)" &&
+	q cc.json "r[0][\"throughput\"] > 1.5 / statistics.fmean(r[0][\"times\"])" &&
 	grep "Throughput: .* runs/s with 3 at once" out
 '
 

@@ -9,9 +9,11 @@ test_description='prof-plan: a program with planted bottlenecks, recorded here, 
 # the kernel's frames (a write's cost is mostly the kernel's) and source
 # lines, then planned with the binary and its source: the three planted
 # problems must be the top three tasks, with the right category, the
-# source pattern confirmed, and a gain within a few points of the share
-# of the function measured in the same profile (the gain is p(1 - 1/s),
-# and s is 10 or 20 for these rules).  The plain loop comes after them.
+# source pattern confirmed, and a gain within a few points of what the
+# share of the function measured in the same profile predicts (the gain
+# is p(1 - 1/s), and s is 10 or 20 for these rules: p/s alone was over 4
+# points when a loaded machine made one phase 40% of the time).  The plain
+# loop comes after them.
 needs_record
 command -v python3 >/dev/null 2>&1 || skip_or_fail "no python3"
 
@@ -59,8 +61,10 @@ for t in top:
           (f, t["share_pct"], t["gain_pct"], measured, t["category"]))
     if t["category"] != want[f]:
         bad.append("%s: category %s, not %s" % (f, t["category"], want[f]))
-    if abs(t["gain_pct"] - measured) > 5:
-        bad.append("%s: gain %.1f is not within 5 points of %.1f" % (f, t["gain_pct"], measured))
+    predicted = measured * (1 - 1 / t["speedup"])
+    if abs(t["gain_pct"] - predicted) > 5:
+        bad.append("%s: gain %.1f is not within 5 points of %.1f, the measured share %.1f with s = %g"
+                   % (f, t["gain_pct"], predicted, measured, t["speedup"]))
     if t["gain_pct"] > t["share_pct"]:
         bad.append("%s: a gain above its share" % f)
     if not any(e.startswith("Confirmed in the source: ") and finding[f] in e for e in t["evidence"]):

@@ -4,7 +4,12 @@
 # test_expect_success for each case and ends with done_testing; it prints
 # TAP, so `prove t/` runs the suite.  The script runs in a private directory,
 # t/trash.NAME.PID, removed at exit unless a test failed (then it is kept for
-# a look).  TEST_VERBOSE=1 shows every body's output, not only a failure's.
+# a look).  A failure's output follows its "not ok" line as comments;
+# under prove (HARNESS_ACTIVE), which hides comments unless -v, it is
+# also written to stderr, which prove shows.  TEST_VERBOSE=1 shows every
+# body's output, not only a failure's;
+# TEST_TIMES=1 follows each result with its wall time ("# 1234 ms"), to find
+# the slow tests.
 #
 # Set here: LC_ALL=C; PATH starts with the build's bin/; T_DATA is t/data
 # (absolute); SHARED is the shared data beside the repository ($PROF_SHARED
@@ -40,6 +45,7 @@ trap 'test "$test_failed" = 0 && cd "$T_DIR" && rm -rf "$TRASH"' EXIT
 # subshell, with stdin from /dev/null; ok if it exits 0.
 test_expect_success () {
 	test_count=$((test_count + 1))
+	test -n "$TEST_TIMES" && _t0=$(date +%s%N)
 	# fd 4 is the body's output too, for helpers whose caller redirected
 	# stderr (test_expect_code 2 cmd 2>err must still say what went wrong)
 	( eval "$2" ) >"$TRASH/.out" 2>&1 4>&1 </dev/null
@@ -50,7 +56,16 @@ test_expect_success () {
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $1"
 		sed 's/^/# /' "$TRASH/.out"
+		# prove shows a script's stderr, not its comments, unless -v:
+		# say there why it failed (the last 40 lines of the output)
+		if test -n "$HARNESS_ACTIVE" && test "$HARNESS_IS_VERBOSE" != 1; then
+			{
+				echo "# $TEST_NAME: not ok $test_count - $1"
+				tail -n 40 "$TRASH/.out" | sed 's/^/#   /'
+			} >&2
+		fi
 	fi
+	test -n "$TEST_TIMES" && echo "# $((($(date +%s%N) - _t0) / 1000000)) ms"
 	return 0
 }
 
@@ -79,6 +94,35 @@ test_complain () {
 # test_cmp EXPECT ACTUAL: the files are equal, byte for byte.
 test_cmp () {
 	diff -u "$@"
+}
+
+# test_cmp_num X OP Y: the numbers X and Y (decimals, exponents) compare so;
+# OP is one of < <= = == != >= >.  A failure prints both values.
+test_cmp_num () {
+	case $2 in
+	'<'|'<='|'=='|'!='|'>='|'>') _op=$2 ;;
+	=) _op='==' ;;
+	*) test_complain "test_cmp_num: bad operator '$2'"; return 1 ;;
+	esac
+	if awk -v x="$1" -v y="$3" "
+	    function num(s) { return s ~ /^[ \t]*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?[ \t]*\$/ }
+	    BEGIN { exit !(num(x) && num(y) && x + 0 $_op y + 0) }"; then
+		return 0
+	fi
+	test_complain "test_cmp_num: expected '$1' $2 '$3' (as numbers); it is not"
+	return 1
+}
+
+# test_between LO X HI: LO <= X <= HI, as numbers.  A failure prints all
+# three: "expected LO <= X <= HI, got X".
+test_between () {
+	if awk -v lo="$1" -v x="$2" -v hi="$3" '
+	    function num(s) { return s ~ /^[ \t]*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?[ \t]*$/ }
+	    BEGIN { exit !(num(lo) && num(x) && num(hi) && lo + 0 <= x + 0 && x + 0 <= hi + 0) }'; then
+		return 0
+	fi
+	test_complain "test_between: expected $1 <= X <= $3, got X = '$2'"
+	return 1
 }
 
 # test_must_be_empty FILE
@@ -128,16 +172,34 @@ needs_root_perf () {
 	skip_or_fail "perf cannot record here: $(head -n 1 "$TRASH/.perf-probe.out")"
 }
 
-# folded_sum [-2] FILE...: the exact sum of the last count (with -2: of the
-# count before it, a differential profile's BEFORE) of every stack line,
-# computed independently of prof-fold: integer and 1e-9 parts are summed
-# apart, so decimals add exactly.  Metadata before the first stack and blank
-# lines are skipped.  Prints the sum in shortest form ("3", "0.3").
+# folded_sum [-2] [-e] FILE...: the exact sum of the last count (with -2: of
+# the count before it, a differential profile's BEFORE) of every stack
+# line, computed independently of prof-fold: integer and 1e-9 parts are
+# summed apart, so decimals add exactly.  Metadata before the first stack
+# and blank lines are skipped.  Prints the sum in shortest form ("3",
+# "0.3"); with -e, one line "SUM FILE" for each FILE, in one awk (none
+# for an empty FILE).
 folded_sum () {
-	field=0
-	if test "$1" = -2; then field=1; shift; fi
-	awk -v back="$field" '
-	FNR == 1 { body = 0 }
+	field=0 each=0
+	while :; do
+		case $1 in
+		-2) field=1; shift ;;
+		-e) each=1; shift ;;
+		*) break ;;
+		esac
+	done
+	awk -v back="$field" -v each="$each" '
+	function flush(   k, s, d) {
+		for (k = 0; k < top || L[k] >= 1e9; k++) {
+			L[k + 1] += int(L[k] / 1e9); L[k] = L[k] % 1e9
+		}
+		s = sprintf("%d", L[k])
+		for (k--; k >= 1; k--) s = s sprintf("%09d", L[k])
+		if (L[0] > 0) { d = sprintf("%09d", L[0]); sub(/0+$/, "", d); s = s "." d }
+		print (each ? s " " name : s)
+		split("", L); top = 0
+	}
+	FNR == 1 { body = 0; if (each && NR > 1) flush(); name = FILENAME }
 	{ sub(/\r$/, "") }
 	/^[ \t]*$/ { next }
 	/^#/ && !/[ \t][0-9]+(\.[0-9]*)?$/ { next }
@@ -155,15 +217,7 @@ folded_sum () {
 			if (k > top) top = k
 		}
 	}
-	END {
-		for (k = 0; k < top || L[k] >= 1e9; k++) {
-			L[k + 1] += int(L[k] / 1e9); L[k] = L[k] % 1e9
-		}
-		s = sprintf("%d", L[k])
-		for (k--; k >= 1; k--) s = s sprintf("%09d", L[k])
-		if (L[0] > 0) { d = sprintf("%09d", L[0]); sub(/0+$/, "", d); s = s "." d }
-		print s
-	}' "$@"
+	END { flush() }' "$@"
 }
 
 # done_testing: prints the plan; fails if any test failed.

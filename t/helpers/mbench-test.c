@@ -236,9 +236,12 @@ run(int argc, char *argv[])
 		if (i == 0 || r.batch_ns[i] > hi)
 			hi = r.batch_ns[i];
 	}
-	printf("ops=%lld\nnbatch=%zu\nbatch_ops=%lld\nelapsed=%.9f\n"
-	    "ops_per_s=%.3f\nns_per_op=%.3f\nallocs_per_op=%.6f\nbytes_per_op=%.6f\n"
-	    "min_batch_ns=%.3f\nmax_batch_ns=%.3f\n",
+	/* %.17g: every figure as the exact double, so that the tests can
+	 * check the relations between them (ops_per_s = ops / elapsed) at
+	 * any speed; %.3f lost digits below 1000 ops/s, on a busy machine. */
+	printf("ops=%lld\nnbatch=%zu\nbatch_ops=%lld\nelapsed=%.17g\n"
+	    "ops_per_s=%.17g\nns_per_op=%.17g\nallocs_per_op=%.17g\nbytes_per_op=%.17g\n"
+	    "min_batch_ns=%.17g\nmax_batch_ns=%.17g\n",
 	    r.ops, r.nbatch, r.batch_ops, r.elapsed, r.ops_per_s, r.ns_per_op,
 	    r.allocs_per_op, r.bytes_per_op, lo, hi);
 	mbench_result_free(&r);
