@@ -94,7 +94,7 @@ test_expect_success 'not ELF, missing, a directory, empty: status 2 and why' '
 	elfacts-test: text: not an ELF file
 	elfacts-test: empty: not an ELF file
 	elfacts-test: magic-only: not an ELF file
-	elfacts-test: /dev/null: not an ELF file
+	elfacts-test: /dev/null: not a regular file: not read
 	elfacts-test: missing: cannot open: No such file or directory
 	elfacts-test: dir: cannot open: Is a directory
 	EOF

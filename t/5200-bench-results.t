@@ -66,7 +66,7 @@ test_expect_success 'the Markdown export: hyperfine table, a row per command' '
 '
 
 test_expect_success '--sort mean-time orders the Markdown table by speed' '
-	prof-bench -r 3 --sort mean-time --export-markdown m2.md "sleep 0.02" true >/dev/null &&
+	prof-bench -r 3 --sort mean-time --export-markdown m2.md "sleep 0.3" true >/dev/null &&
 	sed -n 3p m2.md | grep "true"
 '
 
