@@ -228,26 +228,26 @@ prescan(struct ingest *g, const char *buf, size_t n, int format, int *kind)
 {
 	const char *p = buf, *end = buf + n;
 
-	if (format == INGEST_PERF ? g->event != NULL : *kind != FOLDED_UNKNOWN)
+	if (format == INGEST_PERF) {
+		const char *ev;
+		size_t evlen;
+
+		/* the event the parser would keep, reading the lines in order */
+		if (g->event == NULL && perf_first_event(buf, n, &ev, &evlen))
+			g->event = xmemdup(ev, evlen);
+		return;
+	}
+	if (*kind != FOLDED_UNKNOWN)
 		return;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct folded_line fl;
+		const char *why;
+		enum folded_result r = folded_parse(p, len, kind, &fl, &why);
 
-		if (format == INGEST_PERF) {
-			const char *ev;
-			size_t evlen;
-			if (perf_header_event(p, len, &ev, &evlen)) {
-				g->event = xmemdup(ev, evlen);
-				return;
-			}
-		} else {
-			struct folded_line fl;
-			const char *why;
-			enum folded_result r = folded_parse(p, len, kind, &fl, &why);
-			if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
-				return;
-		}
+		if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
+			return;
 		p = nl ? nl + 1 : end;
 	}
 }
