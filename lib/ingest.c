@@ -14,9 +14,6 @@
  * parsing it, small enough that jobs x chunks stays a few megabytes. */
 #define CHUNK_SIZE (1u << 20)
 
-/* An input is not a profile when its unreadable lines outnumber the
- * readable records (stacks, samples) this many times, or none read. */
-enum { NOT_A_PROFILE = 10 };
 
 struct chunk {
 	char *buf;
@@ -392,7 +389,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	 * binary, a source file): its '#' lines are no metadata, and the few
 	 * lines that happen to parse are no stacks.  An input error. */
 	uint64_t good = format == INGEST_PERF ? samples + filtered : stacks;
-	if (bad > 0 && bad / NOT_A_PROFILE >= good) {
+	if (bad > 0 && bad / INGEST_NOT_A_PROFILE >= good) {
 		warn("%s: not a profile: %llu of %llu line%s unreadable, the first at line %llu: %s",
 		    name, (unsigned long long)bad, (unsigned long long)line, line == 1 ? "" : "s",
 		    (unsigned long long)first_bad, why);
