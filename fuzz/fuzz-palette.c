@@ -1,9 +1,12 @@
 /*
  * fuzz-palette: palette maps (flamegraph.pl's palette.map, prof-flame
  * --cp; lib/palette), read from a file as prof-flame reads them.
- * Property: a map saved and read again gives every name the colour it
- * had (names taken from the input's lines, as the reader splits them),
- * and keeps a name added before the save.
+ * Properties: a map saved and read again gives every name the colour it
+ * had (names taken from the input's lines, as the reader splits them), or
+ * the one put last (a name added before the save, which may be in the
+ * input already with another colour); a file refused as no map (it has
+ * lines, none of them NAME->colour) is left byte for byte as it was, and
+ * a file read as a map is empty or has a name in it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,23 @@ map_path(void)
 	return path;
 }
 
+/* Whether the file at path holds data[0..size) exactly. */
+static int
+same_file(const char *path, const uint8_t *data, size_t size)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t got = 0;
+	int c, same = 1;
+
+	if (fp == NULL)
+		return 0;
+	while ((c = getc(fp)) != EOF)
+		if (got >= size || (uint8_t)c != data[got++])
+			same = 0;
+	fclose(fp);
+	return same && got == size;
+}
+
 static void
 put_file(const char *path, const uint8_t *data, size_t size)
 {
@@ -53,8 +73,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char added[] = "fuzz;added->name";
 
 	put_file(path, data, size);
-	if ((m = palette_map_open(path, err, sizeof(err))) == NULL)
-		fuzz_fail("%s", err);
+	if ((m = palette_map_open(path, err, sizeof(err))) == NULL) {
+		if (size == 0)
+			fuzz_fail("an empty map refused: %s", err);
+		if (!same_file(path, data, size))
+			fuzz_fail("a refused file was changed (%s)", err);
+		unlink(path);
+		return 0;
+	}
 	/* every line's name: what is before its last "->" */
 	for (const char *s = (const char *)data, *end = s + size; s < end; ) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -70,7 +96,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		s = nl ? nl + 1 : end;
 	}
+	if (size > 0 && n == 0)
+		fuzz_fail("a file with no colour read as a map");
 	palette_map_put(m, added, sizeof(added) - 1, 0x123456);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].len == sizeof(added) - 1 && memcmp(v[i].name, added, v[i].len) == 0)
+			v[i].rgb = 0x123456;
 	if (palette_map_close(m, err, sizeof(err)) < 0)
 		fuzz_fail("%s", err);
 
@@ -81,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("name %zu (%.*s) lost when the map was saved", i,
 			    (int)v[i].len, v[i].name);
 		if (rgb != v[i].rgb)
-			fuzz_fail("name %.*s: %06x read, %06x after a save", (int)v[i].len,
+			fuzz_fail("name %.*s: %06x put, %06x after a save", (int)v[i].len,
 			    v[i].name, v[i].rgb, rgb);
 	}
 	if (!palette_map_get(m, added, sizeof(added) - 1, &rgb) || rgb != 0x123456)

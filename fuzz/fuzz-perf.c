@@ -8,7 +8,9 @@
  * Properties: every sample read is counted (without periods the table's
  * total is the number of samples), the table's entries
  * sum to its totals, and the whole-input reader gets the same totals and
- * the same number of unreadable lines as the line-by-line parser.
+ * the same number of unreadable lines as the line-by-line parser, and
+ * refuses the input as no profile exactly when those lines outnumber the
+ * samples as ingest.h says.
  */
 #include <string.h>
 #include <unistd.h>
@@ -70,8 +72,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.jobs = 1;
 	g.perf = &o;
 	ingest_init(&g);
-	if (ingest_fd(&g, fd, "fuzz") < 0)
-		fuzz_fail("ingest_fd refused the input");
+	int refuse = bad > 0 && bad / INGEST_NOT_A_PROFILE >= p.samples + p.filtered;
+	if ((ingest_fd(&g, fd, "fuzz") < 0) != refuse)
+		fuzz_fail("ingest_fd %s the input: %llu bad lines, %llu samples, %llu of other events",
+		    refuse ? "read" : "refused", (unsigned long long)bad,
+		    (unsigned long long)p.samples, (unsigned long long)p.filtered);
 	close(fd);
 	if (g.tab->total[0] != tab->total[0])
 		fuzz_fail("ingest total %s, the parser's %s", fuzz_count(g.tab->total[0], 0),

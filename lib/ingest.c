@@ -14,9 +14,6 @@
  * parsing it, small enough that jobs x chunks stays a few megabytes. */
 #define CHUNK_SIZE (1u << 20)
 
-/* An input is not a profile when its unreadable lines outnumber the
- * readable records (stacks, samples) this many times, or none read. */
-enum { NOT_A_PROFILE = 10 };
 
 struct chunk {
 	char *buf;
@@ -228,26 +225,26 @@ prescan(struct ingest *g, const char *buf, size_t n, int format, int *kind)
 {
 	const char *p = buf, *end = buf + n;
 
-	if (format == INGEST_PERF ? g->event != NULL : *kind != FOLDED_UNKNOWN)
+	if (format == INGEST_PERF) {
+		const char *ev;
+		size_t evlen;
+
+		/* the event the parser would keep, reading the lines in order */
+		if (g->event == NULL && perf_first_event(buf, n, &ev, &evlen))
+			g->event = xmemdup(ev, evlen);
+		return;
+	}
+	if (*kind != FOLDED_UNKNOWN)
 		return;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct folded_line fl;
+		const char *why;
+		enum folded_result r = folded_parse(p, len, kind, &fl, &why);
 
-		if (format == INGEST_PERF) {
-			const char *ev;
-			size_t evlen;
-			if (perf_header_event(p, len, &ev, &evlen)) {
-				g->event = xmemdup(ev, evlen);
-				return;
-			}
-		} else {
-			struct folded_line fl;
-			const char *why;
-			enum folded_result r = folded_parse(p, len, kind, &fl, &why);
-			if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
-				return;
-		}
+		if (r == FOLDED_STACK || r == FOLDED_ROUNDED)
+			return;
 		p = nl ? nl + 1 : end;
 	}
 }
@@ -392,7 +389,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 	 * binary, a source file): its '#' lines are no metadata, and the few
 	 * lines that happen to parse are no stacks.  An input error. */
 	uint64_t good = format == INGEST_PERF ? samples + filtered : stacks;
-	if (bad > 0 && bad / NOT_A_PROFILE >= good) {
+	if (bad > 0 && bad / INGEST_NOT_A_PROFILE >= good) {
 		warn("%s: not a profile: %llu of %llu line%s unreadable, the first at line %llu: %s",
 		    name, (unsigned long long)bad, (unsigned long long)line, line == 1 ? "" : "s",
 		    (unsigned long long)first_bad, why);

@@ -52,10 +52,18 @@ struct ingest {
 void ingest_init(struct ingest *g);
 
 /*
+ * An input is not a profile (an SVG, a binary, a source file) when it has
+ * unreadable lines and bad / INGEST_NOT_A_PROFILE >= good, where good is
+ * the records read: samples (of any event) or stack lines.
+ */
+enum { INGEST_NOT_A_PROFILE = 10 };
+
+/*
  * Reads one input from fd (not closed), named name in messages, into
  * g->tab.  Reports unreadable lines on stderr.  Returns 0, or -1 when the
- * input could not be read (reported) or is of another kind than the
- * inputs before it (reported).
+ * input could not be read, is not a profile (its stacks are in g->tab all
+ * the same, its metadata is dropped), or is of another kind than the
+ * inputs before it; each reported.
  */
 int ingest_fd(struct ingest *g, int fd, const char *name);
 

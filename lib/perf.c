@@ -161,19 +161,6 @@ match_event(const char *L, size_t n, struct header *h)
 	return L[w - 1] == ':';
 }
 
-int
-perf_header_event(const char *line, size_t len, const char **ev, size_t *evlen)
-{
-	struct header h;
-
-	if (len == 0 || line[0] == '#' || !match_header(line, len, &h) ||
-	    !match_event(line, len, &h))
-		return 0;
-	*ev = h.event.p;
-	*evlen = h.event.n;
-	return 1;
-}
-
 /*
  * The reference's /^\s*(\w+)\s*(.+) \((.*)\)/ with Perl's backtracking:
  * the module is between the last " (" that has a ')' after it and the last
@@ -630,12 +617,86 @@ header_line(struct perf_parser *p, const char *L, size_t n, struct header *h)
 	p->pname_len = k;
 }
 
+/*
+ * Whether line L (i bytes of leading white space) is a sample header as
+ * perf_line reads it; indented_ok says an indented line may be one (no
+ * callchain sample is being read).  Fills h; *hn is the header's length from
+ * h->comm.p (shorter than the line for a one-line sample, whose frame is then
+ * in *pc, *func, *mod and *one_line is set); *event says it names an event.
+ */
+static int
+header_of(const char *L, size_t n, size_t i, int indented_ok, struct header *h,
+    size_t *hn, int *event, int *one_line, struct span *pc, struct span *func, struct span *mod)
+{
+	const char *H;
+
+	if (!match_header(L, n, h) && !(i > 0 && indented_ok && match_header(L + i, n - i, h)))
+		return 0;
+	H = h->comm.p;
+	*hn = (size_t)(L + n - H);
+	*one_line = 0;
+	*event = match_event(H, *hn, h);
+	/* A one-line sample: "comm PID TIME: PERIOD EVENT: ADDR SYM (DSO)".
+	 * The reference reads the header and drops the frame; we keep it. */
+	if (!*event) {
+		for (const char *c = H; (c = memchr(c, ':', (size_t)(L + n - c))) != NULL; c++) {
+			size_t k = (size_t)(c - H) + 1;
+			if (k < *hn && is_ws((unsigned char)H[k]) && match_event(H, k, h) &&
+			    match_frame(H + k, *hn - k, 0, pc, func, mod)) {
+				*hn = k;
+				*one_line = *event = 1;
+				break;
+			}
+		}
+	}
+	/* Without callchains, perf script right-aligns the comm, so a header
+	 * may be indented like a frame; it is one only if it names an event. */
+	return H == L || *event;
+}
+
+int
+perf_first_event(const char *buf, size_t n, const char **ev, size_t *evlen)
+{
+	const char *L = buf, *end = buf + n;
+	int in_sample = 0, one_line = 0;
+
+	/* perf_line's states that decide what is a header, without the
+	 * samples: no event is kept yet, so none is skipped. */
+	for (; L < end; ) {
+		const char *nl = memchr(L, '\n', (size_t)(end - L));
+		size_t len = nl ? (size_t)(nl - L) : (size_t)(end - L), i, hn;
+		struct header h;
+		struct span pc, func, mod;
+		int event, one;
+
+		for (i = 0; i < len && is_ws((unsigned char)L[i]); i++)
+			;
+		if (len > 0 && L[0] == '#') {
+			/* a comment */
+		} else if (i == len) {
+			in_sample = 0;
+		} else if (header_of(L, len, i, !in_sample || one_line, &h, &hn, &event, &one,
+		    &pc, &func, &mod)) {
+			if (event) {
+				*ev = h.event.p;
+				*evlen = h.event.n;
+				return 1;
+			}
+			in_sample = 1;
+			one_line = h.comm.p != L;
+		}
+		L = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
 const char *
 perf_line(struct perf_parser *p, const char *L, size_t n)
 {
 	struct header h;
 	struct span pc, func, mod;
-	size_t i;
+	size_t i, hn;
+	int event, one_line;
 
 	if (n > 0 && L[0] == '#')
 		return NULL;
@@ -645,38 +706,19 @@ perf_line(struct perf_parser *p, const char *L, size_t n)
 		sample_end(p);
 		return NULL;
 	}
-	/* Without callchains, perf script right-aligns the comm, so a header
-	 * may be indented like a frame; it is one only if it names an event. */
-	if (match_header(L, n, &h) || (i > 0 && (!p->in_sample || p->one_line) &&
-	    match_header(L + i, n - i, &h))) {
+	if (header_of(L, n, i, !p->in_sample || p->one_line, &h, &hn, &event, &one_line,
+	    &pc, &func, &mod)) {
 		const char *H = h.comm.p;
-		size_t hn = (size_t)(L + n - H);
-		int one_line = 0, event = match_event(H, hn, &h);
 
-		/* A one-line sample: "comm PID TIME: PERIOD EVENT: ADDR SYM (DSO)".
-		 * The reference reads the header and drops the frame; we keep it. */
-		if (!event) {
-			for (const char *c = H; (c = memchr(c, ':', (size_t)(L + n - c))) != NULL; c++) {
-				size_t k = (size_t)(c - H) + 1;
-				if (k < hn && is_ws((unsigned char)H[k]) && match_event(H, k, &h) &&
-				    match_frame(H + k, hn - k, 0, &pc, &func, &mod)) {
-					hn = k;
-					one_line = event = 1;
-					break;
-				}
-			}
-		}
-		if (H == L || event) {
-			if (p->in_sample || p->skip_sample)
-				sample_end(p);
-			header_line(p, H, hn, &h);
-			/* Indented lines after a callchain sample's header are its
-			 * frames; after a one-line sample, more samples. */
-			p->one_line = one_line || H != L;
-			if (one_line && p->in_sample)
-				frame_line(p, pc, func, mod);
-			return NULL;
-		}
+		if (p->in_sample || p->skip_sample)
+			sample_end(p);
+		header_line(p, H, hn, &h);
+		/* Indented lines after a callchain sample's header are its
+		 * frames; after a one-line sample, more samples. */
+		p->one_line = one_line || H != L;
+		if (one_line && p->in_sample)
+			frame_line(p, pc, func, mod);
+		return NULL;
 	}
 	if (match_frame(L, n, i, &pc, &func, &mod)) {
 		if (p->skip_sample)

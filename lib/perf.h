@@ -88,10 +88,13 @@ void perf_set_event(struct perf_parser *p, const char *event);
 void perf_finish(struct perf_parser *p);
 
 /*
- * If line is a sample header naming an event, stores the event in *ev,
- * *evlen and returns 1; else returns 0.  Used to find the first event of an
- * input before it is split among threads.
+ * The event of the first sample header in buf[0..n) that names one, read as
+ * perf_line reads those lines from a fresh parser (indented headers, one-line
+ * samples): stores it in *ev, *evlen (pointing into buf) and returns 1; 0
+ * when no header names an event.  Used to find the first event of an input
+ * before it is split among threads, at a blank line, where a parser's state
+ * is that of a fresh one.
  */
-int perf_header_event(const char *line, size_t len, const char **ev, size_t *evlen);
+int perf_first_event(const char *buf, size_t n, const char **ev, size_t *evlen);
 
 #endif

@@ -163,6 +163,32 @@ test_expect_success '--period counts the periods instead of samples' '
 	test_cmp expect actual
 '
 
+# The event kept is the first one read, and the whole-file reader (which
+# picks it before splitting the input among threads) must see the same
+# headers as the line parser: a one-line sample and an indented header
+# name their event too (found by fuzz-perf, t/fuzz/perf/event-*).
+for j in 1 2; do
+	test_expect_success "the first event is that of a one-line sample (-j$j)" '
+		printf "a 1 1.0: 1 cpu-clock: 10 f+0x1 (/bin/a)\n\nb 2 2.0: 1 task-clock: \n\t10 g (/bin/b)\n\na 1 3.0: 1 cpu-clock: 10 f+0x1 (/bin/a)\n" >in &&
+		printf "a;f 2\n" >expect &&
+		prof-fold -j'$j' in >actual 2>err &&
+		test_cmp expect actual &&
+		grep "1 sample of other events skipped: only .cpu-clock. is kept" err
+	'
+	test_expect_success "the first event is that of an indented header (-j$j)" '
+		printf "   a 1 1.0: 1 cpu-clock: \n\t10 f (/bin/a)\n\nb 2 2.0: 1 task-clock: \n\t10 g (/bin/b)\n" >in &&
+		printf "a;f 1\n" >expect &&
+		prof-fold -j'$j' in >actual 2>err &&
+		test_cmp expect actual
+	'
+	test_expect_success "--tid: the total is the samples of the first event (-j$j)" '
+		printf "dd 14273 578.05: =00000 cpu-clock:ppp: \n\t1 f (/x)\n\na 9 1.0: 1 cpu-clo: 10 f+0x1 (/bin/a)\n\ndd 14273 578.06: 500000 cpu-clock:ppp: \n\t1 g (/x)\n\n" >in &&
+		printf "a-?/9;f 1\ndd-?/14273;f 1\n" >expect &&
+		prof-fold -j'$j' --tid in >actual 2>err &&
+		test_cmp expect actual
+	'
+done
+
 # Real captures of t/data/perf (its README says how they were made),
 # against the reference collapser's results.
 P=$T_DATA/perf
