@@ -126,7 +126,8 @@ $(FUZZ_OUT)/fuzz-%: $(FUZZ_OUT)/fuzz/fuzz-%.o $(FUZZ_OUT)/fuzz/fuzz.o $(FUZZ_OUT
 fuzz-build: $(FUZZ_BINS)
 
 # One target after the other; -max_total_time bounds each run.
-fuzz: fuzz-build
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		rm -rf $(FUZZ_OUT)/corpus-$$t && mkdir -p $(FUZZ_OUT)/corpus-$$t $(FUZZ_OUT)/$$t && \
 		cp t/fuzz/$$t/* $(FUZZ_OUT)/corpus-$$t/ && \
