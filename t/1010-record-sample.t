@@ -305,7 +305,7 @@ test_expect_success '-p: a running 3-thread program, sampled and left running' '
 	kill -0 $pid &&
 	n=$(val sample out) &&
 	near $n $(expected out) 30 &&
-	awk -v n=$n "/^SAMPLES/ && \$4 >= n / 5" out >threads &&
+	awk -v n=$n "/^SAMPLES/ && \$4 >= n / 10" out >threads &&
 	test_line_count = 3 threads &&
 	test $(val unmapped out) = 0 &&
 	at_least $(val in_fn out) $((n * 90 / 100)) &&

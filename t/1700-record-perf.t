@@ -7,8 +7,11 @@ test_description='prof-record: the same profile as perf record --call-graph dwar
 # fixed shares of its CPU time (it prints them, measured, on stderr).
 # prof-record and perf record --call-graph dwarf, both at 999 Hz for 2 s
 # (some 2000 samples), must find the same top 5 functions (by self
-# samples: the leaf) with the same shares within 3 points, and the same
-# stacks for them.
+# samples: the leaf) with the same shares within 5 points, and the same
+# stacks for them.  The two profiles are of two runs: with some 2000
+# samples the binomial noise of a 20% share is 0.9 points in each, and a
+# loaded machine moves the shares of the kinds of work too; 3 points
+# failed now and then there.
 needs_record
 needs_root_perf
 
@@ -41,13 +44,13 @@ test_expect_success 'the same top 5 functions' '
 	test_cmp expect actual
 '
 
-test_expect_success 'their shares agree within 3 points' '
+test_expect_success 'their shares agree within 5 points' '
 	sort prof.top >a && sort perf.top >b &&
 	join a b >both &&
 	test_line_count = 5 both &&
 	while read -r f p1 p2; do
 		echo "$f: prof-record $p1 %, perf $p2 %" &&
-		near "$p1" "$p2" 3 || exit 1
+		near "$p1" "$p2" 5 || exit 1
 	done <both
 '
 

@@ -20,7 +20,7 @@ command -v python3 >/dev/null 2>&1 || skip_or_fail "no python3"
 test_expect_success 'build planted.c at -O2 -g, record it with --kernel --lines' '
 	cc -O2 -g -fno-optimize-sibling-calls -o planted "$T_DATA/plan/planted.c" &&
 	cp "$T_DATA/plan/planted.c" . &&
-	prof-record -F 999 --kernel --lines ./planted 2 >rec.folded 2>rec.err &&
+	prof-record -F 999 --kernel --lines ./planted 3 >rec.folded 2>rec.err &&
 	prof-fold rec.folded >p.folded &&
 	{ test_cmp_num "$(samples p.folded)" ">=" 500 ||
 		{ grep "^# lost" rec.folded; cat rec.err; false; }; }
@@ -103,8 +103,8 @@ test_expect_success 'tasks.md: a checklist in order of gain, each task with its 
 		test $(grep -c "^  - $part" tasks.md) -ge 4 || { echo "no $part"; exit 1; }
 	done &&
 	grep "prof-diff --fail-on-regression [0-9.]* --baseline after --current before" tasks.md &&
-	grep "prof-bench --save before ./planted 2" tasks.md ||
-	grep "prof-bench --save before '"'"'./planted 2'"'"'" tasks.md
+	grep "prof-bench --save before ./planted 3" tasks.md ||
+	grep "prof-bench --save before '"'"'./planted 3'"'"'" tasks.md
 '
 
 test_expect_success 'the same input gives the same bytes' '
