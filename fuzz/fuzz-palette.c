@@ -21,18 +21,27 @@ struct pair {
 	uint32_t rgb;
 };
 
+static char map_dir[] = "/tmp/prof-fuzz-palette.XXXXXX";
+static char map_file[64];
+
+/* The directory of the map goes when the process ends (not after a crash). */
+static void
+remove_dir(void)
+{
+	unlink(map_file);
+	rmdir(map_dir);
+}
+
 static const char *
 map_path(void)
 {
-	static char path[64];
-
-	if (path[0] == '\0') {
-		char dir[] = "/tmp/prof-fuzz-palette.XXXXXX";
-		if (mkdtemp(dir) == NULL)
+	if (map_file[0] == '\0') {
+		if (mkdtemp(map_dir) == NULL)
 			fuzz_fail("mkdtemp");
-		snprintf(path, sizeof(path), "%s/palette.map", dir);
+		snprintf(map_file, sizeof(map_file), "%s/palette.map", map_dir);
+		atexit(remove_dir);
 	}
-	return path;
+	return map_file;
 }
 
 /* Whether the file at path holds data[0..size) exactly. */
