@@ -14,6 +14,7 @@
 #define PROF_UTIL_H
 
 #include <regex.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -37,6 +38,15 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n); /* n bytes and a NUL */
+/*
+ * Resizes p to n elements of size bytes, as OpenBSD's reallocarray: the
+ * product is checked for overflow ("allocation too large") before
+ * realloc.  xreallocarray(NULL, n, size) allocates an uninitialised array.
+ */
+void *xreallocarray(void *p, size_t n, size_t size);
+/* A new string formatted as by printf; the caller frees it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /*
  * Compiles re, an extended regular expression given to option opt, to
