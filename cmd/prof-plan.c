@@ -99,8 +99,7 @@ command_binary(const char *cmd)
 			if (e == NULL)
 				e = p + strlen(p);
 			/* an empty element is the current directory, as for execvp */
-			if (asprintf(&f, "%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", argv[0]) < 0)
-				die("out of memory");
+			f = xasprintf("%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", argv[0]);
 			if (access(f, X_OK) == 0)
 				found = f;
 			else
@@ -125,8 +124,7 @@ recorder(void)
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL) {
 			*slash = '\0';
-			if (asprintf(&p, "%s/prof-record", self) < 0)
-				die("out of memory");
+			p = xasprintf("%s/prof-record", self);
 			if (access(p, X_OK) == 0)
 				return p;
 			free(p);
@@ -226,8 +224,7 @@ report_path(const char *dir, const char *scenario, const struct meta *m)
 		if (*c != '-' && *c != ':')
 			stamp[k++] = *c;
 	stamp[k] = '\0';
-	if (asprintf(&p, "%s/%s%s%s.md", dir, scenario, k ? "-" : "", stamp) < 0)
-		die("out of memory");
+	p = xasprintf("%s/%s%s%s.md", dir, scenario, k ? "-" : "", stamp);
 	return p;
 }
 
@@ -326,8 +323,7 @@ main(int argc, char *argv[])
 		if (scenario == NULL)
 			scenario = "default";
 		conf_load(&cf);
-		if (asprintf(&section, "scenario %s", scenario) < 0)
-			die("out of memory");
+		section = xasprintf("scenario %s", scenario);
 		conf_check(&cf, section, scen_keys);
 		conf_check(&cf, "plan", plan_keys);
 		if ((cmd = conf_get(&cf, section, "command", NULL)) == NULL)
@@ -335,8 +331,7 @@ main(int argc, char *argv[])
 		free(section);
 		if ((tmpdir = strdup("/tmp/prof-plan.XXXXXX")) == NULL || mkdtemp(tmpdir) == NULL)
 			die("cannot make a temporary directory:");
-		if (asprintf(&profile, "%s/profile.folded", tmpdir) < 0)
-			die("out of memory");
+		profile = xasprintf("%s/profile.folded", tmpdir);
 		record(cmd, profile);
 		o.command = cmd;
 		if (apply) {
@@ -367,9 +362,8 @@ main(int argc, char *argv[])
 		status = EXIT_USAGE;
 		goto out;
 	} else if (binary != NULL) {
-		if (asprintf(&binwhy, "the profiled program, \001%s\002, cannot be read: %s.",
-		    binary, why) < 0)
-			die("out of memory");
+		binwhy = xasprintf("the profiled program, \001%s\002, cannot be read: %s.",
+		    binary, why);
 		o.binary_why = binwhy;
 	}
 

@@ -349,8 +349,7 @@ bres_saved_path(const char *dir, const char *name)
 	n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
-	if (asprintf(&path, "%.*s%s%s.json", (int)n, dir, dir[n - 1] == '/' ? "" : "/", name) < 0)
-		die("out of memory");
+	path = xasprintf("%.*s%s%s.json", (int)n, dir, dir[n - 1] == '/' ? "" : "/", name);
 	return path;
 }
 

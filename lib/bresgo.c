@@ -89,8 +89,7 @@ go_bench(struct goread *g, char *line)
 	}
 	name = f[0][9] != '\0' ? f[0] + 9 : f[0];
 	if (g->pkg != NULL && strcmp(g->pkg, g->first_pkg) != 0) {
-		if (asprintf(&qual, "%s.%s", g->pkg, name) < 0)
-			die("out of memory");
+		qual = xasprintf("%s.%s", g->pkg, name);
 	} else {
 		qual = xstrdup(name);
 	}
@@ -211,8 +210,7 @@ bres_read_go(const char *s, size_t n, const char *name)
 		if (a->shared && a->procs != NULL) {
 			char *qual;
 
-			if (asprintf(&qual, "%s-%s", b->name, a->procs) < 0)
-				die("out of memory");
+			qual = xasprintf("%s-%s", b->name, a->procs);
 			free(b->name);
 			b->name = qual;
 		}

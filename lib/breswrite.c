@@ -232,8 +232,7 @@ bres_write_csv(const struct bres *r, FILE *fp)
 	for (size_t j = 0; j < nkeys; j++) {
 		char *h;
 
-		if (asprintf(&h, "parameter_%s", keys[j]) < 0)
-			die("out of memory");
+		h = xasprintf("parameter_%s", keys[j]);
 		fputc(',', fp);
 		/* bare, as hyperfine writes it, unless it needs quotes */
 		if (strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -123,8 +123,7 @@ plan_strs_add(struct plan_strs *l, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 8;
@@ -277,8 +276,7 @@ claim(struct builder *b, const struct rule *r, const struct frame_parts *site,
 	size_t n = site ? frame_key(site, name, sizeof(name)) : 0, len;
 	struct acc *a;
 
-	if (asprintf(&key, "%s\001%.*s", r->id, (int)n, name) < 0)
-		die("out of memory");
+	key = xasprintf("%s\001%.*s", r->id, (int)n, name);
 	HASH_FIND_STR(b->accs, key, a);
 	if (a == NULL) {
 		a = xcalloc(1, sizeof(*a));
@@ -406,8 +404,7 @@ title(const char *problem, const char *mid, const char *site, const char *end)
 {
 	char *s;
 
-	if (asprintf(&s, "%s%s%s%s", problem, mid, site, end) < 0)
-		die("out of memory");
+	s = xasprintf("%s%s%s%s", problem, mid, site, end);
 	if (*s >= 'a' && *s <= 'z')
 		*s += 'A' - 'a';
 	return s;
@@ -437,8 +434,7 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 	if (*t->what) {
 		char *w = t->title;
 
-		if (asprintf(&t->title, "%s (\001%s\002)", w, t->what) < 0)
-			die("out of memory");
+		t->title = xasprintf("%s (\001%s\002)", w, t->what);
 		free(w);
 	}
 
@@ -622,8 +618,7 @@ static_facts(struct plan *pl, count_t own)
 	t->speedup = 3;
 	t->gain = plan_gain(t->share, t->speedup);
 	t->priority = plan_priority(t->gain);
-	if (asprintf(&t->title, "Build %s with optimisation: its code runs at -O0", base) < 0)
-		die("out of memory");
+	t->title = xasprintf("Build %s with optimisation: its code runs at -O0", base);
 	t->location = xstrdup(e->path);
 	plan_strs_add(&t->evidence, "%.1f%% of the %s are computation in the functions of "
 	    "\001%s\002 itself", 100 * t->share, pl->unit, base);
@@ -807,9 +802,8 @@ plan_add_diff(struct plan *pl, struct stab *diff)
 		t->speedup = INFINITY;
 		t->gain = plan_gain(t->share, t->speedup);
 		t->priority = plan_priority(t->gain);
-		if (asprintf(&t->title, "Regression: %s grew from %.1f%% to %.1f%%", g->name,
-		    100 * g->before, 100 * g->after) < 0)
-			die("out of memory");
+		t->title = xasprintf("Regression: %s grew from %.1f%% to %.1f%%", g->name,
+		    100 * g->before, 100 * g->after);
 		t->location = xstrdup(g->name);
 		plan_strs_add(&t->evidence, "In the differential profile, \001%s\002 (with what it "
 		    "calls) went from %.1f%% to %.1f%% of the total: %+.1f points", g->name,

@@ -140,8 +140,7 @@ md_profile_line(const struct plan *pl, FILE *fp)
 	buf[count_format(pl->total, buf)] = '\0';
 	fputs("Profile: ", fp);
 	if (cmd != NULL) {
-		if (asprintf(&c, "\001%s\002, ", cmd) < 0)
-			die("out of memory");
+		c = xasprintf("\001%s\002, ", cmd);
 		plan_md_text(fp, c, 0);
 		free(c);
 	}
@@ -149,10 +148,9 @@ md_profile_line(const struct plan *pl, FILE *fp)
 	if (type != NULL || event != NULL || freq != NULL || dur != NULL) {
 		char *t;
 
-		if (asprintf(&t, " (%s%s%s%s%s%s%s)", type ? type : "", type && (event || freq || dur) ?
+		t = xasprintf(" (%s%s%s%s%s%s%s)", type ? type : "", type && (event || freq || dur) ?
 		    ", " : "", event ? event : "", event && (freq || dur) ? " at " : "",
-		    freq ? freq : "", freq && dur ? ", " : "", dur ? dur : "") < 0)
-			die("out of memory");
+		    freq ? freq : "", freq && dur ? ", " : "", dur ? dur : "");
 		plan_md_text(fp, t, 0);
 		free(t);
 	}

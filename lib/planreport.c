@@ -26,8 +26,7 @@ textf(FILE *fp, int table, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	plan_md_text(fp, s, table);
 	free(s);

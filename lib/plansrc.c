@@ -47,8 +47,7 @@ find(const char *dir, const char *base, int depth, char **best, int *count)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (asprintf(&p, "%s/%s", dir, e->d_name) < 0)
-			die("out of memory");
+		p = xasprintf("%s/%s", dir, e->d_name);
 		/* a linked directory may lead anywhere: not walked */
 		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (depth < 8)
@@ -114,8 +113,7 @@ src_load(struct src *s, const char *dir)
 
 	if (realpath(dir, root) == NULL)
 		return;
-	if (asprintf(&p, "%s/%s", dir, s->name) < 0)
-		die("out of memory");
+	p = xasprintf("%s/%s", dir, s->name);
 	if (*s->name != '\0' && stat(p, &st) == 0 && S_ISREG(st.st_mode))
 		s->path = p;
 	else {

@@ -79,11 +79,10 @@ plan_verify(struct plan *pl)
 		    "(no command metadata): the verify commands say \001./app\002.");
 	}
 	q = sq(cmd);
-	if (launch_needs_shell(cmd)) {
-		if (asprintf(&rec, "prof-record -- sh -c %s", q) < 0)
-			die("out of memory");
-	} else if (asprintf(&rec, "prof-record -- %s", cmd) < 0)
-		die("out of memory");
+	if (launch_needs_shell(cmd))
+		rec = xasprintf("prof-record -- sh -c %s", q);
+	else
+		rec = xasprintf("prof-record -- %s", cmd);
 	b = bench_of(pl, cmd);
 	/* Only the tasks shown: a profile may have thousands below the
 	 * minimum gain. */

@@ -97,15 +97,12 @@ table_note(struct table *t, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die("out of memory");
 	t->notes = xrealloc(t->notes, (t->nnotes + 1) * sizeof(*t->notes));
-	t->notes[t->nnotes++] = clean(s, (size_t)n);
+	t->notes[t->nnotes++] = clean(s, strlen(s));
 	free(s);
 }
 
