@@ -134,7 +134,7 @@ struct strs {
 static void
 push(struct strs *s, const char *v)
 {
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
 	s->v[s->n++] = v;
 }
 
@@ -192,7 +192,7 @@ new_param(struct opts *o, const char *name, const char *opt)
 	for (size_t i = 0; i < o->nparams; i++)
 		if (strcmp(o->params[i].name, name) == 0)
 			die("%s: the parameter %s is given twice", opt, name);
-	o->params = xrealloc(o->params, (o->nparams + 1) * sizeof *o->params);
+	o->params = xreallocarray(o->params, o->nparams + 1, sizeof *o->params);
 	o->params[o->nparams] = (struct param){ .name = name };
 	return &o->params[o->nparams++];
 }
@@ -634,7 +634,7 @@ main(int argc, char *argv[])
 	for (size_t i = 0; i < r->n; i++)
 		bres_summarise(&r->b[i]);
 	bres_relate(r, ref);
-	order = xmalloc((r->n + 1) * sizeof *order);
+	order = xreallocarray(NULL, r->n + 1, sizeof *order);
 	for (size_t i = 0; i < r->n; i++)
 		order[i] = i;
 	/* auto: the summary by speed, the tables in the order given. */
@@ -654,7 +654,7 @@ main(int argc, char *argv[])
 			status = EXIT_FINDING;
 		if (o.markdown) {
 			struct bres sorted = *r;
-			sorted.b = xmalloc((r->n + 1) * sizeof *sorted.b);
+			sorted.b = xreallocarray(NULL, r->n + 1, sizeof *sorted.b);
 			int mean = o.sort && strcmp(o.sort, "mean-time") == 0;
 			for (size_t i = 0; i < r->n; i++)
 				sorted.b[i] = r->b[mean ? order[i] : i];

@@ -282,7 +282,7 @@ main(int argc, char *argv[])
 			report = optarg;
 			break;
 		case OPT_RULES:
-			rulesf = xrealloc(rulesf, (nrules + 1) * sizeof(*rulesf));
+			rulesf = xreallocarray(rulesf, nrules + 1, sizeof(*rulesf));
 			rulesf[nrules++] = optarg;
 			break;
 		case OPT_RUN:

@@ -226,7 +226,7 @@ main(int argc, char *argv[])
 			for (char *s = optarg, *comma;; s = comma + 1) {
 				if ((comma = strchr(s, ',')) != NULL)
 					*comma = '\0';
-				pids = xrealloc(pids, (size_t)(npids + 1) * sizeof(*pids));
+				pids = xreallocarray(pids, npids + 1, sizeof(*pids));
 				pids[npids++] = (pid_t)num_int(s, 1, 4194304, "-p");
 				if (comma == NULL)
 					break;

@@ -70,7 +70,7 @@ add_row(struct benchdiff *d, size_t *cap, const char *name, const char *unit, in
 
 	if (d->n == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
-		d->rows = xrealloc(d->rows, *cap * sizeof(*d->rows));
+		d->rows = xreallocarray(d->rows, *cap, sizeof(*d->rows));
 	}
 	r = &d->rows[d->n++];
 	memset(r, 0, sizeof(*r));

@@ -97,7 +97,7 @@ bres_add(struct bres *r, const char *name, const char *command)
 
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 8;
-		r->b = xrealloc(r->b, r->cap * sizeof(*r->b));
+		r->b = xreallocarray(r->b, r->cap, sizeof(*r->b));
 	}
 	b = &r->b[r->n++];
 	memset(b, 0, sizeof(*b));
@@ -112,7 +112,7 @@ bres_add(struct bres *r, const char *name, const char *command)
 void
 bres_param(struct bres_bench *b, const char *key, const char *value)
 {
-	b->params = xrealloc(b->params, (b->nparams + 1) * sizeof(*b->params));
+	b->params = xreallocarray(b->params, b->nparams + 1, sizeof(*b->params));
 	b->params[b->nparams].key = xstrdup(key);
 	b->params[b->nparams++].value = xstrdup(value);
 }
@@ -126,7 +126,7 @@ bres_context(struct bres *r, const char *key, const char *value)
 			r->ctx[i].value = xstrdup(value);
 			return;
 		}
-	r->ctx = xrealloc(r->ctx, (r->nctx + 1) * sizeof(*r->ctx));
+	r->ctx = xreallocarray(r->ctx, r->nctx + 1, sizeof(*r->ctx));
 	r->ctx[r->nctx].key = xstrdup(key);
 	r->ctx[r->nctx++].value = xstrdup(value);
 }
@@ -136,7 +136,7 @@ bres_push(struct bres_bench *b, const struct bres_run *run)
 {
 	if (b->nruns == b->capruns) {
 		b->capruns = b->capruns ? 2 * b->capruns : 16;
-		b->runs = xrealloc(b->runs, b->capruns * sizeof(*b->runs));
+		b->runs = xreallocarray(b->runs, b->capruns, sizeof(*b->runs));
 	}
 	b->runs[b->nruns] = *run;
 	return &b->runs[b->nruns++];
@@ -184,7 +184,7 @@ bres_summarise(struct bres_bench *b)
 
 	if (n == 0)
 		return;
-	x = xmalloc(n * sizeof(*x));
+	x = xreallocarray(NULL, n, sizeof(*x));
 	s->maxrss = -1;
 	for (size_t i = 0; i < n; i++) {
 		x[i] = b->runs[i].value;
@@ -471,7 +471,7 @@ bres_list(const char *dir, FILE *fp)
 			free(name);
 			continue;
 		}
-		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names = xreallocarray(names, n + 1, sizeof(*names));
 		names[n++] = name;
 	}
 	closedir(d);

@@ -103,7 +103,7 @@ go_bench(struct goread *g, char *line)
 		b->unit = "s/op";
 		if (procs != NULL)
 			bres_param(b, "gomaxprocs", procs);
-		g->acc = xrealloc(g->acc, g->r->cap * sizeof(*g->acc));
+		g->acc = xreallocarray(g->acc, g->r->cap, sizeof(*g->acc));
 		memset(&g->acc[i], 0, sizeof(g->acc[i]));
 		g->acc[i].procs = procs != NULL ? xstrdup(procs) : NULL;
 	}

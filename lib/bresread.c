@@ -283,7 +283,7 @@ csv_field(void *s, size_t len, void *data)
 		c->recline = c->line;
 	if (c->nf == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 16;
-		c->f = xrealloc(c->f, c->cap * sizeof(*c->f));
+		c->f = xreallocarray(c->f, c->cap, sizeof(*c->f));
 	}
 	c->f[c->nf++] = xmemdup(s, len);
 }

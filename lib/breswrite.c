@@ -193,7 +193,7 @@ param_keys(const struct bres *r, size_t *n)
 			for (m = 0; m < *n && strcmp(keys[m], k) != 0; m++)
 				;
 			if (m == *n) {
-				keys = xrealloc(keys, (*n + 1) * sizeof(*keys));
+				keys = xreallocarray(keys, *n + 1, sizeof(*keys));
 				keys[(*n)++] = k;
 			}
 		}

@@ -260,7 +260,7 @@ mixed(struct session *s)
 	if (s->o->order == BSCHED_SHUFFLE) {
 		for (size_t i = 0; i < s->njobs; i++)
 			nlist += (size_t)s->jobs[i].target - 1;
-		list = xmalloc((nlist + 1) * sizeof *list);
+		list = xreallocarray(NULL, nlist + 1, sizeof *list);
 		nlist = 0;
 		for (size_t i = 0; i < s->njobs; i++)
 			for (long k = 1; k < s->jobs[i].target; k++)

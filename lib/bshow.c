@@ -139,7 +139,7 @@ bshow_warnings(const struct bres *r)
 		if (failed)
 			warn("%s: %zu of %zu runs failed (kept by --ignore-failure)", b->name, failed, n);
 		if (n >= 3 && b->concurrency <= 1) {
-			double *rest = xmalloc((n - 1) * sizeof *rest), med, mad, mx = 0;
+			double *rest = xreallocarray(NULL, n - 1, sizeof *rest), med, mad, mx = 0;
 			for (size_t k = 1; k < n; k++) {
 				rest[k - 1] = b->runs[k].value;
 				mx = fmax(mx, rest[k - 1]);

@@ -34,7 +34,7 @@ set(struct conf *c, const char *section, const char *key, const char *value, con
 			return;
 		}
 	}
-	c->items = xrealloc(c->items, (size_t)(c->n + 1) * sizeof(*c->items));
+	c->items = xreallocarray(c->items, c->n + 1, sizeof(*c->items));
 	c->items[c->n++] = (struct conf_item){ xstrdup(section), xstrdup(key),
 	    xstrdup(value), xstrdup(where) };
 }

@@ -38,7 +38,7 @@ intern(struct priv *p, const char *s, size_t n)
 		return "";
 	if (p->used + n > p->size) {
 		p->size = n > 65536 ? n : 65536;
-		p->blocks = xrealloc(p->blocks, (p->nblocks + 1) * sizeof(*p->blocks));
+		p->blocks = xreallocarray(p->blocks, p->nblocks + 1, sizeof(*p->blocks));
 		p->blocks[p->nblocks++] = xmalloc(p->size);
 		p->used = 0;
 	}
@@ -93,11 +93,11 @@ new_node(struct flame *f, uint32_t parent, const char *name, size_t len)
 	uint32_t i = (uint32_t)f->n;
 
 	if ((f->n & (f->n - 1)) == 0 && f->n >= 1024) {
-		f->v = xrealloc(f->v, f->n * 2 * sizeof(*f->v));
-		p->last = xrealloc(p->last, f->n * 2 * sizeof(*p->last));
-		p->prev = xrealloc(p->prev, f->n * 2 * sizeof(*p->prev));
-		p->gap = xrealloc(p->gap, f->n * 2 * sizeof(*p->gap));
-		p->pending = xrealloc(p->pending, f->n * 2 * sizeof(*p->pending));
+		f->v = xreallocarray(f->v, f->n * 2, sizeof(*f->v));
+		p->last = xreallocarray(p->last, f->n * 2, sizeof(*p->last));
+		p->prev = xreallocarray(p->prev, f->n * 2, sizeof(*p->prev));
+		p->gap = xreallocarray(p->gap, f->n * 2, sizeof(*p->gap));
+		p->pending = xreallocarray(p->pending, f->n * 2, sizeof(*p->pending));
 	}
 	if (f->n == UINT32_MAX - 1)
 		die("more than 4 billion frames in one graph");
@@ -273,7 +273,7 @@ flame_finish(struct flame *f, count_t cut)
 			f->maxdepth = v->depth;
 		for (uint32_t c = v->child; c; c = f->v[c].next) {
 			if (k == cap)
-				kids = xrealloc(kids, (cap = cap ? cap * 2 : 64) * sizeof(*kids));
+				kids = xreallocarray(kids, (cap = cap ? cap * 2 : 64), sizeof(*kids));
 			kids[k++] = c;
 		}
 		if (!(f->flags & FLAME_CHART) && k > 1) {

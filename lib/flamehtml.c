@@ -38,8 +38,8 @@ static struct fn *
 functions(const struct flame *f)
 {
 	struct fn *map = NULL;
-	uint32_t *path = xmalloc((f->maxdepth + 2) * sizeof(*path));
-	struct fn **fns = xmalloc((f->maxdepth + 2) * sizeof(*fns));
+	uint32_t *path = xreallocarray(NULL, f->maxdepth + 2, sizeof(*path));
+	struct fn **fns = xreallocarray(NULL, f->maxdepth + 2, sizeof(*fns));
 	int depth = 0;
 	uint32_t i = f->v[0].child;
 
@@ -152,7 +152,7 @@ flamehtml_write(FILE *out, const struct flame *f, const struct svg_opts *o, char
 	fwrite(start, 1, svglen - (size_t)(start - svg), out);
 	fputs("</div>\n<div id=\"side\"><table id=\"top\"><thead><tr><th>Self</th><th>Total</th><th>Function</th></tr></thead><tbody>\n", out);
 	map = functions(f);
-	v = xmalloc((HASH_COUNT(map) + 1) * sizeof(*v));
+	v = xreallocarray(NULL, HASH_COUNT(map) + 1, sizeof(*v));
 	HASH_ITER(hh, map, e, tmp)
 		v[n++] = e;
 	qsort(v, n, sizeof(*v), by_self);

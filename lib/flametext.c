@@ -247,7 +247,7 @@ flametext_write(FILE *out, const struct flame *f, const char *count_name, double
 	put_name(&t, count_name, strlen(count_name));
 	fputs("  frame\n", out);
 
-	stack = xmalloc((capstack = 64) * sizeof(*stack));
+	stack = xreallocarray(NULL, (capstack = 64), sizeof(*stack));
 	stack[nstack++] = (struct item){ 0, 0, 1 };
 	while (nstack > 0) {
 		struct item it = stack[--nstack];
@@ -270,7 +270,7 @@ flametext_write(FILE *out, const struct flame *f, const char *count_name, double
 			if (flame_dropped(f, c))
 				continue;
 			if (k == capkids)
-				kids = xrealloc(kids, (capkids = capkids ? capkids * 2 : 64) * sizeof(*kids));
+				kids = xreallocarray(kids, (capkids = capkids ? capkids * 2 : 64), sizeof(*kids));
 			kids[k++] = (struct kid){ f->v[c].total[0], f->v[c].name, f->v[c].len, c };
 		}
 		/* a flame chart's order is time: keep it */
@@ -278,7 +278,7 @@ flametext_write(FILE *out, const struct flame *f, const char *count_name, double
 			qsort(kids, k, sizeof(*kids), widest_first);
 		if (nstack + k + 1 > capstack) {
 			capstack = (nstack + k + 1) * 2;
-			stack = xrealloc(stack, capstack * sizeof(*stack));
+			stack = xreallocarray(stack, capstack, sizeof(*stack));
 		}
 		if (v->nhidden > 0)
 			stack[nstack++] = (struct item){ it.i, 1, 1 };

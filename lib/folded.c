@@ -233,7 +233,7 @@ meta_set(struct meta *m, const char *key, const char *value)
 			m->items[i].value = xstrdup(value);
 			return;
 		}
-	m->items = xrealloc(m->items, (m->n + 1) * sizeof(*m->items));
+	m->items = xreallocarray(m->items, m->n + 1, sizeof(*m->items));
 	m->items[m->n].key = xstrdup(key);
 	m->items[m->n].value = xstrdup(value);
 	m->n++;

@@ -334,7 +334,7 @@ ingest_fd(struct ingest *g, int fd, const char *name)
 		c->kind = kind;
 		c->event = g->event;
 		if (nchunks % 64 == 0)
-			chunks = xrealloc(chunks, (nchunks + 64) * sizeof(*chunks));
+			chunks = xreallocarray(chunks, nchunks + 64, sizeof(*chunks));
 		chunks[nchunks++] = c;
 		if (threads) {
 			pool_push(&pl, c);

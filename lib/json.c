@@ -315,9 +315,9 @@ parse_items(struct parser *ps, struct json *j, int depth, int keyed, char close)
 
 		if (j->n == cap) {
 			cap = cap ? 2 * cap : 4;
-			j->v = xrealloc(j->v, cap * sizeof(*j->v));
+			j->v = xreallocarray(j->v, cap, sizeof(*j->v));
 			if (keyed)
-				j->keys = xrealloc(j->keys, cap * sizeof(*j->keys));
+				j->keys = xreallocarray(j->keys, cap, sizeof(*j->keys));
 		}
 		v = &j->v[j->n];
 		memset(v, 0, sizeof(*v));

@@ -45,7 +45,7 @@ ksym_load(const char *path)
 			continue;
 		if (t->n == cap) {
 			cap = cap ? cap * 2 : 65536;
-			t->v = xrealloc(t->v, cap * sizeof(*t->v));
+			t->v = xreallocarray(t->v, cap, sizeof(*t->v));
 		}
 		t->v[t->n++] = (struct ksym){ addr, xstrdup(name) };
 	}

@@ -1151,7 +1151,7 @@ static void
 grow(struct worker *w)
 {
 	w->cap = w->cap ? 2 * w->cap : 64;
-	w->ns = xrealloc(w->ns, w->cap * sizeof *w->ns);
+	w->ns = xreallocarray(w->ns, w->cap, sizeof *w->ns);
 }
 
 /* The timed part: batches back to back; a batch ends where the next starts. */
@@ -1229,7 +1229,7 @@ worker_main(void *arg)
 		else
 			want = (size_t)(1.5 * (double)run->duration_ns / MBENCH_BATCH_NS) + 16;
 		w->cap = want < ((size_t)1 << 20) ? want : (size_t)1 << 20;
-		w->ns = xmalloc(w->cap * sizeof *w->ns);
+		w->ns = xreallocarray(NULL, w->cap, sizeof *w->ns);
 	}
 
 	meet(run);              /* ready */
@@ -1334,7 +1334,7 @@ mbench_run(const char *name, const struct mbench_opts *o, struct mbench_result *
 		r->nbatch += w[i].n;
 	}
 	if (!failed) {
-		r->batch_ns = xmalloc((r->nbatch ? r->nbatch : 1) * sizeof *r->batch_ns);
+		r->batch_ns = xreallocarray(NULL, r->nbatch ? r->nbatch : 1, sizeof *r->batch_ns);
 		r->nbatch = 0;
 	}
 	for (i = 0; i < made; i++) {

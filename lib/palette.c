@@ -415,7 +415,7 @@ static int
 save(struct palette_map *m, char *err, size_t errlen)
 {
 	size_t k = 0;
-	struct entry *v = xmalloc((m->n ? m->n : 1) * sizeof(*v));
+	struct entry *v = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*v));
 	struct outfile *o;
 	FILE *fp;
 	int rc = 0;

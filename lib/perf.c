@@ -234,7 +234,7 @@ group_end(struct perf_parser *p)
 {
 	if (p->ngroups + 2 > p->goffcap) {
 		p->goffcap = p->goffcap ? p->goffcap * 2 : 64;
-		p->goff = xrealloc(p->goff, p->goffcap * sizeof(*p->goff));
+		p->goff = xreallocarray(p->goff, p->goffcap, sizeof(*p->goff));
 	}
 	p->goff[++p->ngroups] = p->glen;
 }
@@ -512,7 +512,7 @@ perf_init(struct perf_parser *p, const struct perf_opts *o, const char *event, s
 	if (o->inline_frames)
 		p->sym = sym_new();
 	p->goffcap = 64;
-	p->goff = xmalloc(p->goffcap * sizeof(*p->goff));
+	p->goff = xreallocarray(NULL, p->goffcap, sizeof(*p->goff));
 	p->goff[0] = 0;
 }
 

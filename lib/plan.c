@@ -127,7 +127,7 @@ plan_strs_add(struct plan_strs *l, const char *fmt, ...)
 	va_end(ap);
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 8;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
 	}
 	l->v[l->n++] = s;
 }
@@ -198,9 +198,9 @@ frames_split(struct frames *f, const char *s, size_t len)
 		semi = memchr(s, ';', end - s);
 		if (f->n == f->cap) {
 			f->cap = f->cap ? 2 * f->cap : 64;
-			f->p = xrealloc(f->p, f->cap * sizeof(*f->p));
-			f->raw = xrealloc(f->raw, f->cap * sizeof(*f->raw));
-			f->rawlen = xrealloc(f->rawlen, f->cap * sizeof(*f->rawlen));
+			f->p = xreallocarray(f->p, f->cap, sizeof(*f->p));
+			f->raw = xreallocarray(f->raw, f->cap, sizeof(*f->raw));
+			f->rawlen = xreallocarray(f->rawlen, f->cap, sizeof(*f->rawlen));
 		}
 		f->raw[f->n] = s;
 		f->rawlen[f->n] = (semi ? semi : end) - s;
@@ -550,7 +550,7 @@ sort_tasks(struct plan *pl)
 static struct plan_task *
 new_task(struct plan *pl)
 {
-	pl->tasks = xrealloc(pl->tasks, (pl->ntasks + 1) * sizeof(*pl->tasks));
+	pl->tasks = xreallocarray(pl->tasks, pl->ntasks + 1, sizeof(*pl->tasks));
 	memset(&pl->tasks[pl->ntasks], 0, sizeof(*pl->tasks));
 	return &pl->tasks[pl->ntasks++];
 }

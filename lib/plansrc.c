@@ -140,7 +140,7 @@ src_load(struct src *s, const char *dir)
 	for (char *q = s->text; q < s->text + len; ) {
 		char *nl = memchr(q, '\n', s->text + len - q);
 
-		s->lines = xrealloc(s->lines, (s->n + 1) * sizeof(*s->lines));
+		s->lines = xreallocarray(s->lines, s->n + 1, sizeof(*s->lines));
 		s->lines[s->n++] = q;
 		if (nl == NULL)
 			break;
@@ -223,7 +223,7 @@ plan_quote(struct plan *pl)
 			if (strcmp(srcs[j].name, t->file) == 0)
 				s = &srcs[j];
 		if (s == NULL) {
-			srcs = xrealloc(srcs, (nsrcs + 1) * sizeof(*srcs));
+			srcs = xreallocarray(srcs, nsrcs + 1, sizeof(*srcs));
 			s = &srcs[nsrcs++];
 			memset(s, 0, sizeof(*s));
 			s->name = xstrdup(t->file);

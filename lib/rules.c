@@ -119,7 +119,7 @@ on_field(void *s, size_t len, void *data)
 	}
 	if (c->nf == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 16;
-		c->f = xrealloc(c->f, c->cap * sizeof(*c->f));
+		c->f = xreallocarray(c->f, c->cap, sizeof(*c->f));
 	}
 	c->f[c->nf++] = xmemdup(s, len);
 }
@@ -297,7 +297,7 @@ read_rule(struct reader *c)
 add:
 	if (c->nops == c->opcap) {
 		c->opcap = c->opcap ? 2 * c->opcap : 16;
-		c->ops = xrealloc(c->ops, c->opcap * sizeof(*c->ops));
+		c->ops = xreallocarray(c->ops, c->opcap, sizeof(*c->ops));
 	}
 	c->ops[c->nops++] = op;
 	return 0;
@@ -400,7 +400,7 @@ merge(struct reader *c, const struct rules *rs, struct rules *out)
 	const struct rule *other = NULL;
 
 	out->cap = rs->n + c->nops;
-	out->v = xmalloc(out->cap * sizeof(*out->v));
+	out->v = xreallocarray(NULL, out->cap, sizeof(*out->v));
 	out->n = 0;
 	for (size_t i = 0; i < c->nops; i++) {
 		const struct op *o = &c->ops[i];

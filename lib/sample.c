@@ -104,7 +104,7 @@ online_cpus(int **cpus)
 	int n = 0, cap = 16;
 	long a, b;
 
-	*cpus = xmalloc(cap * sizeof(**cpus));
+	*cpus = xreallocarray(NULL, cap, sizeof(**cpus));
 	if ((f = fopen("/sys/devices/system/cpu/online", "r")) != NULL) {
 		if (fgets(buf, sizeof(buf), f) != NULL) {
 			for (p = buf; *p >= '0' && *p <= '9'; p = end + (*end == ',')) {
@@ -113,7 +113,7 @@ online_cpus(int **cpus)
 					b = strtol(end + 1, &end, 10);
 				for (; a <= b && a < 65536; a++) {
 					if (n == cap)
-						*cpus = xrealloc(*cpus, (cap *= 2) * sizeof(**cpus));
+						*cpus = xreallocarray(*cpus, (cap *= 2), sizeof(**cpus));
 					(*cpus)[n++] = (int)a;
 				}
 			}
@@ -123,7 +123,7 @@ online_cpus(int **cpus)
 	if (n == 0) {
 		long m = sysconf(_SC_NPROCESSORS_ONLN);
 		n = m > 0 ? (int)m : 1;
-		*cpus = xrealloc(*cpus, n * sizeof(**cpus));
+		*cpus = xreallocarray(*cpus, n, sizeof(**cpus));
 		for (int i = 0; i < n; i++)
 			(*cpus)[i] = i;
 	}
@@ -369,8 +369,8 @@ open_event(struct smp_session *s, pid_t tid, int i, int enable_on_exec, char *er
 		}
 	}
 	if (s->nfd % 64 == 0) {
-		s->fd = xrealloc(s->fd, (s->nfd + 64) * sizeof(*s->fd));
-		s->pfd = xrealloc(s->pfd, (s->nfd + 64) * sizeof(*s->pfd));
+		s->fd = xreallocarray(s->fd, s->nfd + 64, sizeof(*s->fd));
+		s->pfd = xreallocarray(s->pfd, s->nfd + 64, sizeof(*s->pfd));
 	}
 	s->fd[s->nfd++] = fd;
 	s->pfd[s->npfd].fd = fd;
@@ -435,7 +435,7 @@ open_process(struct smp_session *s, pid_t pid, char *err, size_t errlen)
 		while (r >= 0 && (d = readdir(dir)) != NULL) {
 			if ((tid = (pid_t)atoi(d->d_name)) <= 0 || has_tid(done, ndone, tid))
 				continue;
-			done = xrealloc(done, (ndone + 1) * sizeof(*done));
+			done = xreallocarray(done, ndone + 1, sizeof(*done));
 			done[ndone++] = tid;
 			found = 1;
 			/* A thread that ended meanwhile is no error. */

@@ -79,7 +79,7 @@ heap_push(struct smpq *s, struct pend *p)
 
 	if (s->nheap == s->capheap) {
 		s->capheap = s->capheap ? 2 * s->capheap : 256;
-		s->heap = xrealloc(s->heap, s->capheap * sizeof(*s->heap));
+		s->heap = xreallocarray(s->heap, s->capheap, sizeof(*s->heap));
 	}
 	p->seq = s->seq++;
 	for (i = s->nheap++; i > 0 && before(p, s->heap[up = (i - 1) / 2]); i = up)

@@ -140,7 +140,7 @@ frame_of(struct frames *fr, const char *name, size_t len)
 			return fr->slots[h] - 1;
 	}
 	if (fr->n == fr->cap)
-		fr->v = xrealloc(fr->v, (fr->cap = fr->cap ? fr->cap * 2 : 1024) * sizeof(*fr->v));
+		fr->v = xreallocarray(fr->v, (fr->cap = fr->cap ? fr->cap * 2 : 1024), sizeof(*fr->v));
 	fr->v[fr->n] = (struct frame){ name, len };
 	fr->slots[h] = (uint32_t)++fr->n;
 	if (fr->n * 2 > fr->nslots)
@@ -159,7 +159,7 @@ more_frame(struct frames *fr, uint32_t nhidden)
 	s = xmemdup(buf, (size_t)n);
 	k = frame_of(fr, s, (size_t)n);
 	if (k == fr->n - 1 && fr->v[k].name == s) {
-		fr->owned = xrealloc(fr->owned, (fr->nowned + 1) * sizeof(*fr->owned));
+		fr->owned = xreallocarray(fr->owned, fr->nowned + 1, sizeof(*fr->owned));
 		fr->owned[fr->nowned++] = s;
 	} else
 		free(s);
@@ -170,7 +170,7 @@ static void
 add_sample(struct sample **v, size_t *n, size_t *cap, uint32_t i, uint32_t more)
 {
 	if (*n == *cap)
-		*v = xrealloc(*v, (*cap = *cap ? *cap * 2 : 1024) * sizeof(**v));
+		*v = xreallocarray(*v, (*cap = *cap ? *cap * 2 : 1024), sizeof(**v));
 	(*v)[(*n)++] = (struct sample){ i, more };
 }
 
@@ -207,7 +207,7 @@ speedscope_write(FILE *out, const struct flame *f, const char *name, const char 
 	struct frames fr = { 0 };
 	struct sample *samples = NULL;
 	size_t nsamples = 0, capsamples = 0;
-	uint32_t *fid = xmalloc(f->n * sizeof(*fid));
+	uint32_t *fid = xreallocarray(NULL, f->n, sizeof(*fid));
 	uint32_t *path = NULL;
 	size_t cappath = 0;
 	uint32_t i = 0;
@@ -264,12 +264,12 @@ speedscope_write(FILE *out, const struct flame *f, const char *name, const char 
 		/* the path is read leaf to root, written root to leaf */
 		if (samples[k].more != NONE) {
 			if (n == cappath)
-				path = xrealloc(path, (cappath = cappath ? cappath * 2 : 64) * sizeof(*path));
+				path = xreallocarray(path, (cappath = cappath ? cappath * 2 : 64), sizeof(*path));
 			path[n++] = samples[k].more;
 		}
 		for (uint32_t j = samples[k].i; j != 0; j = f->v[j].parent) {
 			if (n == cappath)
-				path = xrealloc(path, (cappath = cappath ? cappath * 2 : 64) * sizeof(*path));
+				path = xreallocarray(path, (cappath = cappath ? cappath * 2 : 64), sizeof(*path));
 			path[n++] = fid[j];
 		}
 		fputs(k ? ",\n[" : "\n[", out);

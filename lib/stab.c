@@ -58,7 +58,7 @@ arena_alloc(struct stab *t, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	if (t->arena_used + n > t->arena_size) {
 		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-		t->blocks = xrealloc(t->blocks, (t->nblocks + 1) * sizeof(void *));
+		t->blocks = xreallocarray(t->blocks, t->nblocks + 1, sizeof(void *));
 		t->arena = t->blocks[t->nblocks++] = xmalloc(size);
 		t->arena_size = size;
 		t->arena_used = 0;
@@ -145,7 +145,7 @@ struct stab_entry **
 stab_sorted(struct stab *t, size_t *n)
 {
 	size_t count = stab_count(t), i = 0;
-	struct stab_entry **v = xmalloc(count * sizeof(*v)), *e, *tmp;
+	struct stab_entry **v = xreallocarray(NULL, count, sizeof(*v)), *e, *tmp;
 
 	HASH_ITER(hh, t->head, e, tmp)
 		v[i++] = e;

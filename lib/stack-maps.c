@@ -124,8 +124,8 @@ unmap(struct stk_proc *p, uint64_t start, uint64_t end)
 			m->end = start;
 			if (p->nmaps == p->sizemaps) {
 				p->sizemaps = 2 * p->sizemaps;
-				p->maps = xrealloc(p->maps,
-				    p->sizemaps * sizeof(*p->maps));
+				p->maps = xreallocarray(p->maps, p->sizemaps,
+				    sizeof(*p->maps));
 			}
 			memmove(&p->maps[i + 2], &p->maps[i + 1],
 			    (p->nmaps - i - 1) * sizeof(*p->maps));
@@ -189,7 +189,7 @@ add_map(struct stk_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
 		m.elf = NULL;
 	if (p->nmaps == p->sizemaps) {
 		p->sizemaps = p->sizemaps ? 2 * p->sizemaps : 64;
-		p->maps = xrealloc(p->maps, p->sizemaps * sizeof(*p->maps));
+		p->maps = xreallocarray(p->maps, p->sizemaps, sizeof(*p->maps));
 	}
 	for (i = p->nmaps; i > 0 && p->maps[i - 1].start > start; i--)
 		;
@@ -256,7 +256,7 @@ stk_proc_fork(const struct stk_proc *parent, pid_t child)
 
 	p->pid = child;
 	if (parent->nmaps > 0) {
-		p->maps = xmalloc(parent->nmaps * sizeof(*p->maps));
+		p->maps = xreallocarray(NULL, parent->nmaps, sizeof(*p->maps));
 		memcpy(p->maps, parent->maps, parent->nmaps * sizeof(*p->maps));
 		p->nmaps = p->sizemaps = parent->nmaps;
 		for (i = 0; i < p->nmaps; i++)

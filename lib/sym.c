@@ -290,7 +290,7 @@ push(struct sym_cache *c, const char *name, const char *file, int line)
 {
 	if (c->nbuf == c->sizebuf) {
 		c->sizebuf = c->sizebuf ? 2 * c->sizebuf : 16;
-		c->buf = xrealloc(c->buf, c->sizebuf * sizeof(*c->buf));
+		c->buf = xreallocarray(c->buf, c->sizebuf, sizeof(*c->buf));
 	}
 	c->buf[c->nbuf].name = name;
 	c->buf[c->nbuf].file = file;
@@ -391,7 +391,7 @@ push_die(struct sym_cache *c, Dwarf_Die *die)
 {
 	if (c->ndies == c->sizedies) {
 		c->sizedies = c->sizedies ? 2 * c->sizedies : 16;
-		c->dies = xrealloc(c->dies, c->sizedies * sizeof(*c->dies));
+		c->dies = xreallocarray(c->dies, c->sizedies, sizeof(*c->dies));
 	}
 	c->dies[c->ndies++] = *die;
 }
@@ -492,7 +492,7 @@ ranges_add(struct sym_ranges *r, Dwarf_Die *die, size_t i)
 			continue;
 		if (r->n == r->size) {
 			r->size = r->size ? 2 * r->size : 64;
-			r->v = xrealloc(r->v, r->size * sizeof(*r->v));
+			r->v = xreallocarray(r->v, r->size, sizeof(*r->v));
 		}
 		r->v[r->n].low = low;
 		r->v[r->n].high = high;
@@ -555,8 +555,8 @@ index_scopes(struct sym_unit *u, Dwarf_Die *parent, int depth)
 		if (is_scope(&die)) {
 			if (u->nfns == u->sizefns) {
 				u->sizefns = u->sizefns ? 2 * u->sizefns : 64;
-				u->fns = xrealloc(u->fns,
-				    u->sizefns * sizeof(*u->fns));
+				u->fns = xreallocarray(u->fns, u->sizefns,
+				    sizeof(*u->fns));
 			}
 			u->fns[u->nfns] = die;
 			ranges_add(&u->fnr, &die, u->nfns);
@@ -591,8 +591,8 @@ index_units(struct sym_file *f)
 			continue;
 		if (f->nunits == f->sizeunits) {
 			f->sizeunits = f->sizeunits ? 2 * f->sizeunits : 16;
-			f->units = xrealloc(f->units,
-			    f->sizeunits * sizeof(*f->units));
+			f->units = xreallocarray(f->units, f->sizeunits,
+			    sizeof(*f->units));
 		}
 		u = &f->units[f->nunits];
 		memset(u, 0, sizeof(*u));
@@ -721,7 +721,7 @@ file_resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr,
 		a->addr = addr;
 		a->n = (int)n;
 		if (n > 0) {
-			a->frames = xmalloc(n * sizeof(*a->frames));
+			a->frames = xreallocarray(NULL, n, sizeof(*a->frames));
 			for (i = 0; i < n; i++) {
 				a->frames[i] = c->buf[n - 1 - i];
 				if (a->frames[i].name == NULL)

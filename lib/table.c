@@ -101,7 +101,7 @@ table_note(struct table *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	t->notes = xrealloc(t->notes, (t->nnotes + 1) * sizeof(*t->notes));
+	t->notes = xreallocarray(t->notes, t->nnotes + 1, sizeof(*t->notes));
 	t->notes[t->nnotes++] = clean(s, strlen(s));
 	free(s);
 }
@@ -111,7 +111,7 @@ table_fact(struct table *t, const char *key, const char *value, int numeric)
 {
 	struct fact *f;
 
-	t->facts = xrealloc(t->facts, (t->nfacts + 1) * sizeof(*t->facts));
+	t->facts = xreallocarray(t->facts, t->nfacts + 1, sizeof(*t->facts));
 	f = &t->facts[t->nfacts++];
 	f->key = clean(key, strlen(key));
 	f->value = clean(value ? value : "", value ? strlen(value) : 0);
@@ -124,7 +124,7 @@ table_section(struct table *t, const char *name, const char *title,
 {
 	struct section *s;
 
-	t->secs = xrealloc(t->secs, (t->nsecs + 1) * sizeof(*t->secs));
+	t->secs = xreallocarray(t->secs, t->nsecs + 1, sizeof(*t->secs));
 	s = &t->secs[t->nsecs++];
 	memset(s, 0, sizeof(*s));
 	s->name = name ? xstrdup(name) : NULL;
@@ -148,7 +148,7 @@ table_row(struct table *t, int color)
 
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 64;
-		s->rows = xrealloc(s->rows, s->cap * sizeof(*s->rows));
+		s->rows = xreallocarray(s->rows, s->cap, sizeof(*s->rows));
 	}
 	memset(&s->rows[s->n], 0, sizeof(s->rows[0]));
 	s->rows[s->n++].color = color >= TABLE_PLAIN && color <= TABLE_DIM ? color : TABLE_PLAIN;
@@ -166,7 +166,7 @@ table_cell(struct table *t, const char *text, size_t len, const char *raw)
 	r = &s->rows[s->n - 1];
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 8;
-		r->cells = xrealloc(r->cells, (size_t)r->cap * sizeof(*r->cells));
+		r->cells = xreallocarray(r->cells, r->cap, sizeof(*r->cells));
 	}
 	if (text == NULL)
 		text = "", len = 0;

@@ -114,8 +114,8 @@ row_of(struct top *tp, const char *key, size_t len, int located)
 	if (r == NULL) {
 		if (tp->n == p->cap) {
 			p->cap = p->cap ? 2 * p->cap : 256;
-			tp->rows = xrealloc(tp->rows, p->cap * sizeof(*tp->rows));
-			p->st = xrealloc(p->st, p->cap * sizeof(*p->st));
+			tp->rows = xreallocarray(tp->rows, p->cap, sizeof(*tp->rows));
+			p->st = xreallocarray(p->st, p->cap, sizeof(*p->st));
 		}
 		r = xmalloc(sizeof(*r) + len + 1);
 		memcpy(r->key, key, len);
@@ -368,10 +368,10 @@ grow_frames(struct priv *p, size_t nf)
 		return;
 	p->fcap = p->fcap ? 2 * p->fcap : 64;
 	for (int i = 0; i < 2; i++) {
-		p->f[i] = xrealloc(p->f[i], p->fcap * sizeof(*p->f[i]));
-		p->any[i] = xrealloc(p->any[i], p->fcap * sizeof(*p->any[i]));
-		p->kept[i] = xrealloc(p->kept[i], p->fcap * sizeof(*p->kept[i]));
-		p->rows[i] = xrealloc(p->rows[i], p->fcap * sizeof(*p->rows[i]));
+		p->f[i] = xreallocarray(p->f[i], p->fcap, sizeof(*p->f[i]));
+		p->any[i] = xreallocarray(p->any[i], p->fcap, sizeof(*p->any[i]));
+		p->kept[i] = xreallocarray(p->kept[i], p->fcap, sizeof(*p->kept[i]));
+		p->rows[i] = xreallocarray(p->rows[i], p->fcap, sizeof(*p->rows[i]));
 	}
 }
 
@@ -400,8 +400,8 @@ path_push(struct top *tp, uint32_t r)
 
 	if (p->pathn == p->pathcap) {
 		p->pathcap = p->pathcap ? 2 * p->pathcap : 64;
-		p->prow = xrealloc(p->prow, p->pathcap * sizeof(*p->prow));
-		p->pacc = xrealloc(p->pacc, p->pathcap * sizeof(*p->pacc));
+		p->prow = xreallocarray(p->prow, p->pathcap, sizeof(*p->prow));
+		p->pacc = xreallocarray(p->pacc, p->pathcap, sizeof(*p->pacc));
 		p->pouter = xrealloc(p->pouter, p->pathcap);
 	}
 	p->prow[p->pathn] = r;
