@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "flame.h"
 
 #include <stdlib.h>
@@ -235,13 +236,13 @@ flame_add(struct flame *f, const char *stack, size_t len, const count_t n[2])
 		count_add(&f->v[at].self[k], w[k]);
 }
 
-static struct flame *sort_f;
-
+/* Node indexes by the nodes' names; arg is the graph. */
 static int
-by_name(const void *a, const void *b)
+by_name(const void *a, const void *b, void *arg)
 {
-	const struct flame_node *x = &sort_f->v[*(const uint32_t *)a];
-	const struct flame_node *y = &sort_f->v[*(const uint32_t *)b];
+	const struct flame *f = arg;
+	const struct flame_node *x = &f->v[*(const uint32_t *)a];
+	const struct flame_node *y = &f->v[*(const uint32_t *)b];
 	size_t n = x->len < y->len ? x->len : y->len;
 	int c = memcmp(x->name, y->name, n);
 
@@ -277,8 +278,7 @@ flame_finish(struct flame *f, count_t cut)
 			kids[k++] = c;
 		}
 		if (!(f->flags & FLAME_CHART) && k > 1) {
-			sort_f = f;
-			qsort(kids, k, sizeof(*kids), by_name);
+			qsort_r(kids, k, sizeof(*kids), by_name, f);
 		}
 		v->child = 0;
 		for (size_t j = k; j > 0; j--) {

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -293,14 +294,12 @@ peek_stack(struct top *tp, const uint32_t *v, size_t n, uint64_t stamp, const co
 	}
 }
 
-/* Rows of a differential profile sort by AFTER's count. */
-static int sort_diff;
-
+/* Rows of a differential profile sort by AFTER's count: *diff is 1. */
 static int
-peek_cmp(const void *a, const void *b)
+peek_cmp(const void *a, const void *b, void *diff)
 {
 	const struct top_peek_row *x = a, *y = b;
-	int i = sort_diff;
+	int i = *(const int *)diff;
 	size_t m = x->len < y->len ? x->len : y->len;
 	int c;
 
@@ -339,11 +338,10 @@ peek_collect(struct top *tp)
 			tp->callees[ne++] = (struct top_peek_row){ tp->rows[i].name, tp->rows[i].len,
 			    { s->callee[0], s->callee[1] } };
 	}
-	sort_diff = tp->diff;
 	if (nc > 1)
-		qsort(tp->callers, nc, sizeof(*tp->callers), peek_cmp);
+		qsort_r(tp->callers, nc, sizeof(*tp->callers), peek_cmp, &tp->diff);
 	if (ne > 1)
-		qsort(tp->callees, ne, sizeof(*tp->callees), peek_cmp);
+		qsort_r(tp->callees, ne, sizeof(*tp->callees), peek_cmp, &tp->diff);
 	tp->ncallers = nc;
 	tp->ncallees = ne;
 }
@@ -718,7 +716,11 @@ top_build(struct stab *t, int diff, const struct top_opts *o)
 	return tp;
 }
 
-static int sort_by, sort_cum;
+/* How top_sort orders the rows, for its comparator. */
+struct sort_ctx {
+	int by, cum, diff;
+	double total[2];          /* the totals, for shares */
+};
 
 static int
 cmp_name(const struct top_row *x, const struct top_row *y)
@@ -742,39 +744,38 @@ change(const count_t n[2])
 	return n[1] > n[0] ? n[1] - n[0] : n[0] - n[1];
 }
 
-static double share_total[2];
-
 static double
-share_change(const count_t n[2])
+share_change(const struct sort_ctx *o, const count_t n[2])
 {
-	double b = share_total[0] > 0 ? count_double(n[0]) / share_total[0] : 0;
-	double a = share_total[1] > 0 ? count_double(n[1]) / share_total[1] : 0;
+	double b = o->total[0] > 0 ? count_double(n[0]) / o->total[0] : 0;
+	double a = o->total[1] > 0 ? count_double(n[1]) / o->total[1] : 0;
 
 	return a > b ? a - b : b - a;
 }
 
 static int
-cmp_rows(const void *a, const void *b)
+cmp_rows(const void *a, const void *b, void *ctx)
 {
 	const struct top_row *x = a, *y = b;
-	int i = sort_diff, c = 0;
+	const struct sort_ctx *o = ctx;
+	int i = o->diff, sort_cum = o->cum, c = 0;
 
-	switch (sort_by) {
+	switch (o->by) {
 	case TOP_SORT_NAME:
 		return cmp_name(x, y);
 	case TOP_SORT_DELTA:
 		c = cmp_desc(change(sort_cum ? x->cum : x->flat), change(sort_cum ? y->cum : y->flat));
 		break;
 	case TOP_SORT_SHARE: {
-		double dx = share_change(sort_cum ? x->cum : x->flat);
-		double dy = share_change(sort_cum ? y->cum : y->flat);
+		double dx = share_change(o, sort_cum ? x->cum : x->flat);
+		double dy = share_change(o, sort_cum ? y->cum : y->flat);
 		c = dx == dy ? 0 : dx > dy ? -1 : 1;
 		break;
 	}
 	}
 	if (c)
 		return c;
-	if (sort_by == TOP_SORT_CUM || sort_cum) {
+	if (o->by == TOP_SORT_CUM || sort_cum) {
 		if ((c = cmp_desc(x->cum[i], y->cum[i])) || (c = cmp_desc(x->flat[i], y->flat[i])))
 			return c;
 	} else if ((c = cmp_desc(x->flat[i], y->flat[i])) || (c = cmp_desc(x->cum[i], y->cum[i])))
@@ -785,13 +786,11 @@ cmp_rows(const void *a, const void *b)
 void
 top_sort(struct top *tp, int by, int cum)
 {
-	sort_by = by;
-	sort_cum = cum;
-	sort_diff = tp->diff;
-	share_total[0] = count_double(tp->total[0]);
-	share_total[1] = count_double(tp->total[1]);
+	struct sort_ctx o = { by, cum, tp->diff,
+	    { count_double(tp->total[0]), count_double(tp->total[1]) } };
+
 	if (tp->n > 1)
-		qsort(tp->rows, tp->n, sizeof(*tp->rows), cmp_rows);
+		qsort_r(tp->rows, tp->n, sizeof(*tp->rows), cmp_rows, &o);
 }
 
 double
