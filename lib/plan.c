@@ -212,23 +212,6 @@ frames_split(struct frames *f, const char *s, size_t len)
 	}
 }
 
-/* A frame's name as the plan shows it: its kernel suffix kept, so that
- * the kernel's write is not the C library's. */
-static size_t
-frame_key(const struct frame_parts *p, char *buf, size_t cap)
-{
-	size_t n = p->name_len;
-	int k = frame_annotation(p) == 'k';
-
-	if (n + 4 > cap)
-		n = cap - 4;
-	memcpy(buf, p->name, n);
-	if (k) {
-		memcpy(buf + n, "_[k]", 4);
-		n += 4;
-	}
-	return n;
-}
 
 static int
 unnamed(const struct frame_parts *p)
@@ -246,23 +229,43 @@ struct builder {
 	count_t own;             /* computation in the binary's own functions */
 	struct seen *seen;       /* the rule cache */
 	count_t located;         /* samples whose site has a source line */
+	char *key;               /* the last frame_key, whole: never cut, so
+	                          * that two long C++ names stay two */
+	size_t keycap;
 };
+
+/* A frame's name as the plan shows it, in b->key: its kernel suffix kept,
+ * so that the kernel's write is not the C library's.  Returns its length. */
+static size_t
+frame_key(struct builder *b, const struct frame_parts *p)
+{
+	size_t n = p->name_len;
+	int k = frame_annotation(p) == 'k';
+
+	if (n + 4 > b->keycap)
+		b->key = xrealloc(b->key, b->keycap = 2 * (n + 4));
+	memcpy(b->key, p->name, n);
+	if (k) {
+		memcpy(b->key + n, "_[k]", 4);
+		n += 4;
+	}
+	return n;
+}
 
 static void
 path_of(struct builder *b, size_t upto, size_t *len)
 {
-	char name[512];
 	size_t n = 0, k;
 
 	for (size_t i = 0; i <= upto; i++) {
-		k = frame_key(&b->fr.p[i], name, sizeof(name));
+		k = frame_key(b, &b->fr.p[i]);
 		if (n + k + 4 > b->cap) {
 			b->cap = 2 * (n + k + 4);
 			b->buf = xrealloc(b->buf, b->cap);
 		}
 		if (i > 0)
 			b->buf[n++] = ';';
-		memcpy(b->buf + n, name, k);
+		memcpy(b->buf + n, b->key, k);
 		n += k;
 	}
 	*len = n;
@@ -272,17 +275,17 @@ static void
 claim(struct builder *b, const struct rule *r, const struct frame_parts *site,
     const struct frame_parts *what, size_t upto, count_t c)
 {
-	char name[512], *key;
-	size_t n = site ? frame_key(site, name, sizeof(name)) : 0, len;
+	char *key;
+	size_t n = site ? frame_key(b, site) : 0, len;
 	struct acc *a;
 
-	key = xasprintf("%s\001%.*s", r->id, (int)n, name);
+	key = xasprintf("%s\001%.*s", r->id, (int)n, n ? b->key : "");
 	HASH_FIND_STR(b->accs, key, a);
 	if (a == NULL) {
 		a = xcalloc(1, sizeof(*a));
 		a->key = key;
 		a->rule = r;
-		a->site = clean(name, n);
+		a->site = clean(n ? b->key : "", n);
 		HASH_ADD_KEYPTR(hh, b->accs, a->key, strlen(a->key), a);
 	} else
 		free(key);
@@ -292,8 +295,8 @@ claim(struct builder *b, const struct rule *r, const struct frame_parts *site,
 		b->located += c;
 	}
 	if (what != NULL) {
-		n = frame_key(what, name, sizeof(name));
-		cnt_add(&a->whats, name, n, c);
+		n = frame_key(b, what);
+		cnt_add(&a->whats, b->key, n, c);
 	}
 	path_of(b, upto, &len);
 	cnt_add(&a->paths, b->buf, len, c);
@@ -716,6 +719,7 @@ plan_build(struct plan *pl, struct stab *tab, const struct meta *meta,
 	free(b.fr.raw);
 	free(b.fr.rawlen);
 	free(b.buf);
+	free(b.key);
 	{
 		struct seen *e, *etmp;
 

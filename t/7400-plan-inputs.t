@@ -191,4 +191,17 @@ test_expect_success 'the binary found through an empty PATH element is ./prog' '
 	grep -F "Binary: ./myprog," plan.json
 '
 
+# Frame keys were cut at 512 bytes: two C++ names alike for longer were
+# one function, one task.
+test_expect_success 'two long names alike for 600 bytes are two functions, two tasks' '
+	long=$(head -c 600 /dev/zero | tr "\\000" a) &&
+	printf "main;ns::%sX() 10\nmain;ns::%sY() 10\n" "$long" "$long" >long.folded &&
+	prof-plan long.folded >tasks.md &&
+	grep -c "^- \[ \] \*\*[0-9]*\. Hot computation in .*aX()" tasks.md >nx &&
+	grep -c "^- \[ \] \*\*[0-9]*\. Hot computation in .*aY()" tasks.md >ny &&
+	echo 1 >want &&
+	test_cmp want nx &&
+	test_cmp want ny
+'
+
 done_testing
