@@ -32,6 +32,23 @@ struct acc {
 	struct cnt *locs, *whats, *paths;
 };
 
+/*
+ * The sizes and thresholds of a plan, named once.  They are choices of
+ * presentation and of what is worth a line, not of the estimate.
+ */
+enum {
+	PLAN_TOP_FUNCS = 20,     /* functions in the report's table */
+	PLAN_TOP_PATHS = 5,      /* heaviest paths in the report */
+	PLAN_PATH_FRAMES = 8,    /* frames of a path shown, the innermost */
+	PLAN_WHATS = 3,          /* called functions named in a task's title */
+	PLAN_REGRESSIONS = 5,    /* tasks made of the functions that grew most */
+	PLAN_BUILD_SPEEDUP = 3   /* -O0 to -O2: the speed-up s of the build task */
+};
+/* A share of unnamed code that deserves a word: PLT stubs are normal. */
+static const double plan_unnamed_share = 0.05;
+/* A growth smaller than this (0.05 points) is noise, not a regression. */
+static const double plan_growth_min = 0.0005;
+
 static void
 cnt_add(struct cnt **h, const char *k, size_t len, count_t n)
 {
@@ -355,7 +372,7 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 	claim(b, r, &f->p[i], NULL, i, c);
 }
 
-/* "a > b > c", the last 8 frames of a path, from the stored form. */
+/* "a > b > c", the last PLAN_PATH_FRAMES frames of a path, from the stored form. */
 static char *
 path_show(const char *key)
 {
@@ -365,7 +382,7 @@ path_show(const char *key)
 
 	for (const char *q = key; *q; q++)
 		frames += *q == ';';
-	for (; frames > 8; frames--)
+	for (; frames > PLAN_PATH_FRAMES; frames--)
 		p = strchr(p, ';') + 1;
 	out = o = xmalloc(3 * strlen(p) + 8);
 	if (p != key)
@@ -391,7 +408,7 @@ whats_show(const struct plan *pl, struct acc *a)
 	char *s = xmalloc(1), *w;
 
 	s[0] = '\0';
-	for (size_t i = 0; i < n && i < 3; i++) {
+	for (size_t i = 0; i < n && i < PLAN_WHATS; i++) {
 		w = clean(v[i]->key, v[i]->len);
 		s = xrealloc(s, len + strlen(w) + 3);
 		len += sprintf(s + len, "%s%s", i ? ", " : "", w);
@@ -452,7 +469,7 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 		/* The task's other hot lines in that file: a rule's source
 		 * pattern may be on any of them (malloc on one, free on the
 		 * next). */
-		for (size_t i = 0; t->file != NULL && i < n && t->nlines < 4; i++) {
+		for (size_t i = 0; t->file != NULL && i < n && t->nlines < sizeof(t->lines) / sizeof(t->lines[0]); i++) {
 			size_t fl = strlen(t->file);
 
 			if (v[i]->len > fl + 1 && memcmp(v[i]->key, t->file, fl) == 0 &&
@@ -618,7 +635,7 @@ static_facts(struct plan *pl, count_t own)
 	t->what = xstrdup("");
 	t->count = own;
 	t->share = share(pl, own);
-	t->speedup = 3;
+	t->speedup = PLAN_BUILD_SPEEDUP;
 	t->gain = plan_gain(t->share, t->speedup);
 	t->priority = plan_priority(t->gain);
 	t->title = xasprintf("Build %s with optimisation: its code runs at -O0", base);
@@ -662,7 +679,7 @@ top_consumers(struct plan *pl, struct stab *tab)
 		v[i].total = tp->rows[i].cum[0];
 	}
 	qsort(v, tp->n, sizeof(*v), func_cmp);
-	pl->nfuncs = tp->n < 20 ? tp->n : 20;
+	pl->nfuncs = tp->n < PLAN_TOP_FUNCS ? tp->n : PLAN_TOP_FUNCS;
 	for (size_t i = pl->nfuncs; i < tp->n; i++)
 		free(v[i].name);
 	pl->funcs = v;
@@ -706,8 +723,8 @@ plan_build(struct plan *pl, struct stab *tab, const struct meta *meta,
 		free(a->site);
 		free(a);
 	}
-	paths = xcalloc(5, sizeof(*paths));
-	pl->npaths = cnt_top(b.paths, paths, 5);
+	paths = xcalloc(PLAN_TOP_PATHS, sizeof(*paths));
+	pl->npaths = cnt_top(b.paths, paths, PLAN_TOP_PATHS);
 	pl->paths = xcalloc(pl->npaths + 1, sizeof(*pl->paths));
 	for (size_t i = 0; i < pl->npaths; i++) {
 		pl->paths[i].path = path_show(paths[i]->key);
@@ -733,7 +750,7 @@ plan_build(struct plan *pl, struct stab *tab, const struct meta *meta,
 	static_facts(pl, b.own);
 	/* A little unnamed code is normal (PLT stubs); much is a stripped
 	 * file that was not given with --binary. */
-	if (share(pl, pl->unnamed) >= 0.05 && (o->elf == NULL || !o->elf->stripped))
+	if (share(pl, pl->unnamed) >= plan_unnamed_share && (o->elf == NULL || !o->elf->stripped))
 		plan_strs_add(&pl->lacks, "%.1f%% of the %s are in code without names (frames "
 		    "\001[FILE]\002: a mapped file without symbols): that cost cannot be planned "
 		    "function by function.  Profile binaries that keep their symbols.",
@@ -766,7 +783,7 @@ plan_add_diff(struct plan *pl, struct stab *diff)
 		double before = top_pct(tp, tp->rows[i].cum[0], 0) / 100;
 		double after = top_pct(tp, tp->rows[i].cum[1], 1) / 100;
 
-		if (after - before < 0.0005)
+		if (after - before < plan_growth_min)
 			continue;
 		pl->regs[n].name = clean(tp->rows[i].name, tp->rows[i].len);
 		pl->regs[n].before = before;
@@ -788,9 +805,9 @@ plan_add_diff(struct plan *pl, struct stab *diff)
 		}
 		pl->regs[j] = x;
 	}
-	/* A task for each of the five that grew most: undoing a growth saves
+	/* A task for each of those that grew most: undoing a growth saves
 	 * it, so s is infinite and the gain is the growth. */
-	for (size_t i = 0; i < n && i < 5; i++) {
+	for (size_t i = 0; i < n && i < PLAN_REGRESSIONS; i++) {
 		struct plan_regression *g = &pl->regs[i];
 		struct plan_task *t = new_task(pl);
 		struct frame_parts fp;
