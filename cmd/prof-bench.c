@@ -16,6 +16,7 @@
 #include "bshow.h"
 #include "mbench.h"
 #include "num.h"
+#include "cmdline.h"
 #include "launch.h"
 #include "util.h"
 
@@ -287,12 +288,12 @@ commands(struct opts *o, int argc, char *argv[], size_t *ncmd)
 			c[n].cleanup = pick(&o->cleanup, t, ntempl, "-C");
 			if (o->noshell) {
 				const char *err;
-				char **w = launch_split(c[n].command, &err);
+				char **w = cmdline_split(c[n].command, &err);
 				if (!w)
 					die("-N: %s: %s", c[n].command, err);
 				free(w);
 			} else {
-				c[n].shell = o->so.shell != NULL || launch_needs_shell(c[n].command);
+				c[n].shell = o->so.shell != NULL || cmdline_needs_shell(c[n].command);
 			}
 			n++;
 		}

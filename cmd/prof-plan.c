@@ -16,7 +16,7 @@
 #include "conf.h"
 #include "elfacts.h"
 #include "ingest.h"
-#include "launch.h"
+#include "cmdline.h"
 #include "num.h"
 #include "outfile.h"
 #include "plan.h"
@@ -87,7 +87,7 @@ command_binary(const char *cmd)
 	const char *err, *path;
 	char **argv, *found = NULL;
 
-	if (cmd == NULL || launch_needs_shell(cmd) || (argv = launch_split(cmd, &err)) == NULL)
+	if (cmd == NULL || cmdline_needs_shell(cmd) || (argv = cmdline_split(cmd, &err)) == NULL)
 		return NULL;
 	if (strchr(argv[0], '/') != NULL)
 		found = xstrdup(argv[0]);
@@ -143,7 +143,7 @@ record(const char *cmd, const char *path)
 	pid_t pid;
 	int status, e;
 
-	if (!launch_needs_shell(cmd) && (words = launch_split(cmd, &err)) == NULL)
+	if (!cmdline_needs_shell(cmd) && (words = cmdline_split(cmd, &err)) == NULL)
 		die("the scenario's command: %s", err);
 	for (char **w = words; w && *w; w++)
 		n++;

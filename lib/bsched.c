@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bsched.h"
+#include "cmdline.h"
 #include "launch.h"
 #include "util.h"
 
@@ -385,7 +386,7 @@ bsched_run(const struct bsched_opts *o, const struct bsched_cmd *cmds, size_t n,
 			shell = 1;
 		} else {
 			const char *err;
-			if (!(j->argv = launch_split(cmds[i].command, &err)))
+			if (!(j->argv = cmdline_split(cmds[i].command, &err)))
 				die("%s: %s", cmds[i].name, err);
 		}
 		s.total++; /* the first run; one() adds the rest once it knows */

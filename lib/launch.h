@@ -2,7 +2,7 @@
  * launch: one run of a benchmarked command, started and measured.
  *
  * A command is an argument vector, exec'd with a PATH search: either the
- * words of the command line (launch_split, prof-bench -N and commands
+ * words of the command line (cmdline_split, prof-bench -N and commands
  * without shell syntax) or a shell's ["sh", "-c", LINE].  A run is
  * measured from just before the process is created to just after wait4()
  * reaps it, on CLOCK_MONOTONIC; the CPU times, the maximum resident set,
@@ -23,25 +23,8 @@
 
 #include <stddef.h>
 
-#include "bres.h"
-
-/*
- * Splits line into words as a POSIX shell does for a simple command
- * without expansions: blanks separate words; '...' keeps everything,
- * "..." keeps everything but \\ \" \$ \` (which lose the backslash),
- * a backslash outside quotes keeps the next character.  Returns a
- * malloc'd NULL-ended vector (one allocation with the strings), or NULL
- * with *err set ("unterminated quote", "empty command").
- */
-char **launch_split(const char *line, const char **err);
-
-/*
- * Whether line uses something only a shell does: expansions ($ ` * ? [ ~),
- * redirections, pipes, lists, grouping, comments, a leading VAR=value,
- * or a first word that is a shell keyword or builtin that is not also a
- * program (cd, export, if, ...).  Quotes and backslashes alone do not.
- */
-int launch_needs_shell(const char *line);
+/* measured into; see bres.h (launch.c includes it) */
+struct bres_run;
 
 /* Where a run's standard streams go: file descriptors dup'd onto 0, 1, 2;
  * -1 keeps prof-bench's own. */

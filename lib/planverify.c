@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "launch.h"
+#include "cmdline.h"
 #include "plan.h"
 #include "util.h"
 
@@ -79,7 +79,7 @@ plan_verify(struct plan *pl)
 		    "(no command metadata): the verify commands say \001./app\002.");
 	}
 	q = sq(cmd);
-	if (launch_needs_shell(cmd))
+	if (cmdline_needs_shell(cmd))
 		rec = xasprintf("prof-record -- sh -c %s", q);
 	else
 		rec = xasprintf("prof-record -- %s", cmd);
