@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "json.h"
 #include "util.h"
 #include "xmlsafe.h"
 
@@ -337,14 +338,14 @@ write_json(const struct benchdiff *d, FILE *fp)
 		for (int j = 0; j < NCOLS; j++) {
 			if (j > 0)
 				fputs(", ", fp);
-			table_json_string(fp, machine_cols[j].key, (size_t)-1);
+			json_write_string(fp, machine_cols[j].key, (size_t)-1);
 			fputs(": ", fp);
 			if (w.s[j][0] == '\0')
 				fputs("null", fp);
 			else if (machine_cols[j].numeric || w.literal[j])
 				fputs(w.s[j], fp);
 			else
-				table_json_string(fp, w.s[j], (size_t)-1);
+				json_write_string(fp, w.s[j], (size_t)-1);
 		}
 		fputc('}', fp);
 	}

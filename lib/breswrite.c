@@ -94,7 +94,7 @@ static void
 json_bench(FILE *fp, const struct bres_bench *b)
 {
 	fputs("    {\n      \"command\": ", fp);
-	table_json_string(fp, b->command, (size_t)-1);
+	json_write_string(fp, b->command, (size_t)-1);
 	for (size_t k = 0; k < BRES_HYPERFINE_KEYS; k++) {
 		json_key(fp, bres_sum_keys[k].key);
 		json_figure(fp, &b->sum, &bres_sum_keys[k]);
@@ -111,18 +111,18 @@ json_bench(FILE *fp, const struct bres_bench *b)
 		json_key(fp, "parameters");
 		for (size_t i = 0; i < b->nparams; i++) {
 			fputs(i > 0 ? ", " : "{", fp);
-			table_json_string(fp, b->params[i].key, (size_t)-1);
+			json_write_string(fp, b->params[i].key, (size_t)-1);
 			fputs(": ", fp);
-			table_json_string(fp, b->params[i].value, (size_t)-1);
+			json_write_string(fp, b->params[i].value, (size_t)-1);
 		}
 		fputc('}', fp);
 	}
 	for (size_t k = 0; k < bres_nrun_keys; k++)
 		json_runs(fp, b, &bres_run_keys[k]);
 	json_key(fp, "name");
-	table_json_string(fp, b->name, (size_t)-1);
+	json_write_string(fp, b->name, (size_t)-1);
 	json_key(fp, "unit");
-	table_json_string(fp, b->unit, (size_t)-1);
+	json_write_string(fp, b->unit, (size_t)-1);
 	for (size_t k = BRES_HYPERFINE_KEYS; k < bres_nsum_keys; k++) {
 		json_key(fp, bres_sum_keys[k].key);
 		json_figure(fp, &b->sum, &bres_sum_keys[k]);
@@ -148,9 +148,9 @@ bres_write_json(const struct bres *r, FILE *fp)
 	fputs("  ],\n  \"prof\": {", fp);
 	for (size_t i = 0; i < r->nctx; i++) {
 		fputs(i > 0 ? ",\n    " : "\n    ", fp);
-		table_json_string(fp, r->ctx[i].key, (size_t)-1);
+		json_write_string(fp, r->ctx[i].key, (size_t)-1);
 		fputs(": ", fp);
-		table_json_string(fp, r->ctx[i].value, (size_t)-1);
+		json_write_string(fp, r->ctx[i].value, (size_t)-1);
 	}
 	fputs(r->nctx > 0 ? "\n  }\n}\n" : "}\n}\n", fp);
 	uselocale(old);

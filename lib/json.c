@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "xmlsafe.h"
 
 struct parser {
 	const char *p, *end;
@@ -489,4 +490,29 @@ json_free(struct json *j)
 		return;
 	free_inner(j);
 	free(j);
+}
+
+void
+json_write_string(FILE *fp, const char *s, size_t n)
+{
+	char *t;
+	size_t len;
+
+	if (n == (size_t)-1)
+		n = strlen(s);
+	t = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
+	len = xmlsafe_clean(t, s, n);
+	fputc('"', fp);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(fp, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(fp, "\\u%04x", c);
+		else
+			fputc(c, fp);
+	}
+	fputc('"', fp);
+	free(t);
 }

@@ -24,6 +24,7 @@
 
 #include <locale.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define JSON_MAX_DEPTH 200
 
@@ -84,5 +85,14 @@ void json_free(struct json *j);
  * written with '.' whatever the program's locale (uselocale, strtod_l).
  */
 locale_t json_c_locale(void);
+
+/*
+ * Writes s[0..n) (any bytes; n (size_t)-1: strlen) as a JSON string,
+ * quotes included: invalid UTF-8 and control bytes become U+FFFD
+ * (xmlsafe_clean, as the tables and the SVG show names), then '"' and
+ * '\\' are escaped.  The one JSON string writer of the programs' own
+ * JSON (tables, prof-diff's results, prof-bench's exports, prof-plan).
+ */
+void json_write_string(FILE *fp, const char *s, size_t n);
 
 #endif

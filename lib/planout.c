@@ -18,6 +18,7 @@
 #include "plan-int.h"
 #include "plan.h"
 #include "table.h"
+#include "json.h"
 #include "util.h"
 
 static size_t
@@ -249,7 +250,7 @@ json_text(FILE *fp, const char *s)
 		if (*p != '\001' && *p != '\002')
 			*o++ = *p;
 	*o = '\0';
-	table_json_string(fp, c, (size_t)-1);
+	json_write_string(fp, c, (size_t)-1);
 	free(c);
 }
 

@@ -9,6 +9,7 @@
 
 #include <csv.h>
 
+#include "json.h"
 #include "util.h"
 #include "xmlsafe.h"
 
@@ -211,31 +212,7 @@ json_number(const char *s)
 static void
 json_string(FILE *fp, const struct text *t)
 {
-	fputc('"', fp);
-	for (size_t i = 0; i < t->len; i++) {
-		unsigned char c = (unsigned char)t->s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
-
-void
-table_json_string(FILE *fp, const char *s, size_t n)
-{
-	struct text t;
-
-	if (n == (size_t)-1)
-		n = strlen(s);
-	t.s = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
-	t.len = xmlsafe_clean(t.s, s, n);
-	json_string(fp, &t);
-	free(t.s);
+	json_write_string(fp, t->s, t->len);
 }
 
 /* Writes a number ("+3" as 3), null when empty, or else a string: the

@@ -95,12 +95,6 @@ int table_write(struct table *t, FILE *fp, int color, int width);
  */
 void table_terminal(const char *ofile, const char *when, int *color, int *width);
 
-/*
- * Writes s[0..n) (any bytes; n (size_t)-1: strlen) as a JSON string,
- * cleaned as table cells are: for the JSON that other modules write
- * themselves (prof-diff's array of results, prof-bench's exports).
- */
-void table_json_string(FILE *fp, const char *s, size_t n);
 
 void table_free(struct table *t);
 
