@@ -252,7 +252,6 @@ finish(const struct opts *o, struct outfile *of, const struct meta *m, struct st
 static int
 diff_tables(const struct opts *o, int fd[2], const char *name[2])
 {
-	struct perf_opts po = { 0 };
 	struct ingest g[2];
 	struct meta m = { 0 };
 	struct stab *d;
@@ -264,7 +263,6 @@ diff_tables(const struct opts *o, int fd[2], const char *name[2])
 		memset(&g[i], 0, sizeof(g[i]));
 		g[i].format = INGEST_AUTO;
 		g[i].jobs = ingest_default_jobs();
-		g[i].perf = &po;
 		ingest_init(&g[i]);
 		if (ingest_fd(&g[i], fd[i], name[i]) < 0)
 			status = EXIT_USAGE;

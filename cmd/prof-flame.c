@@ -197,7 +197,6 @@ main(int argc, char *argv[])
 {
 	struct svg_opts so;
 	struct ingest g = { 0 };
-	struct perf_opts po = { 0 };
 	struct meta meta = { 0 };
 	struct flame *f = NULL;
 	const char *ofile = "-", *countname = NULL, *minwidth = NULL;
@@ -330,7 +329,6 @@ main(int argc, char *argv[])
 	if (!(flags & FLAME_CHART)) {
 		g.jobs = ingest_default_jobs();
 		g.format = INGEST_FOLDED;
-		g.perf = &po;
 		ingest_init(&g);
 	}
 	if (flags & FLAME_CHART) {

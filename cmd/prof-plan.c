@@ -232,7 +232,6 @@ int
 main(int argc, char *argv[])
 {
 	struct ingest g = { 0 }, gd = { 0 };
-	struct perf_opts po = { 0 };
 	struct rules rs = { 0 };
 	struct elfacts ef = { 0 };
 	struct plan_opts o = { .rules = &rs, .min_gain = 0.01 };
@@ -341,7 +340,6 @@ main(int argc, char *argv[])
 	}
 
 	g.jobs = ingest_default_jobs();
-	g.perf = &po;
 	ingest_init(&g);
 	status = run ? ingest_files(&g, 1, &profile) : ingest_files(&g, argc, argv);
 	if (status != EXIT_OK)
@@ -383,7 +381,6 @@ main(int argc, char *argv[])
 	}
 	if (diff != NULL) {
 		gd.jobs = g.jobs;
-		gd.perf = &po;
 		ingest_init(&gd);
 		if ((status = ingest_files(&gd, 1, (char *[]){ (char *)diff })) != EXIT_OK)
 			goto out;

@@ -75,7 +75,6 @@ int
 main(int argc, char *argv[])
 {
 	struct ingest g = { 0 };
-	struct perf_opts po = { 0 };
 	struct top_opts to = { 0 };
 	struct unit u;
 	struct top *tp;
@@ -159,7 +158,6 @@ main(int argc, char *argv[])
 	g.sink_args = xcalloc((size_t)g.jobs, sizeof(void *));
 	for (int j = 0; j < g.jobs; j++)
 		g.sink_args[j] = top_new(&to);
-	g.perf = &po;
 	ingest_init(&g);
 	status = ingest_files(&g, argc, argv);
 	tp = g.sink_args[0];

@@ -180,6 +180,10 @@ pool_buffer(struct pool *pl, size_t size, size_t *cap)
 void
 ingest_init(struct ingest *g)
 {
+	static const struct perf_opts defaults;
+
+	if (g->perf == NULL)
+		g->perf = &defaults;
 	if (g->jobs < 1)
 		g->jobs = 1;
 	g->tab = stab_new();

@@ -29,7 +29,7 @@ struct ingest {
 	/* set by the caller before the first input */
 	int format;                 /* enum ingest_format */
 	int jobs;                   /* threads, 1 or more */
-	const struct perf_opts *perf;
+	const struct perf_opts *perf;  /* NULL: perf script's defaults */
 	char *event;                /* --event-filter, or the first event seen */
 	int event_given;
 	/* With a sink, stacks are not stored but given to sink, with
