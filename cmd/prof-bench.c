@@ -644,7 +644,7 @@ main(int argc, char *argv[])
 	if (status == EXIT_OK) {
 		bshow_warnings(r);
 		if (bshow_write(stdout, r, order, o.unit, ref) < 0 || fflush(stdout) == EOF) {
-			warn("<stdout>: write error:");
+			warn("stdout: write error:");
 			status = EXIT_FINDING;
 		}
 		if (!o.builtin && !launch_hw_available(why, sizeof why))

@@ -626,7 +626,7 @@ main(int argc, char *argv[])
 			}
 		} else if (strcmp(argv[k], "-") == 0) {
 			fd[i] = 0;
-			name[i] = "<stdin>";
+			name[i] = "stdin";
 			k++;
 		} else if ((fd[i] = open(argv[k], O_RDONLY)) < 0) {
 			warn("%s: cannot open:", argv[k++]);

@@ -341,7 +341,7 @@ main(int argc, char *argv[])
 				status = EXIT_USAGE;
 				continue;
 			}
-			read_ordered(&f, flags, fd, std ? "<stdin>" : name, &meta, &bad);
+			read_ordered(&f, flags, fd, std ? "stdin" : name, &meta, &bad);
 			if (!std)
 				close(fd);
 		}

@@ -161,7 +161,7 @@ fstream_files(int n, char *const files[], void (*fn)(void *, const struct folded
 			status = EXIT_USAGE;
 			continue;
 		}
-		fstream_open(&fs, fd, std ? "<stdin>" : name, FOLDED_UNKNOWN);
+		fstream_open(&fs, fd, std ? "stdin" : name, FOLDED_UNKNOWN);
 		while ((r = fstream_next(&fs, &fl)) > 0)
 			fn(arg, &fl);
 		if (r < 0)

@@ -459,7 +459,7 @@ ingest_files(struct ingest *g, int n, char *const files[])
 			status = EXIT_USAGE;
 			continue;
 		}
-		if (ingest_fd(g, fd, std ? "<stdin>" : name) < 0)
+		if (ingest_fd(g, fd, std ? "stdin" : name) < 0)
 			status = EXIT_USAGE;
 		if (!std)
 			close(fd);

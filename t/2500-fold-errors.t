@@ -75,13 +75,13 @@ test_expect_success 'bad lines among good ones: the count and the first bad line
 	grep "^prof-fold: in: 3 unreadable lines, first at line 3: ." err
 '
 
-test_expect_success 'one report per input, stdin named <stdin>' '
+test_expect_success 'one report per input, stdin named stdin' '
 	printf "a 1\nbad\n" >one &&
 	printf "bad\nbad\na 1\n" >two &&
 	prof-fold one - two <one >out 2>err &&
 	test_line_count = 3 err &&
 	grep "^prof-fold: one: 1 unreadable lines\{0,1\}, first at line 2: " err &&
-	grep "^prof-fold: <stdin>: 1 unreadable lines\{0,1\}, first at line 2: " err &&
+	grep "^prof-fold: stdin: 1 unreadable lines\{0,1\}, first at line 2: " err &&
 	grep "^prof-fold: two: 2 unreadable lines, first at line 1: " err
 '
 

@@ -160,7 +160,7 @@ test_expect_success 'perf script text as input: as its folded stacks' '
 
 test_expect_success 'perf script text on the standard input, folded stacks in a file' '
 	prof-diff - "$P/ab-dwarf.folded" <"$T_DATA/perf/ab-fp.txt" >out &&
-	grep "^# before: <stdin>$" out &&
+	grep "^# before: stdin$" out &&
 	ref "$P/ab-fp.folded" "$P/ab-dwarf.folded" &&
 	grep -v "^#" out >actual &&
 	test_cmp expect actual

@@ -496,7 +496,7 @@ test_expect_success 'a profile and results: exit 2, both named, nothing written'
 	test_must_be_empty out &&
 	grep "new.json: benchmark results, but profile: a profile" err &&
 	test_expect_code 2 prof-diff "$D/old.json" - <profile >out 2>err &&
-	grep "but <stdin>: a profile" err &&
+	grep "but stdin: a profile" err &&
 	mkdir -p res && cp "$D/old.json" res/main.json &&
 	test_expect_code 2 prof-diff --results-dir res --baseline main profile >out 2>err &&
 	grep "main.json: benchmark results, but profile: a profile" err
