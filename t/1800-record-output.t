@@ -173,7 +173,9 @@ if test -n "$FLAMEGRAPH"; then
 		grep "<svg" meta.svg &&
 		n=$(samples meta.folded) &&
 		grep "<title>all ($n samples, 100%)</title>" meta.svg &&
-		grep "<title>spin_loop ($n samples" meta.svg
+		m=$(awk "/;spin_loop [0-9]+\$/ { s += \$NF } END { print s + 0 }" meta.folded) &&
+		test_cmp_num "$m" ">" "$((n / 2))" &&
+		grep "<title>spin_loop ($m samples" meta.svg
 	'
 	test_expect_success 'flamegraph.pl takes the stdout profile too' '
 		perl "$FLAMEGRAPH" out.folded >out.svg 2>fg.err &&
