@@ -173,7 +173,7 @@ if test -n "$FLAMEGRAPH"; then
 		grep "<svg" meta.svg &&
 		n=$(samples meta.folded) &&
 		grep "<title>all ($n samples, 100%)</title>" meta.svg &&
-		m=$(awk "/;spin_loop [0-9]+\$/ { s += \$NF } END { print s + 0 }" meta.folded) &&
+		m=$(awk "/;spin_loop[ ;]/ && !/^#/ { s += \$NF } END { print s + 0 }" meta.folded) &&
 		test_cmp_num "$m" ">" "$((n / 2))" &&
 		grep "<title>spin_loop ($m samples" meta.svg
 	'
