@@ -92,7 +92,9 @@ test_expect_success 'a command that cannot be executed: exit 126, a message, the
 # and the target is waited for, not assumed to run after 1 s.
 test_expect_success 'SIGINT to prof-record: it stops within seconds, exit 130, the profile written' '
 	cp spin spin-int &&
-	env --default-signal=INT prof-record -F 999 -o int.folded ./spin-int 30 2>int.err &
+	# braces: $! is prof-record, not a shell running "cp && prof-record"
+	# (whose child pgrep found was cp, gone a moment later)
+	{ env --default-signal=INT prof-record -F 999 -o int.folded ./spin-int 30 2>int.err & } &&
 	rec=$! &&
 	for i in $(seq 100); do
 		target=$(pgrep -P $rec) && break

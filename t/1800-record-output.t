@@ -110,7 +110,7 @@ test_expect_success '-o: one line per stack, sorted bytewise, after all the meta
 test_expect_success '-o: the file is replaced at the end, and no temporary file is left' '
 	mkdir o &&
 	echo old >o/p.folded &&
-	prof-record -F 999 -o o/p.folded ./spin 20 o/stop &
+	{ prof-record -F 999 -o o/p.folded ./spin 20 o/stop & } &&
 	rec=$! &&
 	sleep 0.5 &&
 	echo old >expect &&
@@ -126,7 +126,7 @@ test_expect_success '-o: the file is replaced at the end, and no temporary file 
 
 test_expect_success '-o and SIGTERM: exit 143, the profile is written, no temporary file' '
 	mkdir t &&
-	prof-record -F 999 -o t/term.folded ./spin 30 &
+	{ prof-record -F 999 -o t/term.folded ./spin 30 & } &&
 	rec=$! &&
 	# the target started (1 s was not always enough on a loaded machine)
 	for i in $(seq 100); do
