@@ -96,11 +96,7 @@ test_expect_success 'SIGINT to prof-record: it stops within seconds, exit 130, t
 	# (whose child pgrep found was cp, gone a moment later)
 	{ env --default-signal=INT prof-record -F 999 -o int.folded ./spin-int 30 2>int.err & } &&
 	rec=$! &&
-	for i in $(seq 100); do
-		target=$(pgrep -P $rec) && break
-		sleep 0.1
-	done &&
-	test -n "$target" &&
+	target=$(child_of $rec) &&
 	sleep 1 &&
 	want=$(cpu_samples $target) &&
 	t0=$(now) &&

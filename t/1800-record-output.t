@@ -128,12 +128,7 @@ test_expect_success '-o and SIGTERM: exit 143, the profile is written, no tempor
 	mkdir t &&
 	{ prof-record -F 999 -o t/term.folded ./spin 30 & } &&
 	rec=$! &&
-	# the target started (1 s was not always enough on a loaded machine)
-	for i in $(seq 100); do
-		target=$(pgrep -P $rec) && break
-		sleep 0.1
-	done &&
-	test -n "$target" &&
+	target=$(child_of $rec) &&
 	sleep 0.5 &&
 	kill -TERM $rec &&
 	{ wait $rec; status=$?; } &&

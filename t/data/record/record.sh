@@ -88,3 +88,15 @@ near () {
 now () {
 	date +%s.%N
 }
+
+# child_of PID: the PID of PID's child, once it has one (a recorder's
+# target: waited for up to 10 s, since 1 s was not always enough on a
+# loaded machine); fails, saying so, when none comes.
+child_of () {
+	for _i in $(seq 100); do
+		pgrep -P "$1" && return 0
+		sleep 0.1
+	done
+	echo "child_of: $1 has no child after 10 s" >&2
+	return 1
+}
