@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -147,13 +148,16 @@ xmemdup(const void *p, size_t n)
 	return s;
 }
 
-/* The write end of a pipe whose readers are gone: poll says POLLERR. */
+/* The write end of a pipe (or socket) whose readers are gone: poll says
+ * POLLERR.  Only those: a terminal's or a disk's error is reported. */
 static int
 broken_pipe(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	struct stat st;
 
-	return fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+	return fd >= 0 && fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) &&
+	    poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
 }
 
 void
