@@ -46,10 +46,10 @@ BUILD_TAG := normal
 endif
 
 PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench prof-plan
-# lib/share-data.c is generated (share/prof's files as C strings), so it
-# is named here even before it exists.
+# lib/core/share-data.c is generated (share/prof's files as C strings), so
+# it is named here even before it exists.  lib/README maps the folders.
 SHARE_FILES := share/prof/flame.js share/prof/flame.css share/prof/rules.csv
-LIB_SRC := $(filter-out lib/share-data.c,$(wildcard lib/*.c)) lib/share-data.c
+LIB_SRC := $(filter-out lib/core/share-data.c,$(wildcard lib/*/*.c)) lib/core/share-data.c
 LIB_OBJ := $(LIB_SRC:.c=.o)
 CMD_OBJ := $(PROGS:%=cmd/%.o)
 BINS    := $(PROGS:%=bin/%)
@@ -60,7 +60,7 @@ all: $(BINS)
 
 # A change of SANITIZE must rebuild everything: the tag file records the mode.
 .build-$(BUILD_TAG):
-	rm -f .build-* lib/*.o cmd/*.o lib/libprof.a $(BINS)
+	rm -f .build-* lib/*/*.o cmd/*.o lib/libprof.a $(BINS)
 	touch $@
 
 $(LIB_OBJ) $(CMD_OBJ): .build-$(BUILD_TAG)
@@ -68,7 +68,7 @@ $(LIB_OBJ) $(CMD_OBJ): .build-$(BUILD_TAG)
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-lib/share-data.c: scripts/embed $(SHARE_FILES)
+lib/core/share-data.c: scripts/embed $(SHARE_FILES)
 	scripts/embed $(SHARE_FILES) >$@.tmp && mv $@.tmp $@
 
 lib/libprof.a: $(LIB_OBJ)
@@ -80,11 +80,11 @@ bin/%: cmd/%.o lib/libprof.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
 # prof-bench alone counts allocations, by its own malloc and free: the
-# archive's lib/alloccount.o has the API without them, so that no other
+# archive's lib/bench/alloccount.o has the API without them, so that no other
 # program gets the interposed allocator by pulling a member.
-ALLOC_OBJ := lib/alloccount-interpose.o
-$(ALLOC_OBJ): lib/alloccount.c .build-$(BUILD_TAG)
-	$(CC) $(ALL_CFLAGS) -DPROF_ALLOCCOUNT_INTERPOSE -c -o $@ lib/alloccount.c
+ALLOC_OBJ := lib/bench/alloccount-interpose.o
+$(ALLOC_OBJ): lib/bench/alloccount.c .build-$(BUILD_TAG)
+	$(CC) $(ALL_CFLAGS) -DPROF_ALLOCCOUNT_INTERPOSE -c -o $@ lib/bench/alloccount.c
 
 bin/prof-bench: cmd/prof-bench.o $(ALLOC_OBJ) lib/libprof.a
 	@mkdir -p bin
@@ -166,8 +166,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf bin lib/*.o lib/*.d cmd/*.o cmd/*.d lib/libprof.a lib/share-data.c .build-* t/trash.* $(FUZZ_OUT)
+	rm -rf bin lib/*/*.o lib/*/*.d cmd/*.o cmd/*.d lib/libprof.a lib/core/share-data.c .build-* t/trash.* $(FUZZ_OUT)
 
 .PHONY: all deps check demo bench install uninstall clean fuzz fuzz-build
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d) $(wildcard $(FUZZ_OUT)/*/*.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d) $(wildcard $(FUZZ_OUT)/*/*.d $(FUZZ_OUT)/lib/*/*.d)

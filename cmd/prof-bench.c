@@ -11,14 +11,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bres.h"
-#include "bsched.h"
-#include "bshow.h"
-#include "mbench.h"
-#include "num.h"
-#include "cmdline.h"
-#include "launch.h"
-#include "util.h"
+#include "bench/bench.h"
+#include "bench/benchsession.h"
+#include "bench/benchreport.h"
+#include "bench/benchbuiltin.h"
+#include "core/num.h"
+#include "core/cmdline.h"
+#include "bench/launch.h"
+#include "core/util.h"
 
 static const char synopsis[] =
 "usage: prof-bench [-iN] [-w runs] [-r runs] [-m runs] [-M runs] [--duration seconds]\n"
@@ -146,7 +146,7 @@ struct param {
 };
 
 struct opts {
-	struct bsched_opts so;
+	struct benchsession_opts so;
 	struct strs names, prepare, conclude, setup, cleanup;
 	struct param *params;
 	size_t nparams;
@@ -209,7 +209,7 @@ next_arg(int argc, char *argv[], const char *opt)
 
 /* s with each {NAME} replaced by the value of the parameter NAME. */
 static char *
-substitute(const char *s, const struct bres_param *pv, size_t n)
+substitute(const char *s, const struct bench_param *pv, size_t n)
 {
 	size_t cap = strlen(s) + 1, len = 0;
 	char *out = xmalloc(cap);
@@ -257,11 +257,11 @@ pick(const struct strs *s, size_t i, size_t ncmd, const char *opt)
 
 /* The commands to run: every command with every combination of the
  * parameters' values, the reference first. */
-static struct bsched_cmd *
+static struct benchsession_cmd *
 commands(struct opts *o, int argc, char *argv[], size_t *ncmd)
 {
 	size_t ncomb = 1, ntempl = (size_t)argc + (o->reference != NULL), n = 0;
-	struct bsched_cmd *c;
+	struct benchsession_cmd *c;
 
 	for (size_t i = 0; i < o->nparams; i++)
 		ncomb *= o->params[i].values.n;
@@ -271,7 +271,7 @@ commands(struct opts *o, int argc, char *argv[], size_t *ncmd)
 	for (size_t t = 0; t < ntempl; t++) {
 		const char *line = o->reference ? t == 0 ? o->reference : argv[t - 1] : argv[t];
 		for (size_t k = 0; k < ncomb; k++) {
-			struct bres_param *pv = xcalloc(o->nparams + 1, sizeof *pv);
+			struct bench_param *pv = xcalloc(o->nparams + 1, sizeof *pv);
 			size_t rest = k;
 			for (size_t i = o->nparams; i-- > 0;) {
 				pv[i].key = (char *)o->params[i].name;
@@ -305,7 +305,7 @@ commands(struct opts *o, int argc, char *argv[], size_t *ncmd)
 }
 
 static void
-free_commands(struct bsched_cmd *c, size_t n)
+free_commands(struct benchsession_cmd *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].name != c[i].command)
@@ -356,35 +356,35 @@ streams(struct opts *o)
 
 /* Runs a built-in micro-benchmark into r; returns the exit status. */
 static int
-builtin(struct opts *o, struct bres *r)
+builtin(struct opts *o, struct bench_results *r)
 {
-	struct mbench_opts mo = {
+	struct benchbuiltin_opts mo = {
 		.iterations = o->iterations,
 		.duration = o->so.duration,
 		.concurrency = o->so.concurrency,
 		.warmup = o->so.warmup,
 	};
-	struct mbench_result mr;
-	struct bres_bench *b;
+	struct benchbuiltin_result mr;
+	struct bench_entry *b;
 	char name[128];
 
 	if (strcmp(o->builtin, "list") == 0) {
-		for (const char *const *n = mbench_names(); *n; n++)
-			printf("%-20s %s\n", *n, mbench_about(*n));
+		for (const char *const *n = benchbuiltin_names(); *n; n++)
+			printf("%-20s %s\n", *n, benchbuiltin_about(*n));
 		return util_fshut(stdout, "stdout") ? EXIT_FINDING : EXIT_OK;
 	}
-	if (!mbench_about(o->builtin))
+	if (!benchbuiltin_about(o->builtin))
 		die("--builtin: no built-in %s; --builtin list names them", o->builtin);
-	if (mbench_run(o->builtin, &mo, &mr) < 0)
+	if (benchbuiltin_run(o->builtin, &mo, &mr) < 0)
 		return EXIT_FINDING;
 	snprintf(name, sizeof name, "builtin:%s", o->builtin);
-	b = bres_add(r, name, name);
+	b = bench_add(r, name, name);
 	b->unit = "s/op";
 	for (size_t i = 0; i < mr.nbatch; i++) {
-		struct bres_run run = bres_run_unset();
+		struct bench_run run = bench_run_unset();
 		run.value = mr.batch_ns[i] * 1e-9;
 		run.exit_code = 0;
-		bres_push(b, &run);
+		bench_push(b, &run);
 	}
 	b->ops = mr.ops;
 	b->ops_per_s = mr.ops_per_s;
@@ -392,7 +392,7 @@ builtin(struct opts *o, struct bres *r)
 	b->allocs_per_op = mr.allocs_per_op;
 	b->bytes_per_op = mr.bytes_per_op;
 	b->concurrency = o->so.concurrency;
-	mbench_result_free(&mr);
+	benchbuiltin_result_free(&mr);
 	return EXIT_OK;
 }
 
@@ -436,7 +436,7 @@ record(struct opts *o, int argc, char *argv[], int nopt)
 static int
 by_mean(const void *a, const void *b, void *arg)
 {
-	const struct bres *r = arg;
+	const struct bench_results *r = arg;
 	double x = r->b[*(const size_t *)a].sum.mean, y = r->b[*(const size_t *)b].sum.mean;
 
 	return (x > y) - (x < y);
@@ -460,8 +460,8 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o = { .so = { .min_runs = 10, .duration = 3, .concurrency = 1, .hw = 1 } };
-	struct bres *r;
-	struct bsched_cmd *cmds = NULL;
+	struct bench_results *r;
+	struct benchsession_cmd *cmds = NULL;
 	size_t ncmd = 0, *order;
 	int c, status = EXIT_OK, duration_given = 0;
 	char why[200];
@@ -528,11 +528,11 @@ main(int argc, char *argv[])
 		case OPT_LIST: o.list = 1; break;
 		case OPT_ORDER:
 			if (strcmp(optarg, "interleaved") == 0)
-				o.so.order = BSCHED_INTERLEAVED;
+				o.so.order = BENCHSESSION_INTERLEAVED;
 			else if (strcmp(optarg, "shuffle") == 0)
-				o.so.order = BSCHED_SHUFFLE;
+				o.so.order = BENCHSESSION_SHUFFLE;
 			else if (strcmp(optarg, "sequential") == 0)
-				o.so.order = BSCHED_SEQUENTIAL;
+				o.so.order = BENCHSESSION_SEQUENTIAL;
 			else
 				die("--order: %s: use interleaved, shuffle or sequential", optarg);
 			break;
@@ -568,13 +568,13 @@ main(int argc, char *argv[])
 		long n;
 		if (argc > optind || o.builtin)
 			die("--list: no commands with it");
-		n = bres_list(bres_dir(o.dir), stdout);
+		n = bench_list(bench_dir(o.dir), stdout);
 		if (util_fshut(stdout, "stdout") < 0)
 			return EXIT_FINDING;
 		return n < 0 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (o.save)
-		free(bres_saved_path(bres_dir(o.dir), o.save)); /* a bad name dies now */
+		free(bench_saved_path(bench_dir(o.dir), o.save)); /* a bad name dies now */
 	if (o.builtin) {
 		if (optind < argc)
 			die("--builtin: no commands with it");
@@ -607,17 +607,17 @@ main(int argc, char *argv[])
 	if (!o.so.seed)
 		o.so.seed = (unsigned long)time(NULL);
 
-	r = bres_new();
-	bres_context(r, "tool", "prof-bench");
+	r = bench_new();
+	bench_context(r, "tool", "prof-bench");
 	{
 		char date[32];
 		time_t now = time(NULL);
 		strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		bres_context(r, "date", date);
+		bench_context(r, "date", date);
 	}
 	if (o.builtin) {
 		if ((status = builtin(&o, r)) != EXIT_OK || strcmp(o.builtin, "list") == 0) {
-			bres_free(r);
+			bench_free(r);
 			free_opts(&o);
 			return status;
 		}
@@ -625,16 +625,16 @@ main(int argc, char *argv[])
 		cmds = commands(&o, argc - optind, argv + optind, &ncmd);
 		streams(&o);
 		if (!launch_hw_available(why, sizeof why))
-			bres_context(r, "hardware_counters", why);
+			bench_context(r, "hardware_counters", why);
 		else
-			bres_context(r, "hardware_counters", "cycles, instructions");
-		status = bsched_run(&o.so, cmds, ncmd, r);
+			bench_context(r, "hardware_counters", "cycles, instructions");
+		status = benchsession_run(&o.so, cmds, ncmd, r);
 		if (o.reference)
 			ref = 0;
 	}
 	for (size_t i = 0; i < r->n; i++)
-		bres_summarise(&r->b[i]);
-	bres_relate(r, ref);
+		bench_summarise(&r->b[i]);
+	bench_relate(r, ref);
 	order = xreallocarray(NULL, r->n + 1, sizeof *order);
 	for (size_t i = 0; i < r->n; i++)
 		order[i] = i;
@@ -642,30 +642,30 @@ main(int argc, char *argv[])
 	if (!o.sort || strcmp(o.sort, "command") != 0)
 		qsort_r(order, r->n, sizeof *order, by_mean, r);
 	if (status == EXIT_OK) {
-		bshow_warnings(r);
-		if (bshow_write(stdout, r, order, o.unit, ref) < 0 || fflush(stdout) == EOF) {
+		benchreport_warnings(r);
+		if (benchreport_write(stdout, r, order, o.unit, ref) < 0 || fflush(stdout) == EOF) {
 			warn("stdout: write error:");
 			status = EXIT_FINDING;
 		}
 		if (!o.builtin && !launch_hw_available(why, sizeof why))
 			printf("\nNote: %s; cycles and instructions were not counted.\n", why);
-		if (o.json && bres_write_file(r, o.json, BRES_JSON, NULL, 0) < 0)
+		if (o.json && bench_write_file(r, o.json, BENCH_JSON, NULL, 0) < 0)
 			status = EXIT_FINDING;
-		if (o.csv && bres_write_file(r, o.csv, BRES_CSV, NULL, 0) < 0)
+		if (o.csv && bench_write_file(r, o.csv, BENCH_CSV, NULL, 0) < 0)
 			status = EXIT_FINDING;
 		if (o.markdown) {
-			struct bres sorted = *r;
+			struct bench_results sorted = *r;
 			sorted.b = xreallocarray(NULL, r->n + 1, sizeof *sorted.b);
 			int mean = o.sort && strcmp(o.sort, "mean-time") == 0;
 			for (size_t i = 0; i < r->n; i++)
 				sorted.b[i] = r->b[mean ? order[i] : i];
-			if (bres_write_file(&sorted, o.markdown, BRES_MARKDOWN, o.unit, 0) < 0)
+			if (bench_write_file(&sorted, o.markdown, BENCH_MARKDOWN, o.unit, 0) < 0)
 				status = EXIT_FINDING;
 			free(sorted.b);
 		}
 		if (o.save) {
-			char *path = bres_saved_path(bres_dir(o.dir), o.save);
-			if (bres_save(r, path) < 0)
+			char *path = bench_saved_path(bench_dir(o.dir), o.save);
+			if (bench_save(r, path) < 0)
 				status = EXIT_FINDING;
 			free(path);
 		}
@@ -673,7 +673,7 @@ main(int argc, char *argv[])
 	if (util_fshut(stdout, "stdout") < 0)
 		status = EXIT_FINDING;
 	free(order);
-	bres_free(r);
+	bench_free(r);
 	free_commands(cmds, ncmd);
 	free_opts(&o);
 	return status;

@@ -10,20 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "benchdiff.h"
-#include "bres.h"
-#include "count.h"
-#include "folded.h"
-#include "ingest.h"
-#include "num.h"
-#include "outfile.h"
-#include "profdiff.h"
-#include "stab.h"
-#include "table.h"
-#include "top.h"
-#include "topfmt.h"
-#include "unit.h"
-#include "util.h"
+#include "bench/benchdiff.h"
+#include "bench/bench.h"
+#include "core/count.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "input/input.h"
+#include "core/num.h"
+#include "core/outfile.h"
+#include "diff/profdiff.h"
+#include "folded/stacktable.h"
+#include "core/table.h"
+#include "top/top.h"
+#include "top/topfmt.h"
+#include "folded/unit.h"
+#include "core/util.h"
 
 static const char synopsis[] =
 "usage: prof-diff [-ns] [-o file] [--summary] [--format fmt] [--top n]\n"
@@ -227,7 +228,7 @@ summary(FILE *out, struct top *tp, const struct unit *u, const struct opts *o)
  * differential lines of table d unless NULL, or the summary), then gates;
  * returns the exit status. */
 static int
-finish(const struct opts *o, struct outfile *of, const struct meta *m, struct stab *d, struct top *tp)
+finish(const struct opts *o, struct outfile *of, const struct meta *m, struct stacktable *d, struct top *tp)
 {
 	FILE *out = outfile_fp(of);
 	int status = EXIT_OK;
@@ -252,19 +253,19 @@ finish(const struct opts *o, struct outfile *of, const struct meta *m, struct st
 static int
 diff_tables(const struct opts *o, int fd[2], const char *name[2])
 {
-	struct ingest g[2];
+	struct input g[2];
 	struct meta m = { 0 };
-	struct stab *d;
+	struct stacktable *d;
 	struct top *tp = NULL;
 	int status = EXIT_OK;
 	struct outfile *of = outfile_open(o->ofile);
 
 	for (int i = 0; i < 2; i++) {
 		memset(&g[i], 0, sizeof(g[i]));
-		g[i].format = INGEST_AUTO;
-		g[i].jobs = ingest_default_jobs();
-		ingest_init(&g[i]);
-		if (ingest_fd(&g[i], fd[i], name[i]) < 0)
+		g[i].format = INPUT_AUTO;
+		g[i].jobs = input_default_jobs();
+		input_init(&g[i]);
+		if (input_fd(&g[i], fd[i], name[i]) < 0)
 			status = EXIT_USAGE;
 	}
 	if (status == EXIT_OK) {
@@ -274,16 +275,16 @@ diff_tables(const struct opts *o, int fd[2], const char *name[2])
 	}
 	/* On an error, no output rather than a partial one. */
 	if (status != EXIT_OK) {
-		ingest_free(&g[0]);
-		ingest_free(&g[1]);
+		input_free(&g[0]);
+		input_free(&g[1]);
 		outfile_discard(of);
 		return status;
 	}
 
 	d = profdiff_build(g[0].tab, g[1].tab, o->strip_hex);
 	diff_meta(&m, &g[0].meta, &g[1].meta, name[0], name[1]);
-	ingest_free(&g[0]);
-	ingest_free(&g[1]);
+	input_free(&g[0]);
+	input_free(&g[1]);
 	if (o->summary || o->gate) {
 		struct top_opts to = { .granularity = o->granularity };
 		tp = top_build(d, 1, &to);
@@ -291,7 +292,7 @@ diff_tables(const struct opts *o, int fd[2], const char *name[2])
 	status = finish(o, of, &m, d, tp);
 	top_free(tp);
 	meta_free(&m);
-	stab_free(d);
+	stacktable_free(d);
 	return status;
 }
 
@@ -312,10 +313,10 @@ rereadable(int fd)
 static void *
 scan(void *arg)
 {
-	struct fstream *fs = arg;
+	struct stream *fs = arg;
 	struct folded_line l;
 
-	while (fstream_next(fs, &l) > 0)
+	while (stream_next(fs, &l) > 0)
 		;
 	return NULL;
 }
@@ -330,7 +331,7 @@ scan(void *arg)
 static int
 diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 {
-	struct fstream fs[2];
+	struct stream fs[2];
 	struct top_opts to = { .granularity = o->granularity };
 	struct meta m = { 0 };
 	struct top *tp = NULL;
@@ -342,7 +343,7 @@ diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 	if (o->strip_hex || !rereadable(fd[0]) || !rereadable(fd[1]))
 		return -1;
 	for (int i = 0; i < 2; i++) {
-		fstream_open(&fs[i], fd[i], name[i], FOLDED_UNKNOWN);
+		stream_open(&fs[i], fd[i], name[i], FOLDED_UNKNOWN);
 		fs[i].quiet = 1;
 	}
 	threaded = pthread_create(&th, NULL, scan, &fs[1]) == 0;
@@ -352,8 +353,8 @@ diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 	else
 		scan(&fs[1]);
 	if (fs[0].error || fs[1].error || !fs[0].sorted || !fs[1].sorted) {
-		fstream_close(&fs[0]);
-		fstream_close(&fs[1]);
+		stream_close(&fs[0]);
+		stream_close(&fs[1]);
 		return -1;
 	}
 	/* what the first reading found: the second finds the same */
@@ -367,7 +368,7 @@ diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 		const struct meta *mm[2] = { &fs[0].meta, &fs[1].meta };
 		status = comparable(kind, mm, name, o->normalize);
 	}
-	if (status == EXIT_OK && (fstream_rewind(&fs[0]) < 0 || fstream_rewind(&fs[1]) < 0))
+	if (status == EXIT_OK && (stream_rewind(&fs[0]) < 0 || stream_rewind(&fs[1]) < 0))
 		die("%s, %s: cannot read again:", name[0], name[1]);
 	if (status == EXIT_OK) {
 		struct outfile *of = outfile_open(o->ofile);
@@ -377,7 +378,7 @@ diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 		/* this thread merges (and writes, without --summary); the
 		 * others sum the functions */
 		if (o->summary || o->gate) {
-			int jobs = ingest_default_jobs();
+			int jobs = input_default_jobs();
 			feed = top_feed_new(&to, o->summary || jobs == 1 ? jobs : jobs - 1);
 		}
 		if (!o->summary)
@@ -390,8 +391,8 @@ diff_sorted(const struct opts *o, int fd[2], const char *name[2])
 	}
 	top_free(tp);
 	meta_free(&m);
-	fstream_close(&fs[0]);
-	fstream_close(&fs[1]);
+	stream_close(&fs[0]);
+	stream_close(&fs[1]);
 	return status;
 }
 
@@ -472,7 +473,7 @@ regressions(const struct benchdiff *d, double pct)
 static int
 diff_results(const struct opts *o, int fd[2], const char *name[2])
 {
-	struct bres *r[2] = { NULL, NULL };
+	struct bench_results *r[2] = { NULL, NULL };
 	int status = EXIT_OK;
 
 	for (int i = 0; i < 2; i++) {
@@ -480,7 +481,7 @@ diff_results(const struct opts *o, int fd[2], const char *name[2])
 
 		if (fp == NULL)
 			die("%s: cannot read:", name[i]);
-		r[i] = bres_read(fp, name[i]);
+		r[i] = bench_read(fp, name[i]);
 		fclose(fp);
 		fd[i] = -1;
 		if (r[i] == NULL)
@@ -502,7 +503,7 @@ diff_results(const struct opts *o, int fd[2], const char *name[2])
 	}
 	for (int i = 0; i < 2; i++)
 		if (r[i] != NULL)
-			bres_free(r[i]);
+			bench_free(r[i]);
 	return status;
 }
 
@@ -617,7 +618,7 @@ main(int argc, char *argv[])
 
 	for (int i = 0, k = 0; i < 2; i++) {
 		if (o.saved[i] != NULL) {
-			path[i] = bres_saved_path(bres_dir(o.results_dir), o.saved[i]);
+			path[i] = bench_saved_path(bench_dir(o.results_dir), o.saved[i]);
 			name[i] = path[i];
 			if ((fd[i] = open(path[i], O_RDONLY)) < 0) {
 				warn("%s %s: no saved results: cannot open %s:",

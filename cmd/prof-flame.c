@@ -6,19 +6,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "count.h"
-#include "flame.h"
-#include "flamehtml.h"
-#include "flametext.h"
-#include "folded.h"
-#include "fstream.h"
-#include "ingest.h"
-#include "num.h"
-#include "outfile.h"
-#include "speedscope.h"
-#include "stab.h"
-#include "svg.h"
-#include "util.h"
+#include "core/count.h"
+#include "flame/flame.h"
+#include "flame/flamehtml.h"
+#include "flame/flametext.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "folded/stream.h"
+#include "input/input.h"
+#include "core/num.h"
+#include "core/outfile.h"
+#include "flame/speedscope.h"
+#include "folded/stacktable.h"
+#include "flame/svg.h"
+#include "core/util.h"
 
 static const char synopsis[] =
 "usage: prof-flame [-o file] [--format format] [--title text] [--subtitle text]\n"
@@ -103,15 +104,15 @@ static const struct option longopts[] = {
 enum { FMT_SVG, FMT_HTML, FMT_TEXT, FMT_SPEEDSCOPE };
 
 /* A flame chart keeps the input's order, so it reads lines as they come
- * (fstream) rather than through the (summing, sorting) stack table. */
+ * (stream) rather than through the (summing, sorting) stack table. */
 static int
 read_ordered(struct flame **fp, int flags, int fd, const char *name, struct meta *meta, uint64_t *bad_total)
 {
-	struct fstream fs;
+	struct stream fs;
 	struct folded_line fl;
 
-	fstream_open(&fs, fd, name, (*fp) ? ((*fp)->diff ? FOLDED_DIFF : FOLDED_SINGLE) : FOLDED_UNKNOWN);
-	while (fstream_next(&fs, &fl) > 0) {
+	stream_open(&fs, fd, name, (*fp) ? ((*fp)->diff ? FOLDED_DIFF : FOLDED_SINGLE) : FOLDED_UNKNOWN);
+	while (stream_next(&fs, &fl) > 0) {
 		if (*fp == NULL)
 			*fp = flame_new(flags, fs.kind == FOLDED_DIFF);
 		flame_add(*fp, fl.stack, fl.len, fl.n);
@@ -119,7 +120,7 @@ read_ordered(struct flame **fp, int flags, int fd, const char *name, struct meta
 	for (size_t i = 0; i < fs.meta.n; i++)
 		meta_set(meta, fs.meta.items[i].key, fs.meta.items[i].value);
 	*bad_total += fs.bad;
-	fstream_close(&fs);
+	stream_close(&fs);
 	return 0;
 }
 
@@ -135,11 +136,11 @@ cut_of(count_t total, double min_pct, double min_px, int width)
 }
 
 /* The table of the stacks read leaf first; the old table is freed. */
-static struct stab *
-reverse_stacks(struct stab *t)
+static struct stacktable *
+reverse_stacks(struct stacktable *t)
 {
-	struct stab *r = stab_new();
-	struct stab_entry *e, *tmp;
+	struct stacktable *r = stacktable_new();
+	struct stacktable_entry *e, *tmp;
 	char *buf = NULL;
 	size_t cap = 0;
 
@@ -159,10 +160,10 @@ reverse_stacks(struct stab *t)
 			buf[k++] = ';';
 			end = semi - 1;
 		}
-		stab_add(r, buf, k, e->n);
+		stacktable_add(r, buf, k, e->n);
 	}
 	free(buf);
-	stab_free(t);
+	stacktable_free(t);
 	return r;
 }
 
@@ -196,7 +197,7 @@ int
 main(int argc, char *argv[])
 {
 	struct svg_opts so;
-	struct ingest g = { 0 };
+	struct input g = { 0 };
 	struct meta meta = { 0 };
 	struct flame *f = NULL;
 	const char *ofile = "-", *countname = NULL, *minwidth = NULL;
@@ -327,9 +328,9 @@ main(int argc, char *argv[])
 	struct outfile *of = outfile_open(ofile);
 	FILE *out = outfile_fp(of);
 	if (!(flags & FLAME_CHART)) {
-		g.jobs = ingest_default_jobs();
-		g.format = INGEST_FOLDED;
-		ingest_init(&g);
+		g.jobs = input_default_jobs();
+		g.format = INPUT_FOLDED;
+		input_init(&g);
 	}
 	if (flags & FLAME_CHART) {
 		for (int i = 0; i < (argc ? argc : 1); i++) {
@@ -346,7 +347,7 @@ main(int argc, char *argv[])
 				close(fd);
 		}
 	} else {
-		status = ingest_files(&g, argc, argv);
+		status = input_files(&g, argc, argv);
 	}
 	if (status != EXIT_OK) {
 		outfile_discard(of);
@@ -354,7 +355,7 @@ main(int argc, char *argv[])
 	}
 	if (!(flags & FLAME_CHART)) {
 		size_t n;
-		struct stab_entry **v;
+		struct stacktable_entry **v;
 
 		/* Reversed stacks are built as stacks of their own, so that all
 		 * go in frame order and merge without a lookup table. */
@@ -362,7 +363,7 @@ main(int argc, char *argv[])
 			g.tab = reverse_stacks(g.tab);
 			flags &= ~FLAME_REVERSE;
 		}
-		v = stab_sorted(g.tab, &n);
+		v = stacktable_sorted(g.tab, &n);
 		flame_sort(v, n);
 		f = flame_new(flags | FLAME_SORTED, g.kind == FOLDED_DIFF);
 		/* the width count's total, known before the tree is built, so
@@ -414,7 +415,7 @@ main(int argc, char *argv[])
 done:
 	flame_free(f);
 	if (!(flags & FLAME_CHART))
-		ingest_free(&g);
+		input_free(&g);
 	meta_free(&meta);
 	(void)bad;
 	return status;

@@ -6,14 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "count.h"
-#include "folded.h"
-#include "ingest.h"
-#include "num.h"
-#include "outfile.h"
-#include "stab.h"
-#include "util.h"
-#include "xform.h"
+#include "core/count.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "input/input.h"
+#include "core/num.h"
+#include "core/outfile.h"
+#include "folded/stacktable.h"
+#include "core/util.h"
+#include "folded/transform.h"
 
 static const char synopsis[] =
 "usage: prof-fold [-o file] [-j jobs] [--input format] [--pid | --tid] [--kernel]\n"
@@ -87,13 +88,13 @@ int
 main(int argc, char *argv[])
 {
 	struct perf_opts po = { 0 };
-	struct xform_opts xo = { 0 };
-	struct ingest g = { 0 };
+	struct transform_opts xo = { 0 };
+	struct input g = { 0 };
 	const char *ofile = "-";
 	int c, strict = 0, status = EXIT_OK;
 
 	util_setprog(argv[0]);
-	g.jobs = ingest_default_jobs();
+	g.jobs = input_default_jobs();
 	while ((c = getopt_long(argc, argv, "j:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -136,9 +137,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_INPUT:
 			if (strcmp(optarg, "perf") == 0)
-				g.format = INGEST_PERF;
+				g.format = INPUT_PERF;
 			else if (strcmp(optarg, "folded") == 0)
-				g.format = INGEST_FOLDED;
+				g.format = INPUT_FOLDED;
 			else
 				die("--input: '%s' is not a format; use perf or folded", optarg);
 			break;
@@ -184,11 +185,11 @@ main(int argc, char *argv[])
 	 * ends the program as SIGPIPE would, any other is reported. */
 	signal(SIGPIPE, SIG_IGN);
 	g.perf = &po;
-	ingest_init(&g);
+	input_init(&g);
 	struct outfile *of = outfile_open(ofile);
 	FILE *out = outfile_fp(of);
 
-	status = ingest_files(&g, argc, argv);
+	status = input_files(&g, argc, argv);
 	if (strict && g.bad_lines > 0) {
 		warn("--strict: %llu unreadable line%s", (unsigned long long)g.bad_lines,
 		    g.bad_lines == 1 ? "" : "s");
@@ -197,14 +198,14 @@ main(int argc, char *argv[])
 	/* On an error, no output rather than a partial one. */
 	if (status == EXIT_OK) {
 		size_t n;
-		struct stab_entry **v;
+		struct stacktable_entry **v;
 
 		/* not an error (an idle program, a filter that kept nothing), but
 		 * an empty output should not leave the user guessing */
-		if (stab_count(g.tab) == 0)
+		if (stacktable_count(g.tab) == 0)
 			warn("no samples in the input");
-		g.tab = xform_apply(g.tab, &xo);
-		v = stab_sorted(g.tab, &n);
+		g.tab = transform_apply(g.tab, &xo);
+		v = stacktable_sorted(g.tab, &n);
 		if (g.nmeta > 0)
 			meta_write(out, &g.meta);
 		for (size_t i = 0; i < n; i++)
@@ -214,7 +215,7 @@ main(int argc, char *argv[])
 			status = EXIT_FINDING;
 	} else
 		outfile_discard(of);
-	ingest_free(&g);
+	input_free(&g);
 	xregfree(xo.grep);
 	xregfree(xo.grep_v);
 	return status;

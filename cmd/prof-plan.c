@@ -12,16 +12,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bres.h"
-#include "conf.h"
-#include "elfacts.h"
-#include "ingest.h"
-#include "cmdline.h"
-#include "num.h"
-#include "outfile.h"
-#include "plan.h"
-#include "rules.h"
-#include "util.h"
+#include "bench/bench.h"
+#include "core/conf.h"
+#include "plan/elfacts.h"
+#include "input/input.h"
+#include "core/cmdline.h"
+#include "core/num.h"
+#include "core/outfile.h"
+#include "plan/plan.h"
+#include "plan/rules.h"
+#include "core/util.h"
 
 extern char **environ;
 
@@ -231,13 +231,13 @@ report_path(const char *dir, const char *scenario, const struct meta *m)
 int
 main(int argc, char *argv[])
 {
-	struct ingest g = { 0 }, gd = { 0 };
+	struct input g = { 0 }, gd = { 0 };
 	struct rules rs = { 0 };
 	struct elfacts ef = { 0 };
 	struct plan_opts o = { .rules = &rs, .min_gain = 0.01 };
 	struct plan pl = { 0 };
 	struct conf cf = { 0 };
-	struct bres *bench = NULL;
+	struct bench_results *bench = NULL;
 	const char *ofile = NULL, *report = NULL, *binary = NULL, *diff = NULL, *benchf = NULL;
 	const char *scenario = NULL, *why = NULL;
 	char **rulesf = NULL, *tmpdir = NULL, *profile = NULL, *binfound = NULL, *rpath = NULL;
@@ -339,9 +339,9 @@ main(int argc, char *argv[])
 		}
 	}
 
-	g.jobs = ingest_default_jobs();
-	ingest_init(&g);
-	status = run ? ingest_files(&g, 1, &profile) : ingest_files(&g, argc, argv);
+	g.jobs = input_default_jobs();
+	input_init(&g);
+	status = run ? input_files(&g, 1, &profile) : input_files(&g, argc, argv);
 	if (status != EXIT_OK)
 		goto out;
 	if (g.kind == FOLDED_DIFF) {
@@ -370,19 +370,19 @@ main(int argc, char *argv[])
 
 		if (fp == NULL)
 			die("%s: cannot open:", benchf);
-		bench = bres_read(fp, benchf);
+		bench = bench_read(fp, benchf);
 		fclose(fp);
 		if (bench == NULL) {
 			status = EXIT_USAGE;
 			goto out;
 		}
 		for (size_t i = 0; i < bench->n; i++)
-			bres_summarise(&bench->b[i]);
+			bench_summarise(&bench->b[i]);
 	}
 	if (diff != NULL) {
 		gd.jobs = g.jobs;
-		ingest_init(&gd);
-		if ((status = ingest_files(&gd, 1, (char *[]){ (char *)diff })) != EXIT_OK)
+		input_init(&gd);
+		if ((status = input_files(&gd, 1, (char *[]){ (char *)diff })) != EXIT_OK)
 			goto out;
 		if (gd.kind != FOLDED_DIFF) {
 			warn("%s: not a differential profile (prof-diff writes them)", diff);
@@ -436,11 +436,11 @@ out:
 	free(inv);
 	free(binwhy);
 	plan_free(&pl);
-	ingest_free(&g);
+	input_free(&g);
 	if (diff != NULL)
-		ingest_free(&gd);
+		input_free(&gd);
 	if (bench != NULL)
-		bres_free(bench);
+		bench_free(bench);
 	elfacts_free(&ef);
 	rules_free(&rs);
 	conf_free(&cf);

@@ -12,15 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "folded.h"
-#include "num.h"
-#include "outfile.h"
-#include "record.h"
-#include "sample.h"
-#include "stab.h"
-#include "stack.h"
-#include "util.h"
+#include "core/conf.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "core/num.h"
+#include "core/outfile.h"
+#include "record/record.h"
+#include "record/sample.h"
+#include "folded/stacktable.h"
+#include "record/unwind.h"
+#include "core/util.h"
 
 static const char synopsis[] =
 "usage: prof-record [-F hz] [-d seconds] [-o file] [--depth n] [--lines]\n"
@@ -170,10 +171,10 @@ gone(pid_t pid)
 }
 
 static void
-write_stacks(FILE *out, struct stab *t)
+write_stacks(FILE *out, struct stacktable *t)
 {
 	size_t n;
-	struct stab_entry **v = stab_sorted(t, &n);
+	struct stacktable_entry **v = stacktable_sorted(t, &n);
 
 	for (size_t i = 0; i < n; i++)
 		folded_write(out, v[i]->key, v[i]->len, v[i]->n, FOLDED_SINGLE);
@@ -192,8 +193,8 @@ meta_num(struct meta *m, const char *key, const char *fmt, double v)
 int
 main(int argc, char *argv[])
 {
-	struct rec_opts ro = { .inline_frames = 1, .unwinder = STK_DWFL };
-	struct smp_opts so = { .stack_size = 16384 };
+	struct record_opts ro = { .inline_frames = 1, .unwinder = UNWIND_DWFL };
+	struct sample_opts so = { .stack_size = 16384 };
 	struct conf conf = { 0 };
 	struct meta head = { 0 }, tail = { 0 };
 	const char *ofile = "-", *type = NULL, *v, *where;
@@ -270,11 +271,11 @@ main(int argc, char *argv[])
 			break;
 		case OPT_UNWINDER:
 			if (strcmp(optarg, "dwfl") == 0)
-				ro.unwinder = STK_DWFL;
+				ro.unwinder = UNWIND_DWFL;
 			else if (strcmp(optarg, "libunwind") == 0)
-				ro.unwinder = STK_LIBUNWIND;
+				ro.unwinder = UNWIND_LIBUNWIND;
 			else if (strcmp(optarg, "compare") == 0)
-				ro.unwinder = STK_DWFL, ro.compare = 1;
+				ro.unwinder = UNWIND_DWFL, ro.compare = 1;
 			else
 				die("--unwinder: '%s' is not an unwinder; use dwfl, libunwind or compare", optarg);
 			break;
@@ -309,8 +310,8 @@ main(int argc, char *argv[])
 	}
 	so.freq = freq;
 
-	struct stab *tab = stab_new();
-	struct rec *rec = rec_new(&ro, tab);
+	struct stacktable *tab = stacktable_new();
+	struct record *rec = record_new(&ro, tab);
 	int to_stdout = strcmp(ofile, "-") == 0;
 	struct outfile *of = outfile_open(ofile);
 	FILE *out = outfile_fp(of);
@@ -332,7 +333,7 @@ main(int argc, char *argv[])
 		int n = 0;
 		unsetenv("DEBUGINFOD_URLS");  /* see below */
 		for (int i = 0; i < npids; i++)
-			if (rec_threads(rec, pids[i], err, sizeof(err)) < 0)
+			if (record_threads(rec, pids[i], err, sizeof(err)) < 0)
 				warn("%s", err);
 			else
 				n++;
@@ -396,7 +397,7 @@ main(int argc, char *argv[])
 		for (int i = 0; i < npids; i++) {
 			if (gone(pids[i]))
 				die("-p: no process %d", (int)pids[i]);
-			rec_attach(rec, pids[i]);
+			record_attach(rec, pids[i]);
 		}
 	}
 
@@ -416,8 +417,8 @@ main(int argc, char *argv[])
 	/* Where the kernel refuses perf_event_open, threads are stopped and
 	 * read with ptrace instead: slower, so at a lower rate. */
 	const char *event = "cpu-clock";
-	struct smp_session *ses = NULL;
-	if (!use_ptrace && (ses = smp_open(&so, pids, npids, child > 0, &event, err, sizeof(err))) == NULL) {
+	struct sample_session *ses = NULL;
+	if (!use_ptrace && (ses = sample_open(&so, pids, npids, child > 0, &event, err, sizeof(err))) == NULL) {
 		warn("%s; sampling with ptrace instead", err);
 		use_ptrace = 1;
 	}
@@ -462,7 +463,7 @@ main(int argc, char *argv[])
 	}
 	while (!exec_failed) {
 		if (ses != NULL) {
-			smp_read(ses, 100, rec_record, rec);
+			sample_read(ses, 100, record_sample, rec);
 		} else {
 			int ok = 0, refused = 0;
 			char perr[512] = "";
@@ -471,7 +472,7 @@ main(int argc, char *argv[])
 			for (int i = 0; i < npids; i++) {
 				if (gone(pids[i]))
 					continue;
-				if (rec_ptrace_sample(rec, pids[i], 1, perr, sizeof(perr)) >= 0)
+				if (record_ptrace_sample(rec, pids[i], 1, perr, sizeof(perr)) >= 0)
 					ok = 1;
 				else if (!gone(pids[i]))
 					refused = 1;
@@ -497,7 +498,7 @@ main(int argc, char *argv[])
 				break;
 			} else if (w < 0 && errno == ECHILD) {
 				/* reaped by the ptrace sampler's wait */
-				status = rec_reaped(rec, child, &status) ? status : 128 << 8;
+				status = record_reaped(rec, child, &status) ? status : 128 << 8;
 				reaped = 1;
 				break;
 			}
@@ -517,22 +518,22 @@ main(int argc, char *argv[])
 		}
 		if (progress)
 			fprintf(stderr, "\r%s: %llu samples, %.1f s, %llu lost ", util_prog,
-			    (unsigned long long)rec_samples(rec), t - start,
-			    (unsigned long long)(ses ? smp_lost(ses) : 0));
+			    (unsigned long long)record_samples(rec), t - start,
+			    (unsigned long long)(ses ? sample_lost(ses) : 0));
 		/* A pipe sees the profile grow; stacks seen again are written
 		 * again, and readers sum them. */
-		if (to_stdout && t - last_flush >= 2 && stab_count(tab) > 0) {
+		if (to_stdout && t - last_flush >= 2 && stacktable_count(tab) > 0) {
 			write_stacks(out, tab);
 			fflush(out);
-			stab_free(tab);
-			tab = stab_new();
-			rec_set_out(rec, tab);
+			stacktable_free(tab);
+			tab = stacktable_new();
+			record_set_out(rec, tab);
 			last_flush = t;
 		}
 	}
 	double stopped = now();
 	if (ses != NULL)
-		smp_drain(ses, rec_record, rec);
+		sample_drain(ses, record_sample, rec);
 	if (progress)
 		fputc('\n', stderr);
 	/* A command that does not end on the signal passed on is killed by a
@@ -545,25 +546,25 @@ main(int argc, char *argv[])
 				group_signal(child, SIGKILL);
 				seen = stop_count;
 			}
-		if (w < 0 && !rec_reaped(rec, child, &status))
+		if (w < 0 && !record_reaped(rec, child, &status))
 			status = 128 << 8;
 	}
 	if (tty >= 0 && tcgetpgrp(tty) == child)
 		tty_give(tty, getpgrp());
-	if (rec_truncated(rec) > 0)
+	if (record_truncated(rec) > 0)
 		warn("%llu of %llu samples could not be unwound past their leaf",
-		    (unsigned long long)rec_truncated(rec), (unsigned long long)rec_samples(rec));
+		    (unsigned long long)record_truncated(rec), (unsigned long long)record_samples(rec));
 	if (ro.compare) {
-		uint64_t compared, differ = rec_disagreed(rec, &compared);
+		uint64_t compared, differ = record_disagreed(rec, &compared);
 		warn("unwinders compared on %llu samples: %llu differ",
 		    (unsigned long long)compared, (unsigned long long)differ);
 	}
-	if (ses != NULL && (smp_lost(ses) > 0 || smp_throttled(ses) > 0))
+	if (ses != NULL && (sample_lost(ses) > 0 || sample_throttled(ses) > 0))
 		warn("the kernel lost %llu samples and throttled %llu times: lower -F",
-		    (unsigned long long)smp_lost(ses), (unsigned long long)smp_throttled(ses));
+		    (unsigned long long)sample_lost(ses), (unsigned long long)sample_throttled(ses));
 	meta_num(&tail, "duration", "%.3f s", stopped - start);
-	meta_num(&tail, "samples", "%.0f samples", (double)rec_samples(rec));
-	meta_num(&tail, "lost", "%.0f samples", ses ? (double)smp_lost(ses) : 0);
+	meta_num(&tail, "samples", "%.0f samples", (double)record_samples(rec));
+	meta_num(&tail, "lost", "%.0f samples", ses ? (double)sample_lost(ses) : 0);
 	{
 		/* What recording cost, for whoever weighs the profile. */
 		struct rusage ru;
@@ -581,7 +582,7 @@ main(int argc, char *argv[])
 		meta_write(out, &tail);
 	}
 	if (ses != NULL)
-		smp_close(ses);
+		sample_close(ses);
 
 	if (exec_failed)
 		status = exec_failed;
@@ -593,8 +594,8 @@ main(int argc, char *argv[])
 done:
 	if (outfile_commit(of) < 0 && status == EXIT_OK)
 		status = EXIT_FINDING;
-	rec_free(rec);
-	stab_free(tab);
+	record_free(rec);
+	stacktable_free(tab);
 	meta_free(&head);
 	meta_free(&tail);
 	conf_free(&conf);

@@ -5,14 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ingest.h"
-#include "num.h"
-#include "outfile.h"
-#include "table.h"
-#include "top.h"
-#include "topfmt.h"
-#include "unit.h"
-#include "util.h"
+#include "input/input.h"
+#include "core/num.h"
+#include "core/outfile.h"
+#include "core/table.h"
+#include "top/top.h"
+#include "top/topfmt.h"
+#include "folded/unit.h"
+#include "core/util.h"
 
 static const char synopsis[] =
 "usage: prof-top [-j jobs] [-n rows] [-o file] [--sort key] [--granularity g]\n"
@@ -74,7 +74,7 @@ add(void *tp, const char *stack, size_t len, const count_t n[2])
 int
 main(int argc, char *argv[])
 {
-	struct ingest g = { 0 };
+	struct input g = { 0 };
 	struct top_opts to = { 0 };
 	struct unit u;
 	struct top *tp;
@@ -84,7 +84,7 @@ main(int argc, char *argv[])
 	size_t rows = 20;
 
 	util_setprog(argv[0]);
-	g.jobs = ingest_default_jobs();
+	g.jobs = input_default_jobs();
 	while ((c = getopt_long(argc, argv, "j:n:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -158,15 +158,15 @@ main(int argc, char *argv[])
 	g.sink_args = xcalloc((size_t)g.jobs, sizeof(void *));
 	for (int j = 0; j < g.jobs; j++)
 		g.sink_args[j] = top_new(&to);
-	ingest_init(&g);
-	status = ingest_files(&g, argc, argv);
+	input_init(&g);
+	status = input_files(&g, argc, argv);
 	tp = g.sink_args[0];
 	for (int j = 1; j < g.jobs; j++)
 		top_merge(tp, g.sink_args[j]);
 	free(g.sink_args);
 	if (status != EXIT_OK) {
 		top_free(tp);
-		ingest_free(&g);
+		input_free(&g);
 		outfile_discard(of);
 		return status;
 	}
@@ -193,7 +193,7 @@ main(int argc, char *argv[])
 		outfile_discard(of);
 	table_free(t);
 	top_free(tp);
-	ingest_free(&g);
+	input_free(&g);
 	xregfree(to.focus);
 	xregfree(to.ignore);
 	xregfree(to.hide);

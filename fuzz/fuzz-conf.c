@@ -1,12 +1,12 @@
 /*
- * fuzz-conf: prof.conf (lib/conf), through conf_parse, which returns an
+ * fuzz-conf: prof.conf (lib/core/conf), through conf_parse, which returns an
  * error where conf_read dies.  Properties: keys are not empty and values
  * are trimmed, as prof.conf(5) says; a (section, key) is stored once, with
  * the last value read; conf_get finds every item.
  */
 #include <string.h>
 
-#include "conf.h"
+#include "core/conf.h"
 #include "fuzz.h"
 
 static int

@@ -1,17 +1,17 @@
 /*
  * fuzz-folded: folded stacks with metadata, read as prof-fold and
- * prof-flame read them (lib/ingest, lib/stab, lib/folded), and as the
- * streaming readers do (lib/fstream); then drawn as prof-flame draws them
- * (lib/flame, lib/svg).
+ * prof-flame read them (lib/input/input, lib/folded/stacktable, lib/folded/folded), and as the
+ * streaming readers do (lib/folded/stream); then drawn as prof-flame draws them
+ * (lib/flame/flame, lib/flame/svg).
  *
  * Properties: the counts are conserved (the table's totals are the sum of
  * the stack lines folded_parse accepts, its entries sum to its totals, the
- * lines it refuses are the bad lines counted, and fstream agrees); the
- * input is refused as no profile exactly when ingest.h says; the
+ * lines it refuses are the bad lines counted, and stream agrees); the
+ * input is refused as no profile exactly when input.h says; the
  * flame graph's root holds the whole width count; the SVG is well-formed
  * XML (libxml2).
  * Off the paths that exit: an input whose counts would overflow the
- * format's sum (stab and fstream die, as documented) is not read.
+ * format's sum (stacktable and stream die, as documented) is not read.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -19,15 +19,16 @@
 
 #include <libxml/parser.h>
 
-#include "flame.h"
-#include "folded.h"
-#include "fstream.h"
+#include "flame/flame.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "folded/stream.h"
 #include "fuzz.h"
-#include "ingest.h"
-#include "stab.h"
-#include "svg.h"
+#include "input/input.h"
+#include "folded/stacktable.h"
+#include "flame/svg.h"
 
-/* What folded_parse says of the input, line by line as ingest splits it:
+/* What folded_parse says of the input, line by line as input splits it:
  * the sums and the bad lines; -1 when a sum overflows. */
 static int
 expect(const uint8_t *data, size_t size, count_t total[2], uint64_t *bad, uint64_t *stacks,
@@ -68,9 +69,9 @@ xml_quiet(void *ctx, const char *msg, ...)
 }
 
 static void
-draw(struct stab *tab, int kind, const struct meta *m, int negate)
+draw(struct stacktable *tab, int kind, const struct meta *m, int negate)
 {
-	struct stab_entry **v;
+	struct stacktable_entry **v;
 	size_t n;
 	struct flame *f;
 	struct svg_opts so;
@@ -79,7 +80,7 @@ draw(struct stab *tab, int kind, const struct meta *m, int negate)
 	FILE *out;
 	int wi = kind == FOLDED_DIFF && !negate ? 1 : 0;
 
-	v = stab_sorted(tab, &n);
+	v = stacktable_sorted(tab, &n);
 	flame_sort(v, n);
 	f = flame_new(FLAME_SORTED | (negate ? FLAME_NEGATE : 0), kind == FOLDED_DIFF);
 	for (size_t i = 0; i < n; i++)
@@ -123,31 +124,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	count_t want[2] = { 0, 0 };
 	uint64_t bad = 0, stacks = 0;
 	int kind, refuse, fd;
-	struct ingest g = { 0 };
-	struct fstream fs;
+	struct input g = { 0 };
+	struct stream fs;
 	struct folded_line fl;
 	count_t st[2] = { 0, 0 }, sum[2] = { 0, 0 };
 
 	if (expect(data, size, want, &bad, &stacks, &kind) < 0)
 		return 0;
-	refuse = bad > 0 && bad / INGEST_NOT_A_PROFILE >= stacks;
+	refuse = bad > 0 && bad / INPUT_NOT_A_PROFILE >= stacks;
 
-	/* prof-fold's and prof-flame's reader: ingest into a stack table */
+	/* prof-fold's and prof-flame's reader: input into a stack table */
 	fd = fuzz_fd(data, size);
-	g.format = INGEST_FOLDED;
+	g.format = INPUT_FOLDED;
 	g.jobs = 1;
-	ingest_init(&g);
-	if ((ingest_fd(&g, fd, "fuzz") < 0) != refuse)
-		fuzz_fail("ingest_fd %s the input: %llu bad lines, %llu stacks",
+	input_init(&g);
+	if ((input_fd(&g, fd, "fuzz") < 0) != refuse)
+		fuzz_fail("input_fd %s the input: %llu bad lines, %llu stacks",
 		    refuse ? "read" : "refused", (unsigned long long)bad,
 		    (unsigned long long)stacks);
 	if (g.tab->total[0] != want[0] || g.tab->total[1] != want[1])
-		fuzz_fail("ingest totals %s %s, lines sum to %s %s", fuzz_count(g.tab->total[0], 0),
+		fuzz_fail("input totals %s %s, lines sum to %s %s", fuzz_count(g.tab->total[0], 0),
 		    fuzz_count(g.tab->total[1], 1), fuzz_count(want[0], 0), fuzz_count(want[1], 1));
 	if (g.bad_lines != bad)
-		fuzz_fail("ingest counted %llu bad lines, folded_parse refuses %llu",
+		fuzz_fail("input counted %llu bad lines, folded_parse refuses %llu",
 		    (unsigned long long)g.bad_lines, (unsigned long long)bad);
-	for (struct stab_entry *e = g.tab->head; e != NULL; e = e->hh.next)
+	for (struct stacktable_entry *e = g.tab->head; e != NULL; e = e->hh.next)
 		for (int i = 0; i < 2; i++)
 			fuzz_assert(count_add(&sum[i], e->n[i]) == 0);
 	if (sum[0] != want[0] || sum[1] != want[1])
@@ -155,27 +156,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the streaming reader of prof-top, prof-diff and flame charts */
 	fuzz_assert(lseek(fd, 0, SEEK_SET) == 0);
-	fstream_open(&fs, fd, "fuzz", FOLDED_UNKNOWN);
+	stream_open(&fs, fd, "fuzz", FOLDED_UNKNOWN);
 	int r;
-	while ((r = fstream_next(&fs, &fl)) > 0)
+	while ((r = stream_next(&fs, &fl)) > 0)
 		for (int i = 0; i < 2; i++)
 			fuzz_assert(count_add(&st[i], fl.n[i]) == 0);
 	fuzz_assert(r == 0);
 	if (st[0] != want[0] || st[1] != want[1] || fs.total[0] != want[0] || fs.total[1] != want[1])
-		fuzz_fail("fstream read %s %s, lines sum to %s %s", fuzz_count(st[0], 0),
+		fuzz_fail("stream read %s %s, lines sum to %s %s", fuzz_count(st[0], 0),
 		    fuzz_count(st[1], 1), fuzz_count(want[0], 0), fuzz_count(want[1], 1));
 	if (fs.bad != bad)
-		fuzz_fail("fstream counted %llu bad lines, folded_parse refuses %llu",
+		fuzz_fail("stream counted %llu bad lines, folded_parse refuses %llu",
 		    (unsigned long long)fs.bad, (unsigned long long)bad);
-	fstream_close(&fs);
+	stream_close(&fs);
 	close(fd);
 
 	/* Every input read is drawn, empty frames and huge changes too
-	 * (t/fuzz/folded/known-*: crashes of lib/flame.c and lib/svg.c,
+	 * (t/fuzz/folded/known-*: crashes of lib/flame/flame.c and lib/flame/svg.c,
 	 * fixed on main). */
 	draw(g.tab, g.kind, &g.meta, 0);
 	if (g.kind == FOLDED_DIFF)
 		draw(g.tab, g.kind, &g.meta, 1);
-	ingest_free(&g);
+	input_free(&g);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * fuzz-palette: palette maps (flamegraph.pl's palette.map, prof-flame
- * --cp; lib/palette), read from a file as prof-flame reads them.
+ * --cp; lib/flame/palette), read from a file as prof-flame reads them.
  * Properties: a map saved and read again gives every name the colour it
  * had (names taken from the input's lines, as the reader splits them), or
  * the one put last (a name added before the save, which may be in the
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "palette.h"
+#include "flame/palette.h"
 
 struct pair {
 	const char *name;

@@ -1,6 +1,6 @@
 /*
- * fuzz-perf: the text of `perf script`, parsed line by line (lib/perf) as
- * one parser does, and read whole by prof-fold's reader (lib/ingest,
+ * fuzz-perf: the text of `perf script`, parsed line by line (lib/input/perf) as
+ * one parser does, and read whole by prof-fold's reader (lib/input/input,
  * which splits it at blank lines among parsers).  The first byte picks the
  * options (--pid, --tid, --kernel, --jit, --addrs, period counts); --inline
  * is left out, since it reads the binaries named in the input.
@@ -10,23 +10,23 @@
  * sum to its totals, and the whole-input reader gets the same totals and
  * the same number of unreadable lines as the line-by-line parser, and
  * refuses the input as no profile exactly when those lines outnumber the
- * samples as ingest.h says.
+ * samples as input.h says.
  */
 #include <string.h>
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "ingest.h"
-#include "perf.h"
-#include "stab.h"
+#include "input/input.h"
+#include "input/perf.h"
+#include "folded/stacktable.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct perf_opts o = { 0 };
 	struct perf_parser p;
-	struct stab *tab;
-	struct ingest g = { 0 };
+	struct stacktable *tab;
+	struct input g = { 0 };
 	uint64_t bad = 0;
 	count_t sum = 0;
 	int fd;
@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((run = data[i] >= '0' && data[i] <= '9' ? run + 1 : 0) > 18)
 			o.period = 0;
 
-	tab = stab_new();
+	tab = stacktable_new();
 	perf_init(&p, &o, NULL, tab);
 	for (const char *s = (const char *)data, *end = s + size; s < end; ) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s = nl ? nl + 1 : end;
 	}
 	perf_finish(&p);
-	for (struct stab_entry *e = tab->head; e != NULL; e = e->hh.next)
+	for (struct stacktable_entry *e = tab->head; e != NULL; e = e->hh.next)
 		fuzz_assert(count_add(&sum, e->n[0]) == 0);
 	if (sum != tab->total[0])
 		fuzz_fail("the entries sum to %s, the table's total is %s", fuzz_count(sum, 0),
@@ -68,24 +68,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    fuzz_count(tab->total[0], 0));
 
 	fd = fuzz_fd(data, size);
-	g.format = INGEST_PERF;
+	g.format = INPUT_PERF;
 	g.jobs = 1;
 	g.perf = &o;
-	ingest_init(&g);
-	int refuse = bad > 0 && bad / INGEST_NOT_A_PROFILE >= p.samples + p.filtered;
-	if ((ingest_fd(&g, fd, "fuzz") < 0) != refuse)
-		fuzz_fail("ingest_fd %s the input: %llu bad lines, %llu samples, %llu of other events",
+	input_init(&g);
+	int refuse = bad > 0 && bad / INPUT_NOT_A_PROFILE >= p.samples + p.filtered;
+	if ((input_fd(&g, fd, "fuzz") < 0) != refuse)
+		fuzz_fail("input_fd %s the input: %llu bad lines, %llu samples, %llu of other events",
 		    refuse ? "read" : "refused", (unsigned long long)bad,
 		    (unsigned long long)p.samples, (unsigned long long)p.filtered);
 	close(fd);
 	if (g.tab->total[0] != tab->total[0])
-		fuzz_fail("ingest total %s, the parser's %s", fuzz_count(g.tab->total[0], 0),
+		fuzz_fail("input total %s, the parser's %s", fuzz_count(g.tab->total[0], 0),
 		    fuzz_count(tab->total[0], 1));
 	if (g.bad_lines != bad)
-		fuzz_fail("ingest counted %llu bad lines, the parser %llu",
+		fuzz_fail("input counted %llu bad lines, the parser %llu",
 		    (unsigned long long)g.bad_lines, (unsigned long long)bad);
-	ingest_free(&g);
+	input_free(&g);
 	perf_free(&p);
-	stab_free(tab);
+	stacktable_free(tab);
 	return 0;
 }

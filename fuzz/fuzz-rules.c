@@ -1,5 +1,5 @@
 /*
- * fuzz-rules: prof-plan's rules files (lib/rules, CSV read with libcsv),
+ * fuzz-rules: prof-plan's rules files (lib/plan/rules, CSV read with libcsv),
  * read over an empty catalog, or over the built-in one when the first
  * byte is odd (so that replacing and turning off rules is reached).
  * Properties: a file read keeps the invariants of struct rules (unique
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "rules.h"
+#include "plan/rules.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("a refused file changed the catalog");
 	} else {
 		for (size_t i = 0; i < rs.n; i++) {
-			const struct rule *r = &rs.v[i];
+			const struct rules_entry *r = &rs.v[i];
 
 			fuzz_assert(r->id != NULL && r->problem != NULL && r->advice != NULL);
 			if (r->match == RULES_OTHER)

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "count.h"
+#include "core/count.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='lib/sym: addresses to inline chains and source lines'
+test_description='lib/sym/sym: addresses to inline chains and source lines'
 . "$(dirname "$0")/lib.sh"
 
 # The programs under test are built here from t/data/sym (see its README)
@@ -18,7 +18,7 @@ DRIVER_FLAGS="$DRIVER_FLAGS $(pkg-config --cflags libdw libelf)"
 if test -f "$ROOT/lib/libprof.a"; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else
-	DRIVER_LIB="$ROOT/lib/sym.c $ROOT/lib/util.c"
+	DRIVER_LIB="$ROOT/lib/sym/sym.c $ROOT/lib/core/util.c"
 fi
 
 # line_of MARKER FILE: the line of FILE with the comment /* MARKER */.

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prof-folded(5): the format as documented, through the reader and writer of lib/folded'
+test_description='prof-folded(5): the format as documented, through the reader and writer of lib/folded/folded'
 . "$(dirname "$0")/lib.sh"
 
 MAN5=$ROOT/man/prof-folded.5

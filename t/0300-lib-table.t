@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='lib/table, lib/unit, lib/frame: tables in four formats, units, frames'
+test_description='lib/core/table, lib/folded/unit, lib/folded/frame: tables in four formats, units, frames'
 . "$(dirname "$0")/lib.sh"
 
 # The driver t/helpers/table-test.c builds a table from a script (its

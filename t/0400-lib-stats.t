@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='lib/stats: summaries, the median CI, Mann-Whitney U, against numpy and scipy'
+test_description='lib/bench/stats: summaries, the median CI, Mann-Whitney U, against numpy and scipy'
 . "$(dirname "$0")/lib.sh"
 
 # The driver t/helpers/stats-test.c reads cases (t/data/stats/*.in) and

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='lib/rules: the rule catalog, rules files over it, matching and source confirmation'
+test_description='lib/plan/rules: the rule catalog, rules files over it, matching and source confirmation'
 . "$(dirname "$0")/lib.sh"
 
 # The driver t/helpers/rules-test.c reads the built-in catalog and any

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='lib/elfacts: how a binary was built, from its ELF and DWARF'
+test_description='lib/plan/elfacts: how a binary was built, from its ELF and DWARF'
 . "$(dirname "$0")/lib.sh"
 
 # The binaries are built here with gcc and clang from the two sources

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='lib/conf: the prof.conf search path, for a user who cannot read every directory on it'
+test_description='lib/core/conf: the prof.conf search path, for a user who cannot read every directory on it'
 . "$(dirname "$0")/lib.sh"
 
 # The search reads $XDG_CONFIG_HOME/prof/prof.conf or ~/.config/prof/prof.conf,

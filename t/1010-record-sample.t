@@ -1,9 +1,9 @@
 #!/bin/sh
-test_description='lib/sample: perf_event_open sessions, records in time order'
+test_description='lib/record/sample: perf_event_open sessions, records in time order'
 . "$(dirname "$0")/lib.sh"
 
 # The driver t/helpers/sample-test.c runs a program (or attaches to one),
-# records it through lib/sample and prints counts; it checks each record
+# records it through lib/record/sample and prints counts; it checks each record
 # itself (see its header) and exits 3 when one is wrong.  The program,
 # spin.c below, burns CPU time in spin() with a canary in its caller's
 # frame, so a sample's stack copy can be checked.  Sample counts are
@@ -19,7 +19,7 @@ DRIVER_FLAGS="$DRIVER_FLAGS $(pkg-config --cflags libdw libelf libunwind)"
 if test -f "$ROOT/lib/libprof.a"; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else
-	DRIVER_LIB="$ROOT/lib/sample.c $ROOT/lib/smpq.c $ROOT/lib/util.c"
+	DRIVER_LIB="$ROOT/lib/record/sample.c $ROOT/lib/record/samplequeue.c $ROOT/lib/core/util.c"
 fi
 
 cat >spin.c <<'EOF'

@@ -1,8 +1,8 @@
 #!/bin/sh
-test_description='lib/stack: a sample unwound with libdwfl and libunwind, and named'
+test_description='lib/record/unwind: a sample unwound with libdwfl and libunwind, and named'
 . "$(dirname "$0")/lib.sh"
 
-# The driver t/helpers/stack-test.c takes a sample of itself at the bottom
+# The driver t/helpers/unwind-test.c takes a sample of itself at the bottom
 # of a 40-deep recursion (t/data/stack/deep.c, built -O2
 # -fomit-frame-pointer: only DWARF CFI unwinds it), unwinds it with both
 # unwinders and names every frame; see the comments of both files.  It is
@@ -22,7 +22,7 @@ DRIVER_LIBS="$(pkg-config --libs libdw libelf libunwind-generic) -lstdc++"
 if test -f "$ROOT/lib/libprof.a"; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else
-	DRIVER_LIB="$ROOT/lib/stack.c $ROOT/lib/sym.c $ROOT/lib/util.c"
+	DRIVER_LIB="$ROOT/lib/record/unwind.c $ROOT/lib/sym/sym.c $ROOT/lib/core/util.c"
 fi
 
 # line_of MARKER FILE: the line of FILE with the comment /* MARKER */.
@@ -44,7 +44,7 @@ split () {
 
 # a2l_chains BIN: "VADDR CHAIN" as addr2line -i says, for the addresses
 # in the file addrs (hex): the chain outermost first, NAME@FILE:LINE
-# joined by ";" as stack-test prints it.
+# joined by ";" as unwind-test prints it.
 a2l_chains () {
 	addr2line -a -i -f -C -s -e "$1" <addrs |
 	sed -e 's/ (discriminator [0-9]*)//' -e 's/:?$/:0/' |
@@ -56,7 +56,7 @@ a2l_chains () {
 
 test_expect_success 'build the driver, with deep.c at -O2 without frame pointers' '
 	gcc -O2 -g -fomit-frame-pointer -c -o deep.o "$SRC/deep.c" &&
-	$DRIVER_CC $DRIVER_FLAGS -o stack-test "$ROOT/t/helpers/stack-test.c" \
+	$DRIVER_CC $DRIVER_FLAGS -o unwind-test "$ROOT/t/helpers/unwind-test.c" \
 		deep.o $DRIVER_LIB $DRIVER_LIBS &&
 	objdump -d deep.o >deep.dis &&
 	grep "<deep_rec>:" deep.dis &&
@@ -65,7 +65,7 @@ test_expect_success 'build the driver, with deep.c at -O2 without frame pointers
 PATH=$TRASH:$PATH
 
 test_expect_success 'libdwfl: all 40 frames of deep_rec, to main' '
-	stack-test >out &&
+	unwind-test >out &&
 	split out &&
 	sed -n "s/^stack - //p" dwfl >stack &&
 	grep "^_start;.*;main;" stack &&
@@ -83,17 +83,17 @@ test_expect_success 'libunwind: the same frames at the same addresses' '
 '
 
 test_expect_success 'every frame of the executable named as addr2line -i names it' '
-	awk "\$1 == \"frame\" && \$3 == \"stack-test\" { print \$4 }" dwfl |
+	awk "\$1 == \"frame\" && \$3 == \"unwind-test\" { print \$4 }" dwfl |
 		sort -u >addrs &&
 	test_line_count = 6 addrs &&
-	a2l_chains stack-test | sort >expect &&
-	awk "\$1 == \"frame\" && \$3 == \"stack-test\" { print \$4, \$5 }" dwfl |
+	a2l_chains unwind-test | sort >expect &&
+	awk "\$1 == \"frame\" && \$3 == \"unwind-test\" { print \$4, \$5 }" dwfl |
 		sort -u >actual &&
 	test_cmp expect actual
 '
 
 test_expect_success 'the always_inline function: a chain at its call sites' '
-	grep "^frame 1 stack-test [0-9a-f]* deep_leaf@deep.c:$CALL_MID;deep_mid@deep.c:$CALL_CAPTURE\$" dwfl
+	grep "^frame 1 unwind-test [0-9a-f]* deep_leaf@deep.c:$CALL_MID;deep_mid@deep.c:$CALL_CAPTURE\$" dwfl
 '
 
 test_expect_success 'main called from libc, at an address the dynamic linker knows' '
@@ -105,24 +105,24 @@ test_expect_success 'main called from libc, at an address the dynamic linker kno
 
 test_expect_success 'a signal handler: unwound through the signal frame' '
 	mkdir sig && cd sig &&
-	stack-test -S >out &&
+	unwind-test -S >out &&
 	split out &&
 	test_cmp dwfl libunwind &&
 	sed -n "s/^stack - //p" dwfl | sed "s/.*;main;/main;/" >actual &&
 	grep -E -x "main;(deep_rec;){10}deep_leaf;deep_mid;deep_capture;raise_signal;.+;on_signal;(deep_rec;){5}deep_leaf;deep_mid;deep_capture" actual
 '
 
-test_expect_success 'from stk_mmap(), with or without build-ids, and stk_proc_fork(): the same' '
-	stack-test -s mmap >mmap &&
+test_expect_success 'from unwind_mmap(), with or without build-ids, and unwind_proc_fork(): the same' '
+	unwind-test -s mmap >mmap &&
 	test_cmp out mmap &&
-	stack-test -s mmap -b >mmap-b &&
+	unwind-test -s mmap -b >mmap-b &&
 	test_cmp out mmap-b &&
-	stack-test -s fork >fork &&
+	unwind-test -s fork >fork &&
 	test_cmp out fork
 '
 
 test_expect_success 'a stripped copy unwinds to the same depth, at the same addresses' '
-	strip --strip-all -o stripped stack-test &&
+	strip --strip-all -o stripped unwind-test &&
 	! readelf -S stripped | grep -w "\.symtab" &&
 	readelf -S stripped | grep -w "\.eh_frame" &&
 	stripped >stripped.out &&
@@ -138,34 +138,34 @@ test_expect_success 'a binary replaced on disk as it runs: read from its mapping
 	printf "int main(void) { return 0; }\n" >other.c &&
 	gcc -o other other.c &&
 	for args in "" "-s mmap -b" "-s mmap"; do
-		cp stack-test victim && cp other replacement &&
+		cp unwind-test victim && cp other replacement &&
 		victim $args -R replacement >victim.out &&
-		sed "s/victim/stack-test/g" victim.out >actual &&
+		sed "s/victim/unwind-test/g" victim.out >actual &&
 		test_cmp out actual || { echo "failed with: $args"; exit 1; }
 	done
 '
 
 test_expect_success 'a build-id neither the file nor the mapping has: the module only' '
-	stack-test -s mmap -B >bad &&
-	grep "^frame 0 stack-test [0-9a-f]* \[stack-test\]\$" bad &&
+	unwind-test -s mmap -B >bad &&
+	grep "^frame 0 unwind-test [0-9a-f]* \[unwind-test\]\$" bad &&
 	! grep deep_ bad
 '
 
 test_expect_success 'the vdso, of this process and of one that has exited' '
-	stack-test -v >vdso.out &&
+	unwind-test -v >vdso.out &&
 	grep "^vdso " vdso.out >actual &&
 	grep -E "^vdso \[vdso\] (__vdso_)?clock_gettime\$" actual >ok &&
 	test_line_count = 2 ok
 '
 
-test_expect_success 'after stk_exec(), nothing is named' '
-	stack-test -e >exec.out &&
+test_expect_success 'after unwind_exec(), nothing is named' '
+	unwind-test -e >exec.out &&
 	grep "^exec [0-9]* [0-9]* 0 -\$" exec.out
 '
 
 test_expect_success 'time to unwind and name a sample, 10000 times' '
-	stack-test -t 10000 >times.40 &&
-	stack-test -n 10 -t 10000 >times.10 &&
+	unwind-test -t 10000 >times.40 &&
+	unwind-test -n 10 -t 10000 >times.10 &&
 	grep "^time dwfl .* 46 frames\$" times.40 &&
 	grep "^time dwfl .* 16 frames\$" times.10
 '

@@ -4,8 +4,8 @@ test_description='prof-fold: transforms (--depth, --grep, --grep-v, --collapse-r
 
 F=$T_DATA/folded
 
-# xform_case TITLE ARGS INPUT EXPECT (printf formats)
-xform_case () {
+# transform_case TITLE ARGS INPUT EXPECT (printf formats)
+transform_case () {
 	case_args=$2 case_in=$3 case_expect=$4
 	test_expect_success "$1" '
 		printf "$case_in" >in &&
@@ -19,58 +19,58 @@ xform_case () {
 S='a;b;c 1\na;b;d 2\na;e 4\nx 8\nx;y;z 16\n'
 
 # --depth
-xform_case '--depth 1: roots only' '--depth 1' "$S" 'a 7\nx 24\n'
-xform_case '--depth 2' '--depth 2' "$S" 'a;b 3\na;e 4\nx 8\nx;y 16\n'
-xform_case '--depth deeper than every stack changes nothing' '--depth 9' "$S" 'a;b;c 1\na;b;d 2\na;e 4\nx 8\nx;y;z 16\n'
-xform_case '--depth counts empty frames' '--depth 2' ';;a 1\n;b 2\n' '; 1\n;b 2\n'
+transform_case '--depth 1: roots only' '--depth 1' "$S" 'a 7\nx 24\n'
+transform_case '--depth 2' '--depth 2' "$S" 'a;b 3\na;e 4\nx 8\nx;y 16\n'
+transform_case '--depth deeper than every stack changes nothing' '--depth 9' "$S" 'a;b;c 1\na;b;d 2\na;e 4\nx 8\nx;y;z 16\n'
+transform_case '--depth counts empty frames' '--depth 2' ';;a 1\n;b 2\n' '; 1\n;b 2\n'
 
 # --grep / --grep-v: a stack is kept (dropped) when one of its frames matches
-xform_case '--grep: stacks with a matching frame' '--grep ^b$' "$S" 'a;b;c 1\na;b;d 2\n'
-xform_case '--grep: ERE alternation' '--grep ^(e|z)$' "$S" 'a;e 4\nx;y;z 16\n'
-xform_case '--grep: matched per frame, so ; never matches' '--grep a;b' "$S" ''
-xform_case '--grep: ^ and $ anchor at the frame' '--grep ^y' "$S" 'x;y;z 16\n'
-xform_case '--grep: unanchored matches inside a frame' '--grep ell' 'hello;w 1\nh;world 2\n' 'hello;w 1\n'
-xform_case '--grep-v: drop stacks with a matching frame' '--grep-v ^b$' "$S" 'a;e 4\nx 8\nx;y;z 16\n'
-xform_case '--grep-v: a frame anywhere in the stack' '--grep-v ^x$' "$S" 'a;b;c 1\na;b;d 2\na;e 4\n'
-xform_case '--grep and --grep-v together' '--grep ^a$ --grep-v ^d$' "$S" 'a;b;c 1\na;e 4\n'
-xform_case '--grep with no match: empty output' '--grep nothing' "$S" ''
-xform_case '--grep is case-sensitive' '--grep ^A$' "$S" ''
-xform_case '--grep sees the annotation suffix' '--grep _\[k\]$' 'a;sys_[k] 1\na;b 2\n' 'a;sys_[k] 1\n'
+transform_case '--grep: stacks with a matching frame' '--grep ^b$' "$S" 'a;b;c 1\na;b;d 2\n'
+transform_case '--grep: ERE alternation' '--grep ^(e|z)$' "$S" 'a;e 4\nx;y;z 16\n'
+transform_case '--grep: matched per frame, so ; never matches' '--grep a;b' "$S" ''
+transform_case '--grep: ^ and $ anchor at the frame' '--grep ^y' "$S" 'x;y;z 16\n'
+transform_case '--grep: unanchored matches inside a frame' '--grep ell' 'hello;w 1\nh;world 2\n' 'hello;w 1\n'
+transform_case '--grep-v: drop stacks with a matching frame' '--grep-v ^b$' "$S" 'a;e 4\nx 8\nx;y;z 16\n'
+transform_case '--grep-v: a frame anywhere in the stack' '--grep-v ^x$' "$S" 'a;b;c 1\na;b;d 2\na;e 4\n'
+transform_case '--grep and --grep-v together' '--grep ^a$ --grep-v ^d$' "$S" 'a;b;c 1\na;e 4\n'
+transform_case '--grep with no match: empty output' '--grep nothing' "$S" ''
+transform_case '--grep is case-sensitive' '--grep ^A$' "$S" ''
+transform_case '--grep sees the annotation suffix' '--grep _\[k\]$' 'a;sys_[k] 1\na;b 2\n' 'a;sys_[k] 1\n'
 
 # --collapse-recursion
-xform_case '--collapse-recursion: a;b;b;c -> a;b;c' '--collapse-recursion' 'a;b;b;c 1\n' 'a;b;c 1\n'
-xform_case '--collapse-recursion: long runs, at root and leaf' '--collapse-recursion' 'f;f;f;g;g 1\nf;f 2\n' 'f 2\nf;g 1\n'
-xform_case '--collapse-recursion: indirect recursion stays' '--collapse-recursion' 'a;b;a;b 1\nf;g;f 2\n' 'a;b;a;b 1\nf;g;f 2\n'
-xform_case '--collapse-recursion: stacks that become equal merge' '--collapse-recursion' 'm;f;g 1\nm;f;f;g 2\nm;f;f;f;g 4\n' 'm;f;g 7\n'
-xform_case '--collapse-recursion: equal names only, not prefixes' '--collapse-recursion' 'a;ab;abc 1\n' 'a;ab;abc 1\n'
+transform_case '--collapse-recursion: a;b;b;c -> a;b;c' '--collapse-recursion' 'a;b;b;c 1\n' 'a;b;c 1\n'
+transform_case '--collapse-recursion: long runs, at root and leaf' '--collapse-recursion' 'f;f;f;g;g 1\nf;f 2\n' 'f 2\nf;g 1\n'
+transform_case '--collapse-recursion: indirect recursion stays' '--collapse-recursion' 'a;b;a;b 1\nf;g;f 2\n' 'a;b;a;b 1\nf;g;f 2\n'
+transform_case '--collapse-recursion: stacks that become equal merge' '--collapse-recursion' 'm;f;g 1\nm;f;f;g 2\nm;f;f;f;g 4\n' 'm;f;g 7\n'
+transform_case '--collapse-recursion: equal names only, not prefixes' '--collapse-recursion' 'a;ab;abc 1\n' 'a;ab;abc 1\n'
 
 # --strip-addrs
-xform_case '--strip-addrs: +0x offsets removed, stacks merge' '--strip-addrs' 'a;f+0x1a;g+0x3f 4\na;f+0x2b;g+0x40 3\n' 'a;f;g 7\n'
-xform_case '--strip-addrs: [module <addr>] becomes [module]' '--strip-addrs' 'a;[libc.so.6 <7f12ab34>] 2\na;[libc.so.6 <7f1200ff>] 5\n' 'a;[libc.so.6] 7\n'
-xform_case '--strip-addrs: an address in a name becomes 0x...' '--strip-addrs' 'a;call 0xdeadbeef 3\na;call 0x401000 1\n' 'a;call 0x... 4\n'
-xform_case '--strip-addrs: a frame that is an address becomes 0x...' '--strip-addrs' 'a;0x7ffd1234 1\na;0x401000 2\n' 'a;0x... 3\n'
-xform_case '--strip-addrs: names without addresses untouched' '--strip-addrs' 'a;x+y;0xz;f+0 1\n' 'a;x+y;0xz;f+0 1\n'
-xform_case '--strip-addrs: annotations kept' '--strip-addrs' 'a;f+0x10_[k] 1\n' 'a;f_[k] 1\n'
+transform_case '--strip-addrs: +0x offsets removed, stacks merge' '--strip-addrs' 'a;f+0x1a;g+0x3f 4\na;f+0x2b;g+0x40 3\n' 'a;f;g 7\n'
+transform_case '--strip-addrs: [module <addr>] becomes [module]' '--strip-addrs' 'a;[libc.so.6 <7f12ab34>] 2\na;[libc.so.6 <7f1200ff>] 5\n' 'a;[libc.so.6] 7\n'
+transform_case '--strip-addrs: an address in a name becomes 0x...' '--strip-addrs' 'a;call 0xdeadbeef 3\na;call 0x401000 1\n' 'a;call 0x... 4\n'
+transform_case '--strip-addrs: a frame that is an address becomes 0x...' '--strip-addrs' 'a;0x7ffd1234 1\na;0x401000 2\n' 'a;0x... 3\n'
+transform_case '--strip-addrs: names without addresses untouched' '--strip-addrs' 'a;x+y;0xz;f+0 1\n' 'a;x+y;0xz;f+0 1\n'
+transform_case '--strip-addrs: annotations kept' '--strip-addrs' 'a;f+0x10_[k] 1\n' 'a;f_[k] 1\n'
 
 # --scale
-xform_case '--scale 2' '--scale 2' 'a 1\nb 1.5\n' 'a 2\nb 3\n'
-xform_case '--scale 0.5: decimals, shortest form' '--scale 0.5' 'a 3\nb 4\n' 'a 1.5\nb 2\n'
-xform_case '--scale 0.1 exact: 3 x 0.1 = 0.3' '--scale 0.1' 'a 3\n' 'a 0.3\n'
-xform_case '--scale 1 changes nothing' '--scale 1' 'a 3\nb 0.000000001\n' 'a 3\nb 0.000000001\n'
-xform_case '--scale 0 keeps the stacks with 0' '--scale 0' 'a 3\n' 'a 0\n'
-xform_case '--scale rounds to 1e-9, to nearest' '--scale 0.3' 'a 0.000000001\nb 0.000000002\n' 'a 0\nb 0.000000001\n'
-xform_case '--scale is applied after summing' '--scale 0.3' 'a 0.000000001\na 0.000000001\na 0.000000001\n' 'a 0.000000001\n'
-xform_case '--scale on a differential profile scales both counts' '--scale 2' 'a 1 2\nb 0.5 0\n' 'a 2 4\nb 1 0\n'
-xform_case '--scale with many decimals' '--scale 1.000000001' 'a 1000000000\n' 'a 1000000001\n'
+transform_case '--scale 2' '--scale 2' 'a 1\nb 1.5\n' 'a 2\nb 3\n'
+transform_case '--scale 0.5: decimals, shortest form' '--scale 0.5' 'a 3\nb 4\n' 'a 1.5\nb 2\n'
+transform_case '--scale 0.1 exact: 3 x 0.1 = 0.3' '--scale 0.1' 'a 3\n' 'a 0.3\n'
+transform_case '--scale 1 changes nothing' '--scale 1' 'a 3\nb 0.000000001\n' 'a 3\nb 0.000000001\n'
+transform_case '--scale 0 keeps the stacks with 0' '--scale 0' 'a 3\n' 'a 0\n'
+transform_case '--scale rounds to 1e-9, to nearest' '--scale 0.3' 'a 0.000000001\nb 0.000000002\n' 'a 0\nb 0.000000001\n'
+transform_case '--scale is applied after summing' '--scale 0.3' 'a 0.000000001\na 0.000000001\na 0.000000001\n' 'a 0.000000001\n'
+transform_case '--scale on a differential profile scales both counts' '--scale 2' 'a 1 2\nb 0.5 0\n' 'a 2 4\nb 1 0\n'
+transform_case '--scale with many decimals' '--scale 1.000000001' 'a 1000000000\n' 'a 1000000001\n'
 
 # The order: strip-addrs, collapse-recursion, grep/grep-v, depth, scale.
-xform_case 'order: --strip-addrs before --collapse-recursion' '--strip-addrs --collapse-recursion' 'a;f+0x1;f+0x2;g 1\n' 'a;f;g 1\n'
-xform_case 'order: --grep before --depth' '--grep ^c$ --depth 1' "$S" 'a 1\n'
-xform_case 'order: --grep-v before --depth' '--grep-v ^c$ --depth 1' "$S" 'a 6\nx 24\n'
-xform_case 'order: --collapse-recursion before --depth' '--collapse-recursion --depth 2' 'a;a;a;b 1\n' 'a;b 1\n'
-xform_case 'order: --strip-addrs before --grep' '--strip-addrs --grep ^f$' 'a;f+0x10 1\na;g 2\n' 'a;f 1\n'
-xform_case 'options in any order on the command line' '--depth 1 --grep ^c$' "$S" 'a 1\n'
-xform_case 'all at once' '--strip-addrs --collapse-recursion --grep-v ^z$ --depth 2 --scale 0.5' 'a;b+0x1;b+0x2;c 2\na;e 4\nx;y;z 16\nx;y 2\n' 'a;b 1\na;e 2\nx;y 1\n'
+transform_case 'order: --strip-addrs before --collapse-recursion' '--strip-addrs --collapse-recursion' 'a;f+0x1;f+0x2;g 1\n' 'a;f;g 1\n'
+transform_case 'order: --grep before --depth' '--grep ^c$ --depth 1' "$S" 'a 1\n'
+transform_case 'order: --grep-v before --depth' '--grep-v ^c$ --depth 1' "$S" 'a 6\nx 24\n'
+transform_case 'order: --collapse-recursion before --depth' '--collapse-recursion --depth 2' 'a;a;a;b 1\n' 'a;b 1\n'
+transform_case 'order: --strip-addrs before --grep' '--strip-addrs --grep ^f$' 'a;f+0x10 1\na;g 2\n' 'a;f 1\n'
+transform_case 'options in any order on the command line' '--depth 1 --grep ^c$' "$S" 'a 1\n'
+transform_case 'all at once' '--strip-addrs --collapse-recursion --grep-v ^z$ --depth 2 --scale 0.5' 'a;b+0x1;b+0x2;c 2\na;e 4\nx;y;z 16\nx;y 2\n' 'a;b 1\na;e 2\nx;y 1\n'
 
 # Fixtures with expected results.
 test_expect_success 'addrs.folded --strip-addrs' '

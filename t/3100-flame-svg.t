@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prof-flame: the SVG (lib/svg, lib/palette, lib/xmlsafe)'
+test_description='prof-flame: the SVG (lib/flame/svg, lib/flame/palette, lib/core/xmlsafe)'
 . "$(dirname "$0")/lib.sh"
 
 # The graph is drawn by prof-flame when it is built, else by the driver

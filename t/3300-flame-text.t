@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prof-flame --format text: the tree for a terminal (lib/flametext)'
+test_description='prof-flame --format text: the tree for a terminal (lib/flame/flametext)'
 . "$(dirname "$0")/lib.sh"
 
 # The tree is drawn by prof-flame when it is built, else by the driver
@@ -11,7 +11,7 @@ test_description='prof-flame --format text: the tree for a terminal (lib/flamete
 if ar t "$ROOT/lib/libprof.a" 2>/dev/null | grep -c -x -e flame.o -e flametext.o -e speedscope.o -e xmlsafe.o | grep -q -x 4; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else
-	DRIVER_LIB=$(for m in flametext speedscope xmlsafe flame folded count util stab; do printf "%s " "$ROOT/lib/$m.c"; done)
+	DRIVER_LIB=$(for m in flametext speedscope xmlsafe flame folded count util stacktable; do printf "%s " "$ROOT/lib/$m.c"; done)
 fi
 if test -x "$ROOT/bin/prof-flame"; then
 	FLAME="prof-flame --format text"

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prof-flame --format speedscope: the JSON of speedscope.app (lib/speedscope)'
+test_description='prof-flame --format speedscope: the JSON of speedscope.app (lib/flame/speedscope)'
 . "$(dirname "$0")/lib.sh"
 
 # Drawn by prof-flame when it is built, else by the driver
@@ -10,7 +10,7 @@ test_description='prof-flame --format speedscope: the JSON of speedscope.app (li
 if ar t "$ROOT/lib/libprof.a" 2>/dev/null | grep -c -x -e flame.o -e flametext.o -e speedscope.o -e xmlsafe.o | grep -q -x 4; then
 	DRIVER_LIB=$ROOT/lib/libprof.a
 else
-	DRIVER_LIB=$(for m in flametext speedscope xmlsafe flame folded count util stab; do printf "%s " "$ROOT/lib/$m.c"; done)
+	DRIVER_LIB=$(for m in flametext speedscope xmlsafe flame folded count util stacktable; do printf "%s " "$ROOT/lib/$m.c"; done)
 fi
 if test -x "$ROOT/bin/prof-flame"; then
 	FLAME="prof-flame --format speedscope"

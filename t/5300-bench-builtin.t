@@ -45,7 +45,7 @@ test_expect_success 'thread creation costs microseconds, memory allocation less'
 	q memory-allocation.json "r[0][\"median\"] < 1e-5"
 '
 
-# Batches take about 1 ms of a thread's time (MBENCH_BATCH_NS): 0.3 s
+# Batches take about 1 ms of a thread's time (BENCHBUILTIN_BATCH_NS): 0.3 s
 # is about 300 of them alone, and still 10 when the thread gets a thirtieth
 # of a CPU.  One batch would mean the duration was not cut into batches.
 test_expect_success '--duration runs a built-in for about that long, in batches' '

@@ -400,22 +400,22 @@ test_expect_success 'Go benchmark text: runs of the same benchmark, ns/op as sec
 '
 
 test_expect_success 'Go benchmark text captured from go test -bench: against itself, no change' '
-	prof-diff --format json "$T_DATA/bres/go-bench.txt" "$T_DATA/bres/go-bench.txt" >out.json 2>err &&
+	prof-diff --format json "$T_DATA/bench-results/go-bench.txt" "$T_DATA/bench-results/go-bench.txt" >out.json 2>err &&
 	test_must_be_empty err &&
 	python3 check.py out.json json rows=5 Itoa.delta_pct=0 Itoa.p_value=1 Itoa.significant=false \
 		Sum.old_n=6 "Sort/n=1000.significant=false" "Sort/n=10.new_n=6"
 '
 
 test_expect_success 'Go benchmark text captured: Sum made twice as slow is a regression' '
-	awk "/^BenchmarkSum-/ { \$3 = \$3 * 2 } { print }" "$T_DATA/bres/go-bench.txt" >slow.txt &&
-	test_expect_code 1 prof-diff --fail-on-regression 50 "$T_DATA/bres/go-bench.txt" slow.txt >out 2>err &&
+	awk "/^BenchmarkSum-/ { \$3 = \$3 * 2 } { print }" "$T_DATA/bench-results/go-bench.txt" >slow.txt &&
+	test_expect_code 1 prof-diff --fail-on-regression 50 "$T_DATA/bench-results/go-bench.txt" slow.txt >out 2>err &&
 	grep "^prof-diff: significantly slower by more than 50%: Sum (+100.0%, p = 0.00216)$" err &&
 	grep " +100.0%  0.00216   6/6  Sum$" out &&
 	grep "  ~ .*Itoa$" out
 '
 
 test_expect_success 'hyperfine exports captured: JSON against CSV (no runs: medians only, no test)' '
-	prof-diff --format json "$T_DATA/bres/hyperfine.csv" "$T_DATA/bres/hyperfine.json" >out.json 2>err &&
+	prof-diff --format json "$T_DATA/bench-results/hyperfine.csv" "$T_DATA/bench-results/hyperfine.json" >out.json 2>err &&
 	python3 check.py out.json json "sleep 0.01.old=0.011930527000000002" \
 		"sleep 0.01.delta_pct=0" "sleep 0.01.old_n=0" "sleep 0.01.new_n=5" \
 		"sleep 0.01.p_value=null" "sleep 0.01.significant=false" &&

@@ -94,7 +94,7 @@ test_expect_success 'a rules file that does not exist: exit 2, named' '
 	grep "nosuch.csv" err
 '
 
-# Limits (lib/rules.h): 10000 rules in a file, patterns of 4096 bytes.  Past
+# Limits (lib/plan/rules.h): 10000 rules in a file, patterns of 4096 bytes.  Past
 # them the file is refused naming its line; within them, memory stays small.
 test_expect_success 'a file of 10001 rules is refused at the rule past the limit' '
 	awk "BEGIN { print \"id,category,match,pattern,speedup,problem,advice\";

@@ -1,5 +1,5 @@
 /*
- * elfacts-test: drives lib/elfacts for t/0710-lib-elfacts.t.
+ * elfacts-test: drives lib/plan/elfacts for t/0710-lib-elfacts.t.
  *
  *   elfacts-test FILE [NAME...]
  *                  prints every fact of FILE as "key: value" lines, one
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elfacts.h"
-#include "util.h"
+#include "plan/elfacts.h"
+#include "core/util.h"
 
 static void
 dump(const struct elfacts *f, FILE *out)

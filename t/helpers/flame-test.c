@@ -1,5 +1,5 @@
 /*
- * flame-test: drives lib/flametext and lib/speedscope for t/3300 and t/3400.
+ * flame-test: drives lib/flame/flametext and lib/flame/speedscope for t/3300 and t/3400.
  *
  *   flame-test [--format text|speedscope] [--minwidth N%] [--countname NAME]
  *              [--factor F] [--title NAME] [--unit UNIT] [--reverse]
@@ -16,12 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count.h"
-#include "flame.h"
-#include "flametext.h"
-#include "folded.h"
-#include "speedscope.h"
-#include "util.h"
+#include "core/count.h"
+#include "flame/flame.h"
+#include "flame/flametext.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "flame/speedscope.h"
+#include "core/util.h"
 
 int
 main(int argc, char *argv[])

@@ -1,5 +1,5 @@
 /*
- * rules-test: drives lib/rules for t/0700-lib-rules.t.
+ * rules-test: drives lib/plan/rules for t/0700-lib-rules.t.
  *
  *   rules-test [-n] [-r FILE]... match
  *               reads frames from stdin, one a line, in folded frame
@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
-#include "rules.h"
-#include "util.h"
+#include "folded/frame.h"
+#include "plan/rules.h"
+#include "core/util.h"
 
 static const char *const matchname[] = { "function", "kernel", "module", "other" };
 
@@ -42,12 +42,12 @@ dump(const struct rules *rs)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	const struct rule *o = rules_other(rs);
+	const struct rules_entry *o = rules_other(rs);
 
 	if (fp == NULL)
 		die("open_memstream:");
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct rule *r = &rs->v[i];
+		const struct rules_entry *r = &rs->v[i];
 
 		fprintf(fp, "%s %s %s %g %s %s\n", r->id, rules_category_name(r->category),
 		    matchname[r->match], r->speedup, r->loop ? "loop" : "-",
@@ -62,7 +62,7 @@ static const char *
 find(const struct rules *rs, const char *frame)
 {
 	struct frame_parts p;
-	const struct rule *r;
+	const struct rules_entry *r;
 
 	frame_split(frame, strlen(frame), &p);
 	r = rules_find(rs, &p);
@@ -121,7 +121,7 @@ confirm(const struct rules *rs, const char *id, const char *path, const char *li
 	size_t n = 0, cap = 0;
 	ssize_t len;
 	long hot = atol(lineno);
-	const struct rule *r = NULL;
+	const struct rules_entry *r = NULL;
 
 	for (size_t i = 0; i < rs->n; i++)
 		if (strcmp(rs->v[i].id, id) == 0)

@@ -1,5 +1,5 @@
 /*
- * sample-test: drives lib/sample for t/1010-record-sample.t.
+ * sample-test: drives lib/record/sample for t/1010-record-sample.t.
  *
  *   sample-test [options] [--] COMMAND [ARG...]
  *                           runs COMMAND (it waits on a pipe until the events
@@ -21,7 +21,7 @@
  *                end "SAMPLES PID TID COUNT" for every thread sampled
  *   -n           runs COMMAND without recording (a baseline for overhead)
  *
- * At the end it prints "name value" lines: smp_lost and smp_throttled
+ * At the end it prints "name value" lines: sample_lost and sample_throttled
  * (lost_total, throttled), the event, the count of each record kind, the
  * distinct tids sampled, the counts -P, -f and -m ask for, samples in no
  * mapping known at their time (unmapped), the largest stack copy, the CPU
@@ -50,8 +50,8 @@
 
 #include <linux/perf_event.h>
 
-#include "sample.h"
-#include "util.h"
+#include "record/sample.h"
+#include "core/util.h"
 
 struct map {
 	uint32_t pid;
@@ -64,7 +64,7 @@ static size_t nmaps;
 static struct { uint32_t pid, tid; uint64_t n; } *tids;
 static size_t ntids;
 
-static struct smp_opts opts = { .freq = 999, .stack_size = 16384 };
+static struct sample_opts opts = { .freq = 999, .stack_size = 16384 };
 static const char *prog_name;
 static uint64_t fn_start, fn_end, magic;
 static int verbose, bad;
@@ -135,7 +135,7 @@ maps_drop(uint32_t pid)
 	nmaps = j;
 }
 
-/* The executable mappings of a running process, as stack.c reads them. */
+/* The executable mappings of a running process, as unwind.c reads them. */
 static void
 maps_read(pid_t pid)
 {
@@ -145,7 +145,7 @@ maps_read(pid_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	if ((f = fopen(path, "r")) == NULL)
-		return;         /* smp_open says what is wrong */
+		return;         /* sample_open says what is wrong */
 	while (fgets(line, sizeof(line), f) != NULL) {
 		file[0] = '\0';
 		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %4095s", &a, &b, perm, &off, file) >= 4 &&
@@ -172,7 +172,7 @@ tid_seen(uint32_t pid, uint32_t tid)
 }
 
 static void
-sample(const struct smp_record *r)
+sample(const struct sample_record *r)
 {
 	const struct map *m;
 	uint64_t ip = r->regs[PERF_REG_X86_IP], off;
@@ -215,21 +215,21 @@ sample(const struct smp_record *r)
 static const char *kind_name[] = { "sample", "mmap", "comm", "fork", "exit", "lost" };
 
 static void
-record(void *ctx, const struct smp_record *r)
+record(void *ctx, const struct sample_record *r)
 {
 	if (r->time < last_time)
 		fail("%s at %" PRIu64 " after %" PRIu64, kind_name[r->kind], r->time, last_time);
 	last_time = r->time;
-	if (r->kind < 0 || r->kind > SMP_LOST) {
+	if (r->kind < 0 || r->kind > SAMPLE_LOST) {
 		fail("kind %d", r->kind);
 		return;
 	}
 	n_kind[r->kind]++;
 	switch (r->kind) {
-	case SMP_SAMPLE:
+	case SAMPLE_SAMPLE:
 		sample(r);
 		break;
-	case SMP_MMAP:
+	case SAMPLE_MMAP:
 		if (r->filename[0] == '\0' || r->len == 0 || r->build_id_size > 20)
 			fail("mmap %#" PRIx64 " %s", r->addr, r->filename);
 		map_add(r->pid, r->addr, r->len, r->pgoff, r->filename);
@@ -241,7 +241,7 @@ record(void *ctx, const struct smp_record *r)
 			printf("%s\n", r->build_id_size ? "" : "-");
 		}
 		break;
-	case SMP_COMM:
+	case SAMPLE_COMM:
 		if (r->exec) {
 			n_exec++;
 			maps_drop(r->pid);
@@ -249,17 +249,17 @@ record(void *ctx, const struct smp_record *r)
 		if (verbose)
 			printf("COMM %u %u %d %s\n", r->pid, r->tid, r->exec, r->comm);
 		break;
-	case SMP_FORK:
+	case SAMPLE_FORK:
 		if (r->pid != r->ppid)
 			maps_fork(r->ppid, r->pid);
 		if (verbose)
 			printf("FORK %u %u %u %u\n", r->pid, r->ppid, r->tid, r->ptid);
 		break;
-	case SMP_EXIT:
+	case SAMPLE_EXIT:
 		if (verbose)
 			printf("EXIT %u %u\n", r->pid, r->tid);
 		break;
-	case SMP_LOST:
+	case SAMPLE_LOST:
 		if (verbose)
 			printf("LOST %" PRIu64 "\n", r->lost);
 		break;
@@ -341,7 +341,7 @@ number(const char *s, int base)
 int
 main(int argc, char **argv)
 {
-	struct smp_session *s;
+	struct sample_session *s;
 	struct rusage ru = { 0 }, self;
 	const char *event = "?";
 	char err[512], *end, *p;
@@ -407,7 +407,7 @@ main(int argc, char **argv)
 
 	if (dry) {
 		s = NULL;
-	} else if ((s = smp_open(&opts, pids, npids, child > 0, &event, err, sizeof(err))) == NULL) {
+	} else if ((s = sample_open(&opts, pids, npids, child > 0, &event, err, sizeof(err))) == NULL) {
 		if (child > 0)
 			kill(child, SIGKILL);
 		die("%s", err);
@@ -427,7 +427,7 @@ main(int argc, char **argv)
 		if (delay > 0)
 			usleep(delay * 1000);
 		if (s != NULL)
-			smp_read(s, delay > 0 ? 0 : timeout, record, NULL);
+			sample_read(s, delay > 0 ? 0 : timeout, record, NULL);
 		else if (delay == 0)
 			usleep(timeout * 1000);
 		if (child > 0) {
@@ -444,14 +444,14 @@ main(int argc, char **argv)
 	for (int i = 0; i < npids && child == 0; i++)
 		cpu1 += cpu_us(pids[i]);
 	if (s != NULL) {
-		smp_drain(s, record, NULL);
-		printf("lost_total %" PRIu64 "\nthrottled %" PRIu64 "\n", smp_lost(s), smp_throttled(s));
-		smp_close(s);
+		sample_drain(s, record, NULL);
+		printf("lost_total %" PRIu64 "\nthrottled %" PRIu64 "\n", sample_lost(s), sample_throttled(s));
+		sample_close(s);
 	}
 	getrusage(RUSAGE_SELF, &self);
 
 	printf("event %s\n", event);
-	for (int k = 0; k <= SMP_LOST; k++)
+	for (int k = 0; k <= SAMPLE_LOST; k++)
 		printf("%s %" PRIu64 "\n", kind_name[k], n_kind[k]);
 	printf("exec %" PRIu64 "\nuser %" PRIu64 "\ntids %zu\n", n_exec, n_user, ntids);
 	printf("in_prog %" PRIu64 "\nin_fn %" PRIu64 "\nmagic %" PRIu64 "\n", n_prog, n_fn, n_magic);

@@ -1,5 +1,5 @@
 /*
- * stats-test: drives lib/stats for t/0400-lib-stats.t.
+ * stats-test: drives lib/bench/stats for t/0400-lib-stats.t.
  *
  *   stats-test describe <cases    NAME X...
  *   stats-test ci <cases          NAME N LEVEL
@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "util.h"
+#include "bench/stats.h"
+#include "core/util.h"
 
 static int failed;
 

@@ -1,5 +1,5 @@
 /*
- * svg-test: drives lib/svg for t/3100-flame-svg.t and t/3200-flame-hostile.t.
+ * svg-test: drives lib/flame/svg for t/3100-flame-svg.t and t/3200-flame-hostile.t.
  *
  *   svg-test [prof-flame's SVG options] [file ...]
  *
@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count.h"
-#include "flame.h"
-#include "folded.h"
-#include "num.h"
-#include "svg.h"
-#include "util.h"
-#include "xmlsafe.h"
+#include "core/count.h"
+#include "flame/flame.h"
+#include "folded/folded.h"
+#include "core/num.h"
+#include "flame/svg.h"
+#include "core/util.h"
+#include "core/xmlsafe.h"
 
 struct line {
 	char *stack;

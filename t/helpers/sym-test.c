@@ -1,5 +1,5 @@
 /*
- * sym-test: drives lib/sym for t/0100-lib-sym.t.
+ * sym-test: drives lib/sym/sym for t/0100-lib-sym.t.
  *
  *   sym-test FILE ADDR... [-f FILE ADDR...]...
  *                           prints, per address, the number of frames and
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sym.h"
-#include "util.h"
+#include "sym/sym.h"
+#include "core/util.h"
 
 static struct sym_cache *cache;
 

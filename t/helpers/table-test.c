@@ -1,5 +1,5 @@
 /*
- * table-test: drives lib/table, lib/unit and lib/frame for t/0300-lib-table.t.
+ * table-test: drives lib/core/table, lib/folded/unit and lib/folded/frame for t/0300-lib-table.t.
  *
  *   table-test [-c] [-w WIDTH] FORMAT <script
  *           builds a table from the script and writes it in FORMAT
@@ -28,12 +28,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count.h"
-#include "folded.h"
-#include "frame.h"
-#include "table.h"
-#include "unit.h"
-#include "util.h"
+#include "core/count.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "folded/frame.h"
+#include "core/table.h"
+#include "folded/unit.h"
+#include "core/util.h"
 
 #define MAXFIELDS 8
 #define MAXCOLS 16

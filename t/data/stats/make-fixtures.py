@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # make-fixtures.py: writes the reference values t/0400-lib-stats.t checks
-# lib/stats against, computed with numpy and scipy, not with lib/stats:
+# lib/bench/stats against, computed with numpy and scipy, not with lib/bench/stats:
 #
 #     /usr/bin/python3 t/data/stats/make-fixtures.py
 #
@@ -32,7 +32,7 @@ OUT = os.path.dirname(os.path.abspath(__file__))
 HEAD = ("# made by /usr/bin/python3 t/data/stats/make-fixtures.py"
         " (numpy %s, scipy %s); do not edit\n" % (np.__version__, scipy.__version__))
 QS = [0, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1]
-EXACT_MAX = 100   # lib/stats.h: exact when no ties and nx + ny <= 100
+EXACT_MAX = 100   # lib/bench/stats.h: exact when no ties and nx + ny <= 100
 
 
 def num(v):
@@ -100,7 +100,7 @@ def describe():
         cases.append(name + " " + " ".join(num(v) for v in x))
         expect.append("%s n %d" % (name, n))
         expect.append("%s mean %s" % (name, num(np.mean(a))))
-        # one sample has no spread, by lib/stats.h's convention
+        # one sample has no spread, by lib/bench/stats.h's convention
         expect.append("%s sd %s" % (name, num(np.std(a, ddof=1) if n > 1 else 0)))
         for q in QS:
             expect.append("%s q%s %s" % (name, "%g" % q, num(np.quantile(a, q))))

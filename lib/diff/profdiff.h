@@ -1,0 +1,70 @@
+/*
+ * profdiff: two profiles made into one differential profile, FlameGraph's
+ * difffolded.pl, and the functions whose share of the total grew.
+ *
+ * The differential table holds every stack of either profile with two
+ * counts, BEFORE and AFTER (0 where the stack is missing on one side), so
+ * both totals are conserved exactly.  With strip_hex, each run of "0x" and
+ * hex digits in a stack becomes "0x..." before stacks are matched
+ * (difffolded.pl -s).  Normalizing (difffolded.pl -n) happens only when
+ * the differential profile is written: each BEFORE becomes
+ * floor(BEFORE x total AFTER / total BEFORE), an integer, computed exactly
+ * (difffolded.pl computes it in floating point, which agrees while the
+ * product stays below 2^53); the table itself keeps the counts read, so
+ * shares and the gate never see rounding.
+ *
+ * prof-diff's inputs are profiles (folded stacks or perf script text);
+ * profdiff_input() tells them from benchmark results (a JSON or CSV export,
+ * Go benchmark text), which prof-diff compares otherwise.
+ */
+#ifndef PROF_PROFDIFF_H
+#define PROF_PROFDIFF_H
+
+#include <stdio.h>
+
+#include "folded/stream.h"
+#include "folded/stacktable.h"
+#include "top/top.h"
+
+/* A new differential table of before and after (both kept). */
+struct stacktable *profdiff_build(struct stacktable *before, struct stacktable *after, int strip_hex);
+
+/*
+ * Writes the differential table d as folded lines "stack BEFORE AFTER",
+ * sorted bytewise; with normalize, BEFORE is scaled to AFTER's total as
+ * above (not when the totals are equal or BEFORE's is 0).
+ */
+void profdiff_write(FILE *fp, struct stacktable *d, int normalize);
+
+/*
+ * Compares the sorted profiles (prof's order, stream.h) fs[0] (before)
+ * and fs[1] (after) line by line, in memory that does not grow with them:
+ * writes the differential lines to fp (unless NULL) as profdiff_write() does, with the
+ * inputs' totals given (from a first reading, for normalize), and adds
+ * each to the feed tp unless NULL.  Returns 0, or -1 when a read fails or an input
+ * turns out not to be sorted after all (the output is then incomplete).
+ */
+int profdiff_merge(struct stream fs[2], FILE *fp, const count_t total[2], int normalize,
+    struct top_feed *tp);
+
+/*
+ * The rows of tp (built from a differential table) whose share of the
+ * total (flat, or cum when cum) grew by more than pct percentage points,
+ * largest growth first: a malloc'd array of row indexes, their number in *n.
+ */
+size_t *profdiff_grown(const struct top *tp, double pct, int cum, size_t *n);
+
+enum profdiff_input { PROFDIFF_PROFILE, PROFDIFF_RESULTS };
+
+/*
+ * What the regular file open on fd holds, from its first 4 KiB at the
+ * current offset (read with pread, so the offset does not move): RESULTS
+ * for JSON ('{', or '[' followed by '{', '"' or ']': not a stack whose root
+ * is "[unknown]"), a CSV export (a header starting "command,") or Go
+ * benchmark text (a line starting "goos:", or starting "Benchmark" and
+ * holding "/op", as "BenchmarkX-8  100  12 ns/op": a stack line ends in a
+ * count); PROFILE otherwise, and for a pipe or a terminal.
+ */
+int profdiff_input(int fd);
+
+#endif

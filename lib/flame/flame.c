@@ -1,0 +1,354 @@
+#define _GNU_SOURCE
+#include "flame/flame.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "folded/stacktable.h"
+#include "core/util.h"
+
+/* Finding the child of a node by name: one open-addressing table over
+ * all nodes, keyed by (parent, name). */
+struct priv {
+	uint32_t *slots;        /* node index + 1; 0 empty */
+	size_t nslots;
+	uint32_t *last;         /* last child of each node, for appending */
+	uint32_t *prev;         /* previous sibling of each node */
+	count_t *gap;           /* width of the dropped siblings just before */
+	count_t *pending;       /* width dropped after a node's last child */
+	unsigned char *dropped;
+	char **blocks;          /* name arena */
+	size_t nblocks, used, size;
+	count_t cut;
+};
+
+static unsigned
+key_hash(uint32_t parent, const char *name, size_t len)
+{
+	return stacktable_hash(name, len) ^ (parent * 0x9e3779b1u);
+}
+
+static const char *
+intern(struct priv *p, const char *s, size_t n)
+{
+	char *d;
+
+	/* An empty frame name (";a", "a;;b") is legal; it owns no bytes, and
+	 * before the first block exists there is nowhere to point into. */
+	if (n == 0)
+		return "";
+	if (p->used + n > p->size) {
+		p->size = n > 65536 ? n : 65536;
+		p->blocks = xreallocarray(p->blocks, p->nblocks + 1, sizeof(*p->blocks));
+		p->blocks[p->nblocks++] = xmalloc(p->size);
+		p->used = 0;
+	}
+	d = p->blocks[p->nblocks - 1] + p->used;
+	memcpy(d, s, n);
+	p->used += n;
+	return d;
+}
+
+static void
+rehash(struct flame *f)
+{
+	struct priv *p = f->priv;
+	size_t n = p->nslots ? p->nslots * 2 : 1024;
+
+	free(p->slots);
+	p->slots = xcalloc(n, sizeof(*p->slots));
+	p->nslots = n;
+	for (uint32_t i = 1; i < f->n; i++) {
+		size_t h = key_hash(f->v[i].parent, f->v[i].name, f->v[i].len) & (n - 1);
+		while (p->slots[h])
+			h = (h + 1) & (n - 1);
+		p->slots[h] = i + 1;
+	}
+}
+
+struct flame *
+flame_new(int flags, int diff)
+{
+	struct flame *f = xcalloc(1, sizeof(*f));
+	struct priv *p = xcalloc(1, sizeof(*p));
+
+	f->flags = flags;
+	f->diff = diff;
+	f->priv = p;
+	f->v = xcalloc(1024, sizeof(*f->v));
+	p->last = xcalloc(1024, sizeof(*p->last));
+	p->prev = xcalloc(1024, sizeof(*p->prev));
+	p->gap = xcalloc(1024, sizeof(*p->gap));
+	p->pending = xcalloc(1024, sizeof(*p->pending));
+	f->n = 1;
+	f->v[0].name = "all";
+	f->v[0].len = 3;
+	rehash(f);
+	return f;
+}
+
+static uint32_t
+new_node(struct flame *f, uint32_t parent, const char *name, size_t len)
+{
+	struct priv *p = f->priv;
+	uint32_t i = (uint32_t)f->n;
+
+	if ((f->n & (f->n - 1)) == 0 && f->n >= 1024) {
+		f->v = xreallocarray(f->v, f->n * 2, sizeof(*f->v));
+		p->last = xreallocarray(p->last, f->n * 2, sizeof(*p->last));
+		p->prev = xreallocarray(p->prev, f->n * 2, sizeof(*p->prev));
+		p->gap = xreallocarray(p->gap, f->n * 2, sizeof(*p->gap));
+		p->pending = xreallocarray(p->pending, f->n * 2, sizeof(*p->pending));
+	}
+	if (f->n == UINT32_MAX - 1)
+		die("more than 4 billion frames in one graph");
+	memset(&f->v[i], 0, sizeof(f->v[i]));
+	p->last[i] = 0;
+	p->prev[i] = p->last[parent];
+	p->gap[i] = p->pending[parent];
+	p->pending[parent] = 0;
+	p->pending[i] = 0;
+	f->v[i].name = intern(p, name, len);
+	f->v[i].len = len;
+	f->v[i].parent = parent;
+	f->v[i].depth = f->v[parent].depth + 1;
+	if (p->last[parent])
+		f->v[p->last[parent]].next = i;
+	else
+		f->v[parent].child = i;
+	p->last[parent] = i;
+	f->n++;
+	if (f->flags & (FLAME_CHART | FLAME_SORTED))
+		return i;
+	if (f->n * 2 > p->nslots)
+		rehash(f);
+	else {
+		size_t h = key_hash(parent, name, len) & (p->nslots - 1);
+		while (p->slots[h])
+			h = (h + 1) & (p->nslots - 1);
+		p->slots[h] = i + 1;
+	}
+	return i;
+}
+
+static void
+drop_last(struct flame *f, uint32_t parent)
+{
+	struct priv *p = f->priv;
+	uint32_t l = p->last[parent], before = p->prev[l];
+	struct flame_node *v = &f->v[parent];
+
+	count_add(&p->pending[parent], p->gap[l]);
+	count_add(&p->pending[parent], f->v[l].total[0]);
+	count_add(&v->hidden, f->v[l].total[0]);
+	v->nhidden++;
+	p->last[parent] = before;
+	if (before)
+		f->v[before].next = 0;
+	else
+		v->child = 0;
+	f->n = l;
+}
+
+void
+flame_set_cut(struct flame *f, count_t cut)
+{
+	((struct priv *)f->priv)->cut = cut;
+}
+
+static uint32_t
+child(struct flame *f, uint32_t parent, const char *name, size_t len)
+{
+	struct priv *p = f->priv;
+
+	if (f->flags & (FLAME_CHART | FLAME_SORTED)) {
+		/* time or frame order: only the latest child can continue */
+		uint32_t l = p->last[parent];
+		if (l && f->v[l].len == len && memcmp(f->v[l].name, name, len) == 0)
+			return l;
+		/* In frame order the last child is complete once another begins:
+		 * if too narrow to draw, it and all after it (its subtree) go,
+		 * their width kept as a gap, their count in the parent's hidden. */
+		if (l && (f->flags & FLAME_SORTED) && p->cut > 0 && f->v[l].total[0] < p->cut)
+			drop_last(f, parent);
+		return new_node(f, parent, name, len);
+	}
+	for (size_t h = key_hash(parent, name, len) & (p->nslots - 1); p->slots[h];
+	    h = (h + 1) & (p->nslots - 1)) {
+		struct flame_node *c = &f->v[p->slots[h] - 1];
+		if (c->parent == parent && c->len == len && memcmp(c->name, name, len) == 0)
+			return p->slots[h] - 1;
+	}
+	return new_node(f, parent, name, len);
+}
+
+static void
+add_counts(struct flame_node *v, const count_t w[2], int self)
+{
+	for (int k = 0; k < 2; k++) {
+		if (count_add(&v->total[k], w[k]) < 0)
+			die("count overflow");
+		if (self)
+			count_add(&v->self[k], w[k]);
+	}
+}
+
+void
+flame_add(struct flame *f, const char *stack, size_t len, const count_t n[2])
+{
+	count_t w[2];
+	uint32_t at = 0;
+
+	if (f->diff) {
+		w[0] = f->flags & FLAME_NEGATE ? n[0] : n[1];
+		w[1] = f->flags & FLAME_NEGATE ? n[1] : n[0];
+	} else {
+		w[0] = n[0];
+		w[1] = 0;
+	}
+	add_counts(&f->v[0], w, 0);
+	if (f->flags & FLAME_REVERSE) {
+		const char *end = stack + len;
+		for (;;) {
+			const char *semi = end;
+			while (semi > stack && semi[-1] != ';')
+				semi--;
+			at = child(f, at, semi, (size_t)(end - semi));
+			add_counts(&f->v[at], w, 0);
+			if (semi == stack)
+				break;
+			end = semi - 1;
+		}
+	} else {
+		const char *s = stack, *end = stack + len;
+		for (;;) {
+			const char *semi = memchr(s, ';', (size_t)(end - s));
+			const char *e = semi ? semi : end;
+			at = child(f, at, s, (size_t)(e - s));
+			add_counts(&f->v[at], w, 0);
+			if (semi == NULL)
+				break;
+			s = semi + 1;
+		}
+	}
+	/* the last frame reached is where the samples were taken */
+	for (int k = 0; k < 2; k++)
+		count_add(&f->v[at].self[k], w[k]);
+}
+
+/* Node indexes by the nodes' names; arg is the graph. */
+static int
+by_name(const void *a, const void *b, void *arg)
+{
+	const struct flame *f = arg;
+	const struct flame_node *x = &f->v[*(const uint32_t *)a];
+	const struct flame_node *y = &f->v[*(const uint32_t *)b];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+void
+flame_finish(struct flame *f, count_t cut)
+{
+	struct priv *p = f->priv;
+	uint32_t *kids = NULL;
+	size_t cap = 0;
+
+	p->cut = cut;
+	p->dropped = xcalloc(f->n, 1);
+	/* Parents are created before their children, so one pass in index
+	 * order sees every parent settled before its children. */
+	for (uint32_t i = 0; i < f->n; i++) {
+		struct flame_node *v = &f->v[i];
+		size_t k = 0;
+		count_t x = v->x;
+
+		if (p->dropped[i]) {
+			for (uint32_t c = v->child; c; c = f->v[c].next)
+				p->dropped[c] = 1;
+			continue;
+		}
+		if (v->depth > f->maxdepth)
+			f->maxdepth = v->depth;
+		for (uint32_t c = v->child; c; c = f->v[c].next) {
+			if (k == cap)
+				kids = xreallocarray(kids, (cap = cap ? cap * 2 : 64), sizeof(*kids));
+			kids[k++] = c;
+		}
+		if (!(f->flags & FLAME_CHART) && k > 1) {
+			qsort_r(kids, k, sizeof(*kids), by_name, f);
+		}
+		v->child = 0;
+		for (size_t j = k; j > 0; j--) {
+			f->v[kids[j - 1]].next = v->child;
+			v->child = kids[j - 1];
+		}
+		for (uint32_t c = v->child; c; c = f->v[c].next) {
+			x += p->gap[c];
+			f->v[c].x = x;
+			x += f->v[c].total[0];
+			if (cut > 0 && f->v[c].total[0] < cut) {
+				p->dropped[c] = 1;
+				v->hidden += f->v[c].total[0];
+				v->nhidden++;
+			}
+		}
+	}
+	free(kids);
+}
+
+static int
+frame_order(const void *a, const void *b)
+{
+	const struct stacktable_entry *x = *(struct stacktable_entry *const *)a;
+	const struct stacktable_entry *y = *(struct stacktable_entry *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)x->key[i], d = (unsigned char)y->key[i];
+		if (c != d) {
+			/* the end of a frame sorts before any byte of a name */
+			int cc = c == ';' ? 0 : c + 1, dd = d == ';' ? 0 : d + 1;
+			return cc - dd;
+		}
+	}
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+void
+flame_sort(struct stacktable_entry **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), frame_order);
+}
+
+int
+flame_dropped(const struct flame *f, uint32_t i)
+{
+	const struct priv *p = f->priv;
+
+	return p->dropped != NULL && p->dropped[i];
+}
+
+void
+flame_free(struct flame *f)
+{
+	struct priv *p;
+
+	if (f == NULL)
+		return;
+	p = f->priv;
+	for (size_t i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	free(p->slots);
+	free(p->last);
+	free(p->prev);
+	free(p->gap);
+	free(p->pending);
+	free(p->dropped);
+	free(p);
+	free(f->v);
+	free(f);
+}

@@ -1,0 +1,177 @@
+#define _GNU_SOURCE
+#include "flame/flamehtml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "core/util.h"
+#include "core/xmlsafe.h"
+
+struct fn {
+	const char *name;
+	size_t len;
+	count_t self, total;
+	unsigned active;        /* frames of this name on the current path */
+	UT_hash_handle hh;
+};
+
+static struct fn *
+fn_get(struct fn **map, const char *name, size_t len)
+{
+	struct fn *e;
+
+	HASH_FIND(hh, *map, name, len, e);
+	if (e == NULL) {
+		e = xcalloc(1, sizeof(*e));
+		e->name = name;
+		e->len = len;
+		HASH_ADD_KEYPTR(hh, *map, e->name, len, e);
+	}
+	return e;
+}
+
+/* Self and total by name, depth first; a name already on the path does
+ * not add its total again (recursion counts once). */
+static struct fn *
+functions(const struct flame *f)
+{
+	struct fn *map = NULL;
+	uint32_t *path = xreallocarray(NULL, f->maxdepth + 2, sizeof(*path));
+	struct fn **fns = xreallocarray(NULL, f->maxdepth + 2, sizeof(*fns));
+	int depth = 0;
+	uint32_t i = f->v[0].child;
+
+	while (depth >= 0 && i != 0) {
+		const struct flame_node *v = &f->v[i];
+		struct fn *e = fn_get(&map, v->name, v->len);
+
+		e->self += v->self[0];
+		if (e->active++ == 0)
+			e->total += v->total[0];
+		path[depth] = i;
+		fns[depth] = e;
+		if (v->child != 0 && !flame_dropped(f, v->child) && depth + 1 <= (int)f->maxdepth) {
+			depth++;
+			i = v->child;
+			continue;
+		}
+		/* climb until a node has a next sibling */
+		for (;;) {
+			fns[depth]->active--;
+			uint32_t next = f->v[path[depth]].next;
+			while (next != 0 && flame_dropped(f, next))
+				next = f->v[next].next;
+			if (next != 0) {
+				i = next;
+				break;
+			}
+			if (--depth < 0)
+				break;
+		}
+	}
+	free(path);
+	free(fns);
+	return map;
+}
+
+static int
+by_self(const void *a, const void *b)
+{
+	const struct fn *x = *(struct fn *const *)a, *y = *(struct fn *const *)b;
+
+	if (x->self != y->self)
+		return x->self < y->self ? 1 : -1;
+	return x->total < y->total ? 1 : x->total > y->total ? -1 : 0;
+}
+
+static const char page_style[] =
+"body{font-family:Verdana,sans-serif;font-size:13px;margin:8px}\n"
+"#bar{margin:4px 0}#q{width:24em}\n"
+"#wrap{display:flex;gap:12px;align-items:flex-start}\n"
+"#top{border-collapse:collapse;font-size:12px}\n"
+"#top th{cursor:pointer;background:#eee;text-align:left;padding:2px 6px}\n"
+"#top td{padding:1px 6px;white-space:nowrap}\n"
+"#top td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+"#side{max-height:90vh;overflow:auto}\n";
+
+/* Sorting the table by a column (it starts by self, largest first; a
+ * click on the same column turns the order, on another sorts by it,
+ * counts largest first); the search box drives the SVG's search. */
+static const char page_script[] =
+"(function(){\n"
+"var q=document.getElementById('q');\n"
+"function go(){if(window.profFlame){if(q.value)window.profFlame.search(q.value);else window.profFlame.resetSearch();}}\n"
+"q.addEventListener('change',go);q.addEventListener('keyup',function(e){if(e.key==='Enter')go();});\n"
+"var t=document.getElementById('top'),hs=t.tHead.rows[0].cells,by=0,desc=true;\n"
+"for(var k=0;k<hs.length;k++)(function(k){hs[k].addEventListener('click',function(){\n"
+" var rows=Array.prototype.slice.call(t.tBodies[0].rows);\n"
+" if(k===by)desc=!desc;else{by=k;desc=k<2;}\n"
+" rows.sort(function(a,b){var x=a.cells[k].getAttribute('data-v'),y=b.cells[k].getAttribute('data-v');\n"
+"  var c=k<2?(parseFloat(x)-parseFloat(y)):(x<y?-1:x>y?1:0);return desc?-c:c;});\n"
+" rows.forEach(function(r){t.tBodies[0].appendChild(r);});});})(k);\n"
+"})();\n";
+
+static void
+cell_count(FILE *out, count_t c, count_t total)
+{
+	char buf[COUNT_BUFSZ];
+
+	count_format(c, buf);
+	fprintf(out, "<td class=\"n\" data-v=\"%s\">%s (%.2f%%)</td>", buf, buf,
+	    total ? 100 * count_double(c) / count_double(total) : 0.0);
+}
+
+int
+flamehtml_write(FILE *out, const struct flame *f, const struct svg_opts *o, char *err, size_t errlen)
+{
+	char *svg = NULL, *start;
+	size_t svglen = 0, n = 0;
+	FILE *m = open_memstream(&svg, &svglen);
+	struct fn *map, *e, *tmp, **v;
+	const char *title = o->title ? o->title : "Flame Graph";
+
+	if (m == NULL)
+		die("open_memstream:");
+	if (svg_write(m, f, o, err, errlen) < 0) {
+		fclose(m);
+		free(svg);
+		return -1;
+	}
+	fclose(m);
+	/* the XML declaration has no place inside an HTML page */
+	start = strstr(svg, "<svg");
+	if (start == NULL)
+		start = svg;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", out);
+	xmlsafe_puts(out, title, strlen(title));
+	fprintf(out, "</title>\n<style>\n%s</style></head><body>\n", page_style);
+	fputs("<div id=\"bar\"><label>Search: <input id=\"q\" placeholder=\"regular expression, Enter\"></label></div>\n", out);
+	fputs("<div id=\"wrap\"><div id=\"graph\">\n", out);
+	fwrite(start, 1, svglen - (size_t)(start - svg), out);
+	fputs("</div>\n<div id=\"side\"><table id=\"top\"><thead><tr><th>Self</th><th>Total</th><th>Function</th></tr></thead><tbody>\n", out);
+	map = functions(f);
+	v = xreallocarray(NULL, HASH_COUNT(map) + 1, sizeof(*v));
+	HASH_ITER(hh, map, e, tmp)
+		v[n++] = e;
+	qsort(v, n, sizeof(*v), by_self);
+	for (size_t i = 0; i < n; i++) {
+		fputs("<tr>", out);
+		cell_count(out, v[i]->self, f->v[0].total[0]);
+		cell_count(out, v[i]->total, f->v[0].total[0]);
+		fputs("<td data-v=\"", out);
+		xmlsafe_puts(out, v[i]->name, v[i]->len);
+		fputs("\">", out);
+		xmlsafe_puts(out, v[i]->name, v[i]->len);
+		fputs("</td></tr>\n", out);
+	}
+	fprintf(out, "</tbody></table></div></div>\n<script>\n%s</script>\n</body></html>\n", page_script);
+	HASH_ITER(hh, map, e, tmp) {
+		HASH_DEL(map, e);
+		free(e);
+	}
+	free(v);
+	free(svg);
+	return 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * meta: the metadata of a folded profile, its "# key: value" lines
+ * (prof-folded(5), "Metadata").
+ *
+ * A struct meta is an ordered list of keys and values, owned by the
+ * struct; a key appears once.  A value written by meta_write never makes
+ * the line end in a number, since flamegraph.pl would read such a line as
+ * a stack.
+ */
+#ifndef PROF_META_H
+#define PROF_META_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct meta_item {
+	char *key, *value;
+};
+
+struct meta {
+	struct meta_item *items;
+	size_t n;
+	int conflict_unit;  /* set by meta_merge when units or types differ */
+};
+
+/*
+ * Parses a "# key: value" line; returns 0 and stores copies in the meta
+ * (replacing an earlier value of the key), or -1 when the line is a mere
+ * comment.  A value in double quotes loses them.
+ */
+int meta_parse(struct meta *m, const char *line, size_t len);
+
+/* Returns the value of key, or NULL. */
+const char *meta_get(const struct meta *m, const char *key);
+
+/* Sets key to value (copies both). */
+void meta_set(struct meta *m, const char *key, const char *value);
+
+/* Removes key if present. */
+void meta_del(struct meta *m, const char *key);
+
+/*
+ * Merges src into dst for profiles that are summed: a key with the same
+ * value stays, a key whose values differ is dropped (it is true of neither
+ * sum).  Sets dst->conflict_unit when "type" or "unit" differ.  The first
+ * merge into an empty dst copies src.  dst->n == 0 with first != 0 means
+ * "nothing merged yet".
+ */
+void meta_merge(struct meta *dst, const struct meta *src, int first);
+
+/* Writes the metadata lines, "# key: value\n" each. */
+void meta_write(FILE *fp, const struct meta *m);
+
+/* Frees what the meta owns and empties it. */
+void meta_free(struct meta *m);
+
+#endif

@@ -1,0 +1,148 @@
+#define _GNU_SOURCE
+#include "folded/transform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+static int
+is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+int
+transform_active(const struct transform_opts *o)
+{
+	return o->strip_addrs || o->collapse_recursion || o->grep || o->grep_v ||
+	    o->depth > 0 || o->scale;
+}
+
+size_t
+transform_strip_frame(const char *f, size_t n, char *out)
+{
+	size_t i = 0, k = 0;
+
+	for (i = 0; i < n;) {
+		/* "+0xHEX": an offset into the symbol */
+		if (f[i] == '+' && i + 3 < n && f[i + 1] == '0' && (f[i + 2] | 0x20) == 'x' &&
+		    is_hex((unsigned char)f[i + 3])) {
+			for (i += 3; i < n && is_hex((unsigned char)f[i]); i++)
+				;
+			continue;
+		}
+		/* " <HEX>" or " <0xHEX>": the address prof-fold --addrs adds */
+		if (f[i] == ' ' && i + 2 < n && f[i + 1] == '<') {
+			size_t j = i + 2;
+			if (j + 1 < n && f[j] == '0' && (f[j + 1] | 0x20) == 'x')
+				j += 2;
+			size_t d = j;
+			while (j < n && is_hex((unsigned char)f[j]))
+				j++;
+			if (j > d && j < n && f[j] == '>') {
+				i = j + 1;
+				continue;
+			}
+		}
+		/* any other "0xHEX" becomes "0x..." */
+		if (f[i] == '0' && i + 2 < n && (f[i + 1] | 0x20) == 'x' && is_hex((unsigned char)f[i + 2]) &&
+		    (i == 0 || !is_hex((unsigned char)f[i - 1]))) {
+			size_t j = i + 2;
+			while (j < n && is_hex((unsigned char)f[j]))
+				j++;
+			if (j - i >= 5) {
+				memcpy(out + k, "0x...", 5);
+				k += 5;
+				i = j;
+				continue;
+			}
+		}
+		out[k++] = f[i++];
+	}
+	return k;
+}
+
+/*
+ * REG_STARTEND lets a frame with a NUL byte be matched whole; the frame is
+ * still copied and terminated, since not every regexec (nor a sanitizer's
+ * wrapper of it) honours the end it is given.
+ */
+static int
+frame_matches(const regex_t *re, const char *f, size_t n, char *scratch)
+{
+	regmatch_t m[1] = { { .rm_so = 0, .rm_eo = (regoff_t)n } };
+
+	memcpy(scratch, f, n);
+	scratch[n] = '\0';
+	return regexec(re, scratch, 1, m, REG_STARTEND) == 0;
+}
+
+struct stacktable *
+transform_apply(struct stacktable *t, const struct transform_opts *o)
+{
+	struct stacktable *out;
+	struct stacktable_entry *e, *tmp;
+	char *buf = NULL, *scratch = NULL;
+	size_t cap = 0;
+
+	if (!transform_active(o))
+		return t;
+	out = stacktable_new();
+	HASH_ITER(hh, t->head, e, tmp) {
+		const char *s = e->key, *end = e->key + e->len;
+		size_t len = 0;
+		long kept = 0;
+		int want = o->grep == NULL, unwanted = 0;
+		const char *prev = NULL;
+		size_t prevlen = 0;
+
+		if (cap < e->len + 1) {
+			cap = e->len + 1;
+			buf = xrealloc(buf, cap);
+			scratch = xrealloc(scratch, cap);
+		}
+		for (;;) {
+			const char *semi = memchr(s, ';', (size_t)(end - s));
+			size_t n = semi ? (size_t)(semi - s) : (size_t)(end - s);
+			char *f = buf + len + (kept > 0);
+			size_t fn;
+
+			if (o->strip_addrs)
+				fn = transform_strip_frame(s, n, f);
+			else
+				fn = n, memmove(f, s, n);
+			if (o->collapse_recursion && prev != NULL && prevlen == fn && memcmp(prev, f, fn) == 0)
+				goto next;
+			if (o->grep && !want && frame_matches(o->grep, f, fn, scratch))
+				want = 1;
+			if (o->grep_v && !unwanted && frame_matches(o->grep_v, f, fn, scratch))
+				unwanted = 1;
+			/* Frames past the depth still count for grep. */
+			if (o->depth == 0 || kept < o->depth) {
+				if (kept > 0)
+					buf[len++] = ';';
+				len += fn;
+				kept++;
+				prev = buf + len - fn;
+				prevlen = fn;
+			}
+		next:
+			if (semi == NULL)
+				break;
+			s = semi + 1;
+		}
+		if (!want || unwanted)
+			continue;
+		count_t n[2] = { e->n[0], e->n[1] };
+		if (o->scale)
+			for (int i = 0; i < 2; i++)
+				if (count_mul(n[i], o->factor, &n[i]) < 0)
+					die("--scale: count overflow");
+		stacktable_add(out, buf, len, n);
+	}
+	free(buf);
+	free(scratch);
+	stacktable_free(t);
+	return out;
+}

@@ -1,0 +1,39 @@
+/*
+ * transform: transforms of folded stacks, applied to a whole stack table.
+ *
+ * The order is fixed, so that a command line means one thing whatever the
+ * order of its options: strip addresses, collapse recursion, grep/grep-v,
+ * depth, scale.  Stacks that become equal are summed.  Every transform but
+ * the filters (grep, grep-v) and scale keeps the total: what a stack loses
+ * in frames it keeps in count.
+ */
+#ifndef PROF_TRANSFORM_H
+#define PROF_TRANSFORM_H
+
+#include <regex.h>
+
+#include "folded/stacktable.h"
+
+struct transform_opts {
+	int strip_addrs;         /* +0x.. removed, other addresses to one form */
+	int collapse_recursion;  /* a;b;b;c -> a;b;c */
+	regex_t *grep;           /* keep stacks with a frame that matches */
+	regex_t *grep_v;         /* drop stacks with a frame that matches */
+	long depth;              /* keep the root-most frames; 0: all */
+	int scale;               /* multiply counts by factor */
+	count_t factor;
+};
+
+/* Returns non-zero if o changes anything. */
+int transform_active(const struct transform_opts *o);
+
+/* Applies o to every stack of t; returns the new table and frees t. */
+struct stacktable *transform_apply(struct stacktable *t, const struct transform_opts *o);
+
+/*
+ * Rewrites one frame f[0..n) for --strip-addrs into out (room for n bytes:
+ * the result is never longer) and returns its length.
+ */
+size_t transform_strip_frame(const char *f, size_t n, char *out);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * plan: the writers, tasks.md (Markdown), its JSON, and the report.  See
+ * plan.h.
+ *
+ * The plan's strings are clean text (valid UTF-8, no control character)
+ * in which "\001...\002" marks a name or a command: Markdown shows it as
+ * a code span, JSON as it is.  Other text is escaped where Markdown would
+ * read it as markup, so that no name can open a link, a tag or a table
+ * cell.  Numbers are printed with fixed decimals, so the same plan gives
+ * the same bytes.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan-int.h"
+#include "plan/plan.h"
+#include "core/table.h"
+#include "core/json.h"
+#include "core/util.h"
+
+static size_t
+longest_run(const char *s, size_t n, char c)
+{
+	size_t best = 0, run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		run = s[i] == c ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	return best;
+}
+
+/* A code span that holds any text: a delimiter longer than any run of
+ * backticks in it, spaces inside when it touches a backtick. */
+static void
+md_code(FILE *fp, const char *s, size_t n, int table)
+{
+	size_t k = longest_run(s, n, '`') + 1;
+	int pad = n > 0 && (s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' '));
+
+	for (size_t i = 0; i < k; i++)
+		putc('`', fp);
+	if (pad)
+		putc(' ', fp);
+	for (size_t i = 0; i < n; i++) {
+		if (table && s[i] == '|')
+			putc('\\', fp);
+		putc(s[i], fp);
+	}
+	if (pad)
+		putc(' ', fp);
+	for (size_t i = 0; i < k; i++)
+		putc('`', fp);
+}
+
+/* Plan text: marked names as code, the rest with Markdown's markup
+ * characters escaped. */
+void
+plan_md_text(FILE *fp, const char *s, int table)
+{
+	const char *e;
+
+	while (*s) {
+		if (*s == '\001' && (e = strchr(s, '\002')) != NULL) {
+			md_code(fp, s + 1, e - s - 1, table);
+			s = e + 1;
+			continue;
+		}
+		if (strchr("\\`*_[]<>|#~&", *s) && *s != '\0')
+			putc('\\', fp);
+		putc(*s++, fp);
+	}
+}
+
+/* A fenced block of lines, indented. */
+void
+plan_md_fence(FILE *fp, const char *indent, const char *lang, const struct plan_strs *l)
+{
+	size_t k = 2;
+
+	for (size_t i = 0; i < l->n; i++) {
+		size_t r = longest_run(l->v[i], strlen(l->v[i]), '`');
+		if (r > k)
+			k = r;
+	}
+	fputs(indent, fp);
+	for (size_t i = 0; i <= k; i++)
+		putc('`', fp);
+	fprintf(fp, "%s\n", lang);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(indent, fp);
+		for (const char *s = l->v[i]; *s; s++)
+			if (*s != '\001' && *s != '\002')
+				putc(*s, fp);
+		putc('\n', fp);
+	}
+	fputs(indent, fp);
+	for (size_t i = 0; i <= k; i++)
+		putc('`', fp);
+	putc('\n', fp);
+}
+
+/* The language of a quoted file, for the fence: by its extension. */
+static const char *
+lang_of(const char *file)
+{
+	static const struct { const char *ext, *lang; } langs[] = {
+		{ ".c", "c" }, { ".h", "c" }, { ".cc", "cpp" }, { ".cpp", "cpp" },
+		{ ".cxx", "cpp" }, { ".hpp", "cpp" }, { ".rs", "rust" }, { ".go", "go" },
+		{ ".py", "python" },
+	};
+	const char *dot = file ? strrchr(file, '.') : NULL;
+
+	for (size_t i = 0; dot && i < sizeof(langs) / sizeof(*langs); i++)
+		if (strcmp(dot, langs[i].ext) == 0)
+			return langs[i].lang;
+	return "";
+}
+
+static void
+speedup_show(FILE *fp, double s)
+{
+	if (isinf(s))
+		fputs("unbounded (undone)", fp);
+	else
+		fprintf(fp, "%g", s);
+}
+
+static void
+md_profile_line(const struct plan *pl, FILE *fp)
+{
+	const char *cmd = plan_command(pl), *type = meta_get(&pl->meta, "type");
+	const char *event = meta_get(&pl->meta, "event"), *freq = meta_get(&pl->meta, "frequency");
+	const char *dur = meta_get(&pl->meta, "duration"), *start = meta_get(&pl->meta, "start");
+	char buf[COUNT_BUFSZ], *c;
+
+	buf[count_format(pl->total, buf)] = '\0';
+	fputs("Profile: ", fp);
+	if (cmd != NULL) {
+		c = xasprintf("\001%s\002, ", cmd);
+		plan_md_text(fp, c, 0);
+		free(c);
+	}
+	fprintf(fp, "%s %s", buf, pl->unit);
+	if (type != NULL || event != NULL || freq != NULL || dur != NULL) {
+		char *t;
+
+		t = xasprintf(" (%s%s%s%s%s%s%s)", type ? type : "", type && (event || freq || dur) ?
+		    ", " : "", event ? event : "", event && (freq || dur) ? " at " : "",
+		    freq ? freq : "", freq && dur ? ", " : "", dur ? dur : "");
+		plan_md_text(fp, t, 0);
+		free(t);
+	}
+	if (start != NULL) {
+		fputs(", recorded ", fp);
+		plan_md_text(fp, start, 0);
+	}
+	fputs(".\n", fp);
+}
+
+static void
+md_list(FILE *fp, const char *indent, const struct plan_strs *l, int numbered)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (numbered)
+			fprintf(fp, "%s%zu. ", indent, i + 1);
+		else
+			fprintf(fp, "%s- ", indent);
+		plan_md_text(fp, l->v[i], 0);
+		putc('\n', fp);
+	}
+}
+
+static void
+md_task(const struct plan *pl, const struct plan_task *t, size_t i, FILE *fp)
+{
+	fprintf(fp, "- [ ] **%zu. ", i + 1);
+	plan_md_text(fp, t->title, 0);
+	fprintf(fp, "**\n  - Priority: **%s**; category: %s; estimated gain: **%.1f%%** of the "
+	    "whole cost (p = %.1f%%, s = ", plan_priority_name(t->priority),
+	    rules_category_name(t->category), 100 * t->gain, 100 * t->share);
+	speedup_show(fp, t->speedup);
+	if (isinf(t->speedup))
+		fputs(")\n", fp);
+	else
+		fprintf(fp, "; overall speed-up %.2fx)\n", 1 / ((1 - t->share) + t->share / t->speedup));
+	if (*t->location) {
+		fputs("  - Location: ", fp);
+		md_code(fp, t->location, strlen(t->location), 0);
+		putc('\n', fp);
+	}
+	fputs("  - Evidence:\n", fp);
+	md_list(fp, "    ", &t->evidence, 0);
+	if (t->quote.n > 0)
+		plan_md_fence(fp, "    ", lang_of(t->file), &t->quote);
+	fputs("  - Strategy:\n", fp);
+	md_list(fp, "    ", &t->strategy, 1);
+	fputs("  - Verify:\n", fp);
+	plan_md_fence(fp, "    ", "sh", &t->verify);
+}
+
+static void
+md_header(const struct plan *pl, FILE *fp)
+{
+	fputs("# Optimisation plan\n\n", fp);
+	md_profile_line(pl, fp);
+	fprintf(fp, "\n%zu task%s with an estimated gain of at least %.1f%% of the whole cost",
+	    pl->nshown, pl->nshown == 1 ? "" : "s", 100 * pl->opts->min_gain);
+	if (pl->ntasks > pl->nshown)
+		fprintf(fp, " (%zu more below it)", pl->ntasks - pl->nshown);
+	fputs(".  Each gain is Amdahl's law for one change: a share p of the cost made s "
+	    "times faster saves p(1 - 1/s) of the whole.  The gains overlap; they do not "
+	    "add up.\n", fp);
+}
+
+int
+plan_write_markdown(const struct plan *pl, FILE *fp)
+{
+	md_header(pl, fp);
+	fputs("\n## Tasks\n\n", fp);
+	if (pl->nshown == 0)
+		fputs("No task reaches the minimum gain.\n", fp);
+	for (size_t i = 0; i < pl->nshown; i++) {
+		if (i > 0)
+			putc('\n', fp);
+		md_task(pl, &pl->tasks[i], i, fp);
+	}
+	if (pl->facts.n > 0) {
+		fputs("\n## Static facts\n\n", fp);
+		md_list(fp, "", &pl->facts, 0);
+	}
+	if (pl->lacks.n > 0) {
+		fputs("\n## What this plan lacks\n\n", fp);
+		md_list(fp, "", &pl->lacks, 0);
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+/* JSON: plan text without its marks. */
+static void
+json_text(FILE *fp, const char *s)
+{
+	char *c = xstrdup(s), *o = c;
+
+	for (const char *p = s; *p; p++)
+		if (*p != '\001' && *p != '\002')
+			*o++ = *p;
+	*o = '\0';
+	json_write_string(fp, c, (size_t)-1);
+	free(c);
+}
+
+static void
+json_strs(FILE *fp, const char *key, const struct plan_strs *l, const char *indent)
+{
+	fprintf(fp, ",\n%s\"%s\": [", indent, key);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(i ? ", " : "", fp);
+		json_text(fp, l->v[i]);
+	}
+	putc(']', fp);
+}
+
+int
+plan_write_json(const struct plan *pl, FILE *fp)
+{
+	const char *cmd = plan_command(pl);
+	char buf[COUNT_BUFSZ];
+
+	buf[count_format(pl->total, buf)] = '\0';
+	fputs("{\n  \"profile\": {\"command\": ", fp);
+	if (cmd != NULL)
+		json_text(fp, cmd);
+	else
+		fputs("null", fp);
+	fputs(", \"unit\": ", fp);
+	json_text(fp, pl->unit);
+	fprintf(fp, ", \"total\": %s},\n  \"min_gain_pct\": %.1f,\n  \"tasks\": [", buf,
+	    100 * pl->opts->min_gain);
+	for (size_t i = 0; i < pl->nshown; i++) {
+		const struct plan_task *t = &pl->tasks[i];
+
+		fputs(i ? ",\n    {\n      \"title\": " : "\n    {\n      \"title\": ", fp);
+		json_text(fp, t->title);
+		fprintf(fp, ",\n      \"priority\": \"%s\",\n      \"category\": \"%s\",\n"
+		    "      \"gain_pct\": %.1f,\n      \"share_pct\": %.1f,\n      \"speedup\": ",
+		    plan_priority_name(t->priority), rules_category_name(t->category),
+		    100 * t->gain, 100 * t->share);
+		if (isinf(t->speedup))
+			fputs("null", fp);
+		else
+			fprintf(fp, "%g", t->speedup);
+		fputs(",\n      \"location\": ", fp);
+		json_text(fp, t->location);
+		fputs(",\n      \"function\": ", fp);
+		json_text(fp, t->site);
+		buf[count_format(t->count, buf)] = '\0';
+		fprintf(fp, ",\n      \"count\": %s", buf);
+		json_strs(fp, "evidence", &t->evidence, "      ");
+		json_strs(fp, "source", &t->quote, "      ");
+		json_strs(fp, "strategy", &t->strategy, "      ");
+		json_strs(fp, "verify", &t->verify, "      ");
+		fputs("\n    }", fp);
+	}
+	fputs(pl->nshown ? "\n  ]" : "]", fp);
+	json_strs(fp, "facts", &pl->facts, "  ");
+	json_strs(fp, "lacks", &pl->lacks, "  ");
+	fputs("\n}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}

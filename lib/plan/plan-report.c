@@ -1,0 +1,199 @@
+/*
+ * plan: the long report (--report), for whoever reads the plan's why:
+ * summary, findings, recommendations, how to reproduce.  See plan.h.
+ * The same marks and escapes as tasks.md (plan-out.c).
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan-int.h"
+#include "plan/plan.h"
+#include "core/util.h"
+#include "core/xmlsafe.h"
+
+static void
+textf(FILE *fp, int table, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+textf(FILE *fp, int table, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	plan_md_text(fp, s, table);
+	free(s);
+}
+
+static double
+pct(const struct plan *pl, count_t c)
+{
+	return pl->total ? 100 * count_double(c) / count_double(pl->total) : 0;
+}
+
+static void
+category_findings(const struct plan *pl, FILE *fp, int cat, const char *heading,
+    const char *none)
+{
+	size_t k = 0;
+
+	fprintf(fp, "\n### %s\n\n", heading);
+	for (size_t i = 0; i < pl->ntasks; i++) {
+		const struct plan_task *t = &pl->tasks[i];
+
+		if (t->category != cat || t->regression || t->share < 0.001)
+			continue;
+		textf(fp, 0, "- %s: %.1f%% of the %s (task %s)\n", t->title, 100 * t->share,
+		    pl->unit, i < pl->nshown ? "shown" : "below the minimum gain");
+		k++;
+	}
+	if (k == 0)
+		fprintf(fp, "%s\n", none);
+	else
+		fprintf(fp, "\nIn all, %.1f%% of the %s.\n", pct(pl, pl->category[cat]), pl->unit);
+}
+
+static void
+summary(const struct plan *pl, FILE *fp)
+{
+	static const int cats[] = { RULES_CPU, RULES_MEMORY, RULES_IO, RULES_LOCKING };
+
+	fputs("## Summary\n\n", fp);
+	fputs("- Cost by category: ", fp);
+	for (size_t i = 0; i < 4; i++)
+		fprintf(fp, "%s%s %.1f%%", i ? ", " : "", rules_category_name(cats[i]),
+		    pct(pl, pl->category[cats[i]]));
+	fputs(".\n", fp);
+	fprintf(fp, "- %zu task%s reach the minimum gain of %.1f%%; the first:\n", pl->nshown,
+	    pl->nshown == 1 ? "" : "s", 100 * pl->opts->min_gain);
+	for (size_t i = 0; i < pl->nshown && i < 3; i++)
+		textf(fp, 0, "  %zu. %s: %s, about %.1f%% of the whole cost\n", i + 1,
+		    pl->tasks[i].title, plan_priority_name(pl->tasks[i].priority),
+		    100 * pl->tasks[i].gain);
+	if (pl->nregs > 0)
+		textf(fp, 0, "- %zu function%s grew in the differential profile, most of all "
+		    "\001%s\002 (%+.1f points).\n", pl->nregs, pl->nregs == 1 ? "" : "s",
+		    pl->regs[0].name, 100 * (pl->regs[0].after - pl->regs[0].before));
+}
+
+static void
+findings(const struct plan *pl, FILE *fp)
+{
+	char s[COUNT_BUFSZ], t[COUNT_BUFSZ];
+
+	fputs("\n## Findings\n\n### Top consumers\n\n", fp);
+	fputs("| function | self | self % | total | total % |\n|---|--:|--:|--:|--:|\n", fp);
+	for (size_t i = 0; i < pl->nfuncs; i++) {
+		const struct plan_func *f = &pl->funcs[i];
+
+		s[count_format(f->self, s)] = '\0';
+		t[count_format(f->total, t)] = '\0';
+		fputs("| ", fp);
+		textf(fp, 1, "\001%s\002", f->name);
+		fprintf(fp, " | %s | %.1f%% | %s | %.1f%% |\n", s, pct(pl, f->self), t,
+		    pct(pl, f->total));
+	}
+	fputs("\n### Heavy paths\n\n", fp);
+	for (size_t i = 0; i < pl->npaths; i++)
+		textf(fp, 0, "%zu. \001%s\002: %.1f%%\n", i + 1, pl->paths[i].path,
+		    pct(pl, pl->paths[i].count));
+	category_findings(pl, fp, RULES_MEMORY, "Memory",
+	    "No allocation, copying or page-fault cost of note.");
+	category_findings(pl, fp, RULES_IO, "I/O", "No I/O cost of note.");
+	category_findings(pl, fp, RULES_LOCKING, "Locking", "No locking cost of note.");
+	fputs("\n### Static facts\n\n", fp);
+	if (pl->facts.n == 0)
+		fputs("None: no binary was read.\n", fp);
+	for (size_t i = 0; i < pl->facts.n; i++)
+		textf(fp, 0, "- %s\n", pl->facts.v[i]);
+	if (pl->lacks.n > 0) {
+		fputs("\n### What the analysis lacks\n\n", fp);
+		for (size_t i = 0; i < pl->lacks.n; i++)
+			textf(fp, 0, "- %s\n", pl->lacks.v[i]);
+	}
+	if (pl->nregs > 0) {
+		fputs("\n### Regressions\n\n| function | before | after | change |\n"
+		    "|---|--:|--:|--:|\n", fp);
+		for (size_t i = 0; i < pl->nregs; i++)
+		{
+			fputs("| ", fp);
+			textf(fp, 1, "\001%s\002", pl->regs[i].name);
+			fprintf(fp, " | %.1f%% | %.1f%% | %+.1f |\n", 100 * pl->regs[i].before,
+			    100 * pl->regs[i].after, 100 * (pl->regs[i].after - pl->regs[i].before));
+		}
+	}
+	if (pl->bench != NULL) {
+		char m[64], d[64];
+
+		fputs("\n### Benchmarks\n\n| benchmark | mean | sd | runs |\n|---|--:|--:|--:|\n", fp);
+		for (size_t i = 0; i < pl->bench->n; i++) {
+			const struct bench_entry *b = &pl->bench->b[i];
+
+			fputs("| ", fp);
+			textf(fp, 1, "\001%s\002", b->name);
+			fprintf(fp, " | %s | %s | %zu |\n", bench_time_show(m, sizeof(m), b->sum.mean,
+			    NULL), bench_time_show(d, sizeof(d), b->sum.sd, NULL), b->sum.n);
+		}
+	}
+}
+
+static void
+recommendations(const struct plan *pl, FILE *fp)
+{
+	size_t k = 0;
+
+	fputs("\n## Recommendations\n\n### Immediate\n\n", fp);
+	for (size_t i = 0; i < pl->nshown; i++) {
+		const struct plan_task *t = &pl->tasks[i];
+
+		if (t->priority < PLAN_HIGH && k > 0)
+			break;
+		textf(fp, 0, "%zu. %s (%.1f%%): %s\n", ++k, t->title, 100 * t->gain,
+		    t->strategy.n ? t->strategy.v[0] : "see tasks.md");
+	}
+	if (k == 0)
+		fputs("Nothing: no task reaches the minimum gain.\n", fp);
+	fputs("\n### Long-term\n\n", fp);
+	for (size_t i = k; i < pl->nshown; i++)
+		textf(fp, 0, "- %s (%.1f%%)\n", pl->tasks[i].title, 100 * pl->tasks[i].gain);
+	for (size_t i = 0; i < pl->lacks.n; i++)
+		textf(fp, 0, "- Make the next profile tell more: %s\n", pl->lacks.v[i]);
+	fputs("- Profile again after each change: a task's share grows as others shrink.\n", fp);
+}
+
+int
+plan_write_report(const struct plan *pl, FILE *fp)
+{
+	const char *cmd = plan_command(pl);
+
+	fputs("# Performance report\n\n", fp);
+	if (cmd != NULL)
+		textf(fp, 0, "Command: \001%s\002\n\n", cmd);
+	summary(pl, fp);
+	findings(pl, fp);
+	recommendations(pl, fp);
+	if (pl->opts->invocation != NULL) {
+		struct plan_strs l = { 0 };
+
+		/* the command line's bytes are the user's: cleaned, line by line */
+		for (const char *s = pl->opts->invocation, *e; *s; s = *e ? e + 1 : e) {
+			e = strchrnul(s, '\n');
+			char *c = xmalloc(XMLSAFE_CLEAN_MAX(e - s) + 1);
+
+			c[xmlsafe_clean(c, s, e - s)] = '\0';
+			plan_strs_add(&l, "%s", c);
+			free(c);
+		}
+		fputs("\n## How to reproduce\n\n", fp);
+		plan_md_fence(fp, "", "sh", &l);
+		plan_strs_free(&l);
+	}
+	return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,125 @@
+/*
+ * plan: how to verify each task, with the exact commands, and what the
+ * benchmark results say of its gain.  See plan.h.
+ *
+ * A gain is confirmed by benchmarks of the program before and after the
+ * change, compared by prof-diff with the operands swapped: the gate
+ * --fail-on-regression N fails (exit 1) when its "current" is slower than
+ * its "baseline" by more than N percent, so with the new results as the
+ * baseline, exit 1 says the old code was slower by more than N%.  N is
+ * half the estimated gain, expressed as that slowdown: a saving g of the
+ * old time makes the old time 1 / (1 - g) of the new.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cmdline.h"
+#include "plan/plan.h"
+#include "core/util.h"
+
+/* s in single quotes for sh, owned. */
+static char *
+sq(const char *s)
+{
+	char *out = xmalloc(4 * strlen(s) + 3), *o = out;
+
+	*o++ = '\'';
+	for (; *s; s++) {
+		if (*s == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else
+			*o++ = *s;
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+/* The benchmark that measured the profiled command: the one whose
+ * command it is, or the only one. */
+static const struct bench_entry *
+bench_of(const struct plan *pl, const char *cmd)
+{
+	const struct bench_results *r = pl->bench;
+
+	if (r == NULL || r->n == 0)
+		return NULL;
+	for (size_t i = 0; i < r->n; i++)
+		if (cmd != NULL && r->b[i].command != NULL && strcmp(r->b[i].command, cmd) == 0)
+			return &r->b[i];
+	return r->n == 1 ? &r->b[0] : NULL;
+}
+
+const char *
+plan_command(const struct plan *pl)
+{
+	const char *cmd = pl->opts->command;
+
+	if (cmd == NULL)
+		cmd = meta_get(&pl->meta, "command");
+	if (cmd == NULL && pl->bench != NULL && pl->bench->n == 1)
+		cmd = pl->bench->b[0].command;
+	return cmd;
+}
+
+void
+plan_verify(struct plan *pl)
+{
+	const char *cmd = plan_command(pl);
+	const struct bench_entry *b;
+	char *q, *rec, tb[64], sb[64];
+
+	if (cmd == NULL) {
+		cmd = "./app";
+		plan_strs_add(&pl->lacks, "The profile does not say which command it measured "
+		    "(no command metadata): the verify commands say \001./app\002.");
+	}
+	q = sq(cmd);
+	if (cmdline_needs_shell(cmd))
+		rec = xasprintf("prof-record -- sh -c %s", q);
+	else
+		rec = xasprintf("prof-record -- %s", cmd);
+	b = bench_of(pl, cmd);
+	/* Only the tasks shown: a profile may have thousands below the
+	 * minimum gain. */
+	for (size_t i = 0; i < pl->nshown; i++) {
+		struct plan_task *t = &pl->tasks[i];
+		double half = t->gain / 2, n = floor(1000 * half / (1 - half)) / 10;
+		double rest = isinf(t->speedup) ? 0 : t->share / t->speedup;
+		double after = rest / ((1 - t->share) + rest);
+
+		if (b != NULL && b->sum.n > 0)
+			plan_strs_add(&t->evidence, "prof-bench: %s runs in %s on average (%zu runs): "
+			    "the estimate is about %s less", b->name, bench_time_show(tb, sizeof(tb),
+			    b->sum.mean, NULL), b->sum.n, bench_time_show(sb, sizeof(sb),
+			    t->gain * b->sum.mean, NULL));
+		plan_strs_add(&t->verify, "# now, before the change:");
+		plan_strs_add(&t->verify, "%s | prof-fold > before.folded", rec);
+		plan_strs_add(&t->verify, "prof-bench --save before %s", q);
+		plan_strs_add(&t->verify, "# after the change:");
+		plan_strs_add(&t->verify, "%s | prof-fold > after.folded", rec);
+		if (t->regression)
+			plan_strs_add(&t->verify, "prof-diff --summary before.folded after.folded"
+			    "   # %s: back under %.1f%% of the total", t->site, 100 * t->share);
+		else if (t->category == RULES_BUILD)
+			plan_strs_add(&t->verify, "prof-diff --summary before.folded after.folded");
+		else
+			plan_strs_add(&t->verify, "prof-diff --summary before.folded after.folded"
+			    "   # this cost: %.1f%% of the total now, about %.1f%% after",
+			    100 * t->share, 100 * after);
+		plan_strs_add(&t->verify, "prof-bench --save after %s", q);
+		if (n >= 0.1)
+			plan_strs_add(&t->verify, "prof-diff --fail-on-regression %.1f --baseline after "
+			    "--current before   # exit 1 confirms: before was slower by more than "
+			    "%.1f%%, half the estimate", n, n);
+		else
+			plan_strs_add(&t->verify, "prof-diff --baseline after --current before"
+			    "   # the estimate is too small for a gate: read the change");
+	}
+	free(q);
+	free(rec);
+}

@@ -1,0 +1,861 @@
+/* plan: from a profile to ranked tasks.  See plan.h. */
+#define _GNU_SOURCE
+#include "plan/plan.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "folded/frame.h"
+#include "top/top.h"
+#include "core/util.h"
+#include "core/xmlsafe.h"
+
+/* A count per byte string: locations, callees, paths of one task. */
+struct cnt {
+	UT_hash_handle hh;
+	count_t n;
+	size_t len;
+	char key[];
+};
+
+/* What the stacks of one (rule, site) pair add up to. */
+struct acc {
+	UT_hash_handle hh;
+	char *key;               /* rule id, '\001', site: unique */
+	const struct rules_entry *rule;
+	char *site;              /* cleaned */
+	count_t count;
+	struct cnt *locs, *whats, *paths;
+};
+
+/*
+ * The sizes and thresholds of a plan, named once.  They are choices of
+ * presentation and of what is worth a line, not of the estimate.
+ */
+enum {
+	PLAN_TOP_FUNCS = 20,     /* functions in the report's table */
+	PLAN_TOP_PATHS = 5,      /* heaviest paths in the report */
+	PLAN_PATH_FRAMES = 8,    /* frames of a path shown, the innermost */
+	PLAN_WHATS = 3,          /* called functions named in a task's title */
+	PLAN_REGRESSIONS = 5,    /* tasks made of the functions that grew most */
+	PLAN_BUILD_SPEEDUP = 3   /* -O0 to -O2: the speed-up s of the build task */
+};
+/* A share of unnamed code that deserves a word: PLT stubs are normal. */
+static const double plan_unnamed_share = 0.05;
+/* A growth smaller than this (0.05 points) is noise, not a regression. */
+static const double plan_growth_min = 0.0005;
+
+static void
+cnt_add(struct cnt **h, const char *k, size_t len, count_t n)
+{
+	struct cnt *c;
+
+	HASH_FIND(hh, *h, k, len, c);
+	if (c == NULL) {
+		c = xmalloc(sizeof(*c) + len + 1);
+		memcpy(c->key, k, len);
+		c->key[len] = '\0';
+		c->len = len;
+		c->n = 0;
+		HASH_ADD_KEYPTR(hh, *h, c->key, len, c);
+	}
+	c->n += n;
+}
+
+static int
+cnt_cmp(const void *a, const void *b)
+{
+	const struct cnt *x = *(struct cnt *const *)a, *y = *(struct cnt *const *)b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* The entries, heaviest first (ties by key); *n their number. */
+static struct cnt **
+cnt_sorted(struct cnt *h, size_t *n)
+{
+	struct cnt **v, *c, *tmp;
+	size_t i = 0;
+
+	*n = HASH_COUNT(h);
+	v = xcalloc(*n + 1, sizeof(*v));
+	HASH_ITER(hh, h, c, tmp)
+		v[i++] = c;
+	qsort(v, *n, sizeof(*v), cnt_cmp);
+	return v;
+}
+
+/* The k heaviest entries (ties by key) into v[0..k), heaviest first,
+ * without sorting them all: paths are many, and few are shown. */
+static size_t
+cnt_top(struct cnt *h, struct cnt **v, size_t k)
+{
+	struct cnt *c, *tmp;
+	size_t n = 0, j;
+
+	HASH_ITER(hh, h, c, tmp) {
+		if (n == k && cnt_cmp(&c, &v[n - 1]) >= 0)
+			continue;
+		j = n < k ? n++ : n - 1;
+		while (j > 0 && cnt_cmp(&c, &v[j - 1]) < 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = c;
+	}
+	return n;
+}
+
+static void
+cnt_free(struct cnt **h)
+{
+	struct cnt *c, *tmp;
+
+	HASH_ITER(hh, *h, c, tmp) {
+		HASH_DEL(*h, c);
+		free(c);
+	}
+}
+
+/* Any bytes as clean text (valid UTF-8, no control characters), owned. */
+static char *
+clean(const char *s, size_t n)
+{
+	char *d = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
+
+	d[xmlsafe_clean(d, s, n)] = '\0';
+	return d;
+}
+
+void
+plan_strs_add(struct plan_strs *l, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+}
+
+void
+plan_strs_free(struct plan_strs *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const char *
+plan_priority_name(int priority)
+{
+	static const char *const names[] = { "LOW", "MEDIUM", "HIGH", "CRITICAL" };
+
+	return names[priority];
+}
+
+int
+plan_priority(double gain)
+{
+	/* Compared in the tenths of a percent shown, so that a task shown as
+	 * 20.0% is never called HIGH. */
+	double pct = round(gain * 1000) / 10;
+
+	return pct >= 20 ? PLAN_CRITICAL : pct >= 10 ? PLAN_HIGH : pct >= 5 ? PLAN_MEDIUM : PLAN_LOW;
+}
+
+double
+plan_gain(double p, double s)
+{
+	return isinf(s) ? p : p * (1 - 1 / s);
+}
+
+static double
+share(const struct plan *pl, count_t c)
+{
+	return pl->total ? count_double(c) / count_double(pl->total) : 0;
+}
+
+/* The frames of a stack, split at ';'. */
+struct frames {
+	struct frame_parts *p;
+	const char **raw;        /* each frame's bytes, for the rule cache */
+	size_t *rawlen;
+	size_t n, cap;
+};
+
+/* What rules_find said of a frame: regexec on every frame of every stack
+ * would cost most of the run, and a profile has few distinct frames. */
+struct seen {
+	UT_hash_handle hh;
+	const struct rules_entry *rule;
+	size_t len;
+	char key[];
+};
+
+static void
+frames_split(struct frames *f, const char *s, size_t len)
+{
+	const char *end = s + len, *semi;
+
+	f->n = 0;
+	for (;;) {
+		semi = memchr(s, ';', end - s);
+		if (f->n == f->cap) {
+			f->cap = f->cap ? 2 * f->cap : 64;
+			f->p = xreallocarray(f->p, f->cap, sizeof(*f->p));
+			f->raw = xreallocarray(f->raw, f->cap, sizeof(*f->raw));
+			f->rawlen = xreallocarray(f->rawlen, f->cap, sizeof(*f->rawlen));
+		}
+		f->raw[f->n] = s;
+		f->rawlen[f->n] = (semi ? semi : end) - s;
+		frame_split(s, f->rawlen[f->n], &f->p[f->n]);
+		f->n++;
+		if (semi == NULL)
+			break;
+		s = semi + 1;
+	}
+}
+
+
+static int
+unnamed(const struct frame_parts *p)
+{
+	return p->name_len >= 2 && p->name[0] == '[' && p->name[p->name_len - 1] == ']';
+}
+
+struct builder {
+	struct plan *pl;
+	struct acc *accs;
+	struct cnt *paths;       /* whole stacks, function by function */
+	struct frames fr;
+	char *buf;               /* path being built */
+	size_t cap;
+	count_t own;             /* computation in the binary's own functions */
+	struct seen *seen;       /* the rule cache */
+	count_t located;         /* samples whose site has a source line */
+	char *key;               /* the last frame_key, whole: never cut, so
+	                          * that two long C++ names stay two */
+	size_t keycap;
+};
+
+/* A frame's name as the plan shows it, in b->key: its kernel suffix kept,
+ * so that the kernel's write is not the C library's.  Returns its length. */
+static size_t
+frame_key(struct builder *b, const struct frame_parts *p)
+{
+	size_t n = p->name_len;
+	int k = frame_annotation(p) == 'k';
+
+	if (n + 4 > b->keycap)
+		b->key = xrealloc(b->key, b->keycap = 2 * (n + 4));
+	memcpy(b->key, p->name, n);
+	if (k) {
+		memcpy(b->key + n, "_[k]", 4);
+		n += 4;
+	}
+	return n;
+}
+
+static void
+path_of(struct builder *b, size_t upto, size_t *len)
+{
+	size_t n = 0, k;
+
+	for (size_t i = 0; i <= upto; i++) {
+		k = frame_key(b, &b->fr.p[i]);
+		if (n + k + 4 > b->cap) {
+			b->cap = 2 * (n + k + 4);
+			b->buf = xrealloc(b->buf, b->cap);
+		}
+		if (i > 0)
+			b->buf[n++] = ';';
+		memcpy(b->buf + n, b->key, k);
+		n += k;
+	}
+	*len = n;
+}
+
+static void
+claim(struct builder *b, const struct rules_entry *r, const struct frame_parts *site,
+    const struct frame_parts *what, size_t upto, count_t c)
+{
+	char *key;
+	size_t n = site ? frame_key(b, site) : 0, len;
+	struct acc *a;
+
+	key = xasprintf("%s\001%.*s", r->id, (int)n, n ? b->key : "");
+	HASH_FIND_STR(b->accs, key, a);
+	if (a == NULL) {
+		a = xcalloc(1, sizeof(*a));
+		a->key = key;
+		a->rule = r;
+		a->site = clean(n ? b->key : "", n);
+		HASH_ADD_KEYPTR(hh, b->accs, a->key, strlen(a->key), a);
+	} else
+		free(key);
+	a->count += c;
+	if (site != NULL && site->loc_len > 0) {
+		cnt_add(&a->locs, site->loc, site->loc_len, c);
+		b->located += c;
+	}
+	if (what != NULL) {
+		n = frame_key(b, what);
+		cnt_add(&a->whats, b->key, n, c);
+	}
+	path_of(b, upto, &len);
+	cnt_add(&a->paths, b->buf, len, c);
+}
+
+static const struct rules_entry *
+rule_of(struct builder *b, size_t i)
+{
+	struct frames *f = &b->fr;
+	struct seen *e;
+
+	HASH_FIND(hh, b->seen, f->raw[i], f->rawlen[i], e);
+	if (e == NULL) {
+		e = xmalloc(sizeof(*e) + f->rawlen[i]);
+		memcpy(e->key, f->raw[i], f->rawlen[i]);
+		e->len = f->rawlen[i];
+		e->rule = rules_find(b->pl->opts->rules, &f->p[i]);
+		HASH_ADD(hh, b->seen, key, e->len, e);
+	}
+	return e->rule;
+}
+
+/* One stack: claimed by the outermost frame a rule matches, else by the
+ * fallback in its innermost named user frame. */
+static void
+add_stack(struct builder *b, const char *s, size_t len, count_t c)
+{
+	const struct rules *rs = b->pl->opts->rules;
+	const struct rules_entry *r = NULL;
+	struct frames *f = &b->fr;
+	size_t i, len2;
+
+	frames_split(f, s, len);
+	path_of(b, f->n - 1, &len2);
+	cnt_add(&b->paths, b->buf, len2, c);
+	for (i = 0; i < f->n; i++)
+		if ((r = rule_of(b, i)) != NULL)
+			break;
+	if (r != NULL) {
+		claim(b, r, i > 0 ? &f->p[i - 1] : NULL, &f->p[i], i, c);
+		return;
+	}
+	/* The innermost user frame: kernel frames above it are the cost of
+	 * what it did (an interrupt, a fault no rule names). */
+	for (i = f->n; i-- > 1;)
+		if (frame_annotation(&f->p[i]) != 'k' && !(f->p[i].name_len == 9 &&
+		    memcmp(f->p[i].name, "[unknown]", 9) == 0))
+			break;
+	if (unnamed(&f->p[i]))
+		b->pl->unnamed += c;
+	else if (b->pl->opts->elf != NULL &&
+	    elfacts_defines(b->pl->opts->elf, f->p[i].name, f->p[i].name_len))
+		b->own += c;
+	if ((r = rules_other(rs)) == NULL)
+		die("the rules have no fallback (match \"other\")");
+	claim(b, r, &f->p[i], NULL, i, c);
+}
+
+/* "a > b > c", the last PLAN_PATH_FRAMES frames of a path, from the stored form. */
+static char *
+path_show(const char *key)
+{
+	const char *p = key;
+	size_t frames = 1;
+	char *out, *o;
+
+	for (const char *q = key; *q; q++)
+		frames += *q == ';';
+	for (; frames > PLAN_PATH_FRAMES; frames--)
+		p = strchr(p, ';') + 1;
+	out = o = xmalloc(3 * strlen(p) + 8);
+	if (p != key)
+		o += sprintf(o, "... > ");
+	for (; *p; p++) {
+		if (*p == ';')
+			o += sprintf(o, " > ");
+		else
+			*o++ = *p;
+	}
+	*o = '\0';
+	o = clean(out, strlen(out));
+	free(out);
+	return o;
+}
+
+/* "churn (malloc 61%, free 39%)": the library functions of a task. */
+static char *
+whats_show(const struct plan *pl, struct acc *a)
+{
+	size_t n, len = 0;
+	struct cnt **v = cnt_sorted(a->whats, &n);
+	char *s = xmalloc(1), *w;
+
+	s[0] = '\0';
+	for (size_t i = 0; i < n && i < PLAN_WHATS; i++) {
+		w = clean(v[i]->key, v[i]->len);
+		s = xrealloc(s, len + strlen(w) + 3);
+		len += sprintf(s + len, "%s%s", i ? ", " : "", w);
+		free(w);
+	}
+	free(v);
+	return s;
+}
+
+/* "Problem" + mid + site: the problem with a capital, as a title starts. */
+static char *
+title(const char *problem, const char *mid, const char *site, const char *end)
+{
+	char *s;
+
+	s = xasprintf("%s%s%s%s", problem, mid, site, end);
+	if (*s >= 'a' && *s <= 'z')
+		*s += 'A' - 'a';
+	return s;
+}
+
+static void
+task_from(struct plan *pl, struct plan_task *t, struct acc *a)
+{
+	const struct rules_entry *r = a->rule;
+	size_t n, nw;
+	struct cnt **v;
+	char *p;
+
+	t->rule = r;
+	t->category = r->category;
+	t->site = xstrdup(a->site);
+	t->count = a->count;
+	t->share = share(pl, a->count);
+	t->speedup = r->speedup;
+	t->gain = plan_gain(t->share, t->speedup);
+	t->priority = plan_priority(t->gain);
+	t->what = whats_show(pl, a);
+	if (*t->site == '\0')
+		t->title = title(r->problem, " at the root of the stacks", "", "");
+	else
+		t->title = title(r->problem, " in \001", t->site, "\002");
+	if (*t->what) {
+		char *w = t->title;
+
+		t->title = xasprintf("%s (\001%s\002)", w, t->what);
+		free(w);
+	}
+
+	v = cnt_sorted(a->locs, &n);
+	if (n > 0) {
+		t->location = clean(v[0]->key, v[0]->len);
+		p = strrchr(t->location, ':');
+		if (p != NULL && p[1] >= '0' && p[1] <= '9') {
+			t->file = xmemdup(t->location, p - t->location);
+			t->line = strtol(p + 1, NULL, 10);
+		}
+		/* The task's other hot lines in that file: a rule's source
+		 * pattern may be on any of them (malloc on one, free on the
+		 * next). */
+		for (size_t i = 0; t->file != NULL && i < n && t->nlines < sizeof(t->lines) / sizeof(t->lines[0]); i++) {
+			size_t fl = strlen(t->file);
+
+			if (v[i]->len > fl + 1 && memcmp(v[i]->key, t->file, fl) == 0 &&
+			    v[i]->key[fl] == ':' && v[i]->key[fl + 1] >= '0' && v[i]->key[fl + 1] <= '9')
+				t->lines[t->nlines++] = strtol(v[i]->key + fl + 1, NULL, 10);
+		}
+	} else
+		t->location = xstrdup(t->site);
+
+	{
+		char c1[COUNT_BUFSZ], c2[COUNT_BUFSZ];
+
+		c1[count_format(t->count, c1)] = '\0';
+		c2[count_format(pl->total, c2)] = '\0';
+		if (*t->what)
+			plan_strs_add(&t->evidence, "%s of %s %s (%.1f%%) are in \001%s\002 called "
+			    "from \001%s\002", c1, c2, pl->unit, 100 * t->share, t->what,
+			    *t->site ? t->site : "(root)");
+		else
+			plan_strs_add(&t->evidence, "%s of %s %s (%.1f%%) are in \001%s\002 itself",
+			    c1, c2, pl->unit, 100 * t->share, t->site);
+	}
+	free(v);
+
+	{
+		struct cnt *best;
+
+		if (cnt_top(a->paths, &best, 1) == 1) {
+			p = path_show(best->key);
+			plan_strs_add(&t->evidence, "Heaviest path (%.1f%% of the %s): \001%s\002",
+			    100 * share(pl, best->n), pl->unit, p);
+			free(p);
+		}
+	}
+	v = cnt_sorted(a->locs, &nw);
+	if (nw > 0 && t->file != NULL)
+		plan_strs_add(&t->evidence, "Hot line \001%s\002: %.0f%% of this task's %s",
+		    t->location, 100 * count_double(v[0]->n) / count_double(a->count), pl->unit);
+	free(v);
+
+	/* The advice: steps separated by '|'. */
+	for (const char *s = r->advice, *e; *s; s = *e ? e + 1 : e) {
+		e = strchr(s, '|');
+		if (e == NULL)
+			e = s + strlen(s);
+		while (s < e && *s == ' ')
+			s++;
+		n = e - s;
+		while (n > 0 && s[n - 1] == ' ')
+			n--;
+		if (n > 0)
+			plan_strs_add(&t->strategy, "%.*s", (int)n, s);
+	}
+}
+
+static void
+task_free(struct plan_task *t)
+{
+	free(t->title);
+	free(t->site);
+	free(t->what);
+	free(t->location);
+	free(t->file);
+	plan_strs_free(&t->evidence);
+	plan_strs_free(&t->strategy);
+	plan_strs_free(&t->verify);
+	plan_strs_free(&t->quote);
+}
+
+static int
+task_cmp(const void *a, const void *b)
+{
+	const struct plan_task *x = a, *y = b;
+	int c;
+
+	if (x->gain != y->gain)
+		return x->gain > y->gain ? -1 : 1;
+	if (x->share != y->share)
+		return x->share > y->share ? -1 : 1;
+	if ((c = strcmp(x->title, y->title)) != 0)
+		return c;
+	return strcmp(x->location, y->location);
+}
+
+static void
+sort_tasks(struct plan *pl)
+{
+	const double min = pl->opts->min_gain;
+
+	if (pl->ntasks > 1)
+		qsort(pl->tasks, pl->ntasks, sizeof(*pl->tasks), task_cmp);
+	/* Compared as shown, in tenths of a percent. */
+	for (pl->nshown = 0; pl->nshown < pl->ntasks; pl->nshown++)
+		if (round(pl->tasks[pl->nshown].gain * 1000) < round(min * 1000) - 1e-9)
+			break;
+}
+
+static struct plan_task *
+new_task(struct plan *pl)
+{
+	pl->tasks = xreallocarray(pl->tasks, pl->ntasks + 1, sizeof(*pl->tasks));
+	memset(&pl->tasks[pl->ntasks], 0, sizeof(*pl->tasks));
+	return &pl->tasks[pl->ntasks++];
+}
+
+/* The build task, and the facts of the binary. */
+static void
+static_facts(struct plan *pl, count_t own)
+{
+	const struct elfacts *e = pl->opts->elf;
+	const char *base;
+	struct plan_task *t;
+
+	if (e == NULL) {
+		if (pl->opts->binary_why != NULL)
+			plan_strs_add(&pl->lacks, "No static facts: %s", pl->opts->binary_why);
+		else
+			plan_strs_add(&pl->lacks, "No binary was given (--binary) nor named by the "
+			    "profile's metadata: the plan has no static facts (optimisation level, "
+			    "debug information, symbols, frame pointers).");
+		return;
+	}
+	base = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
+	plan_strs_add(&pl->facts, "Binary: \001%s\002%s.", e->path,
+	    e->pie == 1 ? ", a position-independent executable (PIE)" :
+	    e->pie == 0 ? ", a position-dependent executable" : "");
+	if (e->opt >= 0)
+		plan_strs_add(&pl->facts, "Optimisation: %s (the lowest of the %zu compile units of "
+		    "the program's own code); producer: \001%s\002.", elfacts_opt_name(e->opt),
+		    e->units, e->producer ? e->producer : "?");
+	else if (e->units > 0)
+		plan_strs_add(&pl->facts, "Optimisation: unknown: the producer (\001%s\002) does not "
+		    "record the options (clang: build with -grecord-command-line).",
+		    e->producer ? e->producer : "?");
+	if (e->debug)
+		plan_strs_add(&pl->facts, "Debug information: present%s%s%s.",
+		    e->debug_file ? " in \001" : "", e->debug_file ? e->debug_file : "",
+		    e->debug_file ? "\002" : "");
+	else {
+		plan_strs_add(&pl->facts, "Debug information: none.");
+		plan_strs_add(&pl->lacks, "\001%s\002 has no debug information: the profile has no "
+		    "source lines, so tasks cannot name the hot lines nor quote the source, and "
+		    "the build options are unknown.  Build with -g (it does not slow the code).",
+		    base);
+	}
+	plan_strs_add(&pl->facts, "Symbols: %s (%zu functions named).",
+	    e->stripped ? "stripped, only the dynamic symbols are left" : "present", e->nfuncs);
+	if (e->stripped)
+		plan_strs_add(&pl->lacks, "\001%s\002 is stripped: the functions it does not export "
+		    "have no names, so their cost shows as \001[%s]\002 and cannot be planned "
+		    "function by function (%.1f%% of the %s are in unnamed code).  Profile an "
+		    "unstripped build, or keep the symbols in a debug file (objcopy "
+		    "--only-keep-debug).", base, base, 100 * share(pl, pl->unnamed), pl->unit);
+	plan_strs_add(&pl->facts, "Frame pointers: %s.", e->framepointers == 1 ? "yes" :
+	    e->framepointers == 0 ? "no (perf record --call-graph fp would give broken stacks; "
+	    "prof-record unwinds with DWARF call frame information)" : "unknown");
+
+	if (e->opt != 0 || own == 0)
+		return;
+	t = new_task(pl);
+	t->category = RULES_BUILD;
+	t->site = xstrdup("");
+	t->what = xstrdup("");
+	t->count = own;
+	t->share = share(pl, own);
+	t->speedup = PLAN_BUILD_SPEEDUP;
+	t->gain = plan_gain(t->share, t->speedup);
+	t->priority = plan_priority(t->gain);
+	t->title = xasprintf("Build %s with optimisation: its code runs at -O0", base);
+	t->location = xstrdup(e->path);
+	plan_strs_add(&t->evidence, "%.1f%% of the %s are computation in the functions of "
+	    "\001%s\002 itself", 100 * t->share, pl->unit, base);
+	plan_strs_add(&t->evidence, "%zu of its %zu compile units were built without "
+	    "optimisation: \001%s\002", e->units_noopt, e->units, e->producer ? e->producer : "?");
+	for (size_t i = 0; i < e->nnoopt_names; i++)
+		plan_strs_add(&t->evidence, "Unit without optimisation: \001%s\002", e->noopt_names[i]);
+	plan_strs_add(&t->strategy, "Build with -O2 (keep -g for the line numbers): "
+	    "CFLAGS='-O2 -g'");
+	plan_strs_add(&t->strategy, "Check that every unit gets the flags (the build system "
+	    "may override CFLAGS)");
+	plan_strs_add(&t->strategy, "Then profile again: the other tasks' shares change once "
+	    "the code is optimised");
+}
+
+static int
+func_cmp(const void *a, const void *b)
+{
+	const struct plan_func *x = a, *y = b;
+
+	if (x->self != y->self)
+		return x->self > y->self ? -1 : 1;
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void
+top_consumers(struct plan *pl, struct stacktable *tab)
+{
+	struct top_opts to = { .granularity = TOP_FUNCTION };
+	struct top *tp = top_build(tab, 0, &to);
+	struct plan_func *v = xcalloc(tp->n + 1, sizeof(*v));
+
+	for (size_t i = 0; i < tp->n; i++) {
+		v[i].name = clean(tp->rows[i].name, tp->rows[i].len);
+		v[i].self = tp->rows[i].flat[0];
+		v[i].total = tp->rows[i].cum[0];
+	}
+	qsort(v, tp->n, sizeof(*v), func_cmp);
+	pl->nfuncs = tp->n < PLAN_TOP_FUNCS ? tp->n : PLAN_TOP_FUNCS;
+	for (size_t i = pl->nfuncs; i < tp->n; i++)
+		free(v[i].name);
+	pl->funcs = v;
+	top_free(tp);
+}
+
+void
+plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
+    const struct plan_opts *o)
+{
+	struct builder b = { .pl = pl };
+	struct stacktable_entry **ents;
+	struct acc *a, *tmp;
+	struct cnt **paths;
+	size_t n;
+
+	pl->opts = o;
+	for (size_t i = 0; i < meta->n; i++)
+		meta_set(&pl->meta, meta->items[i].key, meta->items[i].value);
+	pl->unit = meta_get(&pl->meta, "unit") ? meta_get(&pl->meta, "unit") : "samples";
+	pl->total = tab->total[0];
+
+	/* Sorted, so that ties in what is kept (the heaviest path) do not
+	 * depend on the hash's order. */
+	ents = stacktable_sorted(tab, &n);
+	for (size_t i = 0; i < n; i++)
+		if (ents[i]->n[0] > 0)
+			add_stack(&b, ents[i]->key, ents[i]->len, ents[i]->n[0]);
+	free(ents);
+
+	HASH_ITER(hh, b.accs, a, tmp) {
+		struct plan_task *t = new_task(pl);
+
+		task_from(pl, t, a);
+		pl->category[t->category] += t->count;
+		HASH_DEL(b.accs, a);
+		cnt_free(&a->locs);
+		cnt_free(&a->whats);
+		cnt_free(&a->paths);
+		free(a->key);
+		free(a->site);
+		free(a);
+	}
+	paths = xcalloc(PLAN_TOP_PATHS, sizeof(*paths));
+	pl->npaths = cnt_top(b.paths, paths, PLAN_TOP_PATHS);
+	pl->paths = xcalloc(pl->npaths + 1, sizeof(*pl->paths));
+	for (size_t i = 0; i < pl->npaths; i++) {
+		pl->paths[i].path = path_show(paths[i]->key);
+		pl->paths[i].count = paths[i]->n;
+	}
+	free(paths);
+	cnt_free(&b.paths);
+	free(b.fr.p);
+	free(b.fr.raw);
+	free(b.fr.rawlen);
+	free(b.buf);
+	free(b.key);
+	{
+		struct seen *e, *etmp;
+
+		HASH_ITER(hh, b.seen, e, etmp) {
+			HASH_DEL(b.seen, e);
+			free(e);
+		}
+	}
+
+	top_consumers(pl, tab);
+	static_facts(pl, b.own);
+	/* A little unnamed code is normal (PLT stubs); much is a stripped
+	 * file that was not given with --binary. */
+	if (share(pl, pl->unnamed) >= plan_unnamed_share && (o->elf == NULL || !o->elf->stripped))
+		plan_strs_add(&pl->lacks, "%.1f%% of the %s are in code without names (frames "
+		    "\001[FILE]\002: a mapped file without symbols): that cost cannot be planned "
+		    "function by function.  Profile binaries that keep their symbols.",
+		    100 * share(pl, pl->unnamed), pl->unit);
+	if (b.located == 0 && pl->total > 0)
+		plan_strs_add(&pl->lacks, "The profile has no source lines: tasks name functions, "
+		    "not lines, and nothing is quoted.  Record with prof-record --lines.");
+	sort_tasks(pl);
+	plan_quote(pl);
+}
+
+void
+plan_add_bench(struct plan *pl, const struct bench_results *r)
+{
+	pl->bench = r;
+}
+
+/* Regressions: functions whose share of the total grew. */
+void
+plan_add_diff(struct plan *pl, struct stacktable *diff)
+{
+	struct top_opts to = { .granularity = TOP_FUNCTION };
+	struct top *tp = top_build(diff, 1, &to);
+	size_t n = 0;
+
+	pl->diff_total[0] = tp->total[0];
+	pl->diff_total[1] = tp->total[1];
+	pl->regs = xcalloc(tp->n + 1, sizeof(*pl->regs));
+	for (size_t i = 0; i < tp->n; i++) {
+		double before = top_pct(tp, tp->rows[i].cum[0], 0) / 100;
+		double after = top_pct(tp, tp->rows[i].cum[1], 1) / 100;
+
+		if (after - before < plan_growth_min)
+			continue;
+		pl->regs[n].name = clean(tp->rows[i].name, tp->rows[i].len);
+		pl->regs[n].before = before;
+		pl->regs[n].after = after;
+		n++;
+	}
+	top_free(tp);
+	pl->nregs = n;
+	for (size_t i = 1; i < n; i++) {
+		/* insertion sort by growth, then name: few rows */
+		struct plan_regression x = pl->regs[i];
+		size_t j = i;
+
+		while (j > 0 && ((pl->regs[j - 1].after - pl->regs[j - 1].before) <
+		    (x.after - x.before) || ((pl->regs[j - 1].after - pl->regs[j - 1].before) ==
+		    (x.after - x.before) && strcmp(pl->regs[j - 1].name, x.name) > 0))) {
+			pl->regs[j] = pl->regs[j - 1];
+			j--;
+		}
+		pl->regs[j] = x;
+	}
+	/* A task for each of those that grew most: undoing a growth saves
+	 * it, so s is infinite and the gain is the growth. */
+	for (size_t i = 0; i < n && i < PLAN_REGRESSIONS; i++) {
+		struct plan_regression *g = &pl->regs[i];
+		struct plan_task *t = new_task(pl);
+		struct frame_parts fp;
+		const struct rules_entry *r;
+
+		frame_split(g->name, strlen(g->name), &fp);
+		r = rules_find(pl->opts->rules, &fp);
+		t->regression = 1;
+		t->category = r ? r->category : RULES_CPU;
+		t->site = xstrdup(g->name);
+		t->what = xstrdup("");
+		t->share = g->after - g->before;
+		t->speedup = INFINITY;
+		t->gain = plan_gain(t->share, t->speedup);
+		t->priority = plan_priority(t->gain);
+		t->title = xasprintf("Regression: %s grew from %.1f%% to %.1f%%", g->name,
+		    100 * g->before, 100 * g->after);
+		t->location = xstrdup(g->name);
+		plan_strs_add(&t->evidence, "In the differential profile, \001%s\002 (with what it "
+		    "calls) went from %.1f%% to %.1f%% of the total: %+.1f points", g->name,
+		    100 * g->before, 100 * g->after, 100 * (g->after - g->before));
+		plan_strs_add(&t->strategy, "Find the change that made \001%s\002 costlier: "
+		    "prof-top --callees on both profiles shows what it does more of", g->name);
+		plan_strs_add(&t->strategy, "Undo it, or make it pay for itself; then gate on it "
+		    "in CI with prof-diff --fail-above");
+		if (r != NULL)
+			plan_strs_add(&t->strategy, "It is %s: %s", r->problem, r->advice);
+	}
+	sort_tasks(pl);
+}
+
+void
+plan_free(struct plan *pl)
+{
+	for (size_t i = 0; i < pl->ntasks; i++)
+		task_free(&pl->tasks[i]);
+	free(pl->tasks);
+	for (size_t i = 0; i < pl->nfuncs; i++)
+		free(pl->funcs[i].name);
+	free(pl->funcs);
+	for (size_t i = 0; i < pl->npaths; i++)
+		free(pl->paths[i].path);
+	free(pl->paths);
+	for (size_t i = 0; i < pl->nregs; i++)
+		free(pl->regs[i].name);
+	free(pl->regs);
+	plan_strs_free(&pl->facts);
+	plan_strs_free(&pl->lacks);
+	meta_free(&pl->meta);
+	memset(pl, 0, sizeof(*pl));
+}

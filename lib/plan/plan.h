@@ -1,0 +1,177 @@
+/*
+ * plan: prof-plan's analysis, from a profile (and facts about the binary,
+ * its sources, a differential profile, benchmark results) to ranked tasks.
+ *
+ * Each stack is claimed by one rule (rules.h): the outermost frame, from
+ * the root, that a rule matches is the library entry the program called
+ * (malloc, printf, write), and its caller is the site, the function to
+ * change.  A stack no rule claims is computation in its innermost user
+ * frame (kernel frames and unnamed ones passed over), by the fallback
+ * rule.  A task is a (rule, site) pair, with p the share of the total its
+ * stacks carry and s the rule's speed-up; its estimated gain is the share
+ * of the whole cost that would be saved, by Amdahl's law:
+ *   S = 1 / ((1 - p) + p / s),   gain = 1 - 1/S = p (1 - 1/s).
+ * A binary built without optimisation adds a build task; a differential
+ * profile adds a task for each function whose share grew.
+ * Counts are conserved: every stack goes to exactly one task (tasks below
+ * --min-gain are counted, not shown), so the shares of all tasks sum to 1.
+ * The result does not depend on the order of the input: ties are broken
+ * by name, so the same profile gives the same bytes.
+ */
+#ifndef PROF_PLAN_H
+#define PROF_PLAN_H
+
+#include <stddef.h>
+
+#include "bench/bench.h"
+#include "core/count.h"
+#include "plan/elfacts.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "plan/rules.h"
+#include "folded/stacktable.h"
+
+enum plan_priority { PLAN_LOW, PLAN_MEDIUM, PLAN_HIGH, PLAN_CRITICAL };
+
+/* A list of strings the plan owns. */
+struct plan_strs {
+	char **v;
+	size_t n, cap;
+};
+
+struct plan_task {
+	char *title;
+	char *site;              /* the function to change ("" for a build task) */
+	char *what;              /* the library functions the cost is in, "malloc, free" */
+	const struct rules_entry *rule; /* NULL for build and regression tasks */
+	int category;            /* enum rules_category */
+	int priority;            /* enum plan_priority, from gain */
+	int regression;          /* a task from --diff */
+	count_t count;           /* the samples (units) it claims */
+	double share, speedup, gain;  /* p, s, gain: fractions (s a factor) */
+	char *location;          /* "file:line" of the hottest line, else the site, else "" */
+	char *file;              /* location's file, NULL when it has no line */
+	long line;
+	long lines[4];           /* the hottest lines in file, line first */
+	size_t nlines;
+	struct plan_strs evidence, strategy, verify;
+	struct plan_strs quote;  /* the quoted source lines, "  56 | text", hot one marked */
+};
+
+/* A function's cost, for the report's table of top consumers. */
+struct plan_func {
+	char *name;
+	count_t self, total;
+};
+
+struct plan_path {
+	char *path;              /* "main > parse > tokenize" */
+	count_t count;
+};
+
+struct plan_regression {
+	char *name;
+	double before, after;    /* shares of their totals, fractions */
+};
+
+struct plan_opts {
+	const struct rules *rules;
+	double min_gain;         /* a fraction */
+	const char *source_dir;  /* NULL: no quotes */
+	const struct elfacts *elf;   /* NULL: no static facts */
+	const char *binary_why;  /* why the binary could not be read, or NULL */
+	const char *command;     /* for the verify commands; NULL: from the metadata */
+	const char *invocation;  /* the report's "how to reproduce": shell lines */
+};
+
+struct plan {
+	struct meta meta;        /* the profile's metadata (a copy) */
+	count_t total;
+	const char *unit;        /* "samples" unless the metadata says */
+	struct plan_task *tasks; /* sorted: gain, then share, then title; all of them */
+	size_t ntasks, nshown;   /* the first nshown pass --min-gain */
+	struct plan_func *funcs; /* by self, then total, then name; up to 20 */
+	size_t nfuncs;
+	struct plan_path *paths; /* heaviest first; up to 5 */
+	size_t npaths;
+	count_t category[5];     /* what each category's tasks claim (build: 0) */
+	count_t unnamed;         /* samples whose innermost user frame has no name */
+	struct plan_strs facts;  /* static facts, one sentence each */
+	struct plan_strs lacks;  /* what the plan could not see, and what that costs */
+	struct plan_regression *regs;  /* --diff: grown functions, largest first */
+	size_t nregs;
+	count_t diff_total[2];
+	const struct bench_results *bench;      /* --bench, or NULL (not owned) */
+	const struct plan_opts *opts;
+};
+
+/* A priority's name: "CRITICAL", "HIGH", "MEDIUM", "LOW". */
+const char *plan_priority_name(int priority);
+
+/* The priority of a gain (a fraction): >= 20% CRITICAL, >= 10% HIGH,
+ * >= 5% MEDIUM, else LOW. */
+int plan_priority(double gain);
+
+/* gain = p (1 - 1/s), the fraction of the whole cost saved (Amdahl). */
+double plan_gain(double p, double s);
+
+/*
+ * Plans the profile in tab (single counts) with its metadata: fills *pl
+ * (zeroed by the caller) with every task, the top consumers, the heavy
+ * paths, the facts and what is lacking.  o must outlive pl.
+ */
+void plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
+    const struct plan_opts *o);
+
+/*
+ * Adds the regressions of a differential profile (two counts per stack):
+ * functions whose share of the total grew, as tasks (p the growth, s
+ * infinite: undoing it saves the growth) and as a list.  Call after
+ * plan_build; re-sorts the tasks.
+ */
+void plan_add_diff(struct plan *pl, struct stacktable *diff);
+
+/* Notes benchmark results for the plan's evidence and report (kept, not
+ * copied).  Call after plan_build. */
+void plan_add_bench(struct plan *pl, const struct bench_results *r);
+
+/* The largest source file quoted, in bytes; a larger one is not read. */
+#define PLAN_SOURCE_MAX (64L << 20)
+
+/* Quotes the hot lines of the shown tasks from o->source_dir, and checks the
+ * rules' source patterns on them (plan-src.c).  Called by plan_build.  Only
+ * regular files whose real path lies under the directory's real path are
+ * read: a location in a profile is untrusted data. */
+void plan_quote(struct plan *pl);
+
+/* Fills each shown task's verify commands (after the tasks are final), and
+ * adds what the benchmark of the profiled command says of each gain
+ * (plan-verify.c). */
+void plan_verify(struct plan *pl);
+
+/* The profiled command: o->command, else the metadata's, else that of
+ * the only benchmark; NULL when unknown. */
+const char *plan_command(const struct plan *pl);
+
+/* Appends a copy of printf's output to a list. */
+void plan_strs_add(struct plan_strs *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Frees the strings of a list and empties it. */
+void plan_strs_free(struct plan_strs *l);
+
+void plan_free(struct plan *pl);
+
+/* Writers (plan-out.c).  Each returns 0, or -1 on a write error (not
+ * reported: the caller names the file). */
+
+/* tasks.md: the checklist. */
+int plan_write_markdown(const struct plan *pl, FILE *fp);
+
+/* {"tasks": [...], "facts": [...], "lacks": [...], ...}: the same content. */
+int plan_write_json(const struct plan *pl, FILE *fp);
+
+/* The long report: summary, findings, recommendations, how to reproduce. */
+int plan_write_report(const struct plan *pl, FILE *fp);
+
+#endif

@@ -1,0 +1,579 @@
+#define _GNU_SOURCE
+#include "record/record.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <uthash.h>
+
+#include "folded/folded.h"
+#include "sym/ksym.h"
+#include "record/unwind.h"
+#include "core/util.h"
+
+/* Frames beyond this many are cut; deeper stacks are runaway recursion. */
+#define MAX_FRAMES 1024
+
+struct proc {
+	int pid;
+	struct unwind_proc *stk;
+	int reread;                 /* /proc/PID/maps was read again once */
+	UT_hash_handle hh;
+};
+
+struct thread {
+	int tid;
+	char comm[17];
+	UT_hash_handle hh;
+};
+
+struct record {
+	struct record_opts o;
+	struct stacktable *out;
+	struct proc *procs;
+	struct thread *threads;
+	struct ksym_table *ksyms;
+	char *buf;
+	size_t len, cap;
+	uint64_t pcs[MAX_FRAMES], pcs2[MAX_FRAMES];
+	uint64_t samples, truncated, compared, disagreed;
+	unsigned char *stack;       /* for ptrace snapshots */
+	pid_t reaped_pid;           /* a child whose end a ptrace wait took */
+	int reaped_status;
+};
+
+struct record *
+record_new(const struct record_opts *o, struct stacktable *out)
+{
+	struct record *r = xcalloc(1, sizeof(*r));
+
+	r->o = *o;
+	r->out = out;
+	if (o->kernel)
+		r->ksyms = ksym_load(NULL);
+	return r;
+}
+
+void
+record_set_out(struct record *r, struct stacktable *out)
+{
+	r->out = out;
+}
+
+static struct proc *
+proc_get(struct record *r, int pid, int create)
+{
+	struct proc *p;
+
+	HASH_FIND_INT(r->procs, &pid, p);
+	if (p == NULL && create) {
+		p = xcalloc(1, sizeof(*p));
+		p->pid = pid;
+		/* A process seen first by a sample (it existed before the
+		 * events did) is read from /proc while it is still there. */
+		p->stk = unwind_proc_new(pid, create == 2);
+		HASH_ADD_INT(r->procs, pid, p);
+	}
+	return p;
+}
+
+static void
+proc_drop(struct record *r, struct proc *p)
+{
+	HASH_DEL(r->procs, p);
+	unwind_proc_free(p->stk);
+	free(p);
+}
+
+static struct thread *
+thread_get(struct record *r, int tid)
+{
+	struct thread *t;
+
+	HASH_FIND_INT(r->threads, &tid, t);
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		t->tid = tid;
+		HASH_ADD_INT(r->threads, tid, t);
+	}
+	return t;
+}
+
+static void
+thread_comm(struct record *r, int tid, const char *comm)
+{
+	struct thread *t = thread_get(r, tid);
+
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+}
+
+/* The name a thread had in /proc, for threads that existed before us. */
+static void
+thread_comm_from_proc(struct record *r, int pid, int tid)
+{
+	char path[64], comm[32] = "";
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	if ((fp = fopen(path, "r")) != NULL) {
+		if (fgets(comm, sizeof(comm), fp) != NULL)
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(fp);
+	}
+	if (comm[0] != '\0')
+		thread_comm(r, tid, comm);
+}
+
+void
+record_attach(struct record *r, pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+
+	proc_get(r, pid, 2);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+			thread_comm_from_proc(r, pid, atoi(e->d_name));
+	closedir(d);
+}
+
+static void
+put(struct record *r, const char *s, size_t n)
+{
+	if (r->len + n > r->cap) {
+		r->cap = (r->len + n) * 2 + 256;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+static void
+put_name(struct record *r, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (r->len + n > r->cap) {
+		r->cap = (r->len + n) * 2 + 256;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	folded_name(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+static void
+put_root(struct record *r, int pid, int tid)
+{
+	struct thread *t;
+	char num[32];
+
+	HASH_FIND_INT(r->threads, &tid, t);
+	r->len = 0;
+	if (t == NULL || t->comm[0] == '\0') {
+		thread_comm_from_proc(r, pid, tid);
+		HASH_FIND_INT(r->threads, &tid, t);
+	}
+	{
+		const char *c = t && t->comm[0] ? t->comm : "[unknown]";
+		size_t start = r->len;
+		put_name(r, c);
+		/* As stackcollapse-perf.pl writes a command name. */
+		for (size_t i = start; i < r->len; i++)
+			if (r->buf[i] == ' ')
+				r->buf[i] = '_';
+	}
+	if (r->o.tid)
+		put(r, num, (size_t)snprintf(num, sizeof(num), "-%d/%d", pid, tid));
+	else if (r->o.pid)
+		put(r, num, (size_t)snprintf(num, sizeof(num), "-%d", pid));
+}
+
+static void
+put_user_frames(struct record *r, struct proc *p, int n)
+{
+	char num[32];
+
+	for (int i = n - 1; i >= 0; i--) {
+		const struct sym_frame *fr;
+		const char *module = NULL;
+		/* every frame but the leaf holds a return address */
+		int nf = unwind_name(p->stk, r->pcs[i], i > 0, r->o.inline_frames, &fr, &module);
+		if (nf == 0) {
+			put(r, ";[", 2);
+			put_name(r, module ? module : "unknown");
+			put(r, "]", 1);
+			continue;
+		}
+		for (int j = 0; j < nf; j++) {
+			put(r, ";", 1);
+			put_name(r, fr[j].name);
+			if (r->o.lines && fr[j].file != NULL) {
+				put(r, "\t", 1);
+				put_name(r, fr[j].file);
+				if (fr[j].line > 0)
+					put(r, num, (size_t)snprintf(num, sizeof(num), ":%d", fr[j].line));
+			}
+			if (j > 0)
+				put(r, "_[i]", 4);
+		}
+	}
+}
+
+static void
+put_kernel_frames(struct record *r, const struct sample_record *s)
+{
+	for (size_t i = s->nkchain; i > 0; i--) {
+		const char *name = ksym_name(r->ksyms, s->kchain[i - 1]);
+		put(r, ";", 1);
+		put_name(r, name ? name : "[kernel]");
+		put(r, "_[k]", 4);
+	}
+}
+
+static void
+sample(struct record *r, const struct sample_record *s)
+{
+	struct proc *p = proc_get(r, (int)s->pid, 2);
+	int max = r->o.depth > 0 && r->o.depth < MAX_FRAMES ? r->o.depth : MAX_FRAMES;
+	int n = 0;
+	count_t one[2] = { COUNT_ONE, 0 };
+
+	put_root(r, (int)s->pid, (int)s->tid);
+	if (s->user && s->regs[PERF_REG_X86_IP] != 0) {
+		n = unwind_stack(p->stk, r->o.unwinder, s->regs, s->stack, s->stack_size, r->pcs, max);
+		/* A leaf in no known mapping: the process mapped something we
+		 * did not see (it existed before the events); read it again. */
+		if (n > 0 && !p->reread) {
+			const struct sym_frame *fr;
+			const char *module = NULL;
+			if (unwind_name(p->stk, r->pcs[0], 0, 0, &fr, &module) == 0 && module == NULL) {
+				unwind_proc_free(p->stk);
+				p->stk = unwind_proc_new(p->pid, 1);
+				p->reread = 1;
+				n = unwind_stack(p->stk, r->o.unwinder, s->regs, s->stack, s->stack_size, r->pcs, max);
+			}
+		}
+		if (n == 1)
+			r->truncated++;
+		if (r->o.compare && n > 0) {
+			/* The second unwinder on the same sample must agree. */
+			int n2 = unwind_stack(p->stk, UNWIND_LIBUNWIND, s->regs, s->stack, s->stack_size, r->pcs2, max);
+			r->compared++;
+			if (n2 != n || memcmp(r->pcs, r->pcs2, (size_t)n * sizeof(*r->pcs)) != 0)
+				r->disagreed++;
+		}
+		put_user_frames(r, p, n);
+	}
+	if (r->o.kernel && s->nkchain > 0)
+		put_kernel_frames(r, s);
+	if (n == 0 && !(r->o.kernel && s->nkchain > 0))
+		put(r, ";[unknown]", 10);
+	stacktable_add(r->out, r->buf, r->len, one);
+	r->samples++;
+}
+
+void
+record_sample(void *ctx, const struct sample_record *s)
+{
+	struct record *r = ctx;
+	struct proc *p;
+
+	switch (s->kind) {
+	case SAMPLE_SAMPLE:
+		sample(r, s);
+		break;
+	case SAMPLE_MMAP:
+		p = proc_get(r, (int)s->pid, 1);
+		unwind_mmap(p->stk, s->addr, s->len, s->pgoff, s->filename,
+		    s->build_id_size ? s->build_id : NULL, s->build_id_size);
+		break;
+	case SAMPLE_COMM:
+		thread_comm(r, (int)s->tid, s->comm);
+		if (s->exec && (p = proc_get(r, (int)s->pid, 0)) != NULL)
+			unwind_exec(p->stk);
+		break;
+	case SAMPLE_FORK:
+		if (s->pid != s->ppid && proc_get(r, (int)s->pid, 0) == NULL) {
+			struct proc *parent = proc_get(r, (int)s->ppid, 0);
+			struct proc *child = xcalloc(1, sizeof(*child));
+			child->pid = (int)s->pid;
+			child->stk = parent ? unwind_proc_fork(parent->stk, s->pid) : unwind_proc_new(s->pid, 1);
+			HASH_ADD_INT(r->procs, pid, child);
+		}
+		{
+			struct thread *t;
+			int ptid = (int)s->ptid;
+			HASH_FIND_INT(r->threads, &ptid, t);
+			if (t != NULL)
+				thread_comm(r, (int)s->tid, t->comm);
+		}
+		break;
+	case SAMPLE_EXIT:
+		/* Samples of a process never come after its exit record: the
+		 * records are in time order. */
+		if (s->pid == s->tid && (p = proc_get(r, (int)s->pid, 0)) != NULL)
+			proc_drop(r, p);
+		break;
+	default:
+		break;
+	}
+}
+
+/* user_regs_struct in perf's register order, for the unwinder. */
+static void
+regs_from_ptrace(const struct user_regs_struct *u, uint64_t *regs)
+{
+	memset(regs, 0, SAMPLE_NREGS * sizeof(*regs));
+	regs[PERF_REG_X86_AX] = u->rax;
+	regs[PERF_REG_X86_BX] = u->rbx;
+	regs[PERF_REG_X86_CX] = u->rcx;
+	regs[PERF_REG_X86_DX] = u->rdx;
+	regs[PERF_REG_X86_SI] = u->rsi;
+	regs[PERF_REG_X86_DI] = u->rdi;
+	regs[PERF_REG_X86_BP] = u->rbp;
+	regs[PERF_REG_X86_SP] = u->rsp;
+	regs[PERF_REG_X86_IP] = u->rip;
+	regs[PERF_REG_X86_FLAGS] = u->eflags;
+	regs[PERF_REG_X86_R8] = u->r8;
+	regs[PERF_REG_X86_R9] = u->r9;
+	regs[PERF_REG_X86_R10] = u->r10;
+	regs[PERF_REG_X86_R11] = u->r11;
+	regs[PERF_REG_X86_R12] = u->r12;
+	regs[PERF_REG_X86_R13] = u->r13;
+	regs[PERF_REG_X86_R14] = u->r14;
+	regs[PERF_REG_X86_R15] = u->r15;
+}
+
+/*
+ * The thread held with ptrace now, for the handler of a fatal signal: a
+ * crash of prof-record must not leave a target traced.  A process-wide
+ * value, as signal handlers are: one struct record at a time uses ptrace.
+ * The unwinder works on the copy, after the thread is let go, so only
+ * the copy itself happens while a thread is held.
+ */
+static volatile sig_atomic_t seized_tid;
+
+static const int fatal_sigs[] = { SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP };
+static struct sigaction fatal_old[sizeof(fatal_sigs) / sizeof(fatal_sigs[0])];
+
+/*
+ * Lets the held thread go (a bare system call, async-signal-safe), then
+ * dies of sig as it would have.  A thread not yet in its ptrace stop
+ * refuses PTRACE_DETACH; the kernel detaches it when prof-record dies.
+ */
+static void
+on_fatal(int sig)
+{
+	int e = errno;
+	pid_t tid = (pid_t)seized_tid;
+
+	if (tid > 0)
+		syscall(SYS_ptrace, PTRACE_DETACH, tid, 0, 0);
+	for (size_t i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++)
+		if (fatal_sigs[i] == sig)
+			sigaction(sig, &fatal_old[i], NULL);
+	/* Delivered when the handler returns, to the old disposition; a
+	 * fault also happens again. */
+	raise(sig);
+	errno = e;
+}
+
+static void
+fatal_guard(void)
+{
+	static int installed;
+	struct sigaction sa = { .sa_handler = on_fatal };
+
+	if (installed++)
+		return;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++)
+		sigaction(fatal_sigs[i], &sa, &fatal_old[i]);
+}
+
+/*
+ * Stops tid, copies its registers and the top of its stack, resumes it.
+ * A thread that ends meanwhile is reported to us, its tracer: the end of
+ * our own child is kept for record_reaped().
+ */
+static int
+snapshot_thread(struct record *r, pid_t tid, int memfd, struct sample_record *s,
+    unsigned char *stack, size_t size)
+{
+	struct user_regs_struct u;
+	int status, ok = 0, sig = 0;
+	pid_t w = -1;
+
+	if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0)
+		return -1;
+	seized_tid = tid;
+	/* A signal to prof-record (SIGINT) must not cut the wait short: the
+	 * thread would then stop for good, traced, once our detach failed. */
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) == 0)
+		while ((w = waitpid(tid, &status, __WALL)) < 0 && errno == EINTR)
+			;
+	if (w == tid && (WIFEXITED(status) || WIFSIGNALED(status))) {
+		r->reaped_pid = tid;
+		r->reaped_status = status;
+		seized_tid = 0;
+		errno = ESRCH;
+		return -1;
+	}
+	if (w == tid && WIFSTOPPED(status)) {
+		/* A signal that arrived first stopped the thread instead of
+		 * our interrupt: it must still be delivered. */
+		if (status >> 16 != PTRACE_EVENT_STOP)
+			sig = WSTOPSIG(status);
+		if (ptrace(PTRACE_GETREGS, tid, 0, &u) == 0) {
+			ssize_t got = pread(memfd, stack, size, (off_t)u.rsp);
+			regs_from_ptrace(&u, s->regs);
+			s->stack = stack;
+			s->stack_size = got > 0 ? (uint64_t)got : 0;
+			s->user = 1;
+			ok = 1;
+		}
+	}
+	ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
+	seized_tid = 0;
+	return ok ? 0 : -1;
+}
+
+/* Whether tid is running or ready to run: what a CPU profile samples. */
+static int
+thread_running(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512];
+	const char *paren;
+	FILE *fp;
+	int running = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
+		running = paren[1] == ' ' && paren[2] == 'R';
+	fclose(fp);
+	return running;
+}
+
+int
+record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, size_t errlen)
+{
+	enum { STACK = 64 * 1024 };
+	char path[64];
+	int memfd, n = 0, failed = 0;
+	DIR *d;
+	struct dirent *e;
+
+	err[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	if ((memfd = open(path, O_RDONLY)) < 0) {
+		snprintf(err, errlen, "%d: cannot read its memory: %s", (int)pid, strerror(errno));
+		return -1;
+	}
+	if (proc_get(r, pid, 0) == NULL)
+		record_attach(r, pid);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL) {
+		snprintf(err, errlen, "%d: no such process", (int)pid);
+		close(memfd);
+		return -1;
+	}
+	if (r->stack == NULL)
+		r->stack = xmalloc(STACK);
+	fatal_guard();
+	while ((e = readdir(d)) != NULL) {
+		struct sample_record s = { .kind = SAMPLE_SAMPLE };
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		s.pid = (uint32_t)pid;
+		s.tid = (uint32_t)atoi(e->d_name);
+		if (running_only && !thread_running(pid, (pid_t)s.tid))
+			continue;
+		if (snapshot_thread(r, (pid_t)s.tid, memfd, &s, r->stack, STACK) < 0) {
+			/* A thread that ended meanwhile is no error. */
+			if (errno != ESRCH && failed++ == 0)
+				snprintf(err, errlen, "%d: cannot stop thread %u with ptrace: %s "
+				    "(kernel.yama.ptrace_scope, or CAP_SYS_PTRACE)", (int)pid, s.tid, strerror(errno));
+			continue;
+		}
+		sample(r, &s);
+		n++;
+	}
+	closedir(d);
+	close(memfd);
+	return n == 0 && failed ? -1 : n;
+}
+
+int
+record_threads(struct record *r, pid_t pid, char *err, size_t errlen)
+{
+	int n = record_ptrace_sample(r, pid, 0, err, errlen);
+
+	if (n == 0 && err[0] == '\0')
+		snprintf(err, errlen, "%d: no thread could be read", (int)pid);
+	return n > 0 ? n : -1;
+}
+
+int
+record_reaped(struct record *r, pid_t pid, int *status)
+{
+	if (r->reaped_pid != pid || pid <= 0)
+		return 0;
+	*status = r->reaped_status;
+	r->reaped_pid = 0;
+	return 1;
+}
+
+uint64_t
+record_samples(const struct record *r)
+{
+	return r->samples;
+}
+
+uint64_t
+record_truncated(const struct record *r)
+{
+	return r->truncated;
+}
+
+uint64_t
+record_disagreed(const struct record *r, uint64_t *compared)
+{
+	*compared = r->compared;
+	return r->disagreed;
+}
+
+void
+record_free(struct record *r)
+{
+	struct proc *p, *ptmp;
+	struct thread *t, *ttmp;
+
+	if (r == NULL)
+		return;
+	HASH_ITER(hh, r->procs, p, ptmp)
+		proc_drop(r, p);
+	HASH_ITER(hh, r->threads, t, ttmp) {
+		HASH_DEL(r->threads, t);
+		free(t);
+	}
+	ksym_free(r->ksyms);
+	free(r->stack);
+	free(r->buf);
+	free(r);
+}

@@ -1,0 +1,84 @@
+/*
+ * record: samples turned into folded stacks.
+ *
+ * A struct record follows the processes the sampler reports (mmap, comm,
+ * fork, exec, exit), unwinds each user sample in its process (lib/record/unwind),
+ * names the frames, and adds the stack "comm;root;...;leaf" to a stack
+ * table, counting one per sample.  Kernel frames (from the kernel's
+ * callchain) go after the user frames, marked _[k].  Frame names follow
+ * prof-folded(5): ';' becomes ':', control bytes become spaces, inlined
+ * functions are frames of their own marked _[i], and with lines a frame
+ * carries "\tFILE:LINE".
+ * The table is the caller's; rec only adds to it.  One thread.
+ */
+#ifndef PROF_RECORD_H
+#define PROF_RECORD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "record/sample.h"
+#include "folded/stacktable.h"
+
+struct record_opts {
+	int pid, tid;        /* root frame comm-PID or comm-PID/TID */
+	int kernel;          /* kernel frames, from the callchain */
+	int lines;           /* frames carry their file:line */
+	int inline_frames;   /* inlined functions as frames of their own */
+	int depth;           /* at most this many frames from the leaf; 0: all */
+	int unwinder;        /* enum unwind_kind */
+	int compare;         /* also unwind with libunwind, count disagreements */
+};
+
+struct record;
+
+/* A recorder adding to out. */
+struct record *record_new(const struct record_opts *o, struct stacktable *out);
+
+/* From now on, stacks go to out (the caller flushed the old table). */
+void record_set_out(struct record *r, struct stacktable *out);
+
+/* A running process to follow: its mappings and thread names now. */
+void record_attach(struct record *r, pid_t pid);
+
+/* The sampler's callback: ctx is the struct record. */
+void record_sample(void *ctx, const struct sample_record *s);
+
+/* Samples added so far, and those whose stack could not be unwound past
+ * the leaf (reported, still counted). */
+uint64_t record_samples(const struct record *r);
+uint64_t record_truncated(const struct record *r);
+
+/* With compare: samples whose two unwinds differed, of *compared. */
+uint64_t record_disagreed(const struct record *r, uint64_t *compared);
+
+/*
+ * One stack per thread of pid, now: stops each thread with ptrace, copies
+ * its registers and stack, resumes it, and adds "comm;...;leaf 1" per
+ * thread.  Returns the number of threads, or -1 with a message in err.
+ */
+int record_threads(struct record *r, pid_t pid, char *err, size_t errlen);
+
+/*
+ * The ptrace sampler, for when perf_event_open is refused: one sample of
+ * every thread of pid (only those running, with running_only), taken as
+ * record_threads() does.  Returns the threads sampled, or -1 with a message
+ * in err when none could be read.
+ */
+int record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, size_t errlen);
+
+/*
+ * The ptrace sampler leaves no thread traced or stopped by it: each is
+ * let go before record_ptrace_sample() returns, a signal that arrived
+ * meanwhile is delivered, and a fatal signal in prof-record (SIGSEGV,
+ * SIGABRT, ...) lets the thread held go before it takes its course
+ * (handlers installed at the first sample).  The tracer is told first
+ * when a traced thread ends: when that thread was the caller's own child,
+ * its wait status is kept, and record_reaped() returns 1 and gives it in
+ * *status once (waitpid() then fails with ECHILD); otherwise 0.
+ */
+int record_reaped(struct record *r, pid_t pid, int *status);
+
+void record_free(struct record *r);
+
+#endif
