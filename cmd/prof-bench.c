@@ -15,7 +15,7 @@
 #include "bench/benchsession.h"
 #include "bench/benchreport.h"
 #include "bench/benchbuiltin.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "core/cmdline.h"
 #include "bench/launch.h"
 #include "core/util.h"
@@ -162,9 +162,9 @@ static void
 scan_values(struct opts *o)
 {
 	struct param *p = &o->params[o->nparams - 1];
-	double lo = num_real(o->scan[1], -1e15, 1e15, "--parameter-scan");
-	double hi = num_real(o->scan[2], -1e15, 1e15, "--parameter-scan");
-	double d = o->step ? num_real(o->step, 1e-12, 1e15, "--step") : 1;
+	double lo = arg_real(o->scan[1], -1e15, 1e15, "--parameter-scan");
+	double hi = arg_real(o->scan[2], -1e15, 1e15, "--parameter-scan");
+	double d = o->step ? arg_real(o->step, 1e-12, 1e15, "--step") : 1;
 	int ints = !strpbrk(o->scan[1], ".eE") && !strpbrk(o->scan[2], ".eE") &&
 	    (!o->step || !strpbrk(o->step, ".eE"));
 	double n = floor((hi - lo) / d + 1e-9);
@@ -482,7 +482,7 @@ main(int argc, char *argv[])
 				die("-L: %s: no values", list);
 			break;
 		}
-		case 'M': o.so.max_runs = num_int(optarg, 1, 1000000000, "-M"); break;
+		case 'M': o.so.max_runs = arg_int(optarg, 1, 1000000000, "-M"); break;
 		case 'N': o.noshell = 1; break;
 		case 'P':
 			if (o.scan[0])
@@ -500,20 +500,20 @@ main(int argc, char *argv[])
 			break;
 		case 'c': push(&o.conclude, optarg); break;
 		case 'i': o.so.ignore_failure = 1; break;
-		case 'm': o.so.min_runs = num_int(optarg, 1, 1000000000, "-m"); break;
+		case 'm': o.so.min_runs = arg_int(optarg, 1, 1000000000, "-m"); break;
 		case 'n': push(&o.names, optarg); break;
 		case 'p': push(&o.prepare, optarg); break;
 		case 'r':
-			o.so.runs = num_int(optarg, 1, 1000000000, "-r");
+			o.so.runs = arg_int(optarg, 1, 1000000000, "-r");
 			o.runs_given = 1;
 			break;
 		case 's': push(&o.setup, optarg); break;
 		case 'u': o.unit = time_unit(optarg); break;
-		case 'w': o.so.warmup = (int)num_int(optarg, 0, 1000000, "-w"); break;
+		case 'w': o.so.warmup = (int)arg_int(optarg, 0, 1000000, "-w"); break;
 		case OPT_BUILTIN: o.builtin = optarg; break;
-		case OPT_CONCURRENCY: o.so.concurrency = (int)num_int(optarg, 1, 4096, "--concurrency"); break;
+		case OPT_CONCURRENCY: o.so.concurrency = (int)arg_int(optarg, 1, 4096, "--concurrency"); break;
 		case OPT_DURATION:
-			o.so.duration = num_real(optarg, 0.001, 1e6, "--duration");
+			o.so.duration = arg_real(optarg, 0.001, 1e6, "--duration");
 			duration_given = 1;
 			break;
 		case OPT_EXPORT_CSV: o.csv = optarg; break;
@@ -524,7 +524,7 @@ main(int argc, char *argv[])
 			fputs(options_help, stdout);
 			return util_fshut(stdout, "stdout") ? EXIT_FINDING : EXIT_OK;
 		case OPT_INPUT: o.input = optarg; break;
-		case OPT_ITERATIONS: o.iterations = num_int(optarg, 1, LLONG_MAX / 2, "--iterations"); break;
+		case OPT_ITERATIONS: o.iterations = arg_int(optarg, 1, LLONG_MAX / 2, "--iterations"); break;
 		case OPT_LIST: o.list = 1; break;
 		case OPT_ORDER:
 			if (strcmp(optarg, "interleaved") == 0)
@@ -541,7 +541,7 @@ main(int argc, char *argv[])
 		case OPT_REFERENCE: o.reference = optarg; break;
 		case OPT_RESULTS_DIR: o.dir = optarg; break;
 		case OPT_SAVE: o.save = optarg; break;
-		case OPT_SEED: o.so.seed = (unsigned long)num_int(optarg, 1, LLONG_MAX, "--seed"); break;
+		case OPT_SEED: o.so.seed = (unsigned long)arg_int(optarg, 1, LLONG_MAX, "--seed"); break;
 		case OPT_SHOW_OUTPUT: o.output = "inherit"; break;
 		case OPT_SORT:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "command") && strcmp(optarg, "mean-time"))

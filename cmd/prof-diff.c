@@ -16,7 +16,7 @@
 #include "folded/folded.h"
 #include "folded/meta.h"
 #include "input/input.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "core/outfile.h"
 #include "diff/profdiff.h"
 #include "folded/stacktable.h"
@@ -539,7 +539,7 @@ main(int argc, char *argv[])
 			o.strip_hex = 1;
 			break;
 		case OPT_ALPHA:
-			o.alpha = num_real(optarg, 0, 1, "--alpha");
+			o.alpha = arg_real(optarg, 0, 1, "--alpha");
 			if (o.alpha == 0 || o.alpha == 1)
 				die("--alpha: %s is out of range; use a number between 0 and 1, both excluded",
 				    optarg);
@@ -561,11 +561,11 @@ main(int argc, char *argv[])
 			o.saved[1] = optarg;
 			break;
 		case OPT_FAIL:
-			o.fail_above = num_real(optarg, 0, 100, "--fail-above");
+			o.fail_above = arg_real(optarg, 0, 100, "--fail-above");
 			o.gate = 1;
 			break;
 		case OPT_FAIL_REGRESSION:
-			o.fail_regression = num_real(optarg, 0, 100000, "--fail-on-regression");
+			o.fail_regression = arg_real(optarg, 0, 100000, "--fail-on-regression");
 			o.regression_gate = 1;
 			break;
 		case OPT_FORMAT:
@@ -590,7 +590,7 @@ main(int argc, char *argv[])
 			o.summary = 1;
 			break;
 		case OPT_TOP:
-			o.top = num_int(optarg, 0, 1000000000, "--top");
+			o.top = arg_int(optarg, 0, 1000000000, "--top");
 			top_given = 1;
 			break;
 		default:

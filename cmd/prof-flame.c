@@ -14,7 +14,7 @@
 #include "folded/meta.h"
 #include "folded/stream.h"
 #include "input/input.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "core/outfile.h"
 #include "flame/speedscope.h"
 #include "folded/stacktable.h"
@@ -228,20 +228,20 @@ main(int argc, char *argv[])
 			so.cp_file = optarg;
 			break;
 		case OPT_FACTOR:
-			so.factor = num_real(optarg, 0.000000001, 1000000000000, "--factor");
+			so.factor = arg_real(optarg, 0.000000001, 1000000000000, "--factor");
 			break;
 		case OPT_FLAMECHART:
 			flags |= FLAME_CHART;
 			so.flamechart = 1;
 			break;
 		case OPT_FONTSIZE:
-			so.font_size = num_real(optarg, 1, 200, "--fontsize");
+			so.font_size = arg_real(optarg, 1, 200, "--fontsize");
 			break;
 		case OPT_FONTTYPE:
 			so.font_type = optarg;
 			break;
 		case OPT_FONTWIDTH:
-			so.font_width = num_real(optarg, 0.05, 5, "--fontwidth");
+			so.font_width = arg_real(optarg, 0.05, 5, "--fontwidth");
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "svg") == 0)
@@ -259,7 +259,7 @@ main(int argc, char *argv[])
 			so.hash = 1;
 			break;
 		case OPT_HEIGHT:
-			so.frame_height = (int)num_int(optarg, 4, 1000, "--height");
+			so.frame_height = (int)arg_int(optarg, 4, 1000, "--height");
 			break;
 		case OPT_HELP:
 			fputs(synopsis, stdout);
@@ -299,7 +299,7 @@ main(int argc, char *argv[])
 			so.truncate_right = 1;
 			break;
 		case OPT_WIDTH:
-			so.width = (int)num_int(optarg, 100, 1000000, "--width");
+			so.width = (int)arg_int(optarg, 100, 1000000, "--width");
 			break;
 		default:
 			usage();
@@ -314,11 +314,11 @@ main(int argc, char *argv[])
 		size_t k = strlen(minwidth);
 		if (k > 0 && minwidth[k - 1] == '%') {
 			char *num = xmemdup(minwidth, k - 1);
-			min_pct = num_real(num, 0, 100, "--minwidth");
+			min_pct = arg_real(num, 0, 100, "--minwidth");
 			min_px = 0;
 			free(num);
 		} else {
-			min_px = num_real(minwidth, 0, 1e6, "--minwidth");
+			min_px = arg_real(minwidth, 0, 1e6, "--minwidth");
 			min_pct = 0;
 		}
 	}

@@ -10,7 +10,7 @@
 #include "folded/folded.h"
 #include "folded/meta.h"
 #include "input/input.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "core/outfile.h"
 #include "folded/stacktable.h"
 #include "core/util.h"
@@ -98,7 +98,7 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "j:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			g.jobs = (int)num_int(optarg, 1, 256, "--jobs");
+			g.jobs = (int)arg_int(optarg, 1, 256, "--jobs");
 			break;
 		case 'o':
 			ofile = optarg;
@@ -116,7 +116,7 @@ main(int argc, char *argv[])
 			po.context = po.inline_frames = 1;
 			break;
 		case OPT_DEPTH:
-			xo.depth = (long)num_int(optarg, 1, 1000000, "--depth");
+			xo.depth = (long)arg_int(optarg, 1, 1000000, "--depth");
 			break;
 		case OPT_EVENT:
 			free(g.event);

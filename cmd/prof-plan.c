@@ -17,7 +17,7 @@
 #include "plan/elfacts.h"
 #include "input/input.h"
 #include "core/cmdline.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "core/outfile.h"
 #include "plan/plan.h"
 #include "plan/rules.h"
@@ -275,7 +275,7 @@ main(int argc, char *argv[])
 			fputs(options_help, stdout);
 			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
 		case OPT_MIN_GAIN:
-			o.min_gain = num_real(optarg, 0, 100, "--min-gain") / 100;
+			o.min_gain = arg_real(optarg, 0, 100, "--min-gain") / 100;
 			break;
 		case OPT_REPORT:
 			report = optarg;

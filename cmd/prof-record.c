@@ -15,7 +15,7 @@
 #include "core/conf.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "core/outfile.h"
 #include "record/record.h"
 #include "record/sample.h"
@@ -215,10 +215,10 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "+F:d:o:p:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			freq = (int)num_int(optarg, 1, 100000, "-F");
+			freq = (int)arg_int(optarg, 1, 100000, "-F");
 			break;
 		case 'd':
-			duration = num_real(optarg, 0.001, 31536000, "-d");
+			duration = arg_real(optarg, 0.001, 31536000, "-d");
 			break;
 		case 'o':
 			ofile = optarg;
@@ -228,13 +228,13 @@ main(int argc, char *argv[])
 				if ((comma = strchr(s, ',')) != NULL)
 					*comma = '\0';
 				pids = xreallocarray(pids, npids + 1, sizeof(*pids));
-				pids[npids++] = (pid_t)num_int(s, 1, 4194304, "-p");
+				pids[npids++] = (pid_t)arg_int(s, 1, 4194304, "-p");
 				if (comma == NULL)
 					break;
 			}
 			break;
 		case OPT_DEPTH:
-			ro.depth = (int)num_int(optarg, 1, 1024, "--depth");
+			ro.depth = (int)arg_int(optarg, 1, 1024, "--depth");
 			break;
 		case OPT_HELP:
 			fputs(synopsis, stdout);
@@ -261,7 +261,7 @@ main(int argc, char *argv[])
 				die("--sampler: '%s' is not a sampler; use perf or ptrace", optarg);
 			break;
 		case OPT_STACK:
-			so.stack_size = (uint32_t)num_int(optarg, 1024, 65528, "--stack-size") & ~7u;
+			so.stack_size = (uint32_t)arg_int(optarg, 1024, 65528, "--stack-size") & ~7u;
 			break;
 		case OPT_TID:
 			ro.tid = 1;
@@ -291,9 +291,9 @@ main(int argc, char *argv[])
 	/* Defaults: prof.conf, then PROF_FREQ, then the flags. */
 	conf_load(&conf);
 	if (freq == 0 && (v = getenv("PROF_FREQ")) != NULL && *v != '\0')
-		freq = (int)num_int(v, 1, 100000, "PROF_FREQ");
+		freq = (int)arg_int(v, 1, 100000, "PROF_FREQ");
 	if (freq == 0 && (v = conf_get(&conf, "record", "frequency", &where)) != NULL)
-		freq = (int)num_int(v, 1, 100000, where);
+		freq = (int)arg_int(v, 1, 100000, where);
 	if (freq == 0)
 		freq = 99;
 	const char *type_from = "--type";

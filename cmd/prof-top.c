@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "input/input.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "core/outfile.h"
 #include "core/table.h"
 #include "top/top.h"
@@ -88,10 +88,10 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "j:n:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			g.jobs = (int)num_int(optarg, 1, 256, "-j");
+			g.jobs = (int)arg_int(optarg, 1, 256, "-j");
 			break;
 		case 'n':
-			rows = (size_t)num_int(optarg, 0, 1000000000, "-n");
+			rows = (size_t)arg_int(optarg, 0, 1000000000, "-n");
 			break;
 		case 'o':
 			ofile = optarg;

@@ -213,7 +213,7 @@ test_expect_success './prof.conf overrides the user prof.conf' '
 	printf "[record]\n\nfrequency = 0\n" >prof.conf &&
 	test_expect_code 2 env XDG_CONFIG_HOME="$PWD/xdg" prof-record true >out 2>err &&
 	test_must_be_empty out &&
-	grep -F "prof-record: prof.conf:3: 0 is too small" err
+	grep -F "prof-record: prof.conf:3: ${SQ}0${SQ} is too small" err
 '
 
 test_expect_success 'type = threads in prof.conf, and a command: exit 2 naming --type' '

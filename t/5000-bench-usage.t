@@ -41,7 +41,7 @@ do
 		grep -e "'"$msg"'" err
 	'
 done <<\EOF
--r 0 true|-r: 0 is too small
+-r 0 true|-r: '0' is too small
 -r 1x true|-r
 -w -1 true|-w
 --duration 0 true|--duration

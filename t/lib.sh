@@ -13,7 +13,8 @@
 #
 # Set here: LC_ALL=C; PATH starts with the build's bin/; T_DATA is t/data
 # (absolute); SHARED is the shared data beside the repository ($PROF_SHARED
-# overrides); ROOT is the repository.
+# overrides); ROOT is the repository; SQ is a single quote, for the bodies
+# of tests (single-quoted) that look for one.
 
 LC_ALL=C
 export LC_ALL
@@ -23,6 +24,7 @@ TEST_NAME=$(basename "$0" .t)
 T_DIR=$(cd "$(dirname "$0")" && pwd) || exit 1
 ROOT=$(cd "$T_DIR/.." && pwd) || exit 1
 T_DATA=$T_DIR/data
+SQ="'"
 SHARED=${PROF_SHARED:-$(dirname "$ROOT")/shared}
 PATH=$ROOT/bin:$PATH
 export ROOT T_DATA SHARED PATH

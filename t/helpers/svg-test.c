@@ -25,7 +25,7 @@
 #include "core/count.h"
 #include "flame/flame.h"
 #include "folded/folded.h"
-#include "core/num.h"
+#include "core/arg.h"
 #include "flame/svg.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
@@ -81,13 +81,13 @@ main(int argc, char *argv[])
 		case 'C': so.palette = optarg; break;
 		case 'N': so.count_name = optarg; break;
 		case 'P': so.cp_file = optarg; break;
-		case 'x': so.factor = num_real(optarg, 1e-12, 1e12, "--factor"); break;
+		case 'x': so.factor = arg_real(optarg, 1e-12, 1e12, "--factor"); break;
 		case 'c': flags |= FLAME_CHART; so.flamechart = 1; break;
-		case 'S': so.font_size = num_real(optarg, 1, 200, "--fontsize"); break;
+		case 'S': so.font_size = arg_real(optarg, 1, 200, "--fontsize"); break;
 		case 'T': so.font_type = optarg; break;
-		case 'W': so.font_width = num_real(optarg, 0.05, 5, "--fontwidth"); break;
+		case 'W': so.font_width = arg_real(optarg, 0.05, 5, "--fontwidth"); break;
 		case 'h': so.hash = 1; break;
-		case 'H': so.frame_height = (int)num_int(optarg, 4, 1000, "--height"); break;
+		case 'H': so.frame_height = (int)arg_int(optarg, 4, 1000, "--height"); break;
 		case 'i': so.inverted = 1; break;
 		case 'm': minwidth = optarg; break;
 		case 'y': so.name_type = optarg; break;
@@ -112,7 +112,7 @@ main(int argc, char *argv[])
 		case 'u': so.subtitle = optarg; break;
 		case 't': so.title = optarg; break;
 		case 'z': so.truncate_right = 1; break;
-		case 'w': so.width = (int)num_int(optarg, 100, 1000000, "--width"); break;
+		case 'w': so.width = (int)arg_int(optarg, 100, 1000000, "--width"); break;
 		default: return EXIT_USAGE;
 		}
 	}
@@ -158,10 +158,10 @@ main(int argc, char *argv[])
 	size_t k = strlen(minwidth);
 	if (k > 0 && minwidth[k - 1] == '%') {
 		char *num = xmemdup(minwidth, k - 1);
-		cut = (count_t)((double)total * num_real(num, 0, 100, "--minwidth") / 100);
+		cut = (count_t)((double)total * arg_real(num, 0, 100, "--minwidth") / 100);
 		free(num);
 	} else {
-		so.minwidth = num_real(minwidth, 0, 1e6, "--minwidth");
+		so.minwidth = arg_real(minwidth, 0, 1e6, "--minwidth");
 		cut = (count_t)((double)total * so.minwidth / (so.width - 20 > 1 ? so.width - 20 : 1));
 	}
 	flame_finish(f, cut);

@@ -1,0 +1,38 @@
+/*
+ * arg: the one checked parser of option arguments, numbers and choices.
+ *
+ * Every option that takes a number or one of a few words goes through
+ * here, so that every program rejects a bad value with a message of one
+ * shape, naming the option, the value and what would do (OpenBSD's
+ * strtonum, with a message made for the user):
+ *
+ *   prof-top: --rows: '10x' is not a number; use 0 to 1000000000
+ *   prof-top: --sort: 'self' is not a key; use flat, cum, name or delta
+ *
+ * prof(7) has the options' vocabulary.  All functions die (exit 2) on a
+ * bad value; they never return one.
+ */
+#ifndef PROF_ARG_H
+#define PROF_ARG_H
+
+/* Parses a decimal integer in [min, max] for option opt (e.g. "--depth"). */
+long long arg_int(const char *s, long long min, long long max, const char *opt);
+
+/* Parses a finite decimal number in [min, max] (no hex, no inf/nan). */
+double arg_real(const char *s, double min, double max, const char *opt);
+
+/*
+ * Returns the index of s in choices (a NULL-terminated list); a value that
+ * is none of them dies "OPT: 'S' is not a WHAT; use A, B or C".  what
+ * carries its article: "a format", "an unwinder".
+ */
+int arg_choice(const char *s, const char *const *choices, const char *what, const char *opt);
+
+/*
+ * Dies for an option the vocabulary has renamed: "OLD: renamed; use NEW
+ * (see prof(7))".  A spelling of perf, flamegraph.pl, pprof or hyperfine
+ * keeps its meaning instead; this is for prof's own old names.
+ */
+void arg_renamed(const char *old, const char *new);
+
+#endif
