@@ -17,18 +17,19 @@
 #include "folded/transform.h"
 
 static const char synopsis[] =
-"usage: prof-fold [-o file] [-j jobs] [--input format] [--pid | --tid] [--kernel]\n"
-"                 [--jit] [--all] [--addrs] [--event-filter event] [--inline]\n"
-"                 [--context] [--period] [--depth n] [--grep regex]\n"
-"                 [--grep-v regex] [--collapse-recursion] [--strip-addrs]\n"
-"                 [--scale factor] [--strict] [file ...]\n";
+"usage: prof-fold [-o file] [-j jobs] [--input-format format] [--pid | --tid]\n"
+"                 [--kernel] [--jit] [--all] [--addrs] [--event-filter event]\n"
+"                 [--inline] [--context] [--period] [--focus regex]\n"
+"                 [--ignore regex] [--hide regex] [--collapse-recursion]\n"
+"                 [--depth n] [--strip-addrs] [--scale factor] [--strict]\n"
+"                 [file ...]\n";
 
 static const char options_help[] =
 "\n"
 "Reads perf script text or folded stacks; writes folded stacks, sorted.\n"
-"  -o file               write to file, atomically (default: stdout)\n"
+"  -o, --output file     write to file, atomically (default: stdout)\n"
 "  -j, --jobs jobs       parse with this many threads (default: CPUs)\n"
-"  --input format        perf or folded (default: detected per file)\n"
+"  --input-format format perf or folded (default: detected per file)\n"
 "  --pid, --tid          root frame comm-PID, or comm-PID/TID (perf)\n"
 "  --kernel, --jit       annotate kernel frames _[k], JIT frames _[j] (perf)\n"
 "  --all                 both annotations (perf)\n"
@@ -37,15 +38,16 @@ static const char options_help[] =
 "  --inline              resolve user frames to inlined functions (perf)\n"
 "  --context             with --inline, frames carry their file:line\n"
 "  --period              count each sample's period, not one (perf)\n"
-"  --depth n             keep the n root-most frames of each stack\n"
-"  --grep regex          keep stacks with a frame matching regex (ERE)\n"
-"  --grep-v regex        drop stacks with a frame matching regex (ERE)\n"
+"  --focus regex         keep stacks with a frame matching regex (ERE)\n"
+"  --ignore regex        drop stacks with a frame matching regex\n"
+"  --hide regex          remove matching frames, keeping the stacks\n"
 "  --collapse-recursion  a frame repeated directly under itself becomes one\n"
+"  --depth n             keep the n root-most frames of each stack\n"
 "  --strip-addrs         +0x offsets removed, addresses to one form\n"
 "  --scale factor        multiply every count by factor\n"
 "  --strict              unreadable lines are an error (exit 2)\n"
 "  --help                this text\n"
-"See prof-fold(1) and prof-folded(5).\n";
+"See prof-fold(1), prof-folded(5) and prof(7).\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -56,8 +58,9 @@ usage(void)
 
 enum {
 	OPT_ADDRS = 256, OPT_ALL, OPT_COLLAPSE, OPT_CONTEXT, OPT_DEPTH,
-	OPT_EVENT, OPT_GREP, OPT_GREPV, OPT_HELP, OPT_INLINE, OPT_INPUT,
-	OPT_JIT, OPT_KERNEL, OPT_PERIOD, OPT_PID, OPT_SCALE, OPT_STRICT, OPT_STRIP, OPT_TID
+	OPT_EVENT, OPT_FOCUS, OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_INLINE, OPT_INPUT_FORMAT,
+	OPT_JIT, OPT_KERNEL, OPT_PERIOD, OPT_PID, OPT_SCALE, OPT_STRICT, OPT_STRIP, OPT_TID,
+	OPT_WAS_GREP, OPT_WAS_GREP_V, OPT_WAS_INPUT
 };
 
 static const struct option longopts[] = {
@@ -67,20 +70,26 @@ static const struct option longopts[] = {
 	{ "context", no_argument, NULL, OPT_CONTEXT },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "event-filter", required_argument, NULL, OPT_EVENT },
-	{ "grep", required_argument, NULL, OPT_GREP },
-	{ "grep-v", required_argument, NULL, OPT_GREPV },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "hide", required_argument, NULL, OPT_HIDE },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "inline", no_argument, NULL, OPT_INLINE },
-	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
 	{ "jit", no_argument, NULL, OPT_JIT },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "output", required_argument, NULL, 'o' },
 	{ "period", no_argument, NULL, OPT_PERIOD },
 	{ "pid", no_argument, NULL, OPT_PID },
 	{ "scale", required_argument, NULL, OPT_SCALE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "strip-addrs", no_argument, NULL, OPT_STRIP },
 	{ "tid", no_argument, NULL, OPT_TID },
+	/* prof's own old spellings, renamed by prof(7)'s vocabulary */
+	{ "grep", required_argument, NULL, OPT_WAS_GREP },
+	{ "grep-v", required_argument, NULL, OPT_WAS_GREP_V },
+	{ "input", required_argument, NULL, OPT_WAS_INPUT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -122,26 +131,28 @@ main(int argc, char *argv[])
 			free(g.event);
 			g.event = xstrdup(optarg);
 			break;
-		case OPT_GREP:
-			xo.grep = xregcomp(optarg, "--grep");
-			break;
-		case OPT_GREPV:
-			xo.grep_v = xregcomp(optarg, "--grep-v");
+		case OPT_FOCUS:
+			xregfree(xo.focus);
+			xo.focus = xregcomp(optarg, "--focus");
 			break;
 		case OPT_HELP:
 			fputs(synopsis, stdout);
 			fputs(options_help, stdout);
 			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+		case OPT_HIDE:
+			xregfree(xo.hide);
+			xo.hide = xregcomp(optarg, "--hide");
+			break;
+		case OPT_IGNORE:
+			xregfree(xo.ignore);
+			xo.ignore = xregcomp(optarg, "--ignore");
+			break;
 		case OPT_INLINE:
 			po.inline_frames = 1;
 			break;
-		case OPT_INPUT:
-			if (strcmp(optarg, "perf") == 0)
-				g.format = INPUT_PERF;
-			else if (strcmp(optarg, "folded") == 0)
-				g.format = INPUT_FOLDED;
-			else
-				die("--input: '%s' is not a format; use perf or folded", optarg);
+		case OPT_INPUT_FORMAT:
+			g.format = arg_choice(optarg, (const char *const[]){ "perf", "folded", NULL },
+			    "a format", "--input-format") == 0 ? INPUT_PERF : INPUT_FOLDED;
 			break;
 		case OPT_JIT:
 			po.jit = 1;
@@ -155,6 +166,12 @@ main(int argc, char *argv[])
 		case OPT_PID:
 			po.pid = 1;
 			break;
+		case OPT_WAS_GREP:
+			arg_renamed("--grep", "--focus");
+		case OPT_WAS_GREP_V:
+			arg_renamed("--grep-v", "--ignore");
+		case OPT_WAS_INPUT:
+			arg_renamed("--input", "--input-format");
 		case OPT_SCALE:
 			if (count_parse(optarg, strlen(optarg), &xo.factor) != COUNT_OK)
 				die("--scale: '%s' is not a factor; use a decimal number of 0 or more with at most %d decimals",
@@ -216,7 +233,8 @@ main(int argc, char *argv[])
 	} else
 		outfile_discard(of);
 	input_free(&g);
-	xregfree(xo.grep);
-	xregfree(xo.grep_v);
+	xregfree(xo.focus);
+	xregfree(xo.ignore);
+	xregfree(xo.hide);
 	return status;
 }

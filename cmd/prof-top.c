@@ -15,7 +15,7 @@
 #include "core/util.h"
 
 static const char synopsis[] =
-"usage: prof-top [-j jobs] [-n rows] [-o file] [--sort key] [--granularity g]\n"
+"usage: prof-top [-j jobs] [-o file] [--rows n] [--sort key] [--granularity g]\n"
 "                [--focus regex] [--ignore regex] [--hide regex]\n"
 "                [--callers name] [--callees name] [--format format]\n"
 "                [--color when] [file ...]\n";
@@ -23,9 +23,9 @@ static const char synopsis[] =
 static const char options_help[] =
 "\n"
 "Reads folded stacks (or perf script text); writes the heaviest functions.\n"
-"  -j jobs               threads reading (default: the CPUs)\n"
-"  -n rows               rows to show (default 20; 0: all)\n"
-"  -o file               write to file, atomically (default: stdout)\n"
+"  -j, --jobs jobs       threads reading (default: the CPUs)\n"
+"  -o, --output file     write to file, atomically (default: stdout)\n"
+"  --rows n              rows to show (default 20; 0: all)\n"
 "  --sort key            flat (default), cum, name, or delta (differential)\n"
 "  --granularity g       function (default), file, line or module\n"
 "  --focus regex         only stacks through a matching frame (ERE)\n"
@@ -37,7 +37,7 @@ static const char options_help[] =
 "  --color when          auto (default: on a terminal, unless NO_COLOR),\n"
 "                        always or never\n"
 "  --help                this text\n"
-"See prof-top(1) and prof-folded(5).\n";
+"See prof-top(1), prof-folded(5) and prof(7).\n";
 
 static void __attribute__((noreturn))
 usage(void)
@@ -48,7 +48,7 @@ usage(void)
 
 enum {
 	OPT_CALLEES = 256, OPT_CALLERS, OPT_COLOR, OPT_FOCUS, OPT_FORMAT, OPT_GRAN,
-	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_SORT
+	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_ROWS, OPT_SORT
 };
 
 static const struct option longopts[] = {
@@ -61,6 +61,9 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "hide", required_argument, NULL, OPT_HIDE },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ NULL, 0, NULL, 0 }
 };
@@ -88,11 +91,11 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "j:n:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			g.jobs = (int)arg_int(optarg, 1, 256, "-j");
+			g.jobs = (int)arg_int(optarg, 1, 256, "--jobs");
 			break;
 		case 'n':
-			rows = (size_t)arg_int(optarg, 0, 1000000000, "-n");
-			break;
+			/* prof(7): -n is difffolded.pl's and hyperfine's, not rows */
+			arg_renamed("-n", "--rows");
 		case 'o':
 			ofile = optarg;
 			break;
@@ -103,9 +106,9 @@ main(int argc, char *argv[])
 			callers = optarg;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-				die("--color: '%s' is not a choice; use auto, always or never", optarg);
 			when = optarg;
+			arg_choice(when, (const char *const[]){ "auto", "always", "never", NULL },
+			    "a choice", "--color");
 			break;
 		case OPT_FOCUS:
 			xregfree(to.focus);
@@ -131,6 +134,9 @@ main(int argc, char *argv[])
 		case OPT_IGNORE:
 			xregfree(to.ignore);
 			to.ignore = xregcomp(optarg, "--ignore");
+			break;
+		case OPT_ROWS:
+			rows = (size_t)arg_int(optarg, 0, 1000000000, "--rows");
 			break;
 		case OPT_SORT:
 			if ((sort = top_sort_parse(optarg)) < 0)

@@ -9,8 +9,8 @@ test_expect_success '--help prints the usage and one line per option to stdout, 
 	test_must_be_empty err &&
 	head -n 1 out >first &&
 	grep "^usage: prof-fold " first &&
-	for o in -o -j --jobs --input --pid --tid --kernel --jit --all --addrs \
-	    --event-filter --inline --context --depth --grep --grep-v \
+	for o in -o -j --jobs --input-format --pid --tid --kernel --jit --all --addrs \
+	    --event-filter --inline --context --depth --focus --ignore --hide \
 	    --collapse-recursion --strip-addrs --scale --strict --help
 	do
 		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e ", $o[ ,]" >/dev/null ||
@@ -34,10 +34,10 @@ test_expect_success 'an unknown short option is a usage error' '
 test_expect_success 'the usage names every option of the design' '
 	prof-fold --help >out &&
 	sed -n "/^usage:/,/^\$/p" out >usage &&
-	for w in "[-o file]" "[-j jobs]" "[--input format]" "[--pid | --tid]" \
+	for w in "[-o file]" "[-j jobs]" "[--input-format format]" "[--pid | --tid]" \
 	    "[--kernel]" "[--jit]" "[--all]" "[--addrs]" "[--event-filter event]" \
-	    "[--inline]" "[--context]" "[--depth n]" "[--grep regex]" \
-	    "[--grep-v regex]" "[--collapse-recursion]" "[--strip-addrs]" \
+	    "[--inline]" "[--context]" "[--depth n]" "[--focus regex]" \
+	    "[--ignore regex]" "[--hide regex]" "[--collapse-recursion]" "[--strip-addrs]" \
 	    "[--scale factor]" "[--strict]" "[file ...]"
 	do
 		tr -s " \n" "  " <usage | grep -F -e "$w" >/dev/null ||
@@ -82,12 +82,13 @@ done <<'TABLE'
 --scale inf
 --scale 0x10
 --scale 1,5
---input xml
---input ''
---grep '('
---grep-v '['
---grep 'a{1'
---grep-v '*('
+--input-format xml
+--input-format ''
+--focus '('
+--ignore '['
+--focus 'a{1'
+--ignore '*('
+--hide '['
 TABLE
 
 while read -r opt; do
@@ -100,11 +101,11 @@ done <<'TABLE'
 -o
 -j
 --jobs
---input
+--input-format
 --event-filter
 --depth
---grep
---grep-v
+--focus
+--ignore
 --scale
 TABLE
 
@@ -127,14 +128,33 @@ done <<'TABLE'
 --scale 0.5
 --scale 1000000
 --scale 2.000000001
---input folded
---grep a
---grep-v x
---grep a --grep-v x
+--input-format folded
+--focus a
+--ignore x
+--focus a --ignore x
+--hide b
 TABLE
 
-test_expect_success '--input perf reads folded text as bad perf lines: not a profile, exit 2' '
-	test_expect_code 2 prof-fold --input perf in >out 2>err &&
+test_expect_success '--output is the long form of -o' '
+	prof-fold -o short in &&
+	prof-fold --output long in &&
+	prof-fold --output=eq in &&
+	test_cmp short long &&
+	test_cmp short eq &&
+	test -s short
+'
+
+test_expect_success "prof(7)'s vocabulary: --grep, --grep-v and --input are renamed" '
+	for old in --grep:--focus --grep-v:--ignore --input:--input-format; do
+		test_expect_code 2 prof-fold "${old%%:*}" x in >out 2>err &&
+		test_must_be_empty out &&
+		grep -Fx "prof-fold: ${old%%:*}: renamed; use ${old#*:} (see prof(7))" err ||
+		return 1
+	done
+'
+
+test_expect_success '--input-format perf reads folded text as bad perf lines: not a profile, exit 2' '
+	test_expect_code 2 prof-fold --input-format perf in >out 2>err &&
 	grep "not a profile" err &&
 	! grep "^a;b 1$" out
 '

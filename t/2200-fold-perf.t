@@ -141,7 +141,7 @@ perf_case 'improvement: CRLF line ends' '' \
 perf_case 'improvement: a header right after a sample ends it' '' \
 	"$H\t1 f (/x)\n$H\t1 g (/x)\n\t2 main (/x)\n$H\t1 f (/x)\n" \
 	'prog;f 2\nprog;main;g 1\n'
-perf_case 'improvement: headers without callchains, no blank lines' '--input perf' \
+perf_case 'improvement: headers without callchains, no blank lines' '--input-format perf' \
 	"${H}${H}prog 9 [000] 100.1: cpu-clock: \n" \
 	'prog 3\n'
 perf_case 'headers only: detected as perf script' '' \
@@ -246,8 +246,8 @@ test_expect_success 'capture: two events, the first (cpu-clock) kept, one warnin
 	test_line_count = 1 err
 '
 
-test_expect_success 'capture: format detected with --input perf forced too' '
-	prof-fold --input perf "$P/ab-dwarf.txt" >actual &&
+test_expect_success 'capture: format detected with --input-format perf forced too' '
+	prof-fold --input-format perf "$P/ab-dwarf.txt" >actual &&
 	test_cmp "$P/expect/ab-dwarf.folded" actual
 '
 

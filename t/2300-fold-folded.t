@@ -183,10 +183,10 @@ test_expect_success 'folded and perf script inputs mixed are summed' '
 	test_cmp expect actual
 '
 
-test_expect_success '--input folded forces the format' '
+test_expect_success '--input-format folded forces the format' '
 	printf "prog 1 1.0: cpu-clock: 5\n" >in &&
 	printf "prog 1 1.0: cpu-clock: 5\n" >expect &&
-	prof-fold --input folded in >actual &&
+	prof-fold --input-format folded in >actual &&
 	test_cmp expect actual
 '
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prof-fold: transforms (--depth, --grep, --grep-v, --collapse-recursion, --strip-addrs, --scale)'
+test_description='prof-fold: transforms (--depth, --focus, --ignore, --hide, --collapse-recursion, --strip-addrs, --scale)'
 . "$(dirname "$0")/lib.sh"
 
 F=$T_DATA/folded
@@ -24,18 +24,39 @@ transform_case '--depth 2' '--depth 2' "$S" 'a;b 3\na;e 4\nx 8\nx;y 16\n'
 transform_case '--depth deeper than every stack changes nothing' '--depth 9' "$S" 'a;b;c 1\na;b;d 2\na;e 4\nx 8\nx;y;z 16\n'
 transform_case '--depth counts empty frames' '--depth 2' ';;a 1\n;b 2\n' '; 1\n;b 2\n'
 
-# --grep / --grep-v: a stack is kept (dropped) when one of its frames matches
-transform_case '--grep: stacks with a matching frame' '--grep ^b$' "$S" 'a;b;c 1\na;b;d 2\n'
-transform_case '--grep: ERE alternation' '--grep ^(e|z)$' "$S" 'a;e 4\nx;y;z 16\n'
-transform_case '--grep: matched per frame, so ; never matches' '--grep a;b' "$S" ''
-transform_case '--grep: ^ and $ anchor at the frame' '--grep ^y' "$S" 'x;y;z 16\n'
-transform_case '--grep: unanchored matches inside a frame' '--grep ell' 'hello;w 1\nh;world 2\n' 'hello;w 1\n'
-transform_case '--grep-v: drop stacks with a matching frame' '--grep-v ^b$' "$S" 'a;e 4\nx 8\nx;y;z 16\n'
-transform_case '--grep-v: a frame anywhere in the stack' '--grep-v ^x$' "$S" 'a;b;c 1\na;b;d 2\na;e 4\n'
-transform_case '--grep and --grep-v together' '--grep ^a$ --grep-v ^d$' "$S" 'a;b;c 1\na;e 4\n'
-transform_case '--grep with no match: empty output' '--grep nothing' "$S" ''
-transform_case '--grep is case-sensitive' '--grep ^A$' "$S" ''
-transform_case '--grep sees the annotation suffix' '--grep _\[k\]$' 'a;sys_[k] 1\na;b 2\n' 'a;sys_[k] 1\n'
+# --focus / --ignore: a stack is kept (dropped) when one of its frames matches
+transform_case '--focus: stacks with a matching frame' '--focus ^b$' "$S" 'a;b;c 1\na;b;d 2\n'
+transform_case '--focus: ERE alternation' '--focus ^(e|z)$' "$S" 'a;e 4\nx;y;z 16\n'
+transform_case '--focus: matched per frame, so ; never matches' '--focus a;b' "$S" ''
+transform_case '--focus: ^ and $ anchor at the frame' '--focus ^y' "$S" 'x;y;z 16\n'
+transform_case '--focus: unanchored matches inside a frame' '--focus ell' 'hello;w 1\nh;world 2\n' 'hello;w 1\n'
+transform_case '--ignore: drop stacks with a matching frame' '--ignore ^b$' "$S" 'a;e 4\nx 8\nx;y;z 16\n'
+transform_case '--ignore: a frame anywhere in the stack' '--ignore ^x$' "$S" 'a;b;c 1\na;b;d 2\na;e 4\n'
+transform_case '--focus and --ignore together' '--focus ^a$ --ignore ^d$' "$S" 'a;b;c 1\na;e 4\n'
+transform_case '--focus with no match: empty output' '--focus nothing' "$S" ''
+transform_case '--focus is case-sensitive' '--focus ^A$' "$S" ''
+transform_case '--focus sees the annotation suffix' '--focus _\[k\]$' 'a;sys_[k] 1\na;b 2\n' 'a;sys_[k] 1\n'
+
+# --hide: pprof's, as prof-top has it: the matching frames go, the stacks stay
+transform_case '--hide: a frame removed, stacks that become equal merge' '--hide ^b$' "$S" 'a;c 1\na;d 2\na;e 4\nx 8\nx;y;z 16\n'
+transform_case '--hide: every matching frame, root and leaf' '--hide ^(a|z)$' "$S" 'b;c 1\nb;d 2\ne 4\nx 8\nx;y 16\n'
+transform_case '--hide: a stack whose every frame matches is dropped' '--hide ^x$' "$S" 'a;b;c 1\na;b;d 2\na;e 4\ny;z 16\n'
+transform_case '--focus sees a hidden frame' '--focus ^b$ --hide ^b$' "$S" 'a;c 1\na;d 2\n'
+transform_case '--ignore sees a hidden frame' '--ignore ^y$ --hide ^y$' "$S" 'a;b;c 1\na;b;d 2\na;e 4\nx 8\n'
+transform_case '--depth counts the frames left after --hide' '--hide ^a$ --depth 1' "$S" 'b 3\ne 4\nx 24\n'
+transform_case '--collapse-recursion over the frames left after --hide' '--hide ^h$ --collapse-recursion' 'f;h;f;g 1\n' 'f;g 1\n'
+
+test_expect_success '--focus, --ignore, --hide: prof-fold keeps what prof-top counts' '
+	printf "$S" >in &&
+	printf "m;a;b;c 5\nm;h;b 3\nm;x;h 2\nh 7\n" >>in &&
+	set -- --focus "^(b|x)$" --ignore "^c$" --hide "^(h|m)$" &&
+	prof-fold "$@" in | prof-top --rows 0 --format csv --sort name >from-fold &&
+	prof-top "$@" --rows 0 --format csv --sort name in >from-top &&
+	cut -d, -f1,2,5 from-fold >expect &&
+	cut -d, -f1,2,5 from-top >actual &&
+	test_cmp expect actual &&
+	test_line_count -gt 2 expect
+'
 
 # --collapse-recursion
 transform_case '--collapse-recursion: a;b;b;c -> a;b;c' '--collapse-recursion' 'a;b;b;c 1\n' 'a;b;c 1\n'
@@ -65,12 +86,12 @@ transform_case '--scale with many decimals' '--scale 1.000000001' 'a 1000000000\
 
 # The order: strip-addrs, collapse-recursion, grep/grep-v, depth, scale.
 transform_case 'order: --strip-addrs before --collapse-recursion' '--strip-addrs --collapse-recursion' 'a;f+0x1;f+0x2;g 1\n' 'a;f;g 1\n'
-transform_case 'order: --grep before --depth' '--grep ^c$ --depth 1' "$S" 'a 1\n'
-transform_case 'order: --grep-v before --depth' '--grep-v ^c$ --depth 1' "$S" 'a 6\nx 24\n'
+transform_case 'order: --focus before --depth' '--focus ^c$ --depth 1' "$S" 'a 1\n'
+transform_case 'order: --ignore before --depth' '--ignore ^c$ --depth 1' "$S" 'a 6\nx 24\n'
 transform_case 'order: --collapse-recursion before --depth' '--collapse-recursion --depth 2' 'a;a;a;b 1\n' 'a;b 1\n'
-transform_case 'order: --strip-addrs before --grep' '--strip-addrs --grep ^f$' 'a;f+0x10 1\na;g 2\n' 'a;f 1\n'
-transform_case 'options in any order on the command line' '--depth 1 --grep ^c$' "$S" 'a 1\n'
-transform_case 'all at once' '--strip-addrs --collapse-recursion --grep-v ^z$ --depth 2 --scale 0.5' 'a;b+0x1;b+0x2;c 2\na;e 4\nx;y;z 16\nx;y 2\n' 'a;b 1\na;e 2\nx;y 1\n'
+transform_case 'order: --strip-addrs before --focus' '--strip-addrs --focus ^f$' 'a;f+0x10 1\na;g 2\n' 'a;f 1\n'
+transform_case 'options in any order on the command line' '--depth 1 --focus ^c$' "$S" 'a 1\n'
+transform_case 'all at once' '--strip-addrs --collapse-recursion --ignore ^z$ --depth 2 --scale 0.5' 'a;b+0x1;b+0x2;c 2\na;e 4\nx;y;z 16\nx;y 2\n' 'a;b 1\na;e 2\nx;y 1\n'
 
 # Fixtures with expected results.
 test_expect_success 'addrs.folded --strip-addrs' '
@@ -134,10 +155,10 @@ test_expect_success 'conservation of both columns of a differential profile' '
 	done
 '
 
-test_expect_success 'conservation under --grep: kept + dropped = all' '
+test_expect_success 'conservation under --focus: kept + dropped = all' '
 	for f in "$F/meta.folded" "$F/basic.folded" "$T_DATA/perf/expect/dd-syscalls-kernel.folded"; do
-		prof-fold --grep "_\[k\]|^main$" "$f" >kept &&
-		prof-fold --grep-v "_\[k\]|^main$" "$f" >dropped &&
+		prof-fold --focus "_\[k\]|^main$" "$f" >kept &&
+		prof-fold --ignore "_\[k\]|^main$" "$f" >dropped &&
 		folded_sum "$f" >expect &&
 		cat kept dropped >both &&
 		prof-fold both >merged &&

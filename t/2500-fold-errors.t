@@ -100,7 +100,7 @@ test_expect_success '--strict with clean input: exit 0' '
 test_expect_success 'perf script: an unrecognized line is reported, the samples kept' '
 	printf "prog 1 1.0: cpu-clock:\n\t1 f (/x)\n!!! what\n\t2 main (/x)\n\n" >in &&
 	printf "prog;main;f 1\n" >expect &&
-	prof-fold --input perf in >actual 2>err &&
+	prof-fold --input-format perf in >actual 2>err &&
 	test_cmp expect actual &&
 	grep "^prof-fold: in: 1 unreadable lines\{0,1\}, first at line 3: " err
 '
@@ -110,7 +110,7 @@ test_expect_success 'binary data (1 MB of /dev/urandom): no crash, no hang, one 
 	test_expect_code 2 run_bounded 60 prof-fold random >out 2>err &&
 	test_line_count = 1 err &&
 	grep "^prof-fold: random: not a profile: [0-9]* of [0-9]* lines unreadable, the first at line [0-9]*: " err &&
-	test_expect_code 2 run_bounded 60 prof-fold --input perf random >out 2>err &&
+	test_expect_code 2 run_bounded 60 prof-fold --input-format perf random >out 2>err &&
 	grep "^prof-fold: random: not a profile: [0-9]* of [0-9]* lines unreadable, the first at line [0-9]*: " err &&
 	test_expect_code 2 run_bounded 60 prof-fold --strict random >out 2>err
 '
@@ -165,7 +165,7 @@ test_expect_success 'NUL bytes in frames: kept byte for byte' '
 
 test_expect_success 'NUL bytes in perf script input: no crash' '
 	printf "prog 1 1.0: cpu-clock:\n\t1 f\\000g (/x)\n\n\\000\\000\\000\n" >in &&
-	run_bounded 30 prof-fold --input perf in >out 2>err
+	run_bounded 30 prof-fold --input-format perf in >out 2>err
 '
 
 test_expect_success 'a truncated perf capture: the complete samples are read' '

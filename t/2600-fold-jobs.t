@@ -57,7 +57,7 @@ test_expect_success 'differential: -j1 = -j2 = -j3 = -j8' '
 '
 
 test_expect_success 'folded, several files and transforms: -j1 = -j2 = -j8' '
-	args="--strip-addrs --collapse-recursion --grep-v ^f1\$ --depth 6 --scale 0.5" &&
+	args="--strip-addrs --collapse-recursion --ignore ^f1\$ --depth 6 --scale 0.5" &&
 	prof-fold -j1 $args big.folded big.folded >t1 &&
 	prof-fold -j2 $args big.folded big.folded >t2 &&
 	prof-fold -j8 $args big.folded big.folded >t8 &&

@@ -9,7 +9,7 @@ test_expect_success '--help prints the usage and one line per option to stdout, 
 	test_must_be_empty err &&
 	head -n 1 out >first &&
 	grep "^usage: prof-top " first &&
-	for o in -j -n -o --sort --granularity --focus --ignore --hide --callers \
+	for o in -j -o --rows --sort --granularity --focus --ignore --hide --callers \
 	    --callees --format --color --help
 	do
 		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e "^ *$o\$" >/dev/null ||
@@ -55,7 +55,7 @@ test_expect_success 'the usage on error equals the usage of --help' '
 test_expect_success 'the usage names every option of the design' '
 	prof-top --help >out &&
 	sed -n "/^usage:/,/^\$/p" out | tr -s " \n" "  " >usage &&
-	for w in "[-j jobs]" "[-n rows]" "[-o file]" "[--sort key]" "[--granularity g]" \
+	for w in "[-j jobs]" "[-o file]" "[--rows n]" "[--sort key]" "[--granularity g]" \
 	    "[--focus regex]" "[--ignore regex]" "[--hide regex]" \
 	    "[--callers name]" "[--callees name]" "[--format format]" \
 	    "[--color when]" "[file ...]"
@@ -76,17 +76,17 @@ while read -r opt val; do
 		test "$(cut -c 1-10 msg)" = "prof-top: "
 	'
 done <<'TABLE'
--j 0
--j 257
--j x
--j ''
--n x
--n -1
--n 1.5
--n 2x
--n ''
--n 1000000001
--n 99999999999999999999
+--jobs 0
+--jobs 257
+--jobs x
+--jobs ''
+--rows x
+--rows -1
+--rows 1.5
+--rows 2x
+--rows ''
+--rows 1000000001
+--rows 99999999999999999999
 --format xml
 --format CSV
 --format ''
@@ -112,16 +112,26 @@ test_expect_success 'the message of a bad regex says what is wrong with it' '
 	grep "^prof-top: --focus: .(.: ." err
 '
 
-test_expect_success '-n 0 (all rows) and -n 1000000000 are accepted' '
-	prof-top -n 0 --format csv in >out &&
-	prof-top -n 1000000000 --format csv in >out2 &&
+test_expect_success '--rows 0 (all rows) and --rows 1000000000 are accepted' '
+	prof-top --rows 0 --format csv in >out &&
+	prof-top --rows 1000000000 --format csv in >out2 &&
 	test_cmp out out2
 '
 
 test_expect_success 'the last of a repeated option wins' '
-	prof-top --format json --format csv -n 9 -n 1 in >actual &&
-	prof-top --format csv -n 1 in >expect &&
+	prof-top --format json --format csv --rows 9 --rows 1 in >actual &&
+	prof-top --format csv --rows 1 in >expect &&
 	test_cmp expect actual
+'
+
+test_expect_success 'prof(7)'"'"'s vocabulary: -n is --rows now, -j and -o have long forms' '
+	test_expect_code 2 prof-top -n 3 in >out 2>err &&
+	test_must_be_empty out &&
+	grep -Fx "prof-top: -n: renamed; use --rows (see prof(7))" err &&
+	prof-top -j 1 -o short --rows 2 in &&
+	prof-top --jobs=1 --output=long --rows=2 in &&
+	test_cmp short long &&
+	test_line_count = 6 short
 '
 
 test_expect_success '--callers and --callees of two functions: exit 2' '
@@ -220,9 +230,9 @@ test_expect_success 'metadata only, and blank lines only, are empty input' '
 
 test_expect_success 'files and - (stdin) are read in turn and summed' '
 	printf "a;f;g 1\n" >more &&
-	prof-top --format csv -n 0 --sort name in - <more >actual &&
+	prof-top --format csv --rows 0 --sort name in - <more >actual &&
 	printf "a;f;g 4\na;h 1\n" >merged &&
-	prof-top --format csv -n 0 --sort name merged >expect &&
+	prof-top --format csv --rows 0 --sort name merged >expect &&
 	test_cmp expect actual
 '
 

@@ -45,25 +45,25 @@ test_expect_success 'the CSV header is name,flat,flat_pct,sum_pct,cum,cum_pct' '
 
 test_expect_success 'recursion.folded: every figure of every row, by name, against awk' '
 	awk -f "$REF" -v sort=name "$D/recursion.folded" >expect &&
-	top_tsv actual -n 0 --sort name "$D/recursion.folded" &&
+	top_tsv actual --rows 0 --sort name "$D/recursion.folded" &&
 	test_cmp expect actual
 '
 
 test_expect_success 'recursion.folded: the default order (flat, then cum, then name) against awk' '
 	awk -f "$REF" -v sort=flat "$D/recursion.folded" >expect &&
-	top_tsv actual -n 0 "$D/recursion.folded" &&
+	top_tsv actual --rows 0 "$D/recursion.folded" &&
 	test_cmp expect actual
 '
 
 test_expect_success 'recursion.folded: --sort cum against awk' '
 	awk -f "$REF" -v sort=cum "$D/recursion.folded" >expect &&
-	top_tsv actual -n 0 --sort cum "$D/recursion.folded" &&
+	top_tsv actual --rows 0 --sort cum "$D/recursion.folded" &&
 	test_cmp expect actual
 '
 
 test_expect_success 'recursion.folded: --sort flat is the default' '
-	top_tsv expect -n 0 --sort flat "$D/recursion.folded" &&
-	top_tsv actual -n 0 "$D/recursion.folded" &&
+	top_tsv expect --rows 0 --sort flat "$D/recursion.folded" &&
+	top_tsv actual --rows 0 "$D/recursion.folded" &&
 	test_cmp expect actual
 '
 
@@ -71,7 +71,7 @@ test_expect_success 'recursion.folded: --sort flat is the default' '
 test_expect_success 'ties: equal flat by cum (largest first), then by name' '
 	printf "b 2\na 2\nc 2\nc;z 1\nd 1\nr;d 0.5\n" >in &&
 	printf "c\na\nb\nd\nz\nr\n" >expect &&
-	top_tsv out -n 0 in &&
+	top_tsv out --rows 0 in &&
 	cut -f 1 out >actual &&
 	test_cmp expect actual
 '
@@ -79,7 +79,7 @@ test_expect_success 'ties: equal flat by cum (largest first), then by name' '
 test_expect_success 'ties: --sort cum, equal cum by flat, then by name' '
 	printf "x;b 2\nx;a 2\nc 1\nc;y 1\n" >in &&
 	printf "x\na\nb\nc\ny\n" >expect &&
-	top_tsv out -n 0 --sort cum in &&
+	top_tsv out --rows 0 --sort cum in &&
 	cut -f 1 out >actual &&
 	test_cmp expect actual
 '
@@ -87,7 +87,7 @@ test_expect_success 'ties: --sort cum, equal cum by flat, then by name' '
 test_expect_success '--sort name is bytewise (C locale), not by the user locale' '
 	printf "b 1\nB 1\n_x 1\na 1\nZ 1\n\303\251 1\n" >in &&
 	printf "B\nZ\n_x\na\nb\n\303\251\n" >expect &&
-	LC_ALL=en_US.UTF-8 prof-top --format csv -n 0 --sort name in >out.csv &&
+	LC_ALL=en_US.UTF-8 prof-top --format csv --rows 0 --sort name in >out.csv &&
 	awk -f "$C2T" out.csv | sed 1d | cut -f 1 >actual &&
 	test_cmp expect actual
 '
@@ -95,13 +95,13 @@ test_expect_success '--sort name is bytewise (C locale), not by the user locale'
 test_expect_success 'recursion counts once per stack in cum, by hand' '
 	printf "main;f;f;f 2\nmain;f;g;f;g 3\n" >in &&
 	printf "f\t2\t40.0000\t40.0000\t5\t100.0000\ng\t3\t60.0000\t100.0000\t3\t60.0000\nmain\t0\t0.0000\t100.0000\t5\t100.0000\n" >expect &&
-	top_tsv actual -n 0 --sort name in &&
+	top_tsv actual --rows 0 --sort name in &&
 	test_cmp expect actual
 '
 
 test_expect_success 'decimal counts are summed exactly: 0.1 + 0.2 is 0.3' '
 	printf "a;x 0.1\nb;x 0.2\nc 0.000000001\nd 1000000.5\n" >in &&
-	top_tsv out -n 0 --sort name in &&
+	top_tsv out --rows 0 --sort name in &&
 	cut -f 1,2,5 out >actual &&
 	printf "a\t0\t0.1\nb\t0\t0.2\nc\t0.000000001\t0.000000001\nd\t1000000.5\t1000000.5\nx\t0.3\t0.3\n" >expect &&
 	test_cmp expect actual
@@ -110,36 +110,36 @@ test_expect_success 'decimal counts are summed exactly: 0.1 + 0.2 is 0.3' '
 test_expect_success 'a stack repeated on several lines sums as one' '
 	printf "a;b 1\na;b 2\na 1\n" >in &&
 	printf "a;b 3\na 1\n" >merged &&
-	top_tsv actual -n 0 in &&
-	top_tsv expect -n 0 merged &&
+	top_tsv actual --rows 0 in &&
+	top_tsv expect --rows 0 merged &&
 	test_cmp expect actual
 '
 
 test_expect_success 'sum of flat is the total (no filter): conservation, exactly' '
 	folded_sum "$D/recursion.folded" >expect &&
-	top_tsv out -n 0 "$D/recursion.folded" &&
+	top_tsv out --rows 0 "$D/recursion.folded" &&
 	awk -F "\t" "{ print \"x \" \$2 }" out >flat.folded &&
 	folded_sum flat.folded >actual &&
 	test_cmp expect actual
 '
 
 test_expect_success 'no cum is larger than the total, and the last sum% is 100' '
-	top_tsv out -n 0 "$D/recursion.folded" &&
+	top_tsv out --rows 0 "$D/recursion.folded" &&
 	awk -F "\t" "\$6 > 100 { print \"cum% over 100: \" \$0; bad = 1 } END { exit bad }" out &&
 	tail -n 1 out | cut -f 4 >actual &&
 	echo 100.0000 >expect &&
 	test_cmp expect actual
 '
 
-test_expect_success '-n 3: the first 3 rows of -n 0, sum% included' '
-	top_tsv all -n 0 "$D/recursion.folded" &&
+test_expect_success '--rows 3: the first 3 rows of --rows 0, sum% included' '
+	top_tsv all --rows 0 "$D/recursion.folded" &&
 	head -n 3 all >expect &&
-	top_tsv actual -n 3 "$D/recursion.folded" &&
+	top_tsv actual --rows 3 "$D/recursion.folded" &&
 	test_cmp expect actual
 '
 
-test_expect_success '-n 3: the note says 3 of the 12 functions and their share' '
-	prof-top -n 3 --format json "$D/recursion.folded" >out.json &&
+test_expect_success '--rows 3: the note says 3 of the 12 functions and their share' '
+	prof-top --rows 3 --format json "$D/recursion.folded" >out.json &&
 	grep -F "\"Showing 3 of 12 functions, 63.92% of the total\"" out.json
 '
 
@@ -151,15 +151,15 @@ test_expect_success 'the default is 20 rows' '
 	grep "^Showing 20 of 26 functions, " table
 '
 
-test_expect_success 'a larger -n than rows shows them all' '
-	top_tsv expect -n 0 "$D/recursion.folded" &&
-	top_tsv actual -n 1000 "$D/recursion.folded" &&
+test_expect_success 'a larger --rows than rows shows them all' '
+	top_tsv expect --rows 0 "$D/recursion.folded" &&
+	top_tsv actual --rows 1000 "$D/recursion.folded" &&
 	test_cmp expect actual
 '
 
 # JSON
 test_python 'JSON: header total and unit, rows with the CSV keys, figures against awk' '
-	prof-top -n 0 --sort name --format json "$D/recursion.folded" >out.json &&
+	prof-top --rows 0 --sort name --format json "$D/recursion.folded" >out.json &&
 	python3 -c "
 import json, sys
 d = json.load(open(\"out.json\"), parse_float=str, parse_int=str)
@@ -232,7 +232,7 @@ test_expect_success 'markdown: the exact text of a small profile' '
 	| 4 | 38.10% | 38.10% | 5 | 47.62% | b |
 	| 4 | 38.10% | 76.19% | 4 | 38.10% | g |
 	EOF
-	prof-top --format markdown -n 2 small >actual &&
+	prof-top --format markdown --rows 2 small >actual &&
 	test_cmp expect actual
 '
 
@@ -244,7 +244,7 @@ test_expect_success 'markdown: a | in a name is escaped' '
 
 test_expect_success 'CSV: a name with a comma or a quote is one field' '
 	printf "main;f(a, b) 2\nmain;say \"hi\" 1\n" >in &&
-	top_tsv out -n 0 --sort name in &&
+	top_tsv out --rows 0 --sort name in &&
 	cut -f 1 out >actual &&
 	printf "f(a, b)\nmain\nsay \"hi\"\n" >expect &&
 	test_cmp expect actual
@@ -277,7 +277,7 @@ test_expect_success 'time: a frequency of 100 Hz is a period of 10 ms' '
 
 test_expect_success 'time: CSV keeps the exact counts in samples, against awk' '
 	awk -f "$REF" -v sort=flat period >expect &&
-	top_tsv actual -n 0 period &&
+	top_tsv actual --rows 0 period &&
 	test_cmp expect actual
 '
 
@@ -308,7 +308,7 @@ test_expect_success 'time: a profile in nanoseconds' '
 printf '# type: memory\n# unit: bytes\nmain;alloc 1048576\nmain;parse;alloc 1536\nmain;small 100\nmain 3221225472\n' >bytes
 
 test_expect_success 'bytes: binary prefixes in the table' '
-	prof-top -n 0 bytes >out &&
+	prof-top --rows 0 bytes >out &&
 	grep "^Total: 3GiB (3222275684 bytes)\$" out &&
 	grep "^3GiB .*  main\$" out &&
 	grep "^1MiB .*  alloc\$" out &&
@@ -318,7 +318,7 @@ test_expect_success 'bytes: binary prefixes in the table' '
 
 test_expect_success 'bytes: CSV exact in bytes, against awk; JSON unit bytes' '
 	awk -f "$REF" -v sort=flat bytes >expect &&
-	top_tsv actual -n 0 bytes &&
+	top_tsv actual --rows 0 bytes &&
 	test_cmp expect actual &&
 	prof-top --format json bytes >out.json &&
 	grep "\"total\": 3222275684," out.json &&
@@ -339,8 +339,8 @@ awk 'BEGIN {
 test_expect_success 'a 2 MB input: -j 1 and -j 4 give the same figures, equal to awk' '
 	test "$(wc -c <big.folded)" -gt 2000000 &&
 	awk -f "$REF" -v sort=flat big.folded >expect &&
-	top_tsv j1 -j 1 -n 0 big.folded &&
-	top_tsv j4 -j 4 -n 0 big.folded &&
+	top_tsv j1 -j 1 --rows 0 big.folded &&
+	top_tsv j4 -j 4 --rows 0 big.folded &&
 	test_cmp expect j1 &&
 	test_cmp expect j4
 '
@@ -359,7 +359,7 @@ test_expect_success 'a 2 MB input: filters the same with -j 1 and -j 4, equal to
 	awk -f "$REF" -v sort=flat -v "focus=^fn(1|2)\$" -v "ignore=^fn7\$" -v "hide=^fn(2|5)\$" \
 	    big.folded | awk -F "\t" "!(\$2 == \"0\" && \$5 == \"0\")" >expect &&
 	for j in 1 4; do
-		top_tsv j$j -j $j -n 0 --focus "^fn(1|2)\$" --ignore "^fn7\$" --hide "^fn(2|5)\$" big.folded &&
+		top_tsv j$j -j $j --rows 0 --focus "^fn(1|2)\$" --ignore "^fn7\$" --hide "^fn(2|5)\$" big.folded &&
 		awk -F "\t" "!(\$2 == \"0\" && \$5 == \"0\")" j$j >nz$j &&
 		test_cmp expect nz$j || exit 1
 	done
@@ -384,14 +384,14 @@ test_expect_success 'real profile: total and top row against awk' '
 test_expect_success 'real profile: every figure against awk' '
 	prof-fold "$APP" >app.folded &&
 	awk -f "$REF" -v sort=flat app.folded >expect &&
-	top_tsv actual -n 0 app.folded &&
+	top_tsv actual --rows 0 app.folded &&
 	test_cmp expect actual
 '
 
 test_expect_success 'real profile: perf script text read directly equals its folded form' '
 	prof-fold "$APP" >app.folded &&
-	top_tsv expect -n 0 app.folded &&
-	top_tsv actual -n 0 "$APP" &&
+	top_tsv expect --rows 0 app.folded &&
+	top_tsv actual --rows 0 "$APP" &&
 	test_cmp expect actual
 '
 

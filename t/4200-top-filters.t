@@ -44,7 +44,7 @@ while read -r fixture args; do
 		done &&
 		f=$D/$case_fixture && test -f "$f" || f=$case_fixture &&
 		awk -f "$REF" -v sort=flat $vars "$f" >expect &&
-		top_tsv out -n 0 $case_args "$f" &&
+		top_tsv out --rows 0 $case_args "$f" &&
 		rows_with_cost out >actual &&
 		test_cmp expect actual &&
 		awk -f "$REF" -v what=facts $vars "$f" | sed -n "s/^\(dropped\|hidden\)\t//p" >expect &&
@@ -82,8 +82,8 @@ CASES
 
 test_expect_success 'the order on the command line does not matter' '
 	f=$D/recursion.folded &&
-	top_tsv expect -n 0 --focus "^(f|g)\$" --ignore "^h\$" --hide "^f\$" "$f" &&
-	top_tsv actual -n 0 --hide "^f\$" --ignore "^h\$" --focus "^(f|g)\$" "$f" &&
+	top_tsv expect --rows 0 --focus "^(f|g)\$" --ignore "^h\$" --hide "^f\$" "$f" &&
+	top_tsv actual --rows 0 --hide "^f\$" --ignore "^h\$" --focus "^(f|g)\$" "$f" &&
 	test_cmp expect actual
 '
 
@@ -163,7 +163,7 @@ for f in "$D/recursion.folded" "$D/located.folded" app.folded; do
 		    "--hide libc --granularity module" "--ignore ^main --granularity file" \
 		    "--focus nothing"
 		do
-			top_tsv out -n 0 $args "$case_f" &&
+			top_tsv out --rows 0 $args "$case_f" &&
 			prof-top --format json $args "$case_f" >out.json &&
 			{ awk -F "\t" "{ print \"x \" \$2 }" out &&
 			  echo "x $(fact out.json dropped)" &&
@@ -193,20 +193,20 @@ test_expect_success 'a focus that matches nothing: every stack dropped, no row, 
 # A function the filters removed is not in the filtered profile: it has
 # no row (pprof shows none either), and the counts of rows say so.
 test_expect_success 'no row for a hidden function' '
-	top_tsv out -n 0 --hide "^g\$" "$D/recursion.folded" &&
+	top_tsv out --rows 0 --hide "^g\$" "$D/recursion.folded" &&
 	cut -f 1 out >names &&
 	! grep -x g names
 '
 
 test_expect_success 'no row for a function that occurs only in dropped stacks' '
-	top_tsv out -n 0 --ignore "^(main|other)\$" "$D/recursion.folded" &&
+	top_tsv out --rows 0 --ignore "^(main|other)\$" "$D/recursion.folded" &&
 	cut -f 1 out | sort >actual &&
 	printf "lone\np\nq\n" >expect &&
 	test_cmp expect actual
 '
 
 test_expect_success 'with --focus, the rows are the functions of the stacks kept' '
-	top_tsv out -n 0 --focus "^x\$" "$D/recursion.folded" &&
+	top_tsv out --rows 0 --focus "^x\$" "$D/recursion.folded" &&
 	cut -f 1 out | sort >actual &&
 	printf "other\nx\ny\n" >expect &&
 	test_cmp expect actual

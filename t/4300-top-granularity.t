@@ -14,7 +14,7 @@ for g in function file line module; do
 		case_g=$g case_s=$s
 		test_expect_success "located.folded: --granularity $g --sort $s against awk" '
 			awk -f "$REF" -v gran=$case_g -v sort=$case_s "$L" >expect &&
-			top_tsv actual -n 0 --granularity $case_g --sort $case_s "$L" &&
+			top_tsv actual --rows 0 --granularity $case_g --sort $case_s "$L" &&
 			test_cmp expect actual
 		'
 	done
@@ -28,7 +28,7 @@ for g in function file line module; do
 done
 
 test_expect_success 'the rows of files, by hand: a file counts once per stack' '
-	top_tsv out -n 0 --granularity file --sort name "$L" &&
+	top_tsv out --rows 0 --granularity file --sort name "$L" &&
 	cut -f 1,2,5 out >actual &&
 	cat >expect <<-\EOF &&
 	app	0	4
@@ -45,7 +45,7 @@ test_expect_success 'the rows of files, by hand: a file counts once per stack' '
 '
 
 test_expect_success 'the rows of lines, by hand: name and location; a file without a line' '
-	top_tsv out -n 0 --granularity line --sort name "$L" &&
+	top_tsv out --rows 0 --granularity line --sort name "$L" &&
 	cut -f 1,2,5 out >actual &&
 	cat >expect <<-\EOF &&
 	app	0	4
@@ -66,7 +66,7 @@ test_expect_success 'the rows of lines, by hand: name and location; a file witho
 '
 
 test_expect_success 'the rows of modules, by hand' '
-	top_tsv out -n 0 --granularity module --sort name "$L" &&
+	top_tsv out --rows 0 --granularity module --sort name "$L" &&
 	cut -f 1,2,5 out >actual &&
 	cat >expect <<-\EOF &&
 	/lib/libc.so.6	5	7
@@ -80,7 +80,7 @@ test_expect_success 'the rows of modules, by hand' '
 '
 
 test_expect_success 'function: the location does not split a function' '
-	top_tsv out -n 0 --sort name "$L" &&
+	top_tsv out --rows 0 --sort name "$L" &&
 	grep "^parse	" out | cut -f 1,2,5 >actual &&
 	printf "parse\t3\t12\n" >expect &&
 	test_cmp expect actual
@@ -88,7 +88,7 @@ test_expect_success 'function: the location does not split a function' '
 
 test_expect_success 'function: an inlined frame (_[i]) counts as its function' '
 	printf "a;inl_[i] 2\nb;inl 1\nc;inl_[i];inl 4\n" >in &&
-	top_tsv out -n 0 --sort name in &&
+	top_tsv out --rows 0 --sort name in &&
 	grep "^inl	" out | cut -f 1,2,5 >actual &&
 	printf "inl\t7\t7\n" >expect &&
 	test_cmp expect actual &&
@@ -97,7 +97,7 @@ test_expect_success 'function: an inlined frame (_[i]) counts as its function' '
 
 test_expect_success 'function: _[k], _[j] and _[w] frames stay apart from the plain name' '
 	printf "a;read 1\na;read_[k] 2\na;read_[j] 4\na;read_[w] 8\n" >in &&
-	top_tsv out -n 0 --sort name in &&
+	top_tsv out --rows 0 --sort name in &&
 	cut -f 1,2 out >actual &&
 	printf "a\t0\nread\t1\nread_[j]\t4\nread_[k]\t2\nread_[w]\t8\n" >expect &&
 	test_cmp expect actual
@@ -105,7 +105,7 @@ test_expect_success 'function: _[k], _[j] and _[w] frames stay apart from the pl
 
 test_expect_success 'line: an inlined frame keeps its own line' '
 	printf "a;inl\tx.h:7_[i] 2\na;inl\tx.h:9 1\n" >in &&
-	top_tsv out -n 0 --sort name --granularity line in &&
+	top_tsv out --rows 0 --sort name --granularity line in &&
 	cut -f 1,2 out >actual &&
 	printf "a\t0\ninl x.h:7\t2\ninl x.h:9\t1\n" >expect &&
 	test_cmp expect actual
@@ -113,7 +113,7 @@ test_expect_success 'line: an inlined frame keeps its own line' '
 
 test_expect_success 'file: a path with a colon and no line is a file; :LINE is cut' '
 	printf "a\tC:\\\\src\\\\a.c;b\tC:\\\\src\\\\a.c:12 1\n" >in &&
-	top_tsv out -n 0 --sort name --granularity file in &&
+	top_tsv out --rows 0 --sort name --granularity file in &&
 	cut -f 1,2,5 out >actual &&
 	printf "C:\\\\src\\\\a.c\t1\t1\n" >expect &&
 	test_cmp expect actual
@@ -144,11 +144,11 @@ test_expect_success 'JSON: the header names the granularity with the option word
 '
 
 test_expect_success 'the Showing note names the rows: files, lines, modules' '
-	prof-top -n 2 --granularity file "$L" >out &&
+	prof-top --rows 2 --granularity file "$L" >out &&
 	grep "^Showing 2 of 9 files, " out &&
-	prof-top -n 2 --granularity line "$L" >out &&
+	prof-top --rows 2 --granularity line "$L" >out &&
 	grep "^Showing 2 of 13 lines, " out &&
-	prof-top -n 2 --granularity module "$L" >out &&
+	prof-top --rows 2 --granularity module "$L" >out &&
 	grep "^Showing 2 of 6 modules, " out
 '
 
@@ -169,7 +169,7 @@ test_expect_success 'callers and callees at file granularity against awk' '
 
 test_expect_success 'filters see the frame, whatever the granularity' '
 	awk -f "$REF" -v gran=module -v sort=name -v hide=^parse\$ "$L" >expect &&
-	top_tsv out -n 0 --granularity module --sort name --hide "^parse\$" "$L" &&
+	top_tsv out --rows 0 --granularity module --sort name --hide "^parse\$" "$L" &&
 	awk -F "\t" "!(\$2 == \"0\" && \$5 == \"0\")" out >actual &&
 	test_cmp expect actual
 '
@@ -178,7 +178,7 @@ test_expect_success 'filters see the frame, whatever the granularity' '
 # grouped under its name, kernel frames included.
 test_expect_success 'module: a kernel frame without a module is grouped under its name' '
 	printf "a;read_[k] 1\na;b\t\t/lib/x.so 2\n" >in &&
-	top_tsv out -n 0 --sort name --granularity module in &&
+	top_tsv out --rows 0 --sort name --granularity module in &&
 	cut -f 1,2 out >actual &&
 	printf "/lib/x.so\t2\na\t0\nread_[k]\t1\n" >expect &&
 	test_cmp expect actual

@@ -58,7 +58,7 @@ test_expect_success 'a function that is only ever a leaf has only (self) as call
 '
 
 test_expect_success 'without recursion, callers and callees each add up to cum (real profile)' '
-	top_tsv rows -n 0 app.folded &&
+	top_tsv rows --rows 0 app.folded &&
 	while IFS="	" read -r name flat fp sp cum cp; do
 		echo "x $cum" >c.folded && folded_sum c.folded >expect &&
 		for w in callers callees; do
@@ -71,7 +71,7 @@ test_expect_success 'without recursion, callers and callees each add up to cum (
 '
 
 test_expect_success 'real profile: callers and callees of every function against awk' '
-	top_tsv rows -n 0 app.folded &&
+	top_tsv rows --rows 0 app.folded &&
 	cut -f 1 rows | while read -r name; do
 		for w in callers callees; do
 			awk -f "$REF" -v what=$w -v peek="$name" app.folded >expect &&

@@ -34,27 +34,27 @@ for s in name delta flat cum; do
 	case_s=$s
 	test_expect_success "diff.folded: every figure, --sort $s, against awk" '
 		awk -f "$REF" -v sort=$case_s "$F" >expect &&
-		top_tsv actual -n 0 --sort $case_s "$F" &&
+		top_tsv actual --rows 0 --sort $case_s "$F" &&
 		test_cmp expect actual
 	'
 done
 
 test_expect_success 'the default order of a differential profile is --sort delta' '
-	top_tsv expect -n 0 --sort delta "$F" &&
-	top_tsv actual -n 0 "$F" &&
+	top_tsv expect --rows 0 --sort delta "$F" &&
+	top_tsv actual --rows 0 "$F" &&
 	test_cmp expect actual
 '
 
 test_expect_success 'delta: the largest change first, whatever its sign; ties by flat after, then name' '
 	printf "r;up 1 3\nr;down 3 1\nr;same 5 5\nr;new 0 2\nr;gone 2 0\n" >in &&
-	top_tsv out -n 0 in &&
+	top_tsv out --rows 0 in &&
 	cut -f 1,4 out >actual &&
 	printf "up\t2\nnew\t2\ndown\t-2\ngone\t-2\nsame\t0\nr\t0\n" >expect &&
 	test_cmp expect actual
 '
 
 test_expect_success 'the sum of each flat column is its total, exactly' '
-	top_tsv out -n 0 "$F" &&
+	top_tsv out --rows 0 "$F" &&
 	folded_sum -2 "$F" >expect &&
 	awk -F "\t" "{ print \"x \" \$2 }" out >b.folded &&
 	folded_sum b.folded >actual &&
@@ -67,7 +67,7 @@ test_expect_success 'the sum of each flat column is its total, exactly' '
 
 test_expect_success 'the percentage points are the change of the shares, by hand' '
 	printf "a;f 2 3\na;g 4 1\nb 0 2\n" >in &&
-	top_tsv out -n 0 --sort name in &&
+	top_tsv out --rows 0 --sort name in &&
 	cut -f 1,5,6,7,11,12,13 out >actual &&
 	cat >expect <<-\EOF &&
 	a	0.0000	0.0000	0.0000	100.0000	66.6667	-33.3333
@@ -113,16 +113,16 @@ test_expect_success 'notes and JSON header: both totals' '
 
 test_expect_success 'time units apply to both columns and the change' '
 	{ printf "# period: 4000000 ns\n" && cat "$F"; } >in &&
-	prof-top -n 0 --sort name in >out &&
+	prof-top --rows 0 --sort name in >out &&
 	grep "^Total before: 80ms (20 samples of 4ms)\$" out &&
 	grep "^Total after: 81ms (20.25 samples of 4ms)\$" out &&
 	grep "^ *16ms  *8ms  *-8ms .*  b\$" out
 '
 
-test_expect_success '-n 2: the first two rows of -n 0' '
-	top_tsv all -n 0 "$F" &&
+test_expect_success '--rows 2: the first two rows of --rows 0' '
+	top_tsv all --rows 0 "$F" &&
 	head -n 2 all >expect &&
-	top_tsv actual -n 2 "$F" &&
+	top_tsv actual --rows 2 "$F" &&
 	test_cmp expect actual
 '
 
@@ -135,13 +135,13 @@ for args in "--focus ^f$" "--ignore ^(h|lone)$" "--hide ^(f|g)$" "--hide ." \
 		vars= &&
 		while test $# -gt 0; do vars="$vars -v ${1#--}=$2" && shift 2; done &&
 		awk -f "$REF" -v sort=name $vars "$F" >expect &&
-		top_tsv out -n 0 --sort name $case_args "$F" &&
+		top_tsv out --rows 0 --sort name $case_args "$F" &&
 		awk -F "\t" "!(\$2 == \"0\" && \$3 == \"0\" && \$8 == \"0\" && \$9 == \"0\")" out >actual &&
 		test_cmp expect actual
 	'
 	test_expect_success "conservation of both columns, $args" '
 		set -f &&
-		top_tsv out -n 0 $case_args "$F" &&
+		top_tsv out --rows 0 $case_args "$F" &&
 		prof-top $case_args "$F" >notes &&
 		for side in before after; do
 			if test $side = before; then col=2 back=-2; else col=3 back=; fi &&
@@ -159,7 +159,7 @@ test_expect_success 'granularity on a differential profile, against awk' '
 	printf "a\tx.c:1;f\tx.c:9 1 2\na\tx.c:2;g\ty.c:3 4 1\nb;h 1 1\n" >in &&
 	for g in file line module; do
 		awk -f "$REF" -v sort=name -v gran=$g in >expect &&
-		top_tsv actual -n 0 --sort name --granularity $g in &&
+		top_tsv actual --rows 0 --sort name --granularity $g in &&
 		test_cmp expect actual || exit 1
 	done
 '
@@ -172,7 +172,7 @@ test_expect_success 'the first stack line decides: later single-count lines are 
 
 test_expect_success 'a differential profile with only zeros on one side' '
 	printf "a;f 0 3\na;g 0 1\n" >in &&
-	top_tsv out -n 0 --sort name in &&
+	top_tsv out --rows 0 --sort name in &&
 	cut -f 1,5,6,7 out >actual &&
 	printf "a\t0.0000\t0.0000\t0.0000\nf\t0.0000\t75.0000\t75.0000\ng\t0.0000\t25.0000\t25.0000\n" >expect &&
 	test_cmp expect actual

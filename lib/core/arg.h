@@ -33,6 +33,6 @@ int arg_choice(const char *s, const char *const *choices, const char *what, cons
  * (see prof(7))".  A spelling of perf, flamegraph.pl, pprof or hyperfine
  * keeps its meaning instead; this is for prof's own old names.
  */
-void arg_renamed(const char *old, const char *new);
+void arg_renamed(const char *old, const char *new) __attribute__((noreturn));
 
 #endif

@@ -15,7 +15,7 @@ is_hex(unsigned char c)
 int
 transform_active(const struct transform_opts *o)
 {
-	return o->strip_addrs || o->collapse_recursion || o->grep || o->grep_v ||
+	return o->strip_addrs || o->collapse_recursion || o->focus || o->ignore || o->hide ||
 	    o->depth > 0 || o->scale;
 }
 
@@ -93,7 +93,7 @@ transform_apply(struct stacktable *t, const struct transform_opts *o)
 		const char *s = e->key, *end = e->key + e->len;
 		size_t len = 0;
 		long kept = 0;
-		int want = o->grep == NULL, unwanted = 0;
+		int want = o->focus == NULL, unwanted = 0;
 		const char *prev = NULL;
 		size_t prevlen = 0;
 
@@ -112,13 +112,15 @@ transform_apply(struct stacktable *t, const struct transform_opts *o)
 				fn = transform_strip_frame(s, n, f);
 			else
 				fn = n, memmove(f, s, n);
+			if (o->focus && !want && frame_matches(o->focus, f, fn, scratch))
+				want = 1;
+			if (o->ignore && !unwanted && frame_matches(o->ignore, f, fn, scratch))
+				unwanted = 1;
+			if (o->hide && frame_matches(o->hide, f, fn, scratch))
+				goto next;
 			if (o->collapse_recursion && prev != NULL && prevlen == fn && memcmp(prev, f, fn) == 0)
 				goto next;
-			if (o->grep && !want && frame_matches(o->grep, f, fn, scratch))
-				want = 1;
-			if (o->grep_v && !unwanted && frame_matches(o->grep_v, f, fn, scratch))
-				unwanted = 1;
-			/* Frames past the depth still count for grep. */
+			/* Frames past the depth still count for focus and ignore. */
 			if (o->depth == 0 || kept < o->depth) {
 				if (kept > 0)
 					buf[len++] = ';';
@@ -132,7 +134,7 @@ transform_apply(struct stacktable *t, const struct transform_opts *o)
 				break;
 			s = semi + 1;
 		}
-		if (!want || unwanted)
+		if (!want || unwanted || kept == 0)
 			continue;
 		count_t n[2] = { e->n[0], e->n[1] };
 		if (o->scale)

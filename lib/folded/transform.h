@@ -2,10 +2,14 @@
  * transform: transforms of folded stacks, applied to a whole stack table.
  *
  * The order is fixed, so that a command line means one thing whatever the
- * order of its options: strip addresses, collapse recursion, grep/grep-v,
- * depth, scale.  Stacks that become equal are summed.  Every transform but
- * the filters (grep, grep-v) and scale keeps the total: what a stack loses
- * in frames it keeps in count.
+ * order of its options: strip addresses, focus/ignore, hide, collapse
+ * recursion, depth, scale.  The filters are pprof's (prof-top has them
+ * too): focus and ignore look at every frame of a stack, hidden ones
+ * included; hide then removes the matching frames, so recursion collapses
+ * and depth counts over the frames that are left.  Stacks that become
+ * equal are summed.  Every transform but the filters (focus, ignore, and
+ * hide of a stack whose every frame matches) and scale keeps the total:
+ * what a stack loses in frames it keeps in count.
  */
 #ifndef PROF_TRANSFORM_H
 #define PROF_TRANSFORM_H
@@ -17,8 +21,9 @@
 struct transform_opts {
 	int strip_addrs;         /* +0x.. removed, other addresses to one form */
 	int collapse_recursion;  /* a;b;b;c -> a;b;c */
-	regex_t *grep;           /* keep stacks with a frame that matches */
-	regex_t *grep_v;         /* drop stacks with a frame that matches */
+	regex_t *focus;          /* keep stacks with a frame that matches */
+	regex_t *ignore;         /* drop stacks with a frame that matches */
+	regex_t *hide;           /* remove the frames that match */
 	long depth;              /* keep the root-most frames; 0: all */
 	int scale;               /* multiply counts by factor */
 	count_t factor;
