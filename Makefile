@@ -55,6 +55,7 @@ CMD_OBJ := $(PROGS:%=cmd/%.o)
 BINS    := $(PROGS:%=bin/%)
 MAN1    := $(PROGS:%=man/%.1)
 MAN5    := man/prof-folded.5 man/prof.conf.5
+MAN7    := man/prof.7
 
 all: $(BINS)
 
@@ -153,16 +154,18 @@ bench: deps
 	@scripts/bench-bench
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(SHAREDIR)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SHAREDIR)
 	cp -f $(BINS) $(DESTDIR)$(BINDIR)/
 	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
+	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
 	cp -Rf share/prof/. $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(PROGS:%=$(DESTDIR)$(MANPREFIX)/man1/%.1)
 	rm -f $(MAN5:man/%=$(DESTDIR)$(MANPREFIX)/man5/%)
+	rm -f $(MAN7:man/%=$(DESTDIR)$(MANPREFIX)/man7/%)
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
