@@ -112,24 +112,34 @@ o_huge(struct out *o, double v, const char *fmt)
 	return 1;
 }
 
-/* v with at most 2 decimals, none when they are zeros: "12", "12.5". */
-static void
-o_num(struct out *o, double v)
+/*
+ * Writes the sign and the whole part of v rounded to hundredths, and
+ * returns the hundredths that remain, 0 to 99, for the caller's decimals.
+ */
+static int
+o_whole(struct out *o, double v)
 {
-	long long c;
-
-	if (o_huge(o, v, "%.0f"))
-		return;
-	c = llround(v * 100);
+	long long c = llround(v * 100);
 
 	if (c < 0) {
 		o_put(o, "-", 1);
 		c = -c;
 	}
 	o_uint(o, (unsigned long long)c / 100);
-	if (c % 100 != 0) {
-		char d[3] = { '.', (char)('0' + c % 100 / 10), (char)('0' + c % 10) };
-		o_put(o, d, c % 10 ? 3 : 2);
+	return (int)(c % 100);
+}
+
+/* v with at most 2 decimals, none when they are zeros: "12", "12.5". */
+static void
+o_num(struct out *o, double v)
+{
+	int h;
+
+	if (o_huge(o, v, "%.0f"))
+		return;
+	if ((h = o_whole(o, v)) != 0) {
+		char d[3] = { '.', (char)('0' + h / 10), (char)('0' + h % 10) };
+		o_put(o, d, h % 10 ? 3 : 2);
 	}
 }
 
@@ -137,21 +147,15 @@ o_num(struct out *o, double v)
 static void
 o_fixed2(struct out *o, double v)
 {
-	long long c;
+	int h;
 	char d[3];
 
 	if (o_huge(o, v, "%.2f"))
 		return;
-	c = llround(v * 100);
-
-	if (c < 0) {
-		o_put(o, "-", 1);
-		c = -c;
-	}
-	o_uint(o, (unsigned long long)c / 100);
+	h = o_whole(o, v);
 	d[0] = '.';
-	d[1] = (char)('0' + c % 100 / 10);
-	d[2] = (char)('0' + c % 10);
+	d[1] = (char)('0' + h / 10);
+	d[2] = (char)('0' + h % 10);
 	o_put(o, d, 3);
 }
 

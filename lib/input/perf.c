@@ -221,12 +221,19 @@ grow(char **buf, size_t *cap, size_t need)
 	*cap = c;
 }
 
+/* Adds n bytes to the group's text and returns them, for the caller to fill. */
+static char *
+gspace(struct perf_parser *p, size_t n)
+{
+	grow(&p->gbuf, &p->gcap, p->glen + n);
+	p->glen += n;
+	return p->gbuf + p->glen - n;
+}
+
 static void
 gput(struct perf_parser *p, const char *s, size_t n)
 {
-	grow(&p->gbuf, &p->gcap, p->glen + n);
-	memcpy(p->gbuf + p->glen, s, n);
-	p->glen += n;
+	memcpy(gspace(p, n), s, n);
 }
 
 static void
@@ -412,9 +419,7 @@ put_func(struct perf_parser *p, const char *f, size_t n, int inlined,
 static void
 put_clean(struct perf_parser *p, const char *s, size_t n)
 {
-	grow(&p->gbuf, &p->gcap, p->glen + n);
-	folded_name(p->gbuf + p->glen, s, n);
-	p->glen += n;
+	folded_name(gspace(p, n), s, n);
 }
 
 static int

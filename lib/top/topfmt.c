@@ -81,6 +81,24 @@ put_pct(struct cells *c, double pct, int sign)
 	c->n++;
 }
 
+/*
+ * The six cells of a figure before and after: both counts, the change,
+ * both shares and the change of share; returns that change (points).
+ */
+static double
+put_change(struct cells *c, const struct unit *u, const struct top *tp, const count_t v[2])
+{
+	double before = top_pct(tp, v[0], 0), after = top_pct(tp, v[1], 1);
+
+	put_count(c, u, v[0]);
+	put_count(c, u, v[1]);
+	put_delta(c, u, v[1], v[0]);
+	put_pct(c, before, 0);
+	put_pct(c, after, 0);
+	put_pct(c, after - before, 1);
+	return after - before;
+}
+
 static void
 emit(struct table *t, int format, int color, const struct cells *c)
 {
@@ -196,23 +214,12 @@ topfmt_rows(struct table *t, int format, const struct top *tp, const struct unit
 		c.len = r->len;
 		c.n = 0;
 		if (tp->diff) {
-			double f0 = top_pct(tp, r->flat[0], 0), f1 = top_pct(tp, r->flat[1], 1);
-			double c0 = top_pct(tp, r->cum[0], 0), c1 = top_pct(tp, r->cum[1], 1);
-			put_count(&c, u, r->flat[0]);
-			put_count(&c, u, r->flat[1]);
-			put_delta(&c, u, r->flat[1], r->flat[0]);
-			put_pct(&c, f0, 0);
-			put_pct(&c, f1, 0);
-			put_pct(&c, f1 - f0, 1);
-			put_count(&c, u, r->cum[0]);
-			put_count(&c, u, r->cum[1]);
-			put_delta(&c, u, r->cum[1], r->cum[0]);
-			put_pct(&c, c0, 0);
-			put_pct(&c, c1, 0);
-			put_pct(&c, c1 - c0, 1);
-			if (f1 - f0 >= 0.5)
+			double flat = put_change(&c, u, tp, r->flat);
+
+			put_change(&c, u, tp, r->cum);
+			if (flat >= 0.5)
 				color = TABLE_RED;
-			else if (f1 - f0 <= -0.5)
+			else if (flat <= -0.5)
 				color = TABLE_GREEN;
 		} else {
 			double f = top_pct(tp, r->flat[0], 0);
