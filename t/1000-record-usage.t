@@ -25,8 +25,8 @@ test_expect_success '--help prints the usage and one line per option to stdout, 
 	test_must_be_empty err &&
 	head -n 1 out >first &&
 	grep "^usage: prof-record " first &&
-	for o in -F -d -o -p --depth --lines --no-inline --pid --tid --kernel \
-	    --stack-size --type --unwinder --help
+	for o in -F -d --duration -o --output -p --max-stack --lines --no-inline \
+	    --pid --tid --kernel --sampler --stack-size --type --unwinder --help
 	do
 		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e ", $o[ ,]" >/dev/null ||
 		{ echo "--help has no line for $o"; exit 1; }
@@ -93,11 +93,13 @@ done <<'TABLE'
 -p -p ,1
 -p -p 1,,2
 -p -p 1,x
---depth --depth 0 true
---depth --depth 1025 true
---depth --depth x true
---depth --depth 1.5 true
---depth --depth '' true
+--duration --duration 0 true
+--duration --duration x true
+--max-stack --max-stack 0 true
+--max-stack --max-stack 1025 true
+--max-stack --max-stack x true
+--max-stack --max-stack 1.5 true
+--max-stack --max-stack '' true
 --stack-size --stack-size 1023 true
 --stack-size --stack-size 65529 true
 --stack-size --stack-size 16k true
@@ -120,11 +122,44 @@ done <<'TABLE'
 -d
 -o
 -p
---depth
+--duration
+--output
+--max-stack
 --stack-size
 --type
 --unwinder
 TABLE
+
+# The message of a renamed option, and of a word that is none of the
+# choices (prof(7)): "OPTION ARGS", then the whole message.
+while read -r args; read -r msg; do
+	test_expect_success "message: prof-record $args" '
+		printf "%s\n" "$msg" >expect &&
+		test_expect_code 2 prof-record '"$args"' >out 2>err &&
+		test_must_be_empty out &&
+		test_cmp expect err
+	'
+done <<'TABLE'
+--depth 10 true
+prof-record: --depth: renamed; use --max-stack (see prof(7))
+--max-stack 10 --depth 10 true
+prof-record: --depth: renamed; use --max-stack (see prof(7))
+--sampler bogus true
+prof-record: --sampler: 'bogus' is not a sampler; use perf or ptrace
+--type bogus true
+prof-record: --type: 'bogus' is not a type; use cpu or threads
+--unwinder bogus true
+prof-record: --unwinder: 'bogus' is not an unwinder; use dwfl, libunwind or compare
+TABLE
+
+test_expect_success 'type = bogus in prof.conf: the message of --type, naming prof.conf:2' '
+	mkdir tb && cd tb &&
+	printf "[record]\ntype = bogus\n" >prof.conf &&
+	echo "prof-record: prof.conf:2: ${SQ}bogus${SQ} is not a type; use cpu or threads" >expect &&
+	test_expect_code 2 prof-record true >out 2>err &&
+	test_must_be_empty out &&
+	test_cmp expect err
+'
 
 test_expect_success '--type threads without -p is a usage error naming --type' '
 	test_expect_code 2 prof-record --type threads true >out 2>err &&
@@ -239,10 +274,10 @@ else
 fi
 
 test_expect_success 'man/prof-record.1 has an entry for every option of --help' '
-	for o in F d o p -depth -lines -no-inline -pid -tid -kernel \
-	    -stack-size -type -unwinder -help
+	for o in F d -duration o -output p -max-stack -lines -no-inline -pid -tid \
+	    -kernel -sampler -stack-size -type -unwinder -help
 	do
-		grep "^\.It Fl $o\( \|\$\)" "$man" >/dev/null ||
+		grep -e "^\.It Fl $o\( \|\$\)" -e "^\.It .* , Fl $o\( \|\$\)" "$man" >/dev/null ||
 		{ echo "no .It Fl $o in $man"; exit 1; }
 	done
 '

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prof-record: a 40-deep recursion, unwound whole, stripped or not; --depth'
+test_description='prof-record: a 40-deep recursion, unwound whole, stripped or not; --max-stack'
 . "$(dirname "$0")/lib.sh"
 . "$T_DATA/record/record.sh"
 
@@ -84,8 +84,8 @@ test_expect_success 'the stripped copy: the same frames, [deep-stripped] where n
 	test_cmp expect actual
 '
 
-test_expect_success '--depth 10 keeps the 10 frames nearest the leaf' '
-	prof-record -F 999 --depth 10 -o d10.folded ./deep 1 &&
+test_expect_success '--max-stack 10 keeps the 10 frames nearest the leaf' '
+	prof-record -F 999 --max-stack 10 -o d10.folded ./deep 1 &&
 	echo "deep;$(reps 9 rec);spin" >expect &&
 	stacks d10.folded | sort -k2,2nr | head -n 1 | sed "s/ [0-9]*\$//" >actual &&
 	test_cmp expect actual &&
@@ -96,8 +96,8 @@ test_expect_success '--depth 10 keeps the 10 frames nearest the leaf' '
 	test "$longer" = 0
 '
 
-test_expect_success '--depth 10 on the stripped copy: 10 frames too' '
-	prof-record -F 999 --depth 10 -o s10.folded ./deep-stripped 0.5 &&
+test_expect_success '--max-stack 10 on the stripped copy: 10 frames too' '
+	prof-record -F 999 --max-stack 10 -o s10.folded ./deep-stripped 0.5 &&
 	echo "deep-stripped;$(reps 10 "[deep-stripped]")" >expect &&
 	stacks s10.folded | sort -k2,2nr | head -n 1 | sed "s/ [0-9]*\$//" >actual &&
 	test_cmp expect actual

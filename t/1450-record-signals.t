@@ -163,6 +163,17 @@ test_expect_success '-d 1: a stopped grandchild is continued and ends too' '
 	test $rc = 0 && test $gone = 0
 '
 
+# The long forms of the vocabulary (prof(7)): --duration is -d, --output -o.
+test_expect_success '--duration 1 --output FILE: the command gets SIGTERM, exit 143, the profile in FILE' '
+	test_expect_code 143 prof-record --duration 1 --output dur.folded ./spin 60 never-there >out 2>err &&
+	cat err out &&
+	test_must_be_empty out &&
+	whole dur.folded &&
+	d=$(meta dur.folded duration) &&
+	between 0.9 10 "${d% s}" &&
+	test $(samples dur.folded) -gt 0
+'
+
 # -p: the targets run on when prof-record is done, every thread of them
 # free: threads4 has a spinning, a sleeping and a blocked thread.
 start_threads4 () {

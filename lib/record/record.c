@@ -248,7 +248,7 @@ static void
 sample(struct record *r, const struct sample_record *s)
 {
 	struct proc *p = proc_get(r, (int)s->pid, 2);
-	int max = r->o.depth > 0 && r->o.depth < MAX_FRAMES ? r->o.depth : MAX_FRAMES;
+	int max = r->o.max_stack > 0 && r->o.max_stack < MAX_FRAMES ? r->o.max_stack : MAX_FRAMES;
 	int n = 0;
 	count_t one[2] = { COUNT_ONE, 0 };
 

@@ -25,7 +25,7 @@ struct record_opts {
 	int kernel;          /* kernel frames, from the callchain */
 	int lines;           /* frames carry their file:line */
 	int inline_frames;   /* inlined functions as frames of their own */
-	int depth;           /* at most this many frames from the leaf; 0: all */
+	int max_stack;       /* at most this many frames from the leaf; 0: all */
 	int unwinder;        /* enum unwind_kind */
 	int compare;         /* also unwind with libunwind, count disagreements */
 };

@@ -1,0 +1,580 @@
+/* session: a recording session of prof-record.  See session.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/outfile.h"
+#include "core/util.h"
+#include "folded/folded.h"
+#include "folded/meta.h"
+#include "folded/stacktable.h"
+#include "record/record.h"
+#include "record/sample.h"
+#include "record/session.h"
+
+struct session {
+	const struct session_opts *o;
+	int freq;                       /* o's, at most 99 with ptrace */
+	struct stacktable *tab;         /* the stacks not written yet */
+	struct record *rec;
+	struct outfile *of;
+	FILE *out;
+	int to_stdout;
+	struct meta head, tail;         /* known at the start, at the end */
+	char when[32], cmdline[4096];   /* the metadata start and command */
+
+	const pid_t *pids;              /* the processes sampled */
+	int npids;
+	pid_t child;                    /* the command launched, or -1 */
+	int go, errp;                   /* its start pipe, its exec's errno */
+	int tty;                        /* the terminal it holds, or -1 */
+	struct sigaction orig_int, orig_term, orig_hup;
+
+	struct sample_session *sampler; /* NULL: the ptrace sampler */
+	const char *event;
+};
+
+/* The signal handlers' only way to the session: see session.h. */
+static volatile sig_atomic_t stop_sig, stop_count;
+
+static void
+on_stop(int sig)
+{
+	stop_sig = sig;
+	stop_count++;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A process that is gone, or a zombie nobody has reaped yet. */
+static int
+gone(pid_t pid)
+{
+	char path[64], buf[512];
+	FILE *fp;
+	const char *paren;
+	int z = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 1;
+	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
+		z = paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+	fclose(fp);
+	return z;
+}
+
+/*
+ * A stopped process keeps a signal pending until it is continued: SIGCONT
+ * follows.
+ */
+static void
+group_signal(pid_t group, int sig)
+{
+	kill(-group, sig);
+	if (sig != SIGKILL && sig != SIGCONT)
+		kill(-group, SIGCONT);
+}
+
+/* The terminal the program runs in the foreground of, or -1. */
+static int
+foreground_tty(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+			return fd;
+	return -1;
+}
+
+/* Makes group the terminal's foreground; a background process asking
+ * that gets SIGTTOU, which is blocked meanwhile. */
+static void
+tty_give(int fd, pid_t group)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(fd, group);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * The command holds the terminal and was stopped (^Z, or reading it as a
+ * background job): stop the program's own job as the terminal would have,
+ * then, continued, give the terminal back if the job is in the foreground
+ * again, and continue the command.
+ */
+static void
+job_stop(int tty, pid_t group)
+{
+	tty_give(tty, getpgrp());
+	kill(0, SIGTSTP);
+	if (tcgetpgrp(tty) == getpgrp())
+		tty_give(tty, group);
+	kill(-group, SIGCONT);
+}
+
+static void
+write_stacks(FILE *out, struct stacktable *t)
+{
+	size_t n;
+	struct stacktable_entry **v = stacktable_sorted(t, &n);
+
+	for (size_t i = 0; i < n; i++)
+		folded_write(out, v[i]->key, v[i]->len, v[i]->n, FOLDED_SINGLE);
+	free(v);
+}
+
+static void
+meta_num(struct meta *m, const char *key, const char *fmt, double v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), fmt, v);
+	meta_set(m, key, buf);
+}
+
+/*
+ * The start of a session: the dispositions the command will get (before
+ * any handler of the session's own), the stack table, the output, and the
+ * metadata start and command.
+ */
+static void
+begin(struct session *s, const struct session_opts *o, char *const argv[],
+    const pid_t *pids, int npids)
+{
+	time_t t0 = time(NULL);
+
+	memset(s, 0, sizeof(*s));
+	sigaction(SIGINT, NULL, &s->orig_int);
+	sigaction(SIGTERM, NULL, &s->orig_term);
+	sigaction(SIGHUP, NULL, &s->orig_hup);
+	s->o = o;
+	s->freq = o->sample.freq;
+	s->pids = pids;
+	s->npids = npids;
+	s->child = -1;
+	s->go = s->errp = s->tty = -1;
+	s->tab = stacktable_new();
+	s->rec = record_new(&o->record, s->tab);
+	s->to_stdout = strcmp(o->output, "-") == 0;
+	s->of = outfile_open(o->output);
+	s->out = outfile_fp(s->of);
+
+	strftime(s->when, sizeof(s->when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+	for (int i = 0; argv != NULL && argv[i] != NULL; i++) {
+		size_t k = strlen(s->cmdline);
+		snprintf(s->cmdline + k, sizeof(s->cmdline) - k, "%s%s", i ? " " : "", argv[i]);
+	}
+	for (int i = 0; i < npids; i++) {
+		size_t k = strlen(s->cmdline);
+		snprintf(s->cmdline + k, sizeof(s->cmdline) - k, "%s-p %d", i ? " " : "", (int)pids[i]);
+	}
+}
+
+/* Commits the output (status 1 when it fails and status was 0), frees s. */
+static int
+end(struct session *s, int status)
+{
+	if (outfile_commit(s->of) < 0 && status == EXIT_OK)
+		status = EXIT_FINDING;
+	record_free(s->rec);
+	stacktable_free(s->tab);
+	meta_free(&s->head);
+	meta_free(&s->tail);
+	return status;
+}
+
+/*
+ * Forks the command, which waits on the go pipe until the events are open,
+ * then execs; errp (closed by a successful exec) carries exec's errno.
+ */
+static void
+launch(struct session *s, char *const argv[])
+{
+	int go[2], errp[2];
+
+	if (pipe(go) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		die("pipe:");
+	fflush(NULL);
+	if ((s->child = fork()) < 0)
+		die("fork:");
+	if (s->child == 0) {
+		char ch;
+		close(go[1]);
+		close(errp[0]);
+		/* The profile owns stdout; the command writes to stderr. */
+		if (s->to_stdout)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+		sigaction(SIGINT, &s->orig_int, NULL);
+		sigaction(SIGTERM, &s->orig_term, NULL);
+		sigaction(SIGHUP, &s->orig_hup, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		setpgid(0, 0);
+		if (read(go[0], &ch, 1) != 1)
+			_exit(127);
+		close(go[0]);
+		execvp(argv[0], argv);
+		int e = errno;
+		(void)!write(errp[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close(go[0]);
+	close(errp[1]);
+	s->go = go[1];
+	s->errp = errp[0];
+	/* Both set it, so that it is set whichever runs first.  The
+	 * terminal of the program in the foreground goes to the command,
+	 * so that it can read it and ^C, ^\ and ^Z reach the whole
+	 * command, as the shell's own jobs. */
+	setpgid(s->child, s->child);
+	if ((s->tty = foreground_tty()) >= 0) {
+		tty_give(s->tty, s->child);
+		/* Out of the foreground now: with stty tostop, the progress
+		 * line would stop the program. */
+		signal(SIGTTOU, SIG_IGN);
+	}
+	s->pids = &s->child;
+	s->npids = 1;
+}
+
+static void
+attach(struct session *s)
+{
+	for (int i = 0; i < s->npids; i++) {
+		if (gone(s->pids[i]))
+			die("-p: no process %d", (int)s->pids[i]);
+		record_attach(s->rec, s->pids[i]);
+	}
+}
+
+/*
+ * Only once the command has its environment and limits as given: libdwfl
+ * asks debuginfod servers when DEBUGINFOD_URLS is set, and only the files
+ * on this machine are read; each process followed holds a descriptor per
+ * file it unwinds through.
+ */
+static void
+prepare_unwinding(void)
+{
+	struct rlimit rl;
+
+	unsetenv("DEBUGINFOD_URLS");
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Where the kernel refuses perf_event_open, threads are stopped and read
+ * with ptrace instead: slower, so at a lower rate. */
+static void
+open_sampler(struct session *s)
+{
+	char err[512] = "";
+	int use_ptrace = s->o->sampler == SESSION_PTRACE;
+
+	s->event = "cpu-clock";
+	if (!use_ptrace && (s->sampler = sample_open(&s->o->sample, s->pids, s->npids,
+	    s->child > 0, &s->event, err, sizeof(err))) == NULL) {
+		warn("%s; sampling with ptrace instead", err);
+		use_ptrace = 1;
+	}
+	if (use_ptrace) {
+		s->event = "ptrace";
+		if (s->freq > 99)
+			s->freq = 99;
+	}
+}
+
+static void
+catch_stops(void)
+{
+	/* No SA_RESTART: a signal must interrupt the wait for the command. */
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Lets the command exec; returns 0, or its status when exec failed. */
+static int
+start_command(struct session *s, const char *name)
+{
+	int e, status = 0;
+
+	(void)!write(s->go, "x", 1);
+	close(s->go);
+	if (read(s->errp, &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+		warn("%s: %s", name, e == ENOENT ? "command not found" : strerror(e));
+		status = e == ENOENT ? 127 : 126;
+	}
+	close(s->errp);
+	return status;
+}
+
+/* One period of the ptrace sampler; dies when every thread refuses. */
+static void
+ptrace_sample(struct session *s)
+{
+	int ok = 0, refused = 0;
+	char err[512] = "";
+
+	usleep((useconds_t)(1e6 / s->freq));
+	/* A process that ended meanwhile refuses too: no error. */
+	for (int i = 0; i < s->npids; i++) {
+		if (gone(s->pids[i]))
+			continue;
+		if (record_ptrace_sample(s->rec, s->pids[i], 1, err, sizeof(err)) >= 0)
+			ok = 1;
+		else if (!gone(s->pids[i]))
+			refused = 1;
+	}
+	if (!ok && refused) {
+		if (s->child > 0) {
+			group_signal(s->child, SIGKILL);
+			if (s->tty >= 0)
+				tty_give(s->tty, getpgrp());
+		}
+		die("%s; perf_event_open was refused too: allow one with sysctl "
+		    "kernel.perf_event_paranoid=1 or CAP_PERFMON, or ptrace with "
+		    "kernel.yama.ptrace_scope=0 or CAP_SYS_PTRACE", err);
+	}
+}
+
+/*
+ * Samples until the processes end, the duration elapses or a signal
+ * comes, the signal passed on to the command's group; with progress, a
+ * line on stderr tells how far it got.  Returns 1 with the command's wait status in *status when it
+ * was reaped, else 0.
+ */
+static int
+sample_loop(struct session *s, double start, int progress, int *status)
+{
+	double last_flush = start, deadline = s->o->duration > 0 ? start + s->o->duration : 0;
+
+	for (;;) {
+		if (s->sampler != NULL)
+			sample_read(s->sampler, 100, record_sample, s->rec);
+		else
+			ptrace_sample(s);
+		double t = now();
+		if (s->child > 0) {
+			pid_t w = waitpid(s->child, status, WNOHANG | (s->tty >= 0 ? WUNTRACED : 0));
+			if (w == s->child && WIFSTOPPED(*status)) {
+				job_stop(s->tty, s->child);
+			} else if (w == s->child) {
+				return 1;
+			} else if (w < 0 && errno == ECHILD) {
+				/* reaped by the ptrace sampler's wait */
+				if (!record_reaped(s->rec, s->child, status))
+					*status = 128 << 8;
+				return 1;
+			}
+		} else {
+			int alive = 0;
+			for (int i = 0; i < s->npids; i++)
+				alive += !gone(s->pids[i]);
+			if (alive == 0)
+				return 0;
+		}
+		if (stop_sig || (deadline > 0 && t >= deadline)) {
+			/* As timeout(1) does, a command past the duration
+			 * gets SIGTERM. */
+			if (s->child > 0)
+				group_signal(s->child, stop_sig ? stop_sig : SIGTERM);
+			return 0;
+		}
+		if (progress)
+			fprintf(stderr, "\r%s: %llu samples, %.1f s, %llu lost ", util_prog,
+			    (unsigned long long)record_samples(s->rec), t - start,
+			    (unsigned long long)(s->sampler ? sample_lost(s->sampler) : 0));
+		/* A pipe sees the profile grow; stacks seen again are written
+		 * again, and readers sum them. */
+		if (s->to_stdout && t - last_flush >= 2 && stacktable_count(s->tab) > 0) {
+			write_stacks(s->out, s->tab);
+			fflush(s->out);
+			stacktable_free(s->tab);
+			s->tab = stacktable_new();
+			record_set_out(s->rec, s->tab);
+			last_flush = t;
+		}
+	}
+}
+
+/*
+ * Waits for the command after the signal passed on; a command that does
+ * not end on it is killed by a second one, its whole group.
+ */
+static void
+wait_command(struct session *s, int *status)
+{
+	int seen = stop_count;
+	pid_t w;
+
+	while ((w = waitpid(s->child, status, 0)) < 0 && errno == EINTR)
+		if (stop_count > seen && seen > 0) {
+			group_signal(s->child, SIGKILL);
+			seen = stop_count;
+		}
+	if (w < 0 && !record_reaped(s->rec, s->child, status))
+		*status = 128 << 8;
+}
+
+static void
+warn_losses(struct session *s)
+{
+	struct record *r = s->rec;
+
+	if (record_truncated(r) > 0)
+		warn("%llu of %llu samples could not be unwound past their leaf",
+		    (unsigned long long)record_truncated(r), (unsigned long long)record_samples(r));
+	if (s->o->record.compare) {
+		uint64_t compared, differ = record_disagreed(r, &compared);
+		warn("unwinders compared on %llu samples: %llu differ",
+		    (unsigned long long)compared, (unsigned long long)differ);
+	}
+	if (s->sampler != NULL && (sample_lost(s->sampler) > 0 || sample_throttled(s->sampler) > 0))
+		warn("the kernel lost %llu samples and throttled %llu times: lower -F",
+		    (unsigned long long)sample_lost(s->sampler),
+		    (unsigned long long)sample_throttled(s->sampler));
+}
+
+/* The metadata known at the end, and the stacks not written yet. */
+static void
+write_end(struct session *s, double seconds)
+{
+	struct rusage ru;
+
+	meta_num(&s->tail, "duration", "%.3f s", seconds);
+	meta_num(&s->tail, "samples", "%.0f samples", (double)record_samples(s->rec));
+	meta_num(&s->tail, "lost", "%.0f samples", s->sampler ? (double)sample_lost(s->sampler) : 0);
+	/* What recording cost, for whoever weighs the profile. */
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		meta_num(&s->tail, "recorder-cpu", "%.6f s", (double)ru.ru_utime.tv_sec +
+		    (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+		    (double)ru.ru_stime.tv_usec / 1e6);
+	if (!s->to_stdout) {
+		meta_write(s->out, &s->head);
+		meta_write(s->out, &s->tail);
+		write_stacks(s->out, s->tab);
+	} else {
+		write_stacks(s->out, s->tab);
+		meta_write(s->out, &s->tail);
+	}
+}
+
+/* A cpu profile of the command argv (NULL: of the processes of s). */
+static int
+record_cpu(struct session *s, char *const argv[])
+{
+	int status = 0, exec_failed = 0, reaped = 0, progress = isatty(STDERR_FILENO);
+
+	if (argv != NULL)
+		launch(s, argv);
+	else
+		attach(s);
+	prepare_unwinding();
+	open_sampler(s);
+	catch_stops();
+
+	meta_set(&s->head, "type", "cpu");
+	meta_set(&s->head, "unit", "samples");
+	meta_set(&s->head, "event", s->event);
+	meta_num(&s->head, "frequency", "%.0f Hz", s->freq);
+	meta_num(&s->head, "period", "%.0f ns", 1e9 / s->freq);
+	meta_set(&s->head, "command", s->cmdline);
+	meta_set(&s->head, "start", s->when);
+	if (s->to_stdout) {
+		meta_write(s->out, &s->head);
+		fflush(s->out);
+	}
+
+	double start = now();
+	if (s->child > 0)
+		exec_failed = start_command(s, argv[0]);
+	if (!exec_failed)
+		reaped = sample_loop(s, start, progress, &status);
+	double stopped = now();
+	if (s->sampler != NULL)
+		sample_drain(s->sampler, record_sample, s->rec);
+	if (progress)
+		fputc('\n', stderr);
+	if (s->child > 0 && !reaped)
+		wait_command(s, &status);
+	if (s->tty >= 0 && tcgetpgrp(s->tty) == s->child)
+		tty_give(s->tty, getpgrp());
+	warn_losses(s);
+	write_end(s, stopped - start);
+	if (s->sampler != NULL)
+		sample_close(s->sampler);
+
+	if (exec_failed)
+		return exec_failed;
+	if (s->child > 0)
+		return WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_FINDING;
+	return EXIT_OK;
+}
+
+int
+session_launch(const struct session_opts *o, char *const argv[])
+{
+	struct session s;
+
+	begin(&s, o, argv, NULL, 0);
+	return end(&s, record_cpu(&s, argv));
+}
+
+int
+session_attach(const struct session_opts *o, const pid_t *pids, int npids)
+{
+	struct session s;
+
+	begin(&s, o, NULL, pids, npids);
+	return end(&s, record_cpu(&s, NULL));
+}
+
+int
+session_threads(const struct session_opts *o, const pid_t *pids, int npids)
+{
+	struct session s;
+	char err[512] = "";
+	int n = 0;
+
+	begin(&s, o, NULL, pids, npids);
+	unsetenv("DEBUGINFOD_URLS");  /* see prepare_unwinding() */
+	for (int i = 0; i < npids; i++)
+		if (record_threads(s.rec, pids[i], err, sizeof(err)) < 0)
+			warn("%s", err);
+		else
+			n++;
+	meta_set(&s.head, "type", "threads");
+	meta_set(&s.head, "unit", "threads");
+	meta_set(&s.head, "command", s.cmdline);
+	meta_set(&s.head, "start", s.when);
+	meta_write(s.out, &s.head);
+	write_stacks(s.out, s.tab);
+	return end(&s, n == npids ? EXIT_OK : EXIT_USAGE);
+}

@@ -1,0 +1,96 @@
+/*
+ * session: a recording session of prof-record, from the start of the
+ * processes sampled to the profile written (prof-record(1)).
+ *
+ * A session launches a command (session_launch) or follows processes
+ * already running (session_attach), samples them with the perf sampler
+ * (lib/record/sample), or with ptrace where perf_event_open is refused,
+ * until they have all ended, the duration has elapsed or prof-record
+ * gets SIGINT, SIGTERM or SIGHUP, then writes the stacks (lib/record/record)
+ * with the metadata of prof-folded(5) to the output.  session_threads
+ * takes one stack of every thread instead, now.
+ *
+ * The output is written however the recording ends.  On stdout the
+ * metadata known at the start comes first, then the stacks of every 2
+ * seconds (a stack seen again is written again; readers sum them), then
+ * the metadata known at the end; to a file, everything at the end, all
+ * metadata first, and atomically (core/outfile).
+ *
+ * A launched command:
+ *  - starts with the signal dispositions SIGINT, SIGTERM and SIGHUP had
+ *    when the session began (an ignored SIGINT stays ignored), SIGPIPE
+ *    at its default, and its stdout on stderr when the profile goes to
+ *    stdout;
+ *  - is sampled from its exec on, so the recorder itself is not;
+ *  - runs in a process group of its own, as under timeout(1), so that
+ *    what the session sends it (SIGTERM at the end of the duration, the
+ *    signal the session got, SIGKILL at a second one) reaches every
+ *    process it started; each signal but SIGKILL is followed by SIGCONT,
+ *    so that a stopped process gets it too;
+ *  - holds the terminal while the session runs in its foreground, so
+ *    that it can read it and ^C, ^\ and ^Z reach all of it; when it is
+ *    stopped, the session stops its own job as the shell expects and, on
+ *    fg, gives the terminal back and continues it.
+ * The processes of session_attach are never signalled; they run on.
+ *
+ * What a session changes in the process, for good: handlers for SIGINT,
+ * SIGTERM and SIGHUP (without SA_RESTART, so that a signal interrupts the
+ * wait for the command) that note the signal in the only two file
+ * statics of the module (a handler can reach nothing else); SIGPIPE
+ * ignored; SIGTTOU ignored once the command has the terminal; no
+ * DEBUGINFOD_URLS (only the files on this machine are read); the limit
+ * of open files raised to its maximum (a process followed holds a
+ * descriptor per file it unwinds through).  So one session runs in a
+ * process, and the program ends after it.
+ *
+ * What stops a recording dies (exit 2): a process of session_attach
+ * that does not exist, pipe or fork failing, both perf_event_open and
+ * ptrace refused (the launched command's group is killed first and the
+ * terminal taken back).
+ */
+#ifndef PROF_SESSION_H
+#define PROF_SESSION_H
+
+#include <sys/types.h>
+
+#include "record/record.h"
+#include "record/sample.h"
+
+enum session_sampler {
+	SESSION_PERF,        /* perf_event_open; ptrace when the kernel refuses it */
+	SESSION_PTRACE       /* stop the running threads, at most 99 Hz */
+};
+
+struct session_opts {
+	const char *output;          /* the profile's path; "-": stdout */
+	int sampler;                 /* enum session_sampler */
+	double duration;             /* seconds; 0: until the processes end */
+	struct record_opts record;   /* what a stack holds, how it is unwound */
+	struct sample_opts sample;   /* frequency (not 0), stack copied, kernel */
+};
+
+/*
+ * Runs argv[0] (looked up in PATH) with arguments argv, NULL-terminated,
+ * and records it.  Returns its status as a shell gives it: its exit
+ * status, 128 + N when signal N killed it, 126 when it could not be
+ * executed, 127 when it was not found; 1 when that would be 0 but the
+ * profile could not be written.
+ */
+int session_launch(const struct session_opts *o, char *const argv[]);
+
+/*
+ * Records the running processes pids[0..npids) and what they start.
+ * Returns 0, or 1 when the profile could not be written.
+ */
+int session_attach(const struct session_opts *o, const pid_t *pids, int npids);
+
+/*
+ * Writes one stack of every thread of pids[0..npids), now (the profile
+ * type "threads"; o->sampler, o->duration and the frequency do not
+ * apply).  A process none of whose threads could be read is a warning.
+ * Returns 0; 2 when a process could not be read; 1 when it would be 0
+ * but the profile could not be written.
+ */
+int session_threads(const struct session_opts *o, const pid_t *pids, int npids);
+
+#endif
