@@ -42,15 +42,15 @@ arg_real(const char *s, double min, double max, const char *opt)
 	/* Digits and one point only: strtod would also take "0x1p3" and "inf". */
 	for (; *p; p++)
 		if (!isdigit((unsigned char)*p) && *p != '.')
-			die("%s: '%s' is not a number; use %g to %g", opt, s, min, max);
+			die("%s: '%s' is not a number; use %.15g to %.15g", opt, s, min, max);
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || !isfinite(v))
-		die("%s: '%s' is not a number; use %g to %g", opt, s, min, max);
+		die("%s: '%s' is not a number; use %.15g to %.15g", opt, s, min, max);
 	if (v < min)
-		die("%s: '%s' is too small; use %g to %g", opt, s, min, max);
+		die("%s: '%s' is too small; use %.15g to %.15g", opt, s, min, max);
 	if (v > max)
-		die("%s: '%s' is too large; use %g to %g", opt, s, min, max);
+		die("%s: '%s' is too large; use %.15g to %.15g", opt, s, min, max);
 	return v;
 }
 
