@@ -378,11 +378,15 @@ benchsession_run(const struct benchsession_opts *o, const struct benchsession_cm
 	    launch_hw_available(why, sizeof why) ? "cycles, instructions" : why);
 	s.jobs = xcalloc(n, sizeof *s.jobs);
 	for (size_t i = 0; i < n; i++) {
+		struct bench_entry *b = bench_add(r, cmds[i].name, cmds[i].command);
+		for (size_t k = 0; k < cmds[i].nparams; k++)
+			bench_param(b, cmds[i].params[k].key, cmds[i].params[k].value);
+	}
+	/* Only now: bench_add moves the benchmarks as r grows. */
+	for (size_t i = 0; i < n; i++) {
 		struct job *j = &s.jobs[i];
 		j->c = &cmds[i];
-		j->b = bench_add(r, cmds[i].name, cmds[i].command);
-		for (size_t k = 0; k < cmds[i].nparams; k++)
-			bench_param(j->b, cmds[i].params[k].key, cmds[i].params[k].value);
+		j->b = &r->b[r->n - n + i];
 		if (cmds[i].shell) {
 			j->shv[0] = (char *)o->shell;
 			j->shv[1] = "-c";
