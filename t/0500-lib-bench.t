@@ -681,7 +681,7 @@ test_expect_success 'the results directory: option, environment, prof.conf, defa
 	EOF
 	test_cmp expect actual &&
 	test_expect_code 2 bench-test dir "" 2>err &&
-	grep "empty" err
+	grep -e "--results-dir: ${SQ}${SQ} is not a directory" err
 '
 
 test_expect_success 'saved names: 1 to 100 letters, digits, ., _ and -, not starting with .' '

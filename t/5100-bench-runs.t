@@ -268,6 +268,14 @@ test_expect_success 'outliers are counted and warned about, with advice' '
 	grep -e "--warmup or --prepare" err
 '
 
+test_expect_success 'more commands than the results first have room for (8)' '
+	prof-bench -r 1 -L n 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 --export-json many.json \
+		"true {n}" >out &&
+	test $(grep -c "^Benchmark [0-9]*: true [0-9]*$" out) = 17 &&
+	q many.json "[b[\"command\"] for b in r] == [\"true %d\" % i for i in range(1, 18)]" &&
+	q many.json "all(len(b[\"times\"]) == 1 for b in r)"
+'
+
 test_expect_success 'hardware counters: counted where the machine has them, else said so' '
 	prof-bench -r 2 --export-json hw.json true >out &&
 	if q hw.json "\"cycles\" in r[0]"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench/bench-int.h"
@@ -129,6 +130,17 @@ bench_context(struct bench_results *r, const char *key, const char *value)
 	r->ctx = xreallocarray(r->ctx, r->nctx + 1, sizeof(*r->ctx));
 	r->ctx[r->nctx].key = xstrdup(key);
 	r->ctx[r->nctx++].value = xstrdup(value);
+}
+
+void
+bench_stamp(struct bench_results *r, const char *tool)
+{
+	char date[32];
+	time_t now = time(NULL);
+
+	bench_context(r, "tool", tool);
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	bench_context(r, "date", date);
 }
 
 struct bench_run *
@@ -306,7 +318,7 @@ bench_dir(const char *dir)
 
 	if (dir != NULL) {
 		if (*dir == '\0')
-			die("the results directory is an empty name");
+			die("--results-dir: '' is not a directory; use a path");
 		return dir;
 	}
 	if (e != NULL && *e != '\0')
@@ -336,15 +348,21 @@ good_name(const char *name)
 	    "0123456789._-") == n;
 }
 
+void
+bench_check_name(const char *name, const char *opt)
+{
+	if (!good_name(name))
+		die("%s%s'%s' is not a name for saved results; use 1 to 100 letters, digits, "
+		    "'.', '_' and '-', not starting with '.'", opt ? opt : "", opt ? ": " : "", name);
+}
+
 char *
 bench_saved_path(const char *dir, const char *name)
 {
 	char *path;
 	size_t n;
 
-	if (!good_name(name))
-		die("'%s' is not a name for saved results: use 1 to 100 letters, digits, "
-		    "'.', '_' and '-', not starting with '.'", name);
+	bench_check_name(name, NULL);
 	dir = bench_dir(dir);
 	n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')

@@ -132,6 +132,8 @@ struct bench_entry *bench_add(struct bench_results *r, const char *name, const c
 void bench_param(struct bench_entry *b, const char *key, const char *value);
 /* Adds a context key (copied; a key set twice keeps the last value). */
 void bench_context(struct bench_results *r, const char *key, const char *value);
+/* Sets the context "tool" to tool and "date" to now, in UTC: 2026-01-02T03:04:05Z. */
+void bench_stamp(struct bench_results *r, const char *tool);
 /* Appends a run to b (copied); returns it, valid until the next bench_push. */
 struct bench_run *bench_push(struct bench_entry *b, const struct bench_run *run);
 /* A run with every figure unmeasured (-1). */
@@ -205,6 +207,12 @@ int bench_write_markdown(const struct bench_results *r, FILE *fp, const char *un
  * starting with '.'; others die.
  */
 const char *bench_dir(const char *dir);
+/*
+ * Dies unless name is a name for saved results: "OPT: 'NAME' is not a
+ * name for saved results; use ..." (opt: the option that gave it; NULL:
+ * no "OPT: ").
+ */
+void bench_check_name(const char *name, const char *opt);
 /* The path of saved name in bench_dir(dir) (malloc'd); dies on a bad name. */
 char *bench_saved_path(const char *dir, const char *name);
 enum bench_format { BENCH_JSON, BENCH_CSV, BENCH_MARKDOWN };

@@ -459,7 +459,12 @@ jrec_equal(const struct jrec *a, const struct jrec *b)
 	return 1;
 }
 
-/* The parser: s the next byte of NUL-terminated text; why the first error. */
+/*
+ * The parser: s the next byte of NUL-terminated text; why the first error.
+ * It is the benchmark's own, JSON's number grammar too (core/json has
+ * it): a built-in is a baseline of the machine, so its code must not
+ * change when the library's does.
+ */
 struct jparse {
 	const char *s;
 	const char *why;
@@ -614,6 +619,20 @@ jp_string(struct jparse *p)
 	return out;
 }
 
+/* Checks the string from p->s to end (its closing quote) and moves past it. */
+static int
+jp_string_skip(struct jparse *p, const char *end)
+{
+	char *tmp = xmalloc((size_t)(end - p->s) + 1);
+	long n = jp_decode(p, p->s, end, tmp);
+
+	free(tmp);
+	if (n < 0)
+		return -1;
+	p->s = end + 1;
+	return 0;
+}
+
 /* A member's key: its index in jkey, JK_N for another, or -1. */
 static int
 jp_key(struct jparse *p)
@@ -626,15 +645,8 @@ jp_key(struct jparse *p)
 		return jp_fail(p, "a member name expected");
 	if ((end = jp_string_end(p->s)) == NULL)
 		return jp_fail(p, "a string without its closing quote");
-	if (end - p->s >= (long)sizeof buf) {
-		char *tmp = xmalloc((size_t)(end - p->s) + 1);
-		long n = jp_decode(p, p->s, end, tmp);
-		free(tmp);
-		if (n < 0)
-			return -1;
-		p->s = end + 1;
-		return JK_N;
-	}
+	if (end - p->s >= (long)sizeof buf)
+		return jp_string_skip(p, end) < 0 ? -1 : JK_N;
 	if (jp_decode(p, p->s, end, buf) < 0)
 		return -1;
 	p->s = end + 1;
@@ -764,15 +776,7 @@ jp_skip(struct jparse *p, int depth)
 		p->s++;
 		if ((end = jp_string_end(p->s)) == NULL)
 			return jp_fail(p, "a string without its closing quote");
-		{
-			char *tmp = xmalloc((size_t)(end - p->s) + 1);
-			long n = jp_decode(p, p->s, end, tmp);
-			free(tmp);
-			if (n < 0)
-				return -1;
-		}
-		p->s = end + 1;
-		return 0;
+		return jp_string_skip(p, end);
 	case '[':
 		p->s++;
 		if (jp_eat(p, ']'))
@@ -804,38 +808,35 @@ jp_skip(struct jparse *p, int depth)
 	return 0;
 }
 
+/* An array of at most max elements, element i read by elem into r; *n counts them. */
 static int
-jp_tags(struct jparse *p, struct jrec *r)
+jp_array(struct jparse *p, struct jrec *r, size_t *n, size_t max,
+    int (*elem)(struct jparse *, struct jrec *, size_t), const char *what, const char *too_many)
 {
 	if (!jp_eat(p, '['))
-		return jp_fail(p, "an array of tags expected");
+		return jp_fail(p, what);
 	if (jp_eat(p, ']'))
 		return 0;
 	do {
-		if (r->ntag == JTAGS)
-			return jp_fail(p, "too many tags");
-		if ((r->tag[r->ntag] = jp_string(p)) == NULL)
+		if (*n == max)
+			return jp_fail(p, too_many);
+		if (elem(p, r, *n) < 0)
 			return -1;
-		r->ntag++;
+		(*n)++;
 	} while (jp_eat(p, ','));
 	return jp_eat(p, ']') ? 0 : jp_fail(p, "',' or ']' expected");
 }
 
 static int
-jp_counts(struct jparse *p, struct jrec *r)
+jp_tag(struct jparse *p, struct jrec *r, size_t i)
 {
-	if (!jp_eat(p, '['))
-		return jp_fail(p, "an array of counts expected");
-	if (jp_eat(p, ']'))
-		return 0;
-	do {
-		if (r->ncount == JCOUNTS)
-			return jp_fail(p, "too many counts");
-		if (jp_int(p, &r->count[r->ncount]) < 0)
-			return -1;
-		r->ncount++;
-	} while (jp_eat(p, ','));
-	return jp_eat(p, ']') ? 0 : jp_fail(p, "',' or ']' expected");
+	return (r->tag[i] = jp_string(p)) != NULL ? 0 : -1;
+}
+
+static int
+jp_count(struct jparse *p, struct jrec *r, size_t i)
+{
+	return jp_int(p, &r->count[i]);
 }
 
 /* Parses text into *r (freed with jrec_free); -1 with *why, r empty. */
@@ -870,8 +871,14 @@ jrec_parse(const char *text, struct jrec *r, const char **why)
 			case JK_NAME: rc = (r->name = jp_string(&p)) ? 0 : -1; break;
 			case JK_SCORE: rc = jp_double(&p, &r->score); break;
 			case JK_ACTIVE: rc = jp_bool(&p, &r->active); break;
-			case JK_TAGS: rc = jp_tags(&p, r); break;
-			case JK_COUNTS: rc = jp_counts(&p, r); break;
+			case JK_TAGS:
+				rc = jp_array(&p, r, &r->ntag, JTAGS, jp_tag, "an array of tags expected",
+				    "too many tags");
+				break;
+			case JK_COUNTS:
+				rc = jp_array(&p, r, &r->ncount, JCOUNTS, jp_count,
+				    "an array of counts expected", "too many counts");
+				break;
 			default: rc = jp_skip(&p, 0); break;
 			}
 			if (rc < 0)

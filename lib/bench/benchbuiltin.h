@@ -50,6 +50,10 @@
 #define PROF_BENCHBUILTIN_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+/* the results a run is added to; see bench.h (benchbuiltin-bench.c includes it) */
+struct bench_results;
 
 /* The time a batch is calibrated to take, in nanoseconds. */
 #define BENCHBUILTIN_BATCH_NS 1000000.0
@@ -86,6 +90,15 @@ const char *const *benchbuiltin_names(void);
 const char *benchbuiltin_about(const char *name);
 
 /*
+ * Checks the value of --builtin (opt, for the message): a benchmark's
+ * name or "list"; dies "OPT: 'NAME' is not a built-in; use ..." otherwise.
+ */
+void benchbuiltin_check_name(const char *name, const char *opt);
+
+/* Writes each benchmark's name and description, a line each, to fp. */
+void benchbuiltin_list(FILE *fp);
+
+/*
  * Runs benchmark name with the options o (NULL: 1 second, 1 thread, no
  * extra warm-up) and stores the figures in *r, which the caller frees with
  * benchbuiltin_result_free().  Returns 0, or -1 after a message (warn) when the
@@ -95,6 +108,17 @@ const char *benchbuiltin_about(const char *name);
  * counting is one per process).
  */
 int benchbuiltin_run(const char *name, const struct benchbuiltin_opts *o, struct benchbuiltin_result *r);
+
+/*
+ * Runs benchmark name as benchbuiltin_run does and adds it to results as
+ * the benchmark "builtin:NAME", unit "s/op": a run per timed batch, of
+ * value the batch's seconds per operation; its ops, ops_per_s (also the
+ * throughput), allocs_per_op, bytes_per_op and concurrency (o's, 0: 1)
+ * from the result.  Returns 0, or -1 after a message (results then
+ * unchanged).
+ */
+int benchbuiltin_bench(const char *name, const struct benchbuiltin_opts *o,
+    struct bench_results *results);
 
 /* Frees what *r holds and zeroes it; r may be NULL. */
 void benchbuiltin_result_free(struct benchbuiltin_result *r);

@@ -1,4 +1,5 @@
 /* benchreport: prof-bench's summary for a person.  See benchreport.h. */
+#define _GNU_SOURCE  /* qsort_r */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "bench/benchreport.h"
+#include "bench/launch.h"
 #include "bench/stats.h"
 #include "core/util.h"
 
@@ -165,4 +167,53 @@ benchreport_warnings(const struct bench_results *r)
 			    "and a quiet machine", b->name, out, n,
 			    b->unit && strcmp(b->unit, "s/op") == 0 ? "batches" : "runs", STATS_OUTLIER_Z);
 	}
+}
+
+static int
+by_mean(const void *a, const void *b, void *arg)
+{
+	const struct bench_results *r = arg;
+	double x = r->b[*(const size_t *)a].sum.mean, y = r->b[*(const size_t *)b].sum.mean;
+
+	return (x > y) - (x < y);
+}
+
+int
+benchreport_session(struct bench_results *r, const struct benchreport_opts *o)
+{
+	size_t *order = xreallocarray(NULL, r->n + 1, sizeof *order);
+	int status = 0;
+	char why[200];
+
+	for (size_t i = 0; i < r->n; i++)
+		bench_summarise(&r->b[i]);
+	bench_relate(r, o->ref);
+	for (size_t i = 0; i < r->n; i++)
+		order[i] = i;
+	if (o->sort != BENCHREPORT_COMMAND)
+		qsort_r(order, r->n, sizeof *order, by_mean, r);
+	benchreport_warnings(r);
+	if (benchreport_write(stdout, r, order, o->unit, o->ref) < 0 || fflush(stdout) == EOF) {
+		warn("stdout: write error:");
+		status = 1;
+	}
+	if (o->hw_note && !launch_hw_available(why, sizeof why))
+		printf("\nNote: %s; cycles and instructions were not counted.\n", why);
+	if (o->json && bench_write_file(r, o->json, BENCH_JSON, NULL, 0) < 0)
+		status = 1;
+	if (o->csv && bench_write_file(r, o->csv, BENCH_CSV, NULL, 0) < 0)
+		status = 1;
+	if (o->markdown) {
+		struct bench_results sorted = *r;
+		sorted.b = xreallocarray(NULL, r->n + 1, sizeof *sorted.b);
+		for (size_t i = 0; i < r->n; i++)
+			sorted.b[i] = r->b[o->sort == BENCHREPORT_MEAN_TIME ? order[i] : i];
+		if (bench_write_file(&sorted, o->markdown, BENCH_MARKDOWN, o->unit, 0) < 0)
+			status = 1;
+		free(sorted.b);
+	}
+	if (o->save && bench_save(r, o->save) < 0)
+		status = 1;
+	free(order);
+	return status;
 }

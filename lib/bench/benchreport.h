@@ -32,4 +32,36 @@ int benchreport_write(FILE *fp, const struct bench_results *r, const size_t *ord
  */
 void benchreport_warnings(const struct bench_results *r);
 
+/*
+ * --sort: the order of the summary's relative speeds and of the Markdown
+ * export's rows (the other exports keep the order run).  The values are
+ * in the order of the --sort words "auto", "command", "mean-time".
+ */
+enum benchreport_sort {
+	BENCHREPORT_AUTO,       /* the summary by mean time, the table as run */
+	BENCHREPORT_COMMAND,    /* both as run */
+	BENCHREPORT_MEAN_TIME   /* both by mean time */
+};
+
+/* What prof-bench writes at the end of a session. */
+struct benchreport_opts {
+	const char *unit;       /* -u: "s", "ms", "us", "ns"; NULL: by size */
+	int sort;               /* enum benchreport_sort */
+	long ref;               /* the reference benchmark, or -1: the fastest */
+	int hw_note;            /* say so when cycles and instructions were not counted */
+	const char *json, *csv, *markdown; /* --export-*: files; NULL none */
+	const char *save;       /* the path of the saved results; NULL none */
+};
+
+/*
+ * The end of a session: summarises every benchmark of r and relates it
+ * to o->ref (bench_summarise, bench_relate), warns about r
+ * (benchreport_warnings), writes the summary to stdout (then, with
+ * hw_note, a note when the machine has no hardware counters), then the
+ * exports and the saved results, each atomically.  Returns 0, or 1 after a
+ * message naming each output that could not be written (the others are
+ * still written).
+ */
+int benchreport_session(struct bench_results *r, const struct benchreport_opts *o);
+
 #endif

@@ -1,5 +1,7 @@
 /* benchsession: a benchmark session.  See benchsession.h. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,14 +372,21 @@ benchsession_run(const struct benchsession_opts *o, const struct benchsession_cm
 {
 	struct session s = { .o = o, .io = { o->in, o->out, o->err }, .njobs = n };
 	int st = 0, shell = 0;
+	char why[200];
 
+	bench_context(r, "hardware_counters",
+	    launch_hw_available(why, sizeof why) ? "cycles, instructions" : why);
 	s.jobs = xcalloc(n, sizeof *s.jobs);
+	for (size_t i = 0; i < n; i++) {
+		struct bench_entry *b = bench_add(r, cmds[i].name, cmds[i].command);
+		for (size_t k = 0; k < cmds[i].nparams; k++)
+			bench_param(b, cmds[i].params[k].key, cmds[i].params[k].value);
+	}
+	/* Only now: bench_add moves the benchmarks as r grows. */
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &s.jobs[i];
 		j->c = &cmds[i];
-		j->b = bench_add(r, cmds[i].name, cmds[i].command);
-		for (size_t k = 0; k < cmds[i].nparams; k++)
-			bench_param(j->b, cmds[i].params[k].key, cmds[i].params[k].value);
+		j->b = &r->b[r->n - n + i];
 		if (cmds[i].shell) {
 			j->shv[0] = (char *)o->shell;
 			j->shv[1] = "-c";
@@ -407,4 +416,60 @@ out:
 			free(s.jobs[i].argv);
 	free(s.jobs);
 	return st;
+}
+
+void
+benchsession_streams(struct benchsession_opts *o, const char *input, const char *output)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		die("/dev/null: cannot open:");
+	o->in = null;
+	if (input && (o->in = open(input, O_RDONLY | O_CLOEXEC)) < 0)
+		die("--input: %s: cannot open:", input);
+	o->out = o->err = null;
+	if (!output || strcmp(output, "null") == 0)
+		return;
+	if (strcmp(output, "inherit") == 0) {
+		o->out = o->err = -1;
+		return;
+	}
+	if ((o->out = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
+		die("--output: %s: cannot open:", output);
+}
+
+void
+benchsession_record(const char *file, int argc, char *argv[], int nopt)
+{
+	char self[PATH_MAX], rec[PATH_MAX + 16], **v;
+	ssize_t len;
+	int k = 0;
+
+	if (getenv("PROF_BENCH_RECORDING"))
+		return;
+	if ((len = readlink("/proc/self/exe", self, sizeof self - 1)) < 0)
+		die("--record: cannot find prof-bench itself:");
+	self[len] = '\0';
+	snprintf(rec, sizeof rec, "%.*s/prof-record", (int)(strrchr(self, '/') - self), self);
+	if (access(rec, X_OK) != 0)
+		strcpy(rec, "prof-record");
+	v = xcalloc((size_t)argc + 8, sizeof *v);
+	v[k++] = rec;
+	v[k++] = "-o";
+	v[k++] = (char *)file;
+	v[k++] = "--";
+	v[k++] = self;
+	for (int i = 1; i < argc; i++) {
+		if (i < nopt && strcmp(argv[i], "--record") == 0) {
+			i++;
+			continue;
+		}
+		if (i < nopt && strncmp(argv[i], "--record=", 9) == 0)
+			continue;
+		v[k++] = argv[i];
+	}
+	setenv("PROF_BENCH_RECORDING", "1", 1);
+	execvp(v[0], v);
+	die("--record: cannot run %s:", v[0]);
 }

@@ -61,11 +61,35 @@ struct benchsession_opts {
 
 /*
  * Runs the session of cmds[0..n) into r (one benchmark per command, in
- * the order given).  Returns 0; or 1 after a message when a command
+ * the order given), after setting r's context "hardware_counters":
+ * "cycles, instructions", or why the machine cannot count them.
+ * Returns 0; or 1 after a message when a command
  * failed (exit status not 0, without ignore_failure) or could not be
  * started; 2 when a setup, prepare, conclude or cleanup command failed.
  */
 int benchsession_run(const struct benchsession_opts *o, const struct benchsession_cmd *cmds, size_t n,
     struct bench_results *r);
+
+/*
+ * Opens the commands' streams into o->in, o->out and o->err: the
+ * standard input from the file input (--input; NULL: /dev/null), read
+ * from its start by every run; the standard output and error as output
+ * (--output) says: NULL or "null" /dev/null, "inherit" prof-bench's own,
+ * else the standard output to that file (created, or truncated once) and
+ * the standard error to /dev/null.  Dies when a file cannot be opened.
+ * The descriptors stay open until the program exits.
+ */
+void benchsession_streams(struct benchsession_opts *o, const char *input, const char *output);
+
+/*
+ * --record file: runs prof-bench again under prof-record (the one beside
+ * prof-bench's executable, else PATH's), which follows the session's
+ * processes and writes their profile to file.  The new prof-bench gets
+ * argv without --record: it is looked for among the options, argv[1] to
+ * argv[nopt - 1].  PROF_BENCH_RECORDING in the environment marks the run
+ * under prof-record, for which this returns at once; otherwise it does not
+ * return (dies when prof-record cannot be run).
+ */
+void benchsession_record(const char *file, int argc, char *argv[], int nopt);
 
 #endif

@@ -39,16 +39,21 @@ sum_value(const struct sum *a)
 	return a->s + a->c;
 }
 
-double
-stats_mean(const double *x, size_t n)
+/* The mean of f(x[i]) (f NULL: of x[i]) over n > 0 values, summed so. */
+static double
+sum_mean(const double *x, size_t n, double (*f)(double))
 {
 	struct sum a = { 0, 0 };
 
-	if (n == 0)
-		return 0;
 	for (size_t i = 0; i < n; i++)
-		sum_add(&a, x[i]);
+		sum_add(&a, f ? f(x[i]) : x[i]);
 	return sum_value(&a) / n;
+}
+
+double
+stats_mean(const double *x, size_t n)
+{
+	return n == 0 ? 0 : sum_mean(x, n, NULL);
 }
 
 double
@@ -291,13 +296,7 @@ stats_mwu(const double *x, size_t nx, const double *y, size_t ny, struct stats_m
 double
 stats_geomean(const double *x, size_t n)
 {
-	struct sum a = { 0, 0 };
-
-	if (n == 0)
-		return 1;
-	for (size_t i = 0; i < n; i++)
-		sum_add(&a, log(x[i]));
-	return exp(sum_value(&a) / n);
+	return n == 0 ? 1 : exp(sum_mean(x, n, log));
 }
 
 double

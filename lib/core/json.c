@@ -121,6 +121,12 @@ to_double(const char *s, size_t n, double *v)
 	return isfinite(*v) ? 0 : -1;
 }
 
+size_t
+json_number_len(const char *s, size_t n)
+{
+	return number_span(s, n, 1);
+}
+
 int
 json_decimal(const char *s, size_t n, double *v)
 {

@@ -71,6 +71,13 @@ const char *json_str(const struct json *j);
 const char *json_type_name(enum json_type t);
 
 /*
+ * The length of the number at the start of s[0..n) by JSON's grammar
+ * (RFC 8259: no '+', no leading zeros, digits after a '.' and in an
+ * exponent), or 0 when none starts there.
+ */
+size_t json_number_len(const char *s, size_t n);
+
+/*
  * Parses s[0..n), a whole decimal number as JSON writes it but with an
  * optional '+' and leading zeros allowed ("007", "+1.5e-3"), by strtod in
  * the C locale.  Returns 0 and *v set, or -1 when it is not such a

@@ -178,35 +178,13 @@ table_cell(struct table *t, const char *text, size_t len, const char *raw)
 	c->raw = raw ? clean(raw, strlen(raw)) : clean(text, len);
 }
 
-/* Whether s is a number as JSON writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+/* Whether s is a number as JSON writes it, and nothing else. */
 static int
 json_number(const char *s)
 {
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (*s >= '1' && *s <= '9')
-		while (*s >= '0' && *s <= '9')
-			s++;
-	else
-		return 0;
-	if (*s == '.') {
-		if (!(*++s >= '0' && *s <= '9'))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!(*s >= '0' && *s <= '9'))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	return *s == '\0';
+	size_t n = strlen(s);
+
+	return n > 0 && json_number_len(s, n) == n;
 }
 
 static void
