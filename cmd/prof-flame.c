@@ -117,8 +117,7 @@ read_ordered(struct flame **fp, int flags, int fd, const char *name, struct meta
 			*fp = flame_new(flags, fs.kind == FOLDED_DIFF);
 		flame_add(*fp, fl.stack, fl.len, fl.n);
 	}
-	for (size_t i = 0; i < fs.meta.n; i++)
-		meta_set(meta, fs.meta.items[i].key, fs.meta.items[i].value);
+	meta_update(meta, &fs.meta);
 	*bad_total += fs.bad;
 	stream_close(&fs);
 	return 0;

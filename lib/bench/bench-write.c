@@ -107,13 +107,13 @@ json_bench(FILE *fp, const struct bench_entry *b)
 	}
 	fputc(']', fp);
 	json_runs(fp, b, NULL);
-	if (b->nparams > 0) {
+	if (b->params.n > 0) {
 		json_key(fp, "parameters");
-		for (size_t i = 0; i < b->nparams; i++) {
+		for (size_t i = 0; i < b->params.n; i++) {
 			fputs(i > 0 ? ", " : "{", fp);
-			json_write_string(fp, b->params[i].key, (size_t)-1);
+			json_write_string(fp, b->params.items[i].key, (size_t)-1);
 			fputs(": ", fp);
-			json_write_string(fp, b->params[i].value, (size_t)-1);
+			json_write_string(fp, b->params.items[i].value, (size_t)-1);
 		}
 		fputc('}', fp);
 	}
@@ -146,13 +146,13 @@ bench_write_json(const struct bench_results *r, FILE *fp)
 		fputs(i + 1 < r->n ? ",\n" : "\n", fp);
 	}
 	fputs("  ],\n  \"prof\": {", fp);
-	for (size_t i = 0; i < r->nctx; i++) {
+	for (size_t i = 0; i < r->ctx.n; i++) {
 		fputs(i > 0 ? ",\n    " : "\n    ", fp);
-		json_write_string(fp, r->ctx[i].key, (size_t)-1);
+		json_write_string(fp, r->ctx.items[i].key, (size_t)-1);
 		fputs(": ", fp);
-		json_write_string(fp, r->ctx[i].value, (size_t)-1);
+		json_write_string(fp, r->ctx.items[i].value, (size_t)-1);
 	}
-	fputs(r->nctx > 0 ? "\n  }\n}\n" : "}\n}\n", fp);
+	fputs(r->ctx.n > 0 ? "\n  }\n}\n" : "}\n}\n", fp);
 	uselocale(old);
 	return ferror(fp) ? -1 : 0;
 }
@@ -186,8 +186,8 @@ param_keys(const struct bench_results *r, size_t *n)
 
 	*n = 0;
 	for (size_t i = 0; i < r->n; i++)
-		for (size_t j = 0; j < r->b[i].nparams; j++) {
-			const char *k = r->b[i].params[j].key;
+		for (size_t j = 0; j < r->b[i].params.n; j++) {
+			const char *k = r->b[i].params.items[j].key;
 			size_t m;
 
 			for (m = 0; m < *n && strcmp(keys[m], k) != 0; m++)
@@ -198,15 +198,6 @@ param_keys(const struct bench_results *r, size_t *n)
 			}
 		}
 	return keys;
-}
-
-static const char *
-param_value(const struct bench_entry *b, const char *key)
-{
-	for (size_t j = 0; j < b->nparams; j++)
-		if (strcmp(b->params[j].key, key) == 0)
-			return b->params[j].value;
-	return NULL;
 }
 
 int
@@ -258,7 +249,7 @@ bench_write_csv(const struct bench_results *r, FILE *fp)
 			if (group[k < 4 ? 0 : k < 6 ? 1 : 2])
 				csv_figure(fp, b, &bench_op_keys[k]);
 		for (size_t j = 0; j < nkeys; j++) {
-			const char *v = param_value(b, keys[j]);
+			const char *v = kv_get(&b->params, keys[j]);
 
 			fputc(',', fp);
 			if (v != NULL)

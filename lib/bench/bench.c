@@ -113,23 +113,13 @@ bench_add(struct bench_results *r, const char *name, const char *command)
 void
 bench_param(struct bench_entry *b, const char *key, const char *value)
 {
-	b->params = xreallocarray(b->params, b->nparams + 1, sizeof(*b->params));
-	b->params[b->nparams].key = xstrdup(key);
-	b->params[b->nparams++].value = xstrdup(value);
+	kv_set(&b->params, key, value);
 }
 
 void
 bench_context(struct bench_results *r, const char *key, const char *value)
 {
-	for (size_t i = 0; i < r->nctx; i++)
-		if (strcmp(r->ctx[i].key, key) == 0) {
-			free(r->ctx[i].value);
-			r->ctx[i].value = xstrdup(value);
-			return;
-		}
-	r->ctx = xreallocarray(r->ctx, r->nctx + 1, sizeof(*r->ctx));
-	r->ctx[r->nctx].key = xstrdup(key);
-	r->ctx[r->nctx++].value = xstrdup(value);
+	kv_set(&r->ctx, key, value);
 }
 
 void
@@ -435,7 +425,7 @@ list_one(const char *dir, const char *name, FILE *out)
 	char *path;
 	struct bench_results *r;
 	FILE *fp;
-	const char *date = "-";
+	const char *date;
 
 	path = bench_saved_path(dir, name);
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -448,9 +438,8 @@ list_one(const char *dir, const char *name, FILE *out)
 	free(path);
 	if (r == NULL)
 		return -1;
-	for (size_t i = 0; i < r->nctx; i++)
-		if (strcmp(r->ctx[i].key, "date") == 0)
-			date = r->ctx[i].value;
+	if ((date = kv_get(&r->ctx, "date")) == NULL)
+		date = "-";
 	fprintf(out, "%s\t", name);
 	put_clean(out, date);
 	for (size_t i = 0; i < r->n; i++) {
@@ -513,21 +502,12 @@ bench_free(struct bench_results *r)
 	for (size_t i = 0; i < r->n; i++) {
 		struct bench_entry *b = &r->b[i];
 
-		for (size_t j = 0; j < b->nparams; j++) {
-			free(b->params[j].key);
-			free(b->params[j].value);
-		}
-		free(b->params);
+		kv_free(&b->params);
 		free(b->runs);
 		free(b->name);
 		free(b->command);
 	}
-	for (size_t i = 0; i < r->nctx; i++) {
-		free(r->ctx[i].key);
-		free(r->ctx[i].value);
-	}
-	free(r->b);
-	free(r->ctx);
+	kv_free(&r->ctx);
 	free(r->source);
 	free(r);
 }

@@ -69,6 +69,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/kv.h"
+
 /* One run of a benchmark; -1 where not measured. */
 struct bench_run {
 	double value;        /* compared figure: seconds (per run or per op) */
@@ -77,10 +79,6 @@ struct bench_run {
 	double minflt, majflt, nvcsw, nivcsw;
 	double cycles, instructions;
 	int exit_code;       /* exit status; 128 + N for signal N; -1 unknown */
-};
-
-struct bench_param {
-	char *key, *value;
 };
 
 /* The figures prof-bench shows and exports, computed by bench_summarise. */
@@ -98,8 +96,7 @@ struct bench_summary {
 struct bench_entry {
 	char *name;                /* what matches it across sets */
 	char *command;             /* what was run ("builtin:NAME" for a built-in) */
-	struct bench_param *params;
-	size_t nparams;
+	struct kv params;          /* {name}: value, of a parameter scan */
 	struct bench_run *runs;
 	size_t nruns, capruns;
 	const char *unit;          /* "s" per run, or "s/op" per operation */
@@ -114,8 +111,7 @@ struct bench_entry {
 struct bench_results {
 	struct bench_entry *b;
 	size_t n, cap;
-	struct bench_param *ctx;    /* context: tool, date, Go's goos, ... */
-	size_t nctx;
+	struct kv ctx;             /* context: tool, date, Go's goos, ... */
 	char *source;              /* where it was read from, for messages */
 };
 

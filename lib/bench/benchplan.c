@@ -99,7 +99,7 @@ benchplan_check(struct benchplan *p)
 
 /* s with each {NAME} replaced by the value of the parameter NAME. */
 static char *
-substitute(const char *s, const struct bench_param *pv, size_t n)
+substitute(const char *s, const struct kv_item *pv, size_t n)
 {
 	size_t cap = strlen(s) + 1, len = 0;
 	char *out = xmalloc(cap);
@@ -159,7 +159,7 @@ benchplan_commands(const struct benchplan *p, char *const *templ, size_t ntempl,
 	for (size_t t = 0; t < nt; t++) {
 		const char *line = p->reference ? t == 0 ? p->reference : templ[t - 1] : templ[t];
 		for (size_t k = 0; k < ncomb; k++) {
-			struct bench_param *pv = xcalloc(p->nparams + 1, sizeof *pv);
+			struct kv_item *pv = xcalloc(p->nparams + 1, sizeof *pv);
 			size_t rest = k;
 			for (size_t i = p->nparams; i-- > 0;) {
 				const struct benchplan_strs *v = &p->params[i].values;

@@ -39,7 +39,7 @@ struct benchsession_cmd {
 	const char *name;        /* shown and matched; the command when not named */
 	const char *command;     /* the line as given (parameters substituted) */
 	const char *prepare, *conclude, *setup, *cleanup; /* shell lines; NULL none */
-	const struct bench_param *params;
+	const struct kv_item *params;
 	size_t nparams;
 	int shell;               /* run under the shell; else split into words */
 };

@@ -47,52 +47,39 @@ meta_parse(struct meta *m, const char *line, size_t len)
 const char *
 meta_get(const struct meta *m, const char *key)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->items[i].key, key) == 0)
-			return m->items[i].value;
-	return NULL;
+	return kv_get(&m->list, key);
 }
 
 void
 meta_set(struct meta *m, const char *key, const char *value)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->items[i].key, key) == 0) {
-			free(m->items[i].value);
-			m->items[i].value = xstrdup(value);
-			return;
-		}
-	m->items = xreallocarray(m->items, m->n + 1, sizeof(*m->items));
-	m->items[m->n].key = xstrdup(key);
-	m->items[m->n].value = xstrdup(value);
-	m->n++;
+	kv_set(&m->list, key, value);
 }
 
 void
 meta_del(struct meta *m, const char *key)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->items[i].key, key) == 0) {
-			free(m->items[i].key);
-			free(m->items[i].value);
-			memmove(&m->items[i], &m->items[i + 1], (m->n - i - 1) * sizeof(*m->items));
-			m->n--;
-			return;
-		}
+	kv_del(&m->list, key);
+}
+
+void
+meta_update(struct meta *dst, const struct meta *src)
+{
+	for (size_t i = 0; i < src->list.n; i++)
+		kv_set(&dst->list, src->list.items[i].key, src->list.items[i].value);
 }
 
 void
 meta_merge(struct meta *dst, const struct meta *src, int first)
 {
 	if (first) {
-		for (size_t i = 0; i < src->n; i++)
-			meta_set(dst, src->items[i].key, src->items[i].value);
+		meta_update(dst, src);
 		return;
 	}
-	for (size_t i = 0; i < dst->n;) {
-		const char *key = dst->items[i].key;
+	for (size_t i = 0; i < dst->list.n;) {
+		const char *key = dst->list.items[i].key;
 		const char *v = meta_get(src, key);
-		if (v != NULL && strcmp(v, dst->items[i].value) == 0) {
+		if (v != NULL && strcmp(v, dst->list.items[i].value) == 0) {
 			i++;
 			continue;
 		}
@@ -105,24 +92,20 @@ meta_merge(struct meta *dst, const struct meta *src, int first)
 void
 meta_write(FILE *fp, const struct meta *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		const char *v = m->items[i].value;
+	for (size_t i = 0; i < m->list.n; i++) {
+		const char *v = m->list.items[i].value;
 		size_t n = strlen(v);
 		/* flamegraph.pl reads a line ending in a number as a stack, and a
 		 * quote at both ends would be taken off by the reader. */
 		int quote = n > 0 && ((v[n - 1] >= '0' && v[n - 1] <= '9') ||
 		    v[n - 1] == '.' || (v[0] == '"' && v[n - 1] == '"'));
-		fprintf(fp, quote ? "# %s: \"%s\"\n" : "# %s: %s\n", m->items[i].key, v);
+		fprintf(fp, quote ? "# %s: \"%s\"\n" : "# %s: %s\n", m->list.items[i].key, v);
 	}
 }
 
 void
 meta_free(struct meta *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->items[i].key);
-		free(m->items[i].value);
-	}
-	free(m->items);
-	memset(m, 0, sizeof(*m));
+	kv_free(&m->list);
+	m->conflict_unit = 0;
 }

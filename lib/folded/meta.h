@@ -13,13 +13,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct meta_item {
-	char *key, *value;
-};
+#include "core/kv.h"
 
 struct meta {
-	struct meta_item *items;
-	size_t n;
+	struct kv list;     /* the keys and values, in the order first set */
 	int conflict_unit;  /* set by meta_merge when units or types differ */
 };
 
@@ -38,6 +35,9 @@ void meta_set(struct meta *m, const char *key, const char *value);
 
 /* Removes key if present. */
 void meta_del(struct meta *m, const char *key);
+
+/* Sets every key of src in dst: src's values win (a later input's line). */
+void meta_update(struct meta *dst, const struct meta *src);
 
 /*
  * Merges src into dst for profiles that are summed: a key with the same

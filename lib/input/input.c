@@ -383,8 +383,7 @@ input_fd(struct input *g, int fd, const char *name)
 		else
 			free(c->other_event);
 		/* a later line of a key wins, as it would read in order */
-		for (size_t k = 0; k < c->meta.n; k++)
-			meta_set(&meta, c->meta.items[k].key, c->meta.items[k].value);
+		meta_update(&meta, &c->meta);
 		meta_free(&c->meta);
 		free(c);
 	}

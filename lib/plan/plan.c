@@ -697,8 +697,7 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 	size_t n;
 
 	pl->opts = o;
-	for (size_t i = 0; i < meta->n; i++)
-		meta_set(&pl->meta, meta->items[i].key, meta->items[i].value);
+	meta_update(&pl->meta, meta);
 	pl->unit = meta_get(&pl->meta, "unit") ? meta_get(&pl->meta, "unit") : "samples";
 	pl->total = tab->total[0];
 

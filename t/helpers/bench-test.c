@@ -57,8 +57,8 @@ load(const char *path)
 static void
 dump(const struct bench_results *r, int values_only)
 {
-	for (size_t i = 0; !values_only && i < r->nctx; i++)
-		printf("context %s=%s\n", r->ctx[i].key, r->ctx[i].value);
+	for (size_t i = 0; !values_only && i < r->ctx.n; i++)
+		printf("context %s=%s\n", r->ctx.items[i].key, r->ctx.items[i].value);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct bench_entry *b = &r->b[i];
 		const struct bench_summary *s = &b->sum;
@@ -67,8 +67,8 @@ dump(const struct bench_results *r, int values_only)
 		if (!values_only)
 			printf("  command %s\n", b->command);
 		printf("  unit %s runs %zu\n", b->unit, b->nruns);
-		for (size_t j = 0; j < b->nparams; j++)
-			printf("  param %s=%s\n", b->params[j].key, b->params[j].value);
+		for (size_t j = 0; j < b->params.n; j++)
+			printf("  param %s=%s\n", b->params.items[j].key, b->params.items[j].value);
 		for (size_t j = 0; j < b->nruns; j++) {
 			const struct bench_run *u = &b->runs[j];
 
