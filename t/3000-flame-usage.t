@@ -8,7 +8,7 @@ test_expect_success '--help shows the usage and every option, exit 0' '
 	grep "^usage: prof-flame" out &&
 	for o in format title subtitle width height minwidth fonttype fontsize fontwidth \
 		countname nametype notes colors bgcolors hash random cp reverse inverted \
-		flamechart negate factor search-color truncate-text-right; do
+		flamechart negate factor search-color truncate-text-right jobs output; do
 		grep -e "--$o" out >/dev/null || { echo "no --$o in --help"; exit 1; }
 	done
 '
@@ -31,7 +31,62 @@ done <<'CASES'
 --fontwidth 9
 --factor 0
 --format png
+--jobs 0
+--jobs 257
+--jobs x
 CASES
+
+test_expect_success '--format: the message names the formats' '
+	printf "a 1\n" >in &&
+	test_expect_code 2 prof-flame --format png in >out 2>err &&
+	echo "prof-flame: --format: ${SQ}png${SQ} is not a format; use svg, html, text or speedscope" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success '-j: a short -j is --jobs in the message' '
+	printf "a 1\n" >in &&
+	test_expect_code 2 prof-flame -j 0 in >out 2>err &&
+	grep "^prof-flame: --jobs: ${SQ}0${SQ} is too small; use 1 to 256$" err
+'
+
+# A folded input big enough that two threads each parse a part of it
+# (the input is read in chunks), with stacks that repeat across chunks.
+test_expect_success 'generate a big folded input' '
+	awk "BEGIN {
+		for (i = 0; i < 100000; i++) {
+			k = (i * 7919) % 3000
+			s = \"root\"
+			for (d = 0; d <= k % 11; d++) s = s \";f\" (k * 31 + d) % 89
+			printf \"%s;leaf%d %d\\n\", s, k, 1 + i % 7
+		}
+	}" >big.folded &&
+	test_line_count = 100000 big.folded
+'
+
+test_expect_success '-j 1 and -j 2 give the same SVG, and the default too' '
+	prof-flame -j 1 big.folded >j1.svg &&
+	prof-flame -j 2 big.folded >j2.svg &&
+	prof-flame big.folded >jd.svg &&
+	grep -c "<g" j1.svg >frames &&
+	test "$(cat frames)" -gt 100 &&
+	test_cmp j1.svg j2.svg &&
+	test_cmp j1.svg jd.svg
+'
+
+test_expect_success '--jobs: the same, reversed, as text' '
+	prof-flame --jobs 1 --reverse --format text --minwidth 0 big.folded >j1.txt &&
+	prof-flame --jobs 2 --reverse --format text --minwidth 0 big.folded >j2.txt &&
+	test_cmp j1.txt j2.txt
+'
+
+test_expect_success '--output is -o' '
+	printf "a;b 1\n" >in &&
+	prof-flame --output long.svg in >stdout &&
+	test_must_be_empty stdout &&
+	prof-flame -o short.svg in &&
+	test_cmp short.svg long.svg
+'
 
 test_expect_success 'an unknown option: usage on stderr, exit 2' '
 	test_expect_code 2 prof-flame --nope </dev/null >out 2>err &&

@@ -10,7 +10,7 @@ test_expect_success '--help prints the usage and one line per option to stdout, 
 	test_must_be_empty err &&
 	head -n 1 out >first &&
 	grep "^usage: prof-diff " first &&
-	for o in -n -o -s --by --fail-above --format --granularity --summary --top --help
+	for o in -j --jobs -n -o --output -s --sort --fail-above --format --granularity --summary --rows --help
 	do
 		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e ", $o[ ,]" >/dev/null ||
 		{ echo "--help has no line for $o"; exit 1; }
@@ -25,8 +25,8 @@ test_expect_success '--help to a full disk: exit 1' '
 test_expect_success 'the usage names every option of the design' '
 	prof-diff --help >out &&
 	sed -n "/^usage:/,/^\$/p" out >usage &&
-	for w in "[-ns]" "[-o file]" "[--summary]" "[--format fmt]" "[--top n]" \
-	    "[--fail-above pct]" "[--by flat | cum]" "[--granularity level]" "before after"
+	for w in "[-ns]" "[-j n]" "[-o file]" "[--summary]" "[--format fmt]" "[--rows n]" \
+	    "[--fail-above pct]" "[--sort flat | cum]" "[--granularity level]" "before after"
 	do
 		tr -s " \n" "  " <usage | grep -F -e "$w" >/dev/null ||
 		{ echo "usage lacks $w"; exit 1; }
@@ -64,18 +64,54 @@ usage -n -s in
 --fail-above --fail-above '' in in2
 --fail-above --fail-above inf in in2
 --fail-above --fail-above 0x1 in in2
---top --top -1 --summary in in2
---top --top x --summary in in2
---top --top 1.5 --summary in in2
+--rows --rows -1 --summary in in2
+--rows --rows x --summary in in2
+--rows --rows 1.5 --summary in in2
 --format --format xml --summary in in2
 --format --format '' --summary in in2
---by --by self --summary in in2
---by --by '' --fail-above 1 in in2
+--sort --sort self --summary in in2
+--sort --sort '' --fail-above 1 in in2
+--sort --sort name --summary in in2
 --granularity --granularity symbol --summary in in2
 --summary --format csv in in2
---summary --top 5 in in2
---fail-above --by cum in in2
+--summary --rows 5 in in2
+--fail-above --sort cum in in2
 --fail-above --granularity file in in2
+--jobs -j 0 in in2
+--jobs -j 257 in in2
+--jobs --jobs x in in2
+--jobs -j '' in in2
+TABLE
+
+# The messages of words that are none of the choices: one shape.
+while IFS='|' read -r opt val what choices; do
+	test_expect_success "$opt $val: names the choices" '
+		test_expect_code 2 prof-diff '"$opt"' '"$val"' --summary in in2 >out 2>err &&
+		echo "prof-diff: '"$opt"': ${SQ}'"$val"'${SQ} is not '"$what"'; use '"$choices"'" >expect &&
+		test_cmp expect err
+	'
+done <<'TABLE'
+--format|xml|a format|table, csv, json or markdown
+--granularity|symbol|a granularity|function, file, line or module
+--sort|self|a share|flat or cum
+TABLE
+
+# The spellings prof-diff had before prof(7)'s vocabulary: each dies,
+# exit 2, naming the new one, whatever follows it.
+while read -r old new; do
+	test_expect_success "$old is renamed $new" '
+		for args in "'"$old"' 5 in in2" "'"$old"'=5 in in2" "in in2 '"$old"'"
+		do
+			test_expect_code 2 prof-diff $args >out 2>err &&
+			test_must_be_empty out &&
+			echo "prof-diff: '"$old"': renamed; use '"$new"' (see prof(7))" >expect &&
+			test_cmp expect err || exit 1
+		done
+	'
+done <<'TABLE'
+--top --rows
+--by --sort
+--fail-on-regression --fail-above
 TABLE
 
 while read -r opt; do
@@ -86,11 +122,14 @@ while read -r opt; do
 	'
 done <<'TABLE'
 -o
---by
+--output
+-j
+--jobs
+--sort
 --fail-above
 --format
 --granularity
---top
+--rows
 TABLE
 
 # Good values at the edges of the ranges are accepted.
@@ -108,19 +147,22 @@ done <<'TABLE'
 --fail-above 100
 --fail-above 100.0
 --fail-above 99.5
---summary --top 0
---summary --top 1000000000
+--summary --rows 0
+--summary --rows 1000000000
 --summary --format csv
 --summary --format json
 --summary --format markdown
 --summary --format table
---summary --by cum
---summary --by flat
+--summary --sort cum
+--summary --sort flat
 --summary --granularity function
 --summary --granularity file
 --summary --granularity line
 --summary --granularity module
---fail-above 50 --by cum --granularity module
+--fail-above 50 --sort cum --granularity module
+-j 1
+-j 256
+--jobs 2 --summary
 TABLE
 
 test_expect_success 'an input that cannot be opened: exit 2, named, nothing written' '

@@ -345,4 +345,57 @@ test_expect_success 'the output is a differential profile that prof-fold reads b
 	test_cmp out again
 '
 
+# -j: the threads that read change nothing in what is written, on either
+# path: two sorted files merged (read at once, then line by line), a pipe
+# spilled to a file, and stack tables (unsorted input, -s).
+test_expect_success 'big inputs: sorted, and unsorted' '
+	awk "BEGIN { for (i = 0; i < 150000; i++)
+		printf \"m;f%d;g%d 0x%x %d\\n\", i % 5000, i % 7, i % 13, 1 + i % 3 }" >b.unsorted &&
+	awk "BEGIN { for (i = 0; i < 150000; i++)
+		printf \"m;f%d;g%d 0x%x %d\\n\", i % 4000, i % 9, i % 11, 1 + i % 5 }" >a.unsorted &&
+	LC_ALL=C sort b.unsorted >b.sorted &&
+	LC_ALL=C sort a.unsorted >a.sorted &&
+	test_line_count = 150000 a.sorted
+'
+
+while read -r args; do
+	test_expect_success "-j 1, -j 2 and the default write the same: $args" '
+		set -- '"$args"' &&
+		for j in "-j 1" "-j 2" ""; do
+			prof-diff $j "$@" >"out$j" 2>"err$j"; echo $? >"status$j" || exit 1
+		done &&
+		test -s out &&
+		test_cmp out "out-j 1" && test_cmp out "out-j 2" &&
+		test_cmp err "err-j 1" && test_cmp err "err-j 2" &&
+		test_cmp status "status-j 1" && test_cmp status "status-j 2"
+	'
+done <<'TABLE'
+b.sorted a.sorted
+-n b.sorted a.sorted
+--summary --format csv --rows 0 b.sorted a.sorted
+--fail-above 0.01 --sort cum b.sorted a.sorted
+--summary --fail-above 0.01 --granularity module b.sorted a.sorted
+b.unsorted a.unsorted
+--summary --format csv --rows 0 b.unsorted a.sorted
+--fail-above 0.01 b.unsorted a.unsorted
+-s b.sorted a.sorted
+TABLE
+
+test_expect_success '-j 1 merges a pipe as the default does' '
+	prof-diff -j 1 - a.sorted <b.sorted >out1 &&
+	prof-diff - a.sorted <b.sorted >out &&
+	test_cmp out out1 &&
+	prof-diff b.sorted a.sorted >files &&
+	sed "s/^# before: stdin$/# before: b.sorted/" out1 >out1.named &&
+	test_cmp files out1.named
+'
+
+test_expect_success 'the merge and the tables agree on the big inputs' '
+	prof-diff -j 1 b.sorted a.sorted >merged &&
+	prof-diff -j 1 b.unsorted a.unsorted >tables &&
+	sed "/^# before:/d; /^# after:/d" merged >m &&
+	sed "/^# before:/d; /^# after:/d" tables >t &&
+	test_cmp m t
+'
+
 done_testing

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prof-diff: --fail-above as a CI gate, --by, --granularity, --summary'
+test_description='prof-diff: --fail-above as a CI gate, --sort, --granularity, --summary'
 . "$(dirname "$0")/lib.sh"
 
 # before: a is 50% of the total, b 50%; after: a 60%, b 40%.
@@ -28,10 +28,10 @@ done <<'TABLE'
 0 before before --fail-above 0
 0 before after
 0 cum-before cum-after --fail-above 15
-0 cum-before cum-after --fail-above 15 --by flat
-1 cum-before cum-after --fail-above 15 --by cum
-1 cum-before cum-after --fail-above 9 --by flat
-0 cum-before cum-after --fail-above 20 --by cum
+0 cum-before cum-after --fail-above 15 --sort flat
+1 cum-before cum-after --fail-above 15 --sort cum
+1 cum-before cum-after --fail-above 9 --sort flat
+0 cum-before cum-after --fail-above 20 --sort cum
 2 before nosuch --fail-above 5
 2 nosuch after --fail-above 5
 2 before after --fail-above 101
@@ -62,8 +62,8 @@ test_expect_success 'no message when nothing grew too much' '
 	test_must_be_empty err
 '
 
-test_expect_success '--by cum names the caller whose total share grew' '
-	test_expect_code 1 prof-diff --fail-above 15 --by cum cum-before cum-after >out 2>err &&
+test_expect_success '--sort cum names the caller whose total share grew' '
+	test_expect_code 1 prof-diff --fail-above 15 --sort cum cum-before cum-after >out 2>err &&
 	echo "prof-diff: share of the total grew by more than 15 points (by cum): a (+20.0 points, 40.0% -> 60.0%)" >expect &&
 	test_cmp expect err
 '
@@ -145,16 +145,16 @@ test_expect_success '--summary --format csv: a header, then the largest change o
 	grep "^\"\{0,1\}b\"\{0,1\}," first
 '
 
-test_expect_success '--summary --by cum: sorted by the change of the total share' '
-	prof-diff --summary --by cum --format csv cum-before cum-after >out &&
+test_expect_success '--summary --sort cum: sorted by the change of the total share' '
+	prof-diff --summary --sort cum --format csv cum-before cum-after >out &&
 	sed -n 2p out >first &&
 	grep "^\"\{0,1\}a\"\{0,1\}," first
 '
 
-test_expect_success '--summary --top: that many rows; 0 all' '
-	prof-diff --summary --format csv --top 2 cum-before cum-after >out &&
+test_expect_success '--summary --rows: that many rows; 0 all' '
+	prof-diff --summary --format csv --rows 2 cum-before cum-after >out &&
 	test_line_count = 3 out &&
-	prof-diff --summary --format csv --top 0 cum-before cum-after >out &&
+	prof-diff --summary --format csv --rows 0 cum-before cum-after >out &&
 	test_line_count = 7 out
 '
 
@@ -199,7 +199,7 @@ test_expect_success '--summary with --fail-above: the table, the message and exi
 
 test_expect_success '--summary of real profiles: every function of both' '
 	P=$T_DATA/perf/expect &&
-	prof-diff --summary --format csv --top 0 "$P/ab-fp.folded" "$P/ab-dwarf.folded" >out &&
+	prof-diff --summary --format csv --rows 0 "$P/ab-fp.folded" "$P/ab-dwarf.folded" >out &&
 	for f in mix spin main a b _start; do
 		grep "^\"\{0,1\}$f\"\{0,1\}," out || { echo "no row for $f"; exit 1; }
 	done

@@ -286,52 +286,52 @@ while read -r status opts; do
 		test -s out
 	'
 done <<'TABLE'
-1 --fail-on-regression 10
-1 --fail-on-regression 11.4
-0 --fail-on-regression 30
-0 --fail-on-regression 20.5
-1 --fail-on-regression 19.9
-1 --fail-on-regression 0
-0 --fail-on-regression 100000
-1 --fail-on-regression 10 --format json
-0 --fail-on-regression 10 --alpha 0.000001
+1 --fail-above 10
+1 --fail-above 11.4
+0 --fail-above 30
+0 --fail-above 20.5
+1 --fail-above 19.9
+1 --fail-above 0
+0 --fail-above 100000
+1 --fail-above 10 --format json
+0 --fail-above 10 --alpha 0.000001
 TABLE
 
 test_expect_success 'the gate names each regressed benchmark, largest change first, with its p' '
-	test_expect_code 1 prof-diff --fail-on-regression 10 "$D/old.json" "$D/new.json" >out 2>err &&
+	test_expect_code 1 prof-diff --fail-above 10 "$D/old.json" "$D/new.json" >out 2>err &&
 	echo "prof-diff: significantly slower by more than 10%: slower (+20.0%, p = 1.08e-05), unequal (+11.5%, p = 1.59e-05)" >expect &&
 	test_cmp expect err &&
-	test_expect_code 1 prof-diff --fail-on-regression 15 "$D/old.json" "$D/new.json" >out 2>err &&
+	test_expect_code 1 prof-diff --fail-above 15 "$D/old.json" "$D/new.json" >out 2>err &&
 	echo "prof-diff: significantly slower by more than 15%: slower (+20.0%, p = 1.08e-05)" >expect &&
 	test_cmp expect err
 '
 
 test_expect_success 'a passed gate says nothing; the output is written all the same' '
-	prof-diff --fail-on-regression 30 "$D/old.json" "$D/new.json" >actual 2>err &&
+	prof-diff --fail-above 30 "$D/old.json" "$D/new.json" >actual 2>err &&
 	test_must_be_empty err &&
 	prof-diff "$D/old.json" "$D/new.json" >expect &&
 	test_cmp expect actual &&
-	test_expect_code 1 prof-diff --fail-on-regression 10 "$D/old.json" "$D/new.json" >actual 2>err &&
+	test_expect_code 1 prof-diff --fail-above 10 "$D/old.json" "$D/new.json" >actual 2>err &&
 	test_cmp expect actual
 '
 
 test_expect_success 'significant improvements never fail the gate' '
-	prof-diff --fail-on-regression 0 "$D/go-new.txt" "$D/go-old.txt" >out 2>err &&
+	prof-diff --fail-above 0 "$D/go-new.txt" "$D/go-old.txt" >out 2>err &&
 	test_must_be_empty err &&
 	grep -- "-32.8% .* Parse$" out &&
-	test_expect_code 1 prof-diff --fail-on-regression 0 "$D/old.json" "$D/new.json" >out 2>err &&
+	test_expect_code 1 prof-diff --fail-above 0 "$D/old.json" "$D/new.json" >out 2>err &&
 	! grep -e faster -e ties -e same err
 '
 
 test_expect_success 'a change that is not significant never fails the gate' '
-	prof-diff --alpha 0.005 --fail-on-regression 1 "$D/alpha-old.json" "$D/alpha-new.json" >out 2>err &&
-	test_expect_code 1 prof-diff --fail-on-regression 1 "$D/alpha-old.json" "$D/alpha-new.json" >out 2>err &&
+	prof-diff --alpha 0.005 --fail-above 1 "$D/alpha-old.json" "$D/alpha-new.json" >out 2>err &&
+	test_expect_code 1 prof-diff --fail-above 1 "$D/alpha-old.json" "$D/alpha-new.json" >out 2>err &&
 	grep "shift4" err &&
 	! grep shift25 err
 '
 
 test_expect_success 'nor does a large change with too few runs' '
-	prof-diff --alpha 0.5 --fail-on-regression 10 "$D/few-old.json" "$D/few-new.json" >out 2>err ||
+	prof-diff --alpha 0.5 --fail-above 10 "$D/few-old.json" "$D/few-new.json" >out 2>err ||
 	true &&
 	grep "five (+83.3%" err &&
 	! grep "three (" err
@@ -408,7 +408,7 @@ test_expect_success 'Go benchmark text captured from go test -bench: against its
 
 test_expect_success 'Go benchmark text captured: Sum made twice as slow is a regression' '
 	awk "/^BenchmarkSum-/ { \$3 = \$3 * 2 } { print }" "$T_DATA/bench-results/go-bench.txt" >slow.txt &&
-	test_expect_code 1 prof-diff --fail-on-regression 50 "$T_DATA/bench-results/go-bench.txt" slow.txt >out 2>err &&
+	test_expect_code 1 prof-diff --fail-above 50 "$T_DATA/bench-results/go-bench.txt" slow.txt >out 2>err &&
 	grep "^prof-diff: significantly slower by more than 50%: Sum (+100.0%, p = 0.00216)$" err &&
 	grep " +100.0%  0.00216   6/6  Sum$" out &&
 	grep "  ~ .*Itoa$" out
@@ -516,12 +516,14 @@ done <<'TABLE'
 -n:.only.when.comparing.profiles -n OLD NEW
 -s:.only.when.comparing.profiles -s OLD NEW
 --summary:.only.when.comparing.profiles --summary OLD NEW
---fail-above:.only.when.comparing.profiles --fail-above 5 OLD NEW
---by:.only.when.comparing.profiles --by cum OLD NEW
+--sort:.only.when.comparing.profiles --sort cum OLD NEW
 --granularity:.only.when.comparing.profiles --granularity file OLD NEW
---top:.only.when.comparing.profiles --top 5 OLD NEW
+--rows:.only.when.comparing.profiles --rows 5 OLD NEW
+--jobs:.only.when.comparing.profiles -j 2 OLD NEW
+--jobs:.only.when.comparing.profiles --jobs 1 OLD NEW
 --alpha:.only.when.comparing.benchmark.results --alpha 0.1 P P
---fail-on-regression:.only.when.comparing.benchmark.results --fail-on-regression 5 P P
+--fail-on-regression:.renamed;.use.--fail-above --fail-on-regression 5 OLD NEW
+--fail-on-regression:.renamed;.use.--fail-above --fail-on-regression 5 P P
 --results-dir:.only.with.--baseline.or.--current --results-dir x OLD NEW
 --results-dir:.only.with.--baseline.or.--current --results-dir x P P
 --format:.only.with.--summary --format json P P
@@ -531,9 +533,11 @@ done <<'TABLE'
 --alpha --alpha -0.1 OLD NEW
 --alpha --alpha x OLD NEW
 --alpha --alpha '' OLD NEW
---fail-on-regression --fail-on-regression -1 OLD NEW
---fail-on-regression --fail-on-regression x OLD NEW
---fail-on-regression --fail-on-regression 1e3 OLD NEW
+--fail-above:.${SQ}-1${SQ}.is.too.small;.use.0.to.100000 --fail-above -1 OLD NEW
+--fail-above:.${SQ}x${SQ}.is.not.a.number;.use.0.to.100000 --fail-above x OLD NEW
+--fail-above --fail-above 1e3 OLD NEW
+--fail-above:.${SQ}100001${SQ}.is.too.large;.use.0.to.100000 --fail-above 100001 OLD NEW
+--fail-above:.${SQ}101${SQ}.is.too.large;.use.0.to.100$ --fail-above 101 P P
 --format --format xml OLD NEW
 too.many --baseline a OLD NEW
 too.many --baseline a --current b OLD
@@ -547,12 +551,12 @@ TABLE
 
 test_expect_success '--help names the options of both comparisons' '
 	prof-diff --help >out &&
-	for o in --alpha --baseline --current --fail-on-regression --format --results-dir -o
+	for o in --alpha --baseline --current --fail-above --format --results-dir -o
 	do
 		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e "^ *$o\$" >/dev/null ||
 		{ echo "--help has no line for $o"; exit 1; }
 	done &&
-	for w in "[--alpha p]" "[--fail-on-regression pct]" "[--results-dir dir]" \
+	for w in "[--alpha p]" "[--fail-above pct]" "[--results-dir dir]" \
 	    "{old | --baseline name}" "{new | --current name}"
 	do
 		sed -n "/^usage:/,/^\$/p" out | tr -s " \n" "  " | grep -F -e "$w" >/dev/null ||

@@ -102,7 +102,7 @@ test_expect_success 'tasks.md: a checklist in order of gain, each task with its 
 	for part in Priority Location Evidence Strategy Verify; do
 		test $(grep -c "^  - $part" tasks.md) -ge 4 || { echo "no $part"; exit 1; }
 	done &&
-	grep "prof-diff --fail-on-regression [0-9.]* --baseline after --current before" tasks.md &&
+	grep "prof-diff --fail-above [0-9.]* --baseline after --current before" tasks.md &&
 	grep "prof-bench --save before ./planted 3" tasks.md ||
 	grep "prof-bench --save before '"'"'./planted 3'"'"'" tasks.md
 '

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  /* qsort_r */
 #include "bench/benchdiff.h"
 
 #include <math.h>
@@ -432,38 +433,32 @@ benchdiff_write(const struct benchdiff *d, FILE *fp, int format, int color, int 
 	table_free(t);
 }
 
-struct slower {
-	size_t row;
-	double pct;
-};
-
+/* Rows by their change, largest first, then in their order; arg is the
+ * benchdiff. */
 static int
-cmp_slower(const void *a, const void *b)
+cmp_slower(const void *a, const void *b, void *arg)
 {
-	const struct slower *x = a, *y = b;
+	const struct benchdiff *d = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	double x = d->rows[i].delta_pct, y = d->rows[j].delta_pct;
 
-	if (x->pct != y->pct)
-		return x->pct > y->pct ? -1 : 1;
-	return x->row < y->row ? -1 : x->row > y->row;
+	if (x != y)
+		return x > y ? -1 : 1;
+	return i < j ? -1 : i > j;
 }
 
 size_t *
 benchdiff_regressed(const struct benchdiff *d, double pct, size_t *n)
 {
-	struct slower *s = xcalloc(d->n ? d->n : 1, sizeof(*s));
-	size_t k = 0, *rows;
+	size_t k = 0, *rows = xcalloc(d->n ? d->n : 1, sizeof(*rows));
 
 	for (size_t i = 0; i < d->n; i++) {
 		const struct benchdiff_row *r = &d->rows[i];
 
 		if (r->kind == BENCHDIFF_BOTH && r->significant && r->has_delta && r->delta_pct > pct)
-			s[k++] = (struct slower){ i, r->delta_pct };
+			rows[k++] = i;
 	}
-	qsort(s, k, sizeof(*s), cmp_slower);
-	rows = xcalloc(k ? k : 1, sizeof(*rows));
-	for (size_t i = 0; i < k; i++)
-		rows[i] = s[i].row;
-	free(s);
+	qsort_r(rows, k, sizeof(*rows), cmp_slower, (void *)d);
 	*n = k;
 	return rows;
 }

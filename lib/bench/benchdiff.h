@@ -119,4 +119,25 @@ size_t *benchdiff_regressed(const struct benchdiff *d, double pct, size_t *n);
 
 void benchdiff_free(struct benchdiff *d);
 
+/* prof-diff's comparison of two sets of results, from its options. */
+struct benchdiff_opts {
+	const char *ofile;     /* the output ("-": stdout), replaced atomically */
+	int format;            /* enum table_format */
+	double alpha;          /* significance level, in (0, 1) */
+	int gate;              /* with fail_above */
+	double fail_above;     /* percent slower, significantly, that fails */
+};
+
+/*
+ * Reads the sets of results open on fd[0] (old) and fd[1] (new), named
+ * name[0] and name[1] (bench_read; each fd is closed, then -1), compares
+ * them and writes the comparison to o->ofile (benchdiff_write; colour and
+ * width for a terminal).  With o->gate, the benchmarks significantly
+ * slower by more than o->fail_above percent are named on stderr, largest
+ * change first, with their change and p.  Returns EXIT_OK; EXIT_FINDING
+ * when a benchmark failed the gate or the output could not be written;
+ * EXIT_USAGE when a set could not be read (reported; nothing written).
+ */
+int benchdiff_compare(const struct benchdiff_opts *o, int fd[2], const char *name[2]);
+
 #endif

@@ -79,3 +79,17 @@ arg_renamed(const char *old, const char *new)
 {
 	die("%s: renamed; use %s (see prof(7))", old, new);
 }
+
+int
+arg_decimals(double x, double limit)
+{
+	int d = 1;
+	char buf[64];
+
+	for (; d < 6; d++) {
+		snprintf(buf, sizeof(buf), "%.*f", d, x);
+		if (strtod(buf, NULL) > limit)
+			break;
+	}
+	return d;
+}

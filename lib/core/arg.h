@@ -10,7 +10,8 @@
  *   prof-top: --sort: 'self' is not a key; use flat, cum, name or delta
  *
  * prof(7) has the options' vocabulary.  All functions die (exit 2) on a
- * bad value; they never return one.
+ * bad value; they never return one.  arg_decimals() goes the other way:
+ * it shows a figure beside the bound an option gave.
  */
 #ifndef PROF_ARG_H
 #define PROF_ARG_H
@@ -34,5 +35,12 @@ int arg_choice(const char *s, const char *const *choices, const char *what, cons
  * keeps its meaning instead; this is for prof's own old names.
  */
 void arg_renamed(const char *old, const char *new) __attribute__((noreturn));
+
+/*
+ * The decimals, 1 to 6, with which x reads as more than limit, a bound
+ * an option gave (--fail-above 2: a growth of 2.04 shows as "2.04", not
+ * "2.0"), for the message that names what went past the bound.
+ */
+int arg_decimals(double x, double limit);
 
 #endif

@@ -203,46 +203,48 @@ profdiff_merge(struct stream fs[2], FILE *fp, const count_t total[2], int normal
 	return status < 0 || r[0] < 0 || r[1] < 0 ? -1 : 0;
 }
 
+/* How much row i's share (flat, or cum when cum) grew, in points. */
+static double
+growth(const struct top *tp, size_t i, int cum)
+{
+	const count_t *c = cum ? tp->rows[i].cum : tp->rows[i].flat;
+
+	return top_pct(tp, c[1], 1) - top_pct(tp, c[0], 0);
+}
+
 struct grown {
-	size_t row;
-	double by;
-	const struct top_row *r;
+	const struct top *tp;
+	int cum;
 };
 
+/* Rows by their growth, largest first, then by name; arg is a grown. */
 static int
-cmp_grown(const void *a, const void *b)
+cmp_grown(const void *a, const void *b, void *arg)
 {
-	const struct grown *x = a, *y = b;
-	size_t n;
+	const struct grown *g = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	double x = growth(g->tp, i, g->cum), y = growth(g->tp, j, g->cum);
+	const struct top_row *r = &g->tp->rows[i], *q = &g->tp->rows[j];
+	size_t n = r->len < q->len ? r->len : q->len;
 	int c;
 
-	if (x->by != y->by)
-		return x->by > y->by ? -1 : 1;
-	n = x->r->len < y->r->len ? x->r->len : y->r->len;
-	if ((c = memcmp(x->r->name, y->r->name, n)) != 0)
+	if (x != y)
+		return x > y ? -1 : 1;
+	if ((c = memcmp(r->name, q->name, n)) != 0)
 		return c;
-	return (x->r->len > y->r->len) - (x->r->len < y->r->len);
+	return (r->len > q->len) - (r->len < q->len);
 }
 
 size_t *
 profdiff_grown(const struct top *tp, double pct, int cum, size_t *n)
 {
-	struct grown *g = xcalloc(tp->n ? tp->n : 1, sizeof(*g));
-	size_t k = 0, *rows;
+	struct grown g = { tp, cum };
+	size_t k = 0, *rows = xcalloc(tp->n ? tp->n : 1, sizeof(*rows));
 
-	for (size_t i = 0; i < tp->n; i++) {
-		const struct top_row *r = &tp->rows[i];
-		const count_t *c = cum ? r->cum : r->flat;
-		double by = top_pct(tp, c[1], 1) - top_pct(tp, c[0], 0);
-
-		if (by > pct)
-			g[k++] = (struct grown){ i, by, r };
-	}
-	qsort(g, k, sizeof(*g), cmp_grown);
-	rows = xcalloc(k ? k : 1, sizeof(*rows));
-	for (size_t i = 0; i < k; i++)
-		rows[i] = g[i].row;
-	free(g);
+	for (size_t i = 0; i < tp->n; i++)
+		if (growth(tp, i, cum) > pct)
+			rows[k++] = i;
+	qsort_r(rows, k, sizeof(*rows), cmp_grown, &g);
 	*n = k;
 	return rows;
 }

@@ -15,11 +15,14 @@
  *
  * prof-diff's inputs are profiles (folded stacks or perf script text);
  * profdiff_input() tells them from benchmark results (a JSON or CSV export,
- * Go benchmark text), which prof-diff compares otherwise.
+ * Go benchmark text), which prof-diff compares otherwise (benchdiff.h).
+ * profdiff_compare() (profdiff-compare.c) is prof-diff's comparison of two
+ * profiles from end to end: inputs to output and gate.
  */
 #ifndef PROF_PROFDIFF_H
 #define PROF_PROFDIFF_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "folded/stream.h"
@@ -66,5 +69,42 @@ enum profdiff_input { PROFDIFF_PROFILE, PROFDIFF_RESULTS };
  * count); PROFILE otherwise, and for a pipe or a terminal.
  */
 int profdiff_input(int fd);
+
+/* prof-diff's comparison of two profiles, from its options. */
+struct profdiff_opts {
+	const char *ofile;      /* the output ("-": stdout), replaced atomically */
+	int normalize;          /* -n */
+	int strip_hex;          /* -s */
+	int summary;            /* a table of the largest changes of share
+	                           instead of the differential profile */
+	int format;             /* of the summary: enum table_format */
+	size_t rows;            /* of the summary; 0: all */
+	int cum;                /* shares of the summary and the gate: total
+	                           (cum), else self (flat) */
+	int granularity;        /* enum top_granularity */
+	int gate;               /* with fail_above */
+	double fail_above;      /* share points a function may grow by */
+	int jobs;               /* threads reading, 1 or more */
+};
+
+/*
+ * Compares the profiles open on fd[0] (before) and fd[1] (after), named
+ * name[0] and name[1] (the fds are read, not closed; a pipe is best
+ * spilled first, diffmerge.h).  Two sorted folded files are merged line
+ * by line in bounded memory (diffmerge.h, profdiff_merge); other inputs
+ * (perf script text, unsorted stacks, any with strip_hex, which changes
+ * the order) are read into stack tables; the result is the same.  Writes
+ * to o->ofile the metadata ("# type: diff", the inputs' unit, the
+ * frequency, period and event both share, before and after: the names)
+ * and the differential profile, or the summary; with o->gate, names on
+ * stderr the functions whose share grew by more than o->fail_above
+ * points, ten at most, largest growth first.  Returns EXIT_OK;
+ * EXIT_FINDING when a share failed the gate or the output could not be
+ * written; EXIT_USAGE when the inputs cannot be compared (unreadable, a
+ * differential profile, units that differ: reported; nothing written).
+ * Inputs sampled at different frequencies or periods are warned about
+ * (unless normalize).
+ */
+int profdiff_compare(const struct profdiff_opts *o, int fd[2], const char *name[2]);
 
 #endif

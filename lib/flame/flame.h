@@ -84,6 +84,42 @@ int flame_dropped(const struct flame *f, uint32_t i);
 struct stacktable_entry;
 void flame_sort(struct stacktable_entry **v, size_t n);
 
+/*
+ * What is too narrow to draw (--minwidth): pct percent of the total when
+ * pct > 0, else px pixels of an image width pixels wide (less its two
+ * 10-pixel margins) when px > 0, else nothing.
+ */
+struct flame_cut {
+	double pct, px;
+	int width;
+};
+
+/* The count under which a frame of a tree whose total is total is cut. */
+count_t flame_cut_count(const struct flame_cut *c, count_t total);
+
+/*
+ * The tree of the stacks of table t (diff: two counts a stack), added in
+ * frame order (FLAME_SORTED), with the frames under the cut dropped as
+ * they are added, so that memory follows what is drawn; not finished.
+ * flags must not hold FLAME_CHART, nor FLAME_REVERSE: a table is reversed
+ * beforehand (transform_reverse), so that its stacks too go in frame order.
+ */
+struct stacktable;
+struct flame *flame_from_table(struct stacktable *t, int diff, int flags, const struct flame_cut *c);
+
+/*
+ * The flame chart (FLAME_CHART in flags) of the inputs files[0..n) (none,
+ * or "-": the standard input), read as they come (stream.h): nothing
+ * sums or sorts them, so x is time.  The kind of the first stack line
+ * (differential or not) is that of the tree and of every later input.
+ * Their metadata is set in *meta, a later input's value winning.
+ * Returns the tree (empty without stacks; not finished) and in *status
+ * EXIT_OK, or EXIT_USAGE when a file could not be opened (reported; the
+ * others are read all the same).
+ */
+struct meta;
+struct flame *flame_chart(int flags, int n, char *const files[], struct meta *meta, int *status);
+
 void flame_free(struct flame *f);
 
 #endif

@@ -148,3 +148,36 @@ transform_apply(struct stacktable *t, const struct transform_opts *o)
 	stacktable_free(t);
 	return out;
 }
+
+struct stacktable *
+transform_reverse(struct stacktable *t)
+{
+	struct stacktable *r = stacktable_new();
+	struct stacktable_entry *e, *tmp;
+	char *buf = NULL;
+	size_t cap = 0;
+
+	HASH_ITER(hh, t->head, e, tmp) {
+		const char *end = e->key + e->len;
+		size_t k = 0;
+
+		if (e->len + 1 > cap)
+			buf = xrealloc(buf, cap = e->len + 1);
+		for (;;) {
+			const char *semi = end;
+
+			while (semi > e->key && semi[-1] != ';')
+				semi--;
+			memcpy(buf + k, semi, (size_t)(end - semi));
+			k += (size_t)(end - semi);
+			if (semi == e->key)
+				break;
+			buf[k++] = ';';
+			end = semi - 1;
+		}
+		stacktable_add(r, buf, k, e->n);
+	}
+	free(buf);
+	stacktable_free(t);
+	return r;
+}

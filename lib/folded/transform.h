@@ -10,6 +10,9 @@
  * equal are summed.  Every transform but the filters (focus, ignore, and
  * hide of a stack whose every frame matches) and scale keeps the total:
  * what a stack loses in frames it keeps in count.
+ *
+ * transform_reverse() is apart: it reorders the frames of every stack,
+ * which no option of prof-fold asks for (prof-flame --reverse does).
  */
 #ifndef PROF_TRANSFORM_H
 #define PROF_TRANSFORM_H
@@ -40,5 +43,12 @@ struct stacktable *transform_apply(struct stacktable *t, const struct transform_
  * the result is never longer) and returns its length.
  */
 size_t transform_strip_frame(const char *f, size_t n, char *out);
+
+/*
+ * Reverses the frames of every stack of t, leaf first ("a;b;c" becomes
+ * "c;b;a"), so that stacks merge from the leaf (who calls this); the
+ * counts and the total are kept.  Returns the new table and frees t.
+ */
+struct stacktable *transform_reverse(struct stacktable *t);
 
 #endif

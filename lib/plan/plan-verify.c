@@ -4,7 +4,7 @@
  *
  * A gain is confirmed by benchmarks of the program before and after the
  * change, compared by prof-diff with the operands swapped: the gate
- * --fail-on-regression N fails (exit 1) when its "current" is slower than
+ * --fail-above N fails (exit 1) when its "current" is slower than
  * its "baseline" by more than N percent, so with the new results as the
  * baseline, exit 1 says the old code was slower by more than N%.  N is
  * half the estimated gain, expressed as that slowdown: a saving g of the
@@ -113,7 +113,7 @@ plan_verify(struct plan *pl)
 			    100 * t->share, 100 * after);
 		plan_strs_add(&t->verify, "prof-bench --save after %s", q);
 		if (n >= 0.1)
-			plan_strs_add(&t->verify, "prof-diff --fail-on-regression %.1f --baseline after "
+			plan_strs_add(&t->verify, "prof-diff --fail-above %.1f --baseline after "
 			    "--current before   # exit 1 confirms: before was slower by more than "
 			    "%.1f%%, half the estimate", n, n);
 		else
