@@ -360,9 +360,8 @@ main(int argc, char *argv[])
 		status = EXIT_USAGE;
 		goto out;
 	} else if (binary != NULL) {
-		binwhy = xasprintf("the profiled program, \001%s\002, cannot be read: %s.",
-		    binary, why);
-		o.binary_why = binwhy;
+		o.binary = binary;
+		o.binary_why = why;
 	}
 
 	if (benchf != NULL) {
