@@ -138,14 +138,16 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 
 	if ((r = planrun_new(&o)) == NULL)
-		return EXIT_USAGE;
-	if (o.record)
-		planrun_record(r);
-	if ((status = planrun_read(r, argc, argv)) == EXIT_OK) {
-		planrun_plan(r);
-		status = planrun_write(r);
+		status = EXIT_USAGE;
+	else {
+		if (o.record)
+			planrun_record(r);
+		if ((status = planrun_read(r, argc, argv)) == EXIT_OK) {
+			planrun_plan(r);
+			status = planrun_write(r);
+		}
+		planrun_free(r);
 	}
-	planrun_free(r);
 	free(rules);
 	return status;
 }
