@@ -8,7 +8,7 @@ test_expect_success '--help prints the usage and one line per option to stdout, 
 	prof-plan --help >out 2>err &&
 	test_must_be_empty err &&
 	head -n 1 out | grep "^usage: prof-plan " &&
-	for o in -o --format --min-gain --binary --source --diff --bench --rules \
+	for o in -j -o --format --min-gain --binary --source --diff --bench --rules \
 	    --report --run-profile --scenario --apply --help
 	do
 		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e "^ *$o\$" >/dev/null ||
@@ -32,7 +32,7 @@ test_expect_success 'the usage on error equals the usage of --help' '
 '
 
 for bad in "--format html" "--min-gain -1" "--min-gain 101" "--min-gain x" "--apply" \
-    "--scenario x" "--run-profile in"
+    "--scenario x" "--run-profile in" "-j 0" "--jobs 257" "--jobs x" "-j ''"
 do
 	test_expect_success "bad use: $bad: exit 2, a message, nothing on stdout" '
 		test_expect_code 2 prof-plan '"$bad"' in >out 2>err &&
@@ -85,6 +85,22 @@ test_expect_success '-o writes what stdout gets, atomically' '
 	test_cmp expect tasks.md &&
 	ls | grep "tasks.md.tmp" >tmps;
 	test_must_be_empty tmps
+'
+
+test_expect_success 'prof(7)'"'"'s vocabulary: -o and -j have long forms, --output and --jobs' '
+	prof-plan -j 1 -o short in &&
+	prof-plan --jobs=1 --output=long in &&
+	test_cmp short long &&
+	prof-plan in >expect &&
+	test_cmp expect long
+'
+
+test_expect_success 'the messages of a bad --format and --jobs name the value and what would do' '
+	test_expect_code 2 prof-plan --format html in 2>err &&
+	echo "prof-plan: --format: ${SQ}html${SQ} is not a format; use markdown or json" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 prof-plan --jobs 0 in 2>err &&
+	grep "^prof-plan: --jobs: ${SQ}0${SQ} is too small; use 1 to 256" err
 '
 
 test_expect_success 'an input error with -o leaves no file' '

@@ -64,9 +64,7 @@ clean(const char *s, size_t n)
 {
 	struct text t;
 
-	t.s = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
-	t.len = xmlsafe_clean(t.s, s, n);
-	t.s[t.len] = '\0';
+	t.s = xmlsafe_cleandup(s, n, &t.len);
 	return t;
 }
 

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/util.h"
+
 static const char replacement[3] = { '\xef', '\xbf', '\xbd' };
 
 /* The length of the well-formed UTF-8 sequence at s (n > 0 bytes left)
@@ -78,6 +80,18 @@ xmlsafe_clean(char *dst, const char *src, size_t n)
 		i += k;
 	}
 	return o;
+}
+
+char *
+xmlsafe_cleandup(const char *src, size_t n, size_t *len)
+{
+	char *d = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
+	size_t k = xmlsafe_clean(d, src, n);
+
+	d[k] = '\0';
+	if (len != NULL)
+		*len = k;
+	return d;
 }
 
 size_t

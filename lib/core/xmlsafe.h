@@ -27,6 +27,10 @@
 /* Writes the clean text of src[0..n) to dst; returns its length. */
 size_t xmlsafe_clean(char *dst, const char *src, size_t n);
 
+/* The clean text of src[0..n) in a new string, NUL-terminated, that the
+ * caller frees; its length in *len unless len is NULL. */
+char *xmlsafe_cleandup(const char *src, size_t n, size_t *len);
+
 /* The number of characters of clean text s[0..n). */
 size_t xmlsafe_chars(const char *s, size_t n);
 

@@ -2,15 +2,15 @@
  * plan: the writers, tasks.md (Markdown), its JSON, and the report.  See
  * plan.h.
  *
- * The plan's strings are clean text (valid UTF-8, no control character)
- * in which "\001...\002" marks a name or a command: Markdown shows it as
- * a code span, JSON as it is.  Other text is escaped where Markdown would
- * read it as markup, so that no name can open a link, a tag or a table
- * cell.  Numbers are printed with fixed decimals, so the same plan gives
- * the same bytes.
+ * The plan's texts are spans of prose and code (plan.h): Markdown shows
+ * code as a code span and escapes prose where it would be read as markup,
+ * so that no name can open a link, a tag or a table cell; JSON writes a
+ * text's plain string.  Numbers are printed with fixed decimals, so the
+ * same plan gives the same bytes.
  */
 #define _GNU_SOURCE
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +36,10 @@ longest_run(const char *s, size_t n, char c)
 
 /* A code span that holds any text: a delimiter longer than any run of
  * backticks in it, spaces inside when it touches a backtick. */
-static void
-md_code(FILE *fp, const char *s, size_t n, int table)
+void
+plan_md_code(FILE *fp, const char *s, int table)
 {
-	size_t k = longest_run(s, n, '`') + 1;
+	size_t n = strlen(s), k = longest_run(s, n, '`') + 1;
 	int pad = n > 0 && (s[0] == '`' || s[n - 1] == '`' || (s[0] == ' ' && s[n - 1] == ' '));
 
 	for (size_t i = 0; i < k; i++)
@@ -57,23 +57,37 @@ md_code(FILE *fp, const char *s, size_t n, int table)
 		putc('`', fp);
 }
 
-/* Plan text: marked names as code, the rest with Markdown's markup
- * characters escaped. */
 void
-plan_md_text(FILE *fp, const char *s, int table)
+plan_md_prose(FILE *fp, const char *s)
 {
-	const char *e;
-
-	while (*s) {
-		if (*s == '\001' && (e = strchr(s, '\002')) != NULL) {
-			md_code(fp, s + 1, e - s - 1, table);
-			s = e + 1;
-			continue;
-		}
-		if (strchr("\\`*_[]<>|#~&", *s) && *s != '\0')
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>|#~&", *s))
 			putc('\\', fp);
-		putc(*s++, fp);
+		putc(*s, fp);
 	}
+}
+
+void
+plan_md_prosef(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	plan_md_prose(fp, s);
+	free(s);
+}
+
+void
+plan_md_text(FILE *fp, const struct plan_text *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].kind == PLAN_SPAN_CODE)
+			plan_md_code(fp, t->v[i].s, 0);
+		else
+			plan_md_prose(fp, t->v[i].s);
 }
 
 /* A fenced block of lines, indented. */
@@ -91,13 +105,8 @@ plan_md_fence(FILE *fp, const char *indent, const char *lang, const struct plan_
 	for (size_t i = 0; i <= k; i++)
 		putc('`', fp);
 	fprintf(fp, "%s\n", lang);
-	for (size_t i = 0; i < l->n; i++) {
-		fputs(indent, fp);
-		for (const char *s = l->v[i]; *s; s++)
-			if (*s != '\001' && *s != '\002')
-				putc(*s, fp);
-		putc('\n', fp);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(fp, "%s%s\n", indent, l->v[i]);
 	fputs(indent, fp);
 	for (size_t i = 0; i <= k; i++)
 		putc('`', fp);
@@ -136,41 +145,35 @@ md_profile_line(const struct plan *pl, FILE *fp)
 	const char *cmd = plan_command(pl), *type = meta_get(&pl->meta, "type");
 	const char *event = meta_get(&pl->meta, "event"), *freq = meta_get(&pl->meta, "frequency");
 	const char *dur = meta_get(&pl->meta, "duration"), *start = meta_get(&pl->meta, "start");
-	char buf[COUNT_BUFSZ], *c;
+	char buf[COUNT_BUFSZ];
 
 	buf[count_format(pl->total, buf)] = '\0';
 	fputs("Profile: ", fp);
 	if (cmd != NULL) {
-		c = xasprintf("\001%s\002, ", cmd);
-		plan_md_text(fp, c, 0);
-		free(c);
+		plan_md_code(fp, cmd, 0);
+		fputs(", ", fp);
 	}
 	fprintf(fp, "%s %s", buf, pl->unit);
-	if (type != NULL || event != NULL || freq != NULL || dur != NULL) {
-		char *t;
-
-		t = xasprintf(" (%s%s%s%s%s%s%s)", type ? type : "", type && (event || freq || dur) ?
-		    ", " : "", event ? event : "", event && (freq || dur) ? " at " : "",
+	if (type != NULL || event != NULL || freq != NULL || dur != NULL)
+		plan_md_prosef(fp, " (%s%s%s%s%s%s%s)", type ? type : "", type && (event || freq ||
+		    dur) ? ", " : "", event ? event : "", event && (freq || dur) ? " at " : "",
 		    freq ? freq : "", freq && dur ? ", " : "", dur ? dur : "");
-		plan_md_text(fp, t, 0);
-		free(t);
-	}
 	if (start != NULL) {
 		fputs(", recorded ", fp);
-		plan_md_text(fp, start, 0);
+		plan_md_prose(fp, start);
 	}
 	fputs(".\n", fp);
 }
 
 static void
-md_list(FILE *fp, const char *indent, const struct plan_strs *l, int numbered)
+md_list(FILE *fp, const char *indent, const struct plan_texts *l, int numbered)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (numbered)
 			fprintf(fp, "%s%zu. ", indent, i + 1);
 		else
 			fprintf(fp, "%s- ", indent);
-		plan_md_text(fp, l->v[i], 0);
+		plan_md_text(fp, &l->v[i]);
 		putc('\n', fp);
 	}
 }
@@ -179,7 +182,7 @@ static void
 md_task(const struct plan *pl, const struct plan_task *t, size_t i, FILE *fp)
 {
 	fprintf(fp, "- [ ] **%zu. ", i + 1);
-	plan_md_text(fp, t->title, 0);
+	plan_md_text(fp, &t->title);
 	fprintf(fp, "**\n  - Priority: **%s**; category: %s; estimated gain: **%.1f%%** of the "
 	    "whole cost (p = %.1f%%, s = ", plan_priority_name(t->priority),
 	    rules_category_name(t->category), 100 * t->gain, 100 * t->share);
@@ -190,7 +193,7 @@ md_task(const struct plan *pl, const struct plan_task *t, size_t i, FILE *fp)
 		fprintf(fp, "; overall speed-up %.2fx)\n", 1 / ((1 - t->share) + t->share / t->speedup));
 	if (*t->location) {
 		fputs("  - Location: ", fp);
-		md_code(fp, t->location, strlen(t->location), 0);
+		plan_md_code(fp, t->location, 0);
 		putc('\n', fp);
 	}
 	fputs("  - Evidence:\n", fp);
@@ -240,18 +243,31 @@ plan_write_markdown(const struct plan *pl, FILE *fp)
 	return ferror(fp) ? -1 : 0;
 }
 
-/* JSON: plan text without its marks. */
 static void
-json_text(FILE *fp, const char *s)
+jsonstr(FILE *fp, const char *s)
 {
-	char *c = xstrdup(s), *o = c;
+	json_write_string(fp, s, (size_t)-1);
+}
 
-	for (const char *p = s; *p; p++)
-		if (*p != '\001' && *p != '\002')
-			*o++ = *p;
-	*o = '\0';
-	json_write_string(fp, c, (size_t)-1);
-	free(c);
+/* JSON: a text as its plain string. */
+static void
+json_text(FILE *fp, const struct plan_text *t)
+{
+	char *s = plan_text_plain(t);
+
+	jsonstr(fp, s);
+	free(s);
+}
+
+static void
+json_texts(FILE *fp, const char *key, const struct plan_texts *l, const char *indent)
+{
+	fprintf(fp, ",\n%s\"%s\": [", indent, key);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(i ? ", " : "", fp);
+		json_text(fp, &l->v[i]);
+	}
+	putc(']', fp);
 }
 
 static void
@@ -260,7 +276,7 @@ json_strs(FILE *fp, const char *key, const struct plan_strs *l, const char *inde
 	fprintf(fp, ",\n%s\"%s\": [", indent, key);
 	for (size_t i = 0; i < l->n; i++) {
 		fputs(i ? ", " : "", fp);
-		json_text(fp, l->v[i]);
+		jsonstr(fp, l->v[i]);
 	}
 	putc(']', fp);
 }
@@ -274,18 +290,18 @@ plan_write_json(const struct plan *pl, FILE *fp)
 	buf[count_format(pl->total, buf)] = '\0';
 	fputs("{\n  \"profile\": {\"command\": ", fp);
 	if (cmd != NULL)
-		json_text(fp, cmd);
+		jsonstr(fp, cmd);
 	else
 		fputs("null", fp);
 	fputs(", \"unit\": ", fp);
-	json_text(fp, pl->unit);
+	jsonstr(fp, pl->unit);
 	fprintf(fp, ", \"total\": %s},\n  \"min_gain_pct\": %.1f,\n  \"tasks\": [", buf,
 	    100 * pl->opts->min_gain);
 	for (size_t i = 0; i < pl->nshown; i++) {
 		const struct plan_task *t = &pl->tasks[i];
 
 		fputs(i ? ",\n    {\n      \"title\": " : "\n    {\n      \"title\": ", fp);
-		json_text(fp, t->title);
+		json_text(fp, &t->title);
 		fprintf(fp, ",\n      \"priority\": \"%s\",\n      \"category\": \"%s\",\n"
 		    "      \"gain_pct\": %.1f,\n      \"share_pct\": %.1f,\n      \"speedup\": ",
 		    plan_priority_name(t->priority), rules_category_name(t->category),
@@ -295,20 +311,20 @@ plan_write_json(const struct plan *pl, FILE *fp)
 		else
 			fprintf(fp, "%g", t->speedup);
 		fputs(",\n      \"location\": ", fp);
-		json_text(fp, t->location);
+		jsonstr(fp, t->location);
 		fputs(",\n      \"function\": ", fp);
-		json_text(fp, t->site);
+		jsonstr(fp, t->site);
 		buf[count_format(t->count, buf)] = '\0';
 		fprintf(fp, ",\n      \"count\": %s", buf);
-		json_strs(fp, "evidence", &t->evidence, "      ");
+		json_texts(fp, "evidence", &t->evidence, "      ");
 		json_strs(fp, "source", &t->quote, "      ");
-		json_strs(fp, "strategy", &t->strategy, "      ");
+		json_texts(fp, "strategy", &t->strategy, "      ");
 		json_strs(fp, "verify", &t->verify, "      ");
 		fputs("\n    }", fp);
 	}
 	fputs(pl->nshown ? "\n  ]" : "]", fp);
-	json_strs(fp, "facts", &pl->facts, "  ");
-	json_strs(fp, "lacks", &pl->lacks, "  ");
+	json_texts(fp, "facts", &pl->facts, "  ");
+	json_texts(fp, "lacks", &pl->lacks, "  ");
 	fputs("\n}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -1,11 +1,10 @@
 /*
  * plan: the long report (--report), for whoever reads the plan's why:
  * summary, findings, recommendations, how to reproduce.  See plan.h.
- * The same marks and escapes as tasks.md (plan-out.c).
+ * The same escapes as tasks.md (plan-out.c).
  */
 #define _GNU_SOURCE
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +14,13 @@
 #include "core/util.h"
 #include "core/xmlsafe.h"
 
+/* A line of a list: lead, then t. */
 static void
-textf(FILE *fp, int table, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-textf(FILE *fp, int table, const char *fmt, ...)
+item(FILE *fp, const char *lead, const struct plan_text *t)
 {
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	plan_md_text(fp, s, table);
-	free(s);
+	fputs(lead, fp);
+	plan_md_text(fp, t);
+	putc('\n', fp);
 }
 
 static double
@@ -50,8 +41,10 @@ category_findings(const struct plan *pl, FILE *fp, int cat, const char *heading,
 
 		if (t->category != cat || t->regression || t->share < 0.001)
 			continue;
-		textf(fp, 0, "- %s: %.1f%% of the %s (task %s)\n", t->title, 100 * t->share,
-		    pl->unit, i < pl->nshown ? "shown" : "below the minimum gain");
+		fputs("- ", fp);
+		plan_md_text(fp, &t->title);
+		plan_md_prosef(fp, ": %.1f%% of the %s (task %s)\n", 100 * t->share, pl->unit,
+		    i < pl->nshown ? "shown" : "below the minimum gain");
 		k++;
 	}
 	if (k == 0)
@@ -73,14 +66,18 @@ summary(const struct plan *pl, FILE *fp)
 	fputs(".\n", fp);
 	fprintf(fp, "- %zu task%s reach the minimum gain of %.1f%%; the first:\n", pl->nshown,
 	    pl->nshown == 1 ? "" : "s", 100 * pl->opts->min_gain);
-	for (size_t i = 0; i < pl->nshown && i < 3; i++)
-		textf(fp, 0, "  %zu. %s: %s, about %.1f%% of the whole cost\n", i + 1,
-		    pl->tasks[i].title, plan_priority_name(pl->tasks[i].priority),
-		    100 * pl->tasks[i].gain);
-	if (pl->nregs > 0)
-		textf(fp, 0, "- %zu function%s grew in the differential profile, most of all "
-		    "\001%s\002 (%+.1f points).\n", pl->nregs, pl->nregs == 1 ? "" : "s",
-		    pl->regs[0].name, 100 * (pl->regs[0].after - pl->regs[0].before));
+	for (size_t i = 0; i < pl->nshown && i < 3; i++) {
+		fprintf(fp, "  %zu. ", i + 1);
+		plan_md_text(fp, &pl->tasks[i].title);
+		fprintf(fp, ": %s, about %.1f%% of the whole cost\n",
+		    plan_priority_name(pl->tasks[i].priority), 100 * pl->tasks[i].gain);
+	}
+	if (pl->nregs > 0) {
+		fprintf(fp, "- %zu function%s grew in the differential profile, most of all ",
+		    pl->nregs, pl->nregs == 1 ? "" : "s");
+		plan_md_code(fp, pl->regs[0].name, 0);
+		fprintf(fp, " (%+.1f points).\n", 100 * (pl->regs[0].after - pl->regs[0].before));
+	}
 }
 
 static void
@@ -96,14 +93,16 @@ findings(const struct plan *pl, FILE *fp)
 		s[count_format(f->self, s)] = '\0';
 		t[count_format(f->total, t)] = '\0';
 		fputs("| ", fp);
-		textf(fp, 1, "\001%s\002", f->name);
+		plan_md_code(fp, f->name, 1);
 		fprintf(fp, " | %s | %.1f%% | %s | %.1f%% |\n", s, pct(pl, f->self), t,
 		    pct(pl, f->total));
 	}
 	fputs("\n### Heavy paths\n\n", fp);
-	for (size_t i = 0; i < pl->npaths; i++)
-		textf(fp, 0, "%zu. \001%s\002: %.1f%%\n", i + 1, pl->paths[i].path,
-		    pct(pl, pl->paths[i].count));
+	for (size_t i = 0; i < pl->npaths; i++) {
+		fprintf(fp, "%zu. ", i + 1);
+		plan_md_code(fp, pl->paths[i].path, 0);
+		fprintf(fp, ": %.1f%%\n", pct(pl, pl->paths[i].count));
+	}
 	category_findings(pl, fp, RULES_MEMORY, "Memory",
 	    "No allocation, copying or page-fault cost of note.");
 	category_findings(pl, fp, RULES_IO, "I/O", "No I/O cost of note.");
@@ -112,11 +111,11 @@ findings(const struct plan *pl, FILE *fp)
 	if (pl->facts.n == 0)
 		fputs("None: no binary was read.\n", fp);
 	for (size_t i = 0; i < pl->facts.n; i++)
-		textf(fp, 0, "- %s\n", pl->facts.v[i]);
+		item(fp, "- ", &pl->facts.v[i]);
 	if (pl->lacks.n > 0) {
 		fputs("\n### What the analysis lacks\n\n", fp);
 		for (size_t i = 0; i < pl->lacks.n; i++)
-			textf(fp, 0, "- %s\n", pl->lacks.v[i]);
+			item(fp, "- ", &pl->lacks.v[i]);
 	}
 	if (pl->nregs > 0) {
 		fputs("\n### Regressions\n\n| function | before | after | change |\n"
@@ -124,7 +123,7 @@ findings(const struct plan *pl, FILE *fp)
 		for (size_t i = 0; i < pl->nregs; i++)
 		{
 			fputs("| ", fp);
-			textf(fp, 1, "\001%s\002", pl->regs[i].name);
+			plan_md_code(fp, pl->regs[i].name, 1);
 			fprintf(fp, " | %.1f%% | %.1f%% | %+.1f |\n", 100 * pl->regs[i].before,
 			    100 * pl->regs[i].after, 100 * (pl->regs[i].after - pl->regs[i].before));
 		}
@@ -137,7 +136,7 @@ findings(const struct plan *pl, FILE *fp)
 			const struct bench_entry *b = &pl->bench->b[i];
 
 			fputs("| ", fp);
-			textf(fp, 1, "\001%s\002", b->name);
+			plan_md_code(fp, b->name, 1);
 			fprintf(fp, " | %s | %s | %zu |\n", bench_time_show(m, sizeof(m), b->sum.mean,
 			    NULL), bench_time_show(d, sizeof(d), b->sum.sd, NULL), b->sum.n);
 		}
@@ -155,16 +154,25 @@ recommendations(const struct plan *pl, FILE *fp)
 
 		if (t->priority < PLAN_HIGH && k > 0)
 			break;
-		textf(fp, 0, "%zu. %s (%.1f%%): %s\n", ++k, t->title, 100 * t->gain,
-		    t->strategy.n ? t->strategy.v[0] : "see tasks.md");
+		fprintf(fp, "%zu. ", ++k);
+		plan_md_text(fp, &t->title);
+		fprintf(fp, " (%.1f%%): ", 100 * t->gain);
+		if (t->strategy.n > 0)
+			plan_md_text(fp, &t->strategy.v[0]);
+		else
+			fputs("see tasks.md", fp);
+		putc('\n', fp);
 	}
 	if (k == 0)
 		fputs("Nothing: no task reaches the minimum gain.\n", fp);
 	fputs("\n### Long-term\n\n", fp);
-	for (size_t i = k; i < pl->nshown; i++)
-		textf(fp, 0, "- %s (%.1f%%)\n", pl->tasks[i].title, 100 * pl->tasks[i].gain);
+	for (size_t i = k; i < pl->nshown; i++) {
+		fputs("- ", fp);
+		plan_md_text(fp, &pl->tasks[i].title);
+		fprintf(fp, " (%.1f%%)\n", 100 * pl->tasks[i].gain);
+	}
 	for (size_t i = 0; i < pl->lacks.n; i++)
-		textf(fp, 0, "- Make the next profile tell more: %s\n", pl->lacks.v[i]);
+		item(fp, "- Make the next profile tell more: ", &pl->lacks.v[i]);
 	fputs("- Profile again after each change: a task's share grows as others shrink.\n", fp);
 }
 
@@ -174,8 +182,11 @@ plan_write_report(const struct plan *pl, FILE *fp)
 	const char *cmd = plan_command(pl);
 
 	fputs("# Performance report\n\n", fp);
-	if (cmd != NULL)
-		textf(fp, 0, "Command: \001%s\002\n\n", cmd);
+	if (cmd != NULL) {
+		fputs("Command: ", fp);
+		plan_md_code(fp, cmd, 0);
+		fputs("\n\n", fp);
+	}
 	summary(pl, fp);
 	findings(pl, fp);
 	recommendations(pl, fp);
@@ -185,9 +196,8 @@ plan_write_report(const struct plan *pl, FILE *fp)
 		/* the command line's bytes are the user's: cleaned, line by line */
 		for (const char *s = pl->opts->invocation, *e; *s; s = *e ? e + 1 : e) {
 			e = strchrnul(s, '\n');
-			char *c = xmalloc(XMLSAFE_CLEAN_MAX(e - s) + 1);
+			char *c = xmlsafe_cleandup(s, e - s, NULL);
 
-			c[xmlsafe_clean(c, s, e - s)] = '\0';
 			plan_strs_add(&l, "%s", c);
 			free(c);
 		}

@@ -169,8 +169,7 @@ show_line(const char *s)
 			col++;
 		}
 	}
-	out = xmalloc(XMLSAFE_CLEAN_MAX(o) + 1);
-	out[xmlsafe_clean(out, exp, o)] = '\0';
+	out = xmlsafe_cleandup(exp, o, NULL);
 	free(exp);
 	return out;
 }
@@ -179,6 +178,7 @@ static void
 quote_task(struct plan_task *t, struct src *s)
 {
 	size_t hot = (size_t)t->line - 1, from, to;
+	struct plan_text *e;
 	char *text;
 
 	if (s->path == NULL || t->line < 1 || hot >= s->n)
@@ -190,16 +190,21 @@ quote_task(struct plan_task *t, struct src *s)
 		plan_strs_add(&t->quote, "%c%5zu | %s", i == hot ? '>' : ' ', i + 1, text);
 		free(text);
 	}
-	if (s->ambiguous)
-		plan_strs_add(&t->evidence, "Quoted from \001%s\002, the first of several files "
-		    "named \001%s\002", s->path, s->name);
+	if (s->ambiguous) {
+		e = plan_texts_new(&t->evidence);
+		plan_text_add(e, "Quoted from ");
+		plan_text_code(e, "%s", s->path);
+		plan_text_add(e, ", the first of several files named ");
+		plan_text_code(e, "%s", s->name);
+	}
 	for (size_t i = 0; t->rule != NULL && i < t->nlines; i++) {
 		size_t h = (size_t)t->lines[i] - 1;
 
 		if (t->lines[i] >= 1 && h < s->n && rules_confirm(t->rule, s->lines, s->n, h)) {
-			plan_strs_add(&t->evidence, "Confirmed in the source: %s at \001%s:%ld\002",
-			    *t->rule->finding ? t->rule->finding : t->rule->problem, t->file,
-			    t->lines[i]);
+			e = plan_texts_new(&t->evidence);
+			plan_text_add(e, "Confirmed in the source: %s at ",
+			    *t->rule->finding ? t->rule->finding : t->rule->problem);
+			plan_text_code(e, "%s:%ld", t->file, t->lines[i]);
 			break;
 		}
 	}
@@ -228,9 +233,14 @@ plan_quote(struct plan *pl)
 			memset(s, 0, sizeof(*s));
 			s->name = xstrdup(t->file);
 			src_load(s, pl->opts->source_dir);
-			if (s->path == NULL)
-				plan_strs_add(&pl->lacks, "\001%s\002 is not under \001%s\002: its hot "
-				    "lines are not quoted.", s->name, pl->opts->source_dir);
+			if (s->path == NULL) {
+				struct plan_text *x = plan_texts_new(&pl->lacks);
+
+				plan_text_code(x, "%s", s->name);
+				plan_text_add(x, " is not under ");
+				plan_text_code(x, "%s", pl->opts->source_dir);
+				plan_text_add(x, ": its hot lines are not quoted.");
+			}
 		}
 		quote_task(t, s);
 	}

@@ -75,8 +75,12 @@ plan_verify(struct plan *pl)
 
 	if (cmd == NULL) {
 		cmd = "./app";
-		plan_strs_add(&pl->lacks, "The profile does not say which command it measured "
-		    "(no command metadata): the verify commands say \001./app\002.");
+		struct plan_text *x = plan_texts_new(&pl->lacks);
+
+		plan_text_add(x, "The profile does not say which command it measured (no command "
+		    "metadata): the verify commands say ");
+		plan_text_code(x, "%s", cmd);
+		plan_text_add(x, ".");
 	}
 	q = sq(cmd);
 	if (cmdline_needs_shell(cmd))
@@ -93,7 +97,7 @@ plan_verify(struct plan *pl)
 		double after = rest / ((1 - t->share) + rest);
 
 		if (b != NULL && b->sum.n > 0)
-			plan_strs_add(&t->evidence, "prof-bench: %s runs in %s on average (%zu runs): "
+			plan_text_add(plan_texts_new(&t->evidence), "prof-bench: %s runs in %s on average (%zu runs): "
 			    "the estimate is about %s less", b->name, bench_time_show(tb, sizeof(tb),
 			    b->sum.mean, NULL), b->sum.n, bench_time_show(sb, sizeof(sb),
 			    t->gain * b->sum.mean, NULL));

@@ -3,7 +3,6 @@
 #include "plan/plan.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +21,20 @@ struct cnt {
 	char key[];
 };
 
-/* What the stacks of one (rule, site) pair add up to. */
+/*
+ * What the stacks of one (rule, site) pair add up to.  The hash key is
+ * the pair itself: the rule's address, then the site's bytes (its frame
+ * name, any bytes).  The address has a fixed width, so no separator is
+ * needed that a name could hold, and two pairs never share a key.
+ */
 struct acc {
 	UT_hash_handle hh;
-	char *key;               /* rule id, '\001', site: unique */
 	const struct rules_entry *rule;
 	char *site;              /* cleaned */
 	count_t count;
 	struct cnt *locs, *whats, *paths;
+	size_t keylen;
+	unsigned char key[];     /* rule, then the site's bytes */
 };
 
 /*
@@ -127,35 +132,7 @@ cnt_free(struct cnt **h)
 static char *
 clean(const char *s, size_t n)
 {
-	char *d = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
-
-	d[xmlsafe_clean(d, s, n)] = '\0';
-	return d;
-}
-
-void
-plan_strs_add(struct plan_strs *l, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
-	}
-	l->v[l->n++] = s;
-}
-
-void
-plan_strs_free(struct plan_strs *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
+	return xmlsafe_cleandup(s, n, NULL);
 }
 
 const char *
@@ -249,6 +226,8 @@ struct builder {
 	char *key;               /* the last frame_key, whole: never cut, so
 	                          * that two long C++ names stay two */
 	size_t keycap;
+	unsigned char *akey;     /* the last acc key */
+	size_t akeycap;
 };
 
 /* A frame's name as the plan shows it, in b->key: its kernel suffix kept,
@@ -292,20 +271,23 @@ static void
 claim(struct builder *b, const struct rules_entry *r, const struct frame_parts *site,
     const struct frame_parts *what, size_t upto, count_t c)
 {
-	char *key;
-	size_t n = site ? frame_key(b, site) : 0, len;
+	size_t n = site ? frame_key(b, site) : 0, len, klen = sizeof(r) + n;
+	const char *name = n ? b->key : "";
 	struct acc *a;
 
-	key = xasprintf("%s\001%.*s", r->id, (int)n, n ? b->key : "");
-	HASH_FIND_STR(b->accs, key, a);
+	if (klen > b->akeycap)
+		b->akey = xrealloc(b->akey, b->akeycap = 2 * klen);
+	memcpy(b->akey, &r, sizeof(r));
+	memcpy(b->akey + sizeof(r), name, n);
+	HASH_FIND(hh, b->accs, b->akey, klen, a);
 	if (a == NULL) {
-		a = xcalloc(1, sizeof(*a));
-		a->key = key;
+		a = xcalloc(1, sizeof(*a) + klen);
+		memcpy(a->key, b->akey, klen);
+		a->keylen = klen;
 		a->rule = r;
-		a->site = clean(n ? b->key : "", n);
-		HASH_ADD_KEYPTR(hh, b->accs, a->key, strlen(a->key), a);
-	} else
-		free(key);
+		a->site = clean(name, n);
+		HASH_ADD(hh, b->accs, key, a->keylen, a);
+	}
 	a->count += c;
 	if (site != NULL && site->loc_len > 0) {
 		cnt_add(&a->locs, site->loc, site->loc_len, c);
@@ -418,22 +400,35 @@ whats_show(const struct plan *pl, struct acc *a)
 	return s;
 }
 
-/* "Problem" + mid + site: the problem with a capital, as a title starts. */
-static char *
-title(const char *problem, const char *mid, const char *site, const char *end)
+/* "Problem in site (what)": the problem with a capital, as a title
+ * starts. */
+static void
+title(struct plan_text *t, const char *problem, const char *site, const char *what)
 {
-	char *s;
+	char *p = xstrdup(problem);
 
-	s = xasprintf("%s%s%s%s", problem, mid, site, end);
-	if (*s >= 'a' && *s <= 'z')
-		*s += 'A' - 'a';
-	return s;
+	if (*p >= 'a' && *p <= 'z')
+		*p += 'A' - 'a';
+	plan_text_add(t, "%s", p);
+	free(p);
+	if (*site == '\0')
+		plan_text_add(t, " at the root of the stacks");
+	else {
+		plan_text_add(t, " in ");
+		plan_text_code(t, "%s", site);
+	}
+	if (*what != '\0') {
+		plan_text_add(t, " (");
+		plan_text_code(t, "%s", what);
+		plan_text_add(t, ")");
+	}
 }
 
 static void
 task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 {
 	const struct rules_entry *r = a->rule;
+	struct plan_text *ev;
 	size_t n, nw;
 	struct cnt **v;
 	char *p;
@@ -447,16 +442,7 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 	t->gain = plan_gain(t->share, t->speedup);
 	t->priority = plan_priority(t->gain);
 	t->what = whats_show(pl, a);
-	if (*t->site == '\0')
-		t->title = title(r->problem, " at the root of the stacks", "", "");
-	else
-		t->title = title(r->problem, " in \001", t->site, "\002");
-	if (*t->what) {
-		char *w = t->title;
-
-		t->title = xasprintf("%s (\001%s\002)", w, t->what);
-		free(w);
-	}
+	title(&t->title, r->problem, t->site, t->what);
 
 	v = cnt_sorted(a->locs, &n);
 	if (n > 0) {
@@ -484,13 +470,17 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 
 		c1[count_format(t->count, c1)] = '\0';
 		c2[count_format(pl->total, c2)] = '\0';
-		if (*t->what)
-			plan_strs_add(&t->evidence, "%s of %s %s (%.1f%%) are in \001%s\002 called "
-			    "from \001%s\002", c1, c2, pl->unit, 100 * t->share, t->what,
-			    *t->site ? t->site : "(root)");
-		else
-			plan_strs_add(&t->evidence, "%s of %s %s (%.1f%%) are in \001%s\002 itself",
-			    c1, c2, pl->unit, 100 * t->share, t->site);
+		ev = plan_texts_new(&t->evidence);
+		plan_text_add(ev, "%s of %s %s (%.1f%%) are in ", c1, c2, pl->unit,
+		    100 * t->share);
+		if (*t->what) {
+			plan_text_code(ev, "%s", t->what);
+			plan_text_add(ev, " called from ");
+			plan_text_code(ev, "%s", *t->site ? t->site : "(root)");
+		} else {
+			plan_text_code(ev, "%s", t->site);
+			plan_text_add(ev, " itself");
+		}
 	}
 	free(v);
 
@@ -499,15 +489,21 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 
 		if (cnt_top(a->paths, &best, 1) == 1) {
 			p = path_show(best->key);
-			plan_strs_add(&t->evidence, "Heaviest path (%.1f%% of the %s): \001%s\002",
-			    100 * share(pl, best->n), pl->unit, p);
+			ev = plan_texts_new(&t->evidence);
+			plan_text_add(ev, "Heaviest path (%.1f%% of the %s): ",
+			    100 * share(pl, best->n), pl->unit);
+			plan_text_code(ev, "%s", p);
 			free(p);
 		}
 	}
 	v = cnt_sorted(a->locs, &nw);
-	if (nw > 0 && t->file != NULL)
-		plan_strs_add(&t->evidence, "Hot line \001%s\002: %.0f%% of this task's %s",
-		    t->location, 100 * count_double(v[0]->n) / count_double(a->count), pl->unit);
+	if (nw > 0 && t->file != NULL) {
+		ev = plan_texts_new(&t->evidence);
+		plan_text_add(ev, "Hot line ");
+		plan_text_code(ev, "%s", t->location);
+		plan_text_add(ev, ": %.0f%% of this task's %s",
+		    100 * count_double(v[0]->n) / count_double(a->count), pl->unit);
+	}
 	free(v);
 
 	/* The advice: steps separated by '|'. */
@@ -521,20 +517,20 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 		while (n > 0 && s[n - 1] == ' ')
 			n--;
 		if (n > 0)
-			plan_strs_add(&t->strategy, "%.*s", (int)n, s);
+			plan_text_add(plan_texts_new(&t->strategy), "%.*s", (int)n, s);
 	}
 }
 
 static void
 task_free(struct plan_task *t)
 {
-	free(t->title);
+	plan_text_free(&t->title);
 	free(t->site);
 	free(t->what);
 	free(t->location);
 	free(t->file);
-	plan_strs_free(&t->evidence);
-	plan_strs_free(&t->strategy);
+	plan_texts_free(&t->evidence);
+	plan_texts_free(&t->strategy);
 	plan_strs_free(&t->verify);
 	plan_strs_free(&t->quote);
 }
@@ -549,7 +545,7 @@ task_cmp(const void *a, const void *b)
 		return x->gain > y->gain ? -1 : 1;
 	if (x->share != y->share)
 		return x->share > y->share ? -1 : 1;
-	if ((c = strcmp(x->title, y->title)) != 0)
+	if ((c = plan_text_cmp(&x->title, &y->title)) != 0)
 		return c;
 	return strcmp(x->location, y->location);
 }
@@ -580,52 +576,75 @@ static void
 static_facts(struct plan *pl, count_t own)
 {
 	const struct elfacts *e = pl->opts->elf;
-	const char *base;
+	const char *base, *producer;
 	struct plan_task *t;
+	struct plan_text *x;
 
 	if (e == NULL) {
-		if (pl->opts->binary_why != NULL)
-			plan_strs_add(&pl->lacks, "No static facts: %s", pl->opts->binary_why);
-		else
-			plan_strs_add(&pl->lacks, "No binary was given (--binary) nor named by the "
+		x = plan_texts_new(&pl->lacks);
+		if (pl->opts->binary_why != NULL) {
+			plan_text_add(x, "No static facts: the profiled program, ");
+			plan_text_code(x, "%s", pl->opts->binary);
+			plan_text_add(x, ", cannot be read: %s.", pl->opts->binary_why);
+		} else
+			plan_text_add(x, "No binary was given (--binary) nor named by the "
 			    "profile's metadata: the plan has no static facts (optimisation level, "
 			    "debug information, symbols, frame pointers).");
 		return;
 	}
 	base = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
-	plan_strs_add(&pl->facts, "Binary: \001%s\002%s.", e->path,
-	    e->pie == 1 ? ", a position-independent executable (PIE)" :
+	producer = e->producer ? e->producer : "?";
+	x = plan_texts_new(&pl->facts);
+	plan_text_add(x, "Binary: ");
+	plan_text_code(x, "%s", e->path);
+	plan_text_add(x, "%s.", e->pie == 1 ? ", a position-independent executable (PIE)" :
 	    e->pie == 0 ? ", a position-dependent executable" : "");
-	if (e->opt >= 0)
-		plan_strs_add(&pl->facts, "Optimisation: %s (the lowest of the %zu compile units of "
-		    "the program's own code); producer: \001%s\002.", elfacts_opt_name(e->opt),
-		    e->units, e->producer ? e->producer : "?");
-	else if (e->units > 0)
-		plan_strs_add(&pl->facts, "Optimisation: unknown: the producer (\001%s\002) does not "
-		    "record the options (clang: build with -grecord-command-line).",
-		    e->producer ? e->producer : "?");
-	if (e->debug)
-		plan_strs_add(&pl->facts, "Debug information: present%s%s%s.",
-		    e->debug_file ? " in \001" : "", e->debug_file ? e->debug_file : "",
-		    e->debug_file ? "\002" : "");
-	else {
-		plan_strs_add(&pl->facts, "Debug information: none.");
-		plan_strs_add(&pl->lacks, "\001%s\002 has no debug information: the profile has no "
-		    "source lines, so tasks cannot name the hot lines nor quote the source, and "
-		    "the build options are unknown.  Build with -g (it does not slow the code).",
-		    base);
+	if (e->opt >= 0) {
+		x = plan_texts_new(&pl->facts);
+		plan_text_add(x, "Optimisation: %s (the lowest of the %zu compile units of "
+		    "the program's own code); producer: ", elfacts_opt_name(e->opt), e->units);
+		plan_text_code(x, "%s", producer);
+		plan_text_add(x, ".");
+	} else if (e->units > 0) {
+		x = plan_texts_new(&pl->facts);
+		plan_text_add(x, "Optimisation: unknown: the producer (");
+		plan_text_code(x, "%s", producer);
+		plan_text_add(x, ") does not record the options (clang: build with "
+		    "-grecord-command-line).");
 	}
-	plan_strs_add(&pl->facts, "Symbols: %s (%zu functions named).",
+	if (e->debug) {
+		x = plan_texts_new(&pl->facts);
+		plan_text_add(x, "Debug information: present");
+		if (e->debug_file) {
+			plan_text_add(x, " in ");
+			plan_text_code(x, "%s", e->debug_file);
+		}
+		plan_text_add(x, ".");
+	} else {
+		plan_text_add(plan_texts_new(&pl->facts), "Debug information: none.");
+		x = plan_texts_new(&pl->lacks);
+		plan_text_code(x, "%s", base);
+		plan_text_add(x, " has no debug information: the profile has no source lines, "
+		    "so tasks cannot name the hot lines nor quote the source, and the build "
+		    "options are unknown.  Build with -g (it does not slow the code).");
+	}
+	plan_text_add(plan_texts_new(&pl->facts), "Symbols: %s (%zu functions named).",
 	    e->stripped ? "stripped, only the dynamic symbols are left" : "present", e->nfuncs);
-	if (e->stripped)
-		plan_strs_add(&pl->lacks, "\001%s\002 is stripped: the functions it does not export "
-		    "have no names, so their cost shows as \001[%s]\002 and cannot be planned "
-		    "function by function (%.1f%% of the %s are in unnamed code).  Profile an "
-		    "unstripped build, or keep the symbols in a debug file (objcopy "
-		    "--only-keep-debug).", base, base, 100 * share(pl, pl->unnamed), pl->unit);
-	plan_strs_add(&pl->facts, "Frame pointers: %s.", e->framepointers == 1 ? "yes" :
-	    e->framepointers == 0 ? "no (perf record --call-graph fp would give broken stacks; "
-	    "prof-record unwinds with DWARF call frame information)" : "unknown");
+	if (e->stripped) {
+		x = plan_texts_new(&pl->lacks);
+		plan_text_code(x, "%s", base);
+		plan_text_add(x, " is stripped: the functions it does not export have no names, "
+		    "so their cost shows as ");
+		plan_text_code(x, "[%s]", base);
+		plan_text_add(x, " and cannot be planned function by function (%.1f%% of the %s "
+		    "are in unnamed code).  Profile an unstripped build, or keep the symbols in a "
+		    "debug file (objcopy --only-keep-debug).", 100 * share(pl, pl->unnamed),
+		    pl->unit);
+	}
+	plan_text_add(plan_texts_new(&pl->facts), "Frame pointers: %s.",
+	    e->framepointers == 1 ? "yes" : e->framepointers == 0 ? "no (perf record "
+	    "--call-graph fp would give broken stacks; prof-record unwinds with DWARF call "
+	    "frame information)" : "unknown");
 
 	if (e->opt != 0 || own == 0)
 		return;
@@ -638,20 +657,28 @@ static_facts(struct plan *pl, count_t own)
 	t->speedup = PLAN_BUILD_SPEEDUP;
 	t->gain = plan_gain(t->share, t->speedup);
 	t->priority = plan_priority(t->gain);
-	t->title = xasprintf("Build %s with optimisation: its code runs at -O0", base);
 	t->location = xstrdup(e->path);
-	plan_strs_add(&t->evidence, "%.1f%% of the %s are computation in the functions of "
-	    "\001%s\002 itself", 100 * t->share, pl->unit, base);
-	plan_strs_add(&t->evidence, "%zu of its %zu compile units were built without "
-	    "optimisation: \001%s\002", e->units_noopt, e->units, e->producer ? e->producer : "?");
-	for (size_t i = 0; i < e->nnoopt_names; i++)
-		plan_strs_add(&t->evidence, "Unit without optimisation: \001%s\002", e->noopt_names[i]);
-	plan_strs_add(&t->strategy, "Build with -O2 (keep -g for the line numbers): "
-	    "CFLAGS='-O2 -g'");
-	plan_strs_add(&t->strategy, "Check that every unit gets the flags (the build system "
-	    "may override CFLAGS)");
-	plan_strs_add(&t->strategy, "Then profile again: the other tasks' shares change once "
-	    "the code is optimised");
+	plan_text_add(&t->title, "Build %s with optimisation: its code runs at -O0", base);
+	x = plan_texts_new(&t->evidence);
+	plan_text_add(x, "%.1f%% of the %s are computation in the functions of ",
+	    100 * t->share, pl->unit);
+	plan_text_code(x, "%s", base);
+	plan_text_add(x, " itself");
+	x = plan_texts_new(&t->evidence);
+	plan_text_add(x, "%zu of its %zu compile units were built without optimisation: ",
+	    e->units_noopt, e->units);
+	plan_text_code(x, "%s", producer);
+	for (size_t i = 0; i < e->nnoopt_names; i++) {
+		x = plan_texts_new(&t->evidence);
+		plan_text_add(x, "Unit without optimisation: ");
+		plan_text_code(x, "%s", e->noopt_names[i]);
+	}
+	plan_text_add(plan_texts_new(&t->strategy), "Build with -O2 (keep -g for the line "
+	    "numbers): CFLAGS='-O2 -g'");
+	plan_text_add(plan_texts_new(&t->strategy), "Check that every unit gets the flags (the "
+	    "build system may override CFLAGS)");
+	plan_text_add(plan_texts_new(&t->strategy), "Then profile again: the other tasks' shares "
+	    "change once the code is optimised");
 }
 
 static int
@@ -718,7 +745,6 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 		cnt_free(&a->locs);
 		cnt_free(&a->whats);
 		cnt_free(&a->paths);
-		free(a->key);
 		free(a->site);
 		free(a);
 	}
@@ -736,6 +762,7 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 	free(b.fr.rawlen);
 	free(b.buf);
 	free(b.key);
+	free(b.akey);
 	{
 		struct seen *e, *etmp;
 
@@ -749,14 +776,19 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 	static_facts(pl, b.own);
 	/* A little unnamed code is normal (PLT stubs); much is a stripped
 	 * file that was not given with --binary. */
-	if (share(pl, pl->unnamed) >= plan_unnamed_share && (o->elf == NULL || !o->elf->stripped))
-		plan_strs_add(&pl->lacks, "%.1f%% of the %s are in code without names (frames "
-		    "\001[FILE]\002: a mapped file without symbols): that cost cannot be planned "
-		    "function by function.  Profile binaries that keep their symbols.",
+	if (share(pl, pl->unnamed) >= plan_unnamed_share && (o->elf == NULL || !o->elf->stripped)) {
+		struct plan_text *x = plan_texts_new(&pl->lacks);
+
+		plan_text_add(x, "%.1f%% of the %s are in code without names (frames ",
 		    100 * share(pl, pl->unnamed), pl->unit);
+		plan_text_code(x, "[FILE]");
+		plan_text_add(x, ": a mapped file without symbols): that cost cannot be planned "
+		    "function by function.  Profile binaries that keep their symbols.");
+	}
 	if (b.located == 0 && pl->total > 0)
-		plan_strs_add(&pl->lacks, "The profile has no source lines: tasks name functions, "
-		    "not lines, and nothing is quoted.  Record with prof-record --lines.");
+		plan_text_add(plan_texts_new(&pl->lacks), "The profile has no source lines: tasks "
+		    "name functions, not lines, and nothing is quoted.  Record with prof-record "
+		    "--lines.");
 	sort_tasks(pl);
 	plan_quote(pl);
 }
@@ -811,6 +843,7 @@ plan_add_diff(struct plan *pl, struct stacktable *diff)
 		struct plan_task *t = new_task(pl);
 		struct frame_parts fp;
 		const struct rules_entry *r;
+		struct plan_text *x;
 
 		frame_split(g->name, strlen(g->name), &fp);
 		r = rules_find(pl->opts->rules, &fp);
@@ -822,18 +855,24 @@ plan_add_diff(struct plan *pl, struct stacktable *diff)
 		t->speedup = INFINITY;
 		t->gain = plan_gain(t->share, t->speedup);
 		t->priority = plan_priority(t->gain);
-		t->title = xasprintf("Regression: %s grew from %.1f%% to %.1f%%", g->name,
+		plan_text_add(&t->title, "Regression: %s grew from %.1f%% to %.1f%%", g->name,
 		    100 * g->before, 100 * g->after);
 		t->location = xstrdup(g->name);
-		plan_strs_add(&t->evidence, "In the differential profile, \001%s\002 (with what it "
-		    "calls) went from %.1f%% to %.1f%% of the total: %+.1f points", g->name,
-		    100 * g->before, 100 * g->after, 100 * (g->after - g->before));
-		plan_strs_add(&t->strategy, "Find the change that made \001%s\002 costlier: "
-		    "prof-top --callees on both profiles shows what it does more of", g->name);
-		plan_strs_add(&t->strategy, "Undo it, or make it pay for itself; then gate on it "
-		    "in CI with prof-diff --fail-above");
+		x = plan_texts_new(&t->evidence);
+		plan_text_add(x, "In the differential profile, ");
+		plan_text_code(x, "%s", g->name);
+		plan_text_add(x, " (with what it calls) went from %.1f%% to %.1f%% of the total: "
+		    "%+.1f points", 100 * g->before, 100 * g->after, 100 * (g->after - g->before));
+		x = plan_texts_new(&t->strategy);
+		plan_text_add(x, "Find the change that made ");
+		plan_text_code(x, "%s", g->name);
+		plan_text_add(x, " costlier: prof-top --callees on both profiles shows what it "
+		    "does more of");
+		plan_text_add(plan_texts_new(&t->strategy), "Undo it, or make it pay for itself; "
+		    "then gate on it in CI with prof-diff --fail-above");
 		if (r != NULL)
-			plan_strs_add(&t->strategy, "It is %s: %s", r->problem, r->advice);
+			plan_text_add(plan_texts_new(&t->strategy), "It is %s: %s", r->problem,
+			    r->advice);
 	}
 	sort_tasks(pl);
 }
@@ -853,8 +892,8 @@ plan_free(struct plan *pl)
 	for (size_t i = 0; i < pl->nregs; i++)
 		free(pl->regs[i].name);
 	free(pl->regs);
-	plan_strs_free(&pl->facts);
-	plan_strs_free(&pl->lacks);
+	plan_texts_free(&pl->facts);
+	plan_texts_free(&pl->lacks);
 	meta_free(&pl->meta);
 	memset(pl, 0, sizeof(*pl));
 }

@@ -33,14 +33,47 @@
 
 enum plan_priority { PLAN_LOW, PLAN_MEDIUM, PLAN_HIGH, PLAN_CRITICAL };
 
-/* A list of strings the plan owns. */
+/*
+ * Plan text: a sentence of the plan as spans, so that each writer shows
+ * names its own way and no byte of a name is ever read as markup.  A
+ * span is prose, or code: a name, a path, a command or a source location
+ * quoted as it is (Markdown shows it as a code span, JSON as text).
+ * Invariants: every span's s is owned and NUL-terminated; a prose span is
+ * never empty and never follows another prose span (plan_text_add joins
+ * them), so a text has one form; a code span may be empty (an empty name
+ * is still shown as a name).  What the text says, as plain text, is its
+ * spans' strings one after another (plan_text_plain).  Names from a
+ * profile are clean text (xmlsafe.h) before they are put in a span; the
+ * writers escape what their format needs.
+ */
+enum plan_span_kind { PLAN_SPAN_PROSE, PLAN_SPAN_CODE };
+
+struct plan_span {
+	int kind;                /* enum plan_span_kind */
+	char *s;
+};
+
+struct plan_text {
+	struct plan_span *v;
+	size_t n, cap;
+};
+
+/* A list of texts the plan owns: a task's evidence and strategy, the
+ * facts, what the plan lacks. */
+struct plan_texts {
+	struct plan_text *v;
+	size_t n, cap;
+};
+
+/* A list of lines the plan owns, shown as they are (Markdown: in a code
+ * block): the quoted source, the verify commands. */
 struct plan_strs {
 	char **v;
 	size_t n, cap;
 };
 
 struct plan_task {
-	char *title;
+	struct plan_text title;
 	char *site;              /* the function to change ("" for a build task) */
 	char *what;              /* the library functions the cost is in, "malloc, free" */
 	const struct rules_entry *rule; /* NULL for build and regression tasks */
@@ -54,7 +87,8 @@ struct plan_task {
 	long line;
 	long lines[4];           /* the hottest lines in file, line first */
 	size_t nlines;
-	struct plan_strs evidence, strategy, verify;
+	struct plan_texts evidence, strategy;
+	struct plan_strs verify; /* shell lines */
 	struct plan_strs quote;  /* the quoted source lines, "  56 | text", hot one marked */
 };
 
@@ -79,7 +113,8 @@ struct plan_opts {
 	double min_gain;         /* a fraction */
 	const char *source_dir;  /* NULL: no quotes */
 	const struct elfacts *elf;   /* NULL: no static facts */
-	const char *binary_why;  /* why the binary could not be read, or NULL */
+	const char *binary;      /* with elf NULL: the profiled program, which */
+	const char *binary_why;  /* could not be read for this reason; or NULL */
 	const char *command;     /* for the verify commands; NULL: from the metadata */
 	const char *invocation;  /* the report's "how to reproduce": shell lines */
 };
@@ -96,8 +131,8 @@ struct plan {
 	size_t npaths;
 	count_t category[5];     /* what each category's tasks claim (build: 0) */
 	count_t unnamed;         /* samples whose innermost user frame has no name */
-	struct plan_strs facts;  /* static facts, one sentence each */
-	struct plan_strs lacks;  /* what the plan could not see, and what that costs */
+	struct plan_texts facts; /* static facts, one sentence each */
+	struct plan_texts lacks; /* what the plan could not see, and what that costs */
 	struct plan_regression *regs;  /* --diff: grown functions, largest first */
 	size_t nregs;
 	count_t diff_total[2];
@@ -153,11 +188,36 @@ void plan_verify(struct plan *pl);
  * the only benchmark; NULL when unknown. */
 const char *plan_command(const struct plan *pl);
 
-/* Appends a copy of printf's output to a list. */
+/* Appends printf's output to t as prose (plan-text.c); nothing when it
+ * is empty. */
+void plan_text_add(struct plan_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Appends printf's output to t as a code span. */
+void plan_text_code(struct plan_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The plain text of t, owned by the caller. */
+char *plan_text_plain(const struct plan_text *t);
+
+/* Compares the plain texts of a and b as strcmp does. */
+int plan_text_cmp(const struct plan_text *a, const struct plan_text *b);
+
+/* Frees the spans of t and empties it. */
+void plan_text_free(struct plan_text *t);
+
+/* Appends an empty text to l and returns it, to be filled; it moves
+ * when l grows, so fill it before the next plan_texts_new on l. */
+struct plan_text *plan_texts_new(struct plan_texts *l);
+
+/* Frees the texts of l and empties it. */
+void plan_texts_free(struct plan_texts *l);
+
+/* Appends printf's output to a list of lines. */
 void plan_strs_add(struct plan_strs *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Frees the strings of a list and empties it. */
+/* Frees the lines of a list and empties it. */
 void plan_strs_free(struct plan_strs *l);
 
 void plan_free(struct plan *pl);
