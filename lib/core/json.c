@@ -501,22 +501,23 @@ json_free(struct json *j)
 void
 json_write_string(FILE *fp, const char *s, size_t n)
 {
-	char *t;
 	size_t len;
+	char *t;
 
 	if (n == (size_t)-1)
 		n = strlen(s);
-	t = xmalloc(XMLSAFE_CLEAN_MAX(n) + 1);
-	len = xmlsafe_clean(t, s, n);
+	t = xmlsafe_cleandup(s, n, &len);
 	fputc('"', fp);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)t[i];
 
 		if (c == '"' || c == '\\')
 			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
+		else if (c == 0xe2 && i + 2 < len && (unsigned char)t[i + 1] == 0x80 &&
+		    ((unsigned char)t[i + 2] == 0xa8 || (unsigned char)t[i + 2] == 0xa9)) {
+			fprintf(fp, "\\u%04x", 0x2028u + ((unsigned char)t[i + 2] - 0xa8u));
+			i += 2;
+		} else
 			fputc(c, fp);
 	}
 	fputc('"', fp);

@@ -95,10 +95,12 @@ locale_t json_c_locale(void);
 
 /*
  * Writes s[0..n) (any bytes; n (size_t)-1: strlen) as a JSON string,
- * quotes included: invalid UTF-8 and control bytes become U+FFFD
- * (xmlsafe_clean, as the tables and the SVG show names), then '"' and
- * '\\' are escaped.  The one JSON string writer of the programs' own
- * JSON (tables, prof-diff's results, prof-bench's exports, prof-plan).
+ * quotes included, of the clean text of s (xmlsafe_clean): invalid UTF-8
+ * and control characters become U+FFFD, so a name reads the same in the
+ * JSON as in the tables and the SVG.  '"' and '\\' are escaped, and so
+ * are U+2028 and U+2029, which older JavaScript does not take raw.  The
+ * one JSON string writer: tables, prof-diff's results, prof-bench's
+ * exports, prof-plan, speedscope files.
  */
 void json_write_string(FILE *fp, const char *s, size_t n);
 

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded/stacktable.h"
+#include "core/json.h"
 #include "core/util.h"
+#include "folded/stacktable.h"
 
-#define BAD_CP UINT32_MAX
 #define NONE UINT32_MAX
 
 struct frame {
@@ -30,78 +30,6 @@ struct sample {
 	uint32_t i;
 	uint32_t more;          /* the "more frames" frame, or NONE */
 };
-
-/*
- * The length of the well-formed UTF-8 sequence at s (n > 0 bytes left)
- * and its code point in *cp; or 1 and BAD_CP when none starts there, so
- * that each such byte becomes one U+FFFD, as in xmlsafe_clean() (the SVG
- * shows a name as this file does).
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t k;
-	uint32_t v;
-
-	*cp = BAD_CP;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		k = 2;
-		v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		k = 3;
-		v = c & 0x0F;
-		lo = c == 0xE0 ? 0xA0 : 0x80;  /* no overlong forms */
-		hi = c == 0xED ? 0x9F : 0xBF;  /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		k = 4;
-		v = c & 0x07;
-		lo = c == 0xF0 ? 0x90 : 0x80;
-		hi = c == 0xF4 ? 0x8F : 0xBF;  /* nothing past U+10FFFF */
-	} else
-		return 1;
-	if (n < k || s[1] < lo || s[1] > hi)
-		return 1;
-	for (size_t i = 1; i < k; i++) {
-		if (i > 1 && (s[i] < 0x80 || s[i] > 0xBF))
-			return 1;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	*cp = v;
-	return k;
-}
-
-/* Writes s[0..len) as a JSON string, quotes included. */
-static void
-put_string(FILE *out, const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
-
-	putc('"', out);
-	while (i < len) {
-		uint32_t cp;
-		size_t k = utf8_next(s + i, len - i, &cp);
-
-		if (cp == BAD_CP || cp < 0x20 || cp == '"' || cp == '\\' || cp == 0x7F ||
-		    cp == 0x2028 || cp == 0x2029) {
-			fwrite(s + run, 1, i - run, out);
-			if (cp == BAD_CP)
-				fputs("\xEF\xBF\xBD", out);
-			else if (cp == '"' || cp == '\\')
-				fprintf(out, "\\%c", (char)cp);
-			else
-				fprintf(out, "\\u%04x", (unsigned)cp);
-			run = i + k;
-		}
-		i += k;
-	}
-	fwrite(s + run, 1, len - run, out);
-	putc('"', out);
-}
 
 static void
 put_count(FILE *out, count_t c)
@@ -246,15 +174,15 @@ speedscope_write(FILE *out, const struct flame *f, const char *name, const char 
 
 	fputs("{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\n", out);
 	fputs("\"exporter\":\"prof-flame\",\"name\":", out);
-	put_string(out, name, strlen(name));
+	json_write_string(out, name, strlen(name));
 	fputs(",\"activeProfileIndex\":0,\n\"shared\":{\"frames\":[", out);
 	for (size_t k = 0; k < fr.n; k++) {
 		fputs(k ? ",\n{\"name\":" : "\n{\"name\":", out);
-		put_string(out, fr.v[k].name, fr.v[k].len);
+		json_write_string(out, fr.v[k].name, fr.v[k].len);
 		putc('}', out);
 	}
 	fputs("]},\n\"profiles\":[{\"type\":\"sampled\",\"name\":", out);
-	put_string(out, name, strlen(name));
+	json_write_string(out, name, strlen(name));
 	fprintf(out, ",\"unit\":\"%s\",\"startValue\":0,\"endValue\":", unit_of(unit));
 	put_count(out, f->v[0].total[0]);
 	fputs(",\n\"samples\":[", out);
