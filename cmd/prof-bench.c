@@ -69,13 +69,6 @@ static const char options_help[] =
 "  --help                  this text\n"
 "See prof-bench(1).\n";
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 enum {
 	OPT_BUILTIN = 256, OPT_CONCURRENCY, OPT_DURATION, OPT_EXPORT_CSV, OPT_EXPORT_JSON,
 	OPT_EXPORT_MD, OPT_HELP, OPT_INPUT, OPT_ITERATIONS, OPT_LIST, OPT_ORDER, OPT_OUTPUT,
@@ -201,9 +194,7 @@ main(int argc, char *argv[])
 		case OPT_EXPORT_JSON: ro.json = optarg; break;
 		case OPT_EXPORT_MD: ro.markdown = optarg; break;
 		case OPT_HELP:
-			fputs(synopsis, stdout);
-			fputs(options_help, stdout);
-			return util_fshut(stdout, "stdout") ? EXIT_FINDING : EXIT_OK;
+			return arg_help(synopsis, options_help);
 		case OPT_INPUT: input = optarg; break;
 		case OPT_ITERATIONS: iterations = arg_int(optarg, 1, LLONG_MAX / 2, "--iterations"); break;
 		case OPT_LIST: list = 1; break;
@@ -220,7 +211,7 @@ main(int argc, char *argv[])
 		case OPT_SHOW_OUTPUT: output = "inherit"; break;
 		case OPT_SORT: ro.sort = arg_choice(optarg, sorts, "a method", "--sort"); break;
 		case OPT_STEP: plan.step = optarg; break;
-		default: usage();
+		default: arg_usage(synopsis);
 		}
 	}
 	benchplan_check(&plan);
@@ -247,7 +238,7 @@ main(int argc, char *argv[])
 	} else {
 		if (optind == argc) {
 			warn("no command to benchmark");
-			usage();
+			arg_usage(synopsis);
 		}
 		if (iterations)
 			die("--iterations: only with --builtin");

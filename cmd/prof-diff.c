@@ -55,13 +55,6 @@ static const char options_help[] =
 "  --help              this text\n"
 "See prof-diff(1), prof-folded(5) and prof(7).\n";
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 enum {
 	OPT_ALPHA = 256, OPT_BASELINE, OPT_BY, OPT_CURRENT, OPT_FAIL, OPT_FAIL_REGRESSION,
 	OPT_FORMAT, OPT_GRAN, OPT_HELP, OPT_RESULTS_DIR, OPT_ROWS, OPT_SORT, OPT_SUMMARY, OPT_TOP
@@ -194,9 +187,7 @@ main(int argc, char *argv[])
 			gran_given = 1;
 			break;
 		case OPT_HELP:
-			fputs(synopsis, stdout);
-			fputs(options_help, stdout);
-			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+			return arg_help(synopsis, options_help);
 		case OPT_RESULTS_DIR:
 			results_dir = optarg;
 			break;
@@ -220,7 +211,7 @@ main(int argc, char *argv[])
 		case OPT_TOP:
 			arg_renamed("--top", "--rows");
 		default:
-			usage();
+			arg_usage(synopsis);
 		}
 	}
 	argc -= optind;
@@ -232,7 +223,7 @@ main(int argc, char *argv[])
 		warn(argc > 2 - nsaved ? "too many arguments" : nsaved ?
 		    "two sets of results are needed, old (or --baseline) and new (or --current)" :
 		    "two profiles are needed, before and after");
-		usage();
+		arg_usage(synopsis);
 	}
 	if (results_dir != NULL && !nsaved)
 		die("--results-dir: only with --baseline or --current");

@@ -54,13 +54,6 @@ static const char options_help[] =
 "  --help                this text\n"
 "See prof-flame(1) and prof-folded(5).\n";
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 enum {
 	OPT_BG = 256, OPT_COLORS, OPT_COUNTNAME, OPT_CP, OPT_FACTOR, OPT_FLAMECHART,
 	OPT_FONTSIZE, OPT_FONTTYPE, OPT_FONTWIDTH, OPT_FORMAT, OPT_HASH, OPT_HEIGHT,
@@ -164,9 +157,7 @@ main(int argc, char *argv[])
 			so.frame_height = (int)arg_int(optarg, 4, 1000, "--height");
 			break;
 		case OPT_HELP:
-			fputs(synopsis, stdout);
-			fputs(options_help, stdout);
-			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+			return arg_help(synopsis, options_help);
 		case OPT_INVERTED:
 			so.inverted = 1;
 			break;
@@ -204,7 +195,7 @@ main(int argc, char *argv[])
 			so.width = (int)arg_int(optarg, 100, 1000000, "--width");
 			break;
 		default:
-			usage();
+			arg_usage(synopsis);
 		}
 	}
 	argc -= optind;

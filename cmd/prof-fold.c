@@ -49,13 +49,6 @@ static const char options_help[] =
 "  --help                this text\n"
 "See prof-fold(1), prof-folded(5) and prof(7).\n";
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 enum {
 	OPT_ADDRS = 256, OPT_ALL, OPT_COLLAPSE, OPT_CONTEXT, OPT_DEPTH,
 	OPT_EVENT, OPT_FOCUS, OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_INLINE, OPT_INPUT_FORMAT,
@@ -136,9 +129,7 @@ main(int argc, char *argv[])
 			xo.focus = xregcomp(optarg, "--focus");
 			break;
 		case OPT_HELP:
-			fputs(synopsis, stdout);
-			fputs(options_help, stdout);
-			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+			return arg_help(synopsis, options_help);
 		case OPT_HIDE:
 			xregfree(xo.hide);
 			xo.hide = xregcomp(optarg, "--hide");
@@ -188,7 +179,7 @@ main(int argc, char *argv[])
 			po.tid = 1;
 			break;
 		default:
-			usage();
+			arg_usage(synopsis);
 		}
 	}
 	argc -= optind;

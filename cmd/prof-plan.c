@@ -36,13 +36,6 @@ static const char options_help[] =
 "  --help                this text\n"
 "See prof-plan(1), prof-folded(5), prof.conf(5) and prof(7).\n";
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 enum {
 	OPT_APPLY = 256, OPT_BENCH, OPT_BINARY, OPT_DIFF, OPT_FORMAT, OPT_HELP, OPT_MIN_GAIN,
 	OPT_REPORT, OPT_RULES, OPT_RUN, OPT_SCENARIO, OPT_SOURCE
@@ -100,9 +93,7 @@ main(int argc, char *argv[])
 			    "markdown", [PLANRUN_JSON] = "json", NULL }, "a format", "--format");
 			break;
 		case OPT_HELP:
-			fputs(synopsis, stdout);
-			fputs(options_help, stdout);
-			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+			return arg_help(synopsis, options_help);
 		case OPT_MIN_GAIN:
 			o.min_gain = arg_real(optarg, 0, 100, "--min-gain") / 100;
 			break;
@@ -123,7 +114,7 @@ main(int argc, char *argv[])
 			o.source = optarg;
 			break;
 		default:
-			usage();
+			arg_usage(synopsis);
 		}
 	}
 	argc -= optind;

@@ -44,13 +44,6 @@ static const char options_help[] =
 static const char *const types[] = { "cpu", "threads", NULL };
 enum { TYPE_CPU, TYPE_THREADS };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 enum {
 	OPT_DEPTH = 256, OPT_HELP, OPT_KERNEL, OPT_LINES, OPT_MAXSTACK, OPT_NOINLINE,
 	OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE, OPT_UNWINDER
@@ -116,9 +109,7 @@ main(int argc, char *argv[])
 			arg_renamed("--depth", "--max-stack");
 			break;
 		case OPT_HELP:
-			fputs(synopsis, stdout);
-			fputs(options_help, stdout);
-			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+			return arg_help(synopsis, options_help);
 		case OPT_KERNEL:
 			o.record.kernel = o.sample.kernel = 1;
 			break;
@@ -161,13 +152,13 @@ main(int argc, char *argv[])
 			}
 			break;
 		default:
-			usage();
+			arg_usage(synopsis);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if ((npids == 0) == (argc == 0))
-		usage();
+		arg_usage(synopsis);
 
 	/* Defaults: prof.conf, then PROF_FREQ, then the flags. */
 	conf_load(&conf);

@@ -39,13 +39,6 @@ static const char options_help[] =
 "  --help                this text\n"
 "See prof-top(1), prof-folded(5) and prof(7).\n";
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 enum {
 	OPT_CALLEES = 256, OPT_CALLERS, OPT_COLOR, OPT_FOCUS, OPT_FORMAT, OPT_GRAN,
 	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_ROWS, OPT_SORT
@@ -124,9 +117,7 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case OPT_HELP:
-			fputs(synopsis, stdout);
-			fputs(options_help, stdout);
-			return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+			return arg_help(synopsis, options_help);
 		case OPT_HIDE:
 			xregfree(to.hide);
 			to.hide = xregcomp(optarg, "--hide");
@@ -143,7 +134,7 @@ main(int argc, char *argv[])
 				die("--sort: '%s' is not a key; use flat, cum, name or delta", optarg);
 			break;
 		default:
-			usage();
+			arg_usage(synopsis);
 		}
 	}
 	argc -= optind;

@@ -93,3 +93,18 @@ arg_decimals(double x, double limit)
 	}
 	return d;
 }
+
+void
+arg_usage(const char *synopsis)
+{
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+int
+arg_help(const char *synopsis, const char *options)
+{
+	fputs(synopsis, stdout);
+	fputs(options, stdout);
+	return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+}

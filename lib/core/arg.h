@@ -43,4 +43,13 @@ void arg_renamed(const char *old, const char *new) __attribute__((noreturn));
  */
 int arg_decimals(double x, double limit);
 
+/* A usage error: writes the synopsis on stderr and exits 2. */
+void arg_usage(const char *synopsis) __attribute__((noreturn));
+
+/*
+ * --help: writes the synopsis and the options' lines on stdout; returns
+ * the exit status, 0, or 1 when stdout could not be written.
+ */
+int arg_help(const char *synopsis, const char *options);
+
 #endif
