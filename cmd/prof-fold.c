@@ -6,15 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/arg.h"
 #include "core/count.h"
+#include "core/outfile.h"
+#include "core/util.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
-#include "input/input.h"
-#include "core/arg.h"
-#include "core/outfile.h"
 #include "folded/stacktable.h"
-#include "core/util.h"
 #include "folded/transform.h"
+#include "input/input.h"
 
 static const char synopsis[] =
 "usage: prof-fold [-o file] [-j jobs] [--input-format format] [--pid | --tid]\n"

@@ -5,14 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "input/input.h"
 #include "core/arg.h"
 #include "core/outfile.h"
 #include "core/table.h"
+#include "core/util.h"
+#include "folded/unit.h"
+#include "input/input.h"
 #include "top/top.h"
 #include "top/topfmt.h"
-#include "folded/unit.h"
-#include "core/util.h"
 
 static const char synopsis[] =
 "usage: prof-top [-j jobs] [-o file] [--rows n] [--sort key] [--granularity g]\n"

@@ -20,13 +20,13 @@
 #include <libxml/parser.h>
 
 #include "flame/flame.h"
+#include "flame/svg.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
+#include "folded/stacktable.h"
 #include "folded/stream.h"
 #include "fuzz.h"
 #include "input/input.h"
-#include "folded/stacktable.h"
-#include "flame/svg.h"
 
 /* What folded_parse says of the input, line by line as input splits it:
  * the sums and the bad lines; -1 when a sum overflows. */

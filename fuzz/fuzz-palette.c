@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fuzz.h"
 #include "flame/palette.h"
+#include "fuzz.h"
 
 struct pair {
 	const char *name;

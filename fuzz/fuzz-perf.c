@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "folded/stacktable.h"
 #include "fuzz.h"
 #include "input/input.h"
 #include "input/perf.h"
-#include "folded/stacktable.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,8 +9,8 @@
 #include <csv.h>
 
 #include "bench/bench-int.h"
-#include "core/table.h"
 #include "core/json.h"
+#include "core/table.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
 

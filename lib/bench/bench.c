@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "bench/bench-int.h"
+#include "bench/stats.h"
 #include "core/conf.h"
 #include "core/outfile.h"
-#include "bench/stats.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
 

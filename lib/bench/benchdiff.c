@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/table.h"
 #include "core/json.h"
+#include "core/table.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
 

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "bench/benchsession.h"
-#include "core/cmdline.h"
 #include "bench/launch.h"
+#include "core/cmdline.h"
 #include "core/util.h"
 
 struct job {

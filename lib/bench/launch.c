@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench/launch.h"
 #include "bench/bench.h"
+#include "bench/launch.h"
 #include "core/util.h"
 
 extern char **environ;

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "folded/folded.h"
 #include "core/util.h"
+#include "folded/folded.h"
 
 int
 diffmerge_spill(int fd, const char *name)

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "folded/folded.h"
 #include "core/util.h"
+#include "folded/folded.h"
 
 #define COUNT_MAX (~(count_t)0)
 

@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "folded/stream.h"
 #include "folded/stacktable.h"
+#include "folded/stream.h"
 #include "top/top.h"
 
 /* A new differential table of before and after (both kept). */

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "folded/meta.h"
 #include "folded/stacktable.h"
 #include "folded/stream.h"
-#include "core/util.h"
 
 count_t
 flame_cut_count(const struct flame_cut *c, count_t total)

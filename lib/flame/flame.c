@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded/stacktable.h"
 #include "core/util.h"
+#include "folded/stacktable.h"
 
 /* Finding the child of a node by name: one open-addressing table over
  * all nodes, keyed by (parent, name). */

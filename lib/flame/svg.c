@@ -9,10 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flame/palette.h"
 #include "core/share.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
+#include "flame/palette.h"
 
 /* Left and right margins; prof-flame's cut assumes the frames span
  * width - 2 * XPAD pixels. */

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "folded/stream.h"
 #include "core/util.h"
+#include "folded/stream.h"
 
 #define BLOCK (1u << 20)
 

@@ -21,8 +21,8 @@
 
 #include "folded/folded.h"
 #include "folded/meta.h"
-#include "input/perf.h"
 #include "folded/stacktable.h"
+#include "input/perf.h"
 
 enum input_format { INPUT_AUTO, INPUT_PERF, INPUT_FOLDED };
 

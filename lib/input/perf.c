@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "folded/folded.h"
 #include "sym/sym.h"
-#include "core/util.h"
 
 /* Perl's \s, \d and \w on byte strings (ASCII only), as one table lookup:
  * these tests run on every byte of the input's indentation and addresses. */

@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
+#include "core/table.h"
+#include "core/util.h"
 #include "plan/plan-int.h"
 #include "plan/plan.h"
-#include "core/table.h"
-#include "core/json.h"
-#include "core/util.h"
 
 static size_t
 longest_run(const char *s, size_t n, char c)

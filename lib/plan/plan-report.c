@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/plan-int.h"
-#include "plan/plan.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
+#include "plan/plan-int.h"
+#include "plan/plan.h"
 
 /* A line of a list: lead, then t. */
 static void

@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plan/plan.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
+#include "plan/plan.h"
 
 /* A source file's lines, read once for all the tasks that need it. */
 struct src {

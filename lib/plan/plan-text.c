@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/plan.h"
 #include "core/util.h"
+#include "plan/plan.h"
 
 static void
 text_vadd(struct plan_text *t, int kind, const char *fmt, va_list ap)

@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "core/cmdline.h"
-#include "plan/plan.h"
 #include "core/util.h"
+#include "plan/plan.h"
 
 /* s in single quotes for sh, owned. */
 static char *

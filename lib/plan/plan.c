@@ -8,10 +8,10 @@
 #include <string.h>
 #include <uthash.h>
 
-#include "folded/frame.h"
-#include "top/top.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
+#include "folded/frame.h"
+#include "top/top.h"
 
 /* A count per byte string: locations, callees, paths of one task. */
 struct cnt {

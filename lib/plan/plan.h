@@ -25,11 +25,11 @@
 
 #include "bench/bench.h"
 #include "core/count.h"
-#include "plan/elfacts.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
-#include "plan/rules.h"
 #include "folded/stacktable.h"
+#include "plan/elfacts.h"
+#include "plan/rules.h"
 
 enum plan_priority { PLAN_LOW, PLAN_MEDIUM, PLAN_HIGH, PLAN_CRITICAL };
 

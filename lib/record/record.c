@@ -16,10 +16,10 @@
 
 #include <uthash.h>
 
-#include "folded/folded.h"
-#include "sym/ksym.h"
-#include "record/unwind.h"
 #include "core/util.h"
+#include "folded/folded.h"
+#include "record/unwind.h"
+#include "sym/ksym.h"
 
 /* Frames beyond this many are cut; deeper stacks are runaway recursion. */
 #define MAX_FRAMES 1024

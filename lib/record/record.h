@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "record/sample.h"
 #include "folded/stacktable.h"
+#include "record/sample.h"
 
 struct record_opts {
 	int pid, tid;        /* root frame comm-PID or comm-PID/TID */

@@ -15,8 +15,8 @@
 
 #include <linux/perf_event.h>
 
-#include "record/samplequeue.h"
 #include "core/util.h"
+#include "record/samplequeue.h"
 
 /*
  * The record size is a u16 that counts the header and the other fields

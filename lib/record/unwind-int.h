@@ -44,8 +44,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "record/unwind.h"
 #include "core/util.h"
+#include "record/unwind.h"
 
 #define uthash_malloc(sz) xmalloc(sz)
 #include <uthash.h>

@@ -22,8 +22,8 @@
 #include <stddef.h>
 
 #include "core/table.h"
-#include "top/top.h"
 #include "folded/unit.h"
+#include "top/top.h"
 
 /*
  * Adds the notes, header facts and the first nrows rows of tp (0: all, in

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/elfacts.h"
 #include "core/util.h"
+#include "plan/elfacts.h"
 
 static void
 dump(const struct elfacts *f, FILE *out)

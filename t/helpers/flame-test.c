@@ -17,12 +17,12 @@
 #include <string.h>
 
 #include "core/count.h"
+#include "core/util.h"
 #include "flame/flame.h"
 #include "flame/flametext.h"
+#include "flame/speedscope.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
-#include "flame/speedscope.h"
-#include "core/util.h"
 
 int
 main(int argc, char *argv[])

@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "folded/frame.h"
 #include "plan/rules.h"
-#include "core/util.h"
 
 static const char *const matchname[] = { "function", "kernel", "module", "other" };
 

@@ -50,8 +50,8 @@
 
 #include <linux/perf_event.h>
 
-#include "record/sample.h"
 #include "core/util.h"
+#include "record/sample.h"
 
 struct map {
 	uint32_t pid;

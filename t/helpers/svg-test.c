@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/count.h"
-#include "flame/flame.h"
-#include "folded/folded.h"
 #include "core/arg.h"
-#include "flame/svg.h"
+#include "core/count.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
+#include "flame/flame.h"
+#include "flame/svg.h"
+#include "folded/folded.h"
 
 struct line {
 	char *stack;

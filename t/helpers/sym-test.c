@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sym/sym.h"
 #include "core/util.h"
+#include "sym/sym.h"
 
 static struct sym_cache *cache;
 

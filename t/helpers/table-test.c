@@ -29,12 +29,12 @@
 #include <string.h>
 
 #include "core/count.h"
-#include "folded/folded.h"
-#include "folded/meta.h"
-#include "folded/frame.h"
 #include "core/table.h"
-#include "folded/unit.h"
 #include "core/util.h"
+#include "folded/folded.h"
+#include "folded/frame.h"
+#include "folded/meta.h"
+#include "folded/unit.h"
 
 #define MAXFIELDS 8
 #define MAXCOLS 16

@@ -54,8 +54,8 @@
 
 #include <asm/perf_regs.h>
 
-#include "record/unwind.h"
 #include "core/util.h"
+#include "record/unwind.h"
 
 /* from deep.c */
 extern uint64_t deep_regs[PERF_REG_X86_64_MAX];
