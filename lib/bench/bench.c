@@ -507,6 +507,7 @@ bench_free(struct bench_results *r)
 		free(b->name);
 		free(b->command);
 	}
+	free(r->b);
 	kv_free(&r->ctx);
 	free(r->source);
 	free(r);
