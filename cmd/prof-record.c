@@ -12,8 +12,9 @@
 
 static const char synopsis[] =
 "usage: prof-record [-F hz] [-d seconds] [-o file] [--max-stack n] [--lines]\n"
-"                   [--no-inline] [--pid | --tid] [--kernel] [--stack-size bytes]\n"
-"                   [--sampler name] [--unwinder name] [--] command [arg ...]\n"
+"                   [--no-inline] [--pid | --tid] [--kernel | --user-only]\n"
+"                   [--stack-size bytes] [--sampler name] [--unwinder name] [--]\n"
+"                   command [arg ...]\n"
 "       prof-record -p pid[,pid...] [-F hz] [-d seconds] [-o file] [--type type]\n"
 "                   [options]\n";
 
@@ -31,13 +32,15 @@ static const char options_help[] =
 "  --lines               frames carry their source file:line\n"
 "  --no-inline           no frames of their own for inlined functions\n"
 "  --pid, --tid          root frame comm-PID, or comm-PID/TID\n"
-"  --kernel              kernel frames too, marked _[k]\n"
+"  --kernel              time in the kernel too, its frames marked _[k] (the\n"
+"                        default where the kernel permits it)\n"
 "  --sampler name        perf (default; ptrace when perf_event_open is\n"
 "                        refused) or ptrace (stop threads, at most 99 Hz)\n"
 "  --stack-size bytes    user stack copied per sample (default 16384)\n"
 "  --type type           cpu (sample), or threads (one stack per thread, -p)\n"
 "  --unwinder name       dwfl (default), libunwind, or compare (both, and\n"
 "                        report the samples where they differ)\n"
+"  --user-only           user mode only: no time in the kernel, no _[k] frames\n"
 "  --help                this text\n"
 "See prof-record(1), prof.conf(5), prof-folded(5) and prof(7).\n";
 
@@ -46,7 +49,7 @@ enum { TYPE_CPU, TYPE_THREADS };
 
 enum {
 	OPT_DEPTH = 256, OPT_HELP, OPT_KERNEL, OPT_LINES, OPT_MAXSTACK, OPT_NOINLINE,
-	OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE, OPT_UNWINDER
+	OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE, OPT_UNWINDER, OPT_USERONLY
 };
 
 static const struct option longopts[] = {
@@ -64,6 +67,7 @@ static const struct option longopts[] = {
 	{ "tid", no_argument, NULL, OPT_TID },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
+	{ "user-only", no_argument, NULL, OPT_USERONLY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -73,8 +77,9 @@ main(int argc, char *argv[])
 	struct session_opts o = {
 		.output = "-",
 		.sampler = SESSION_PERF,
-		.record = { .inline_frames = 1, .unwinder = UNWIND_DWFL },
-		.sample = { .stack_size = 16384 },
+		/* The whole cost: the kernel too, where it permits it. */
+		.record = { .inline_frames = 1, .kernel = 1, .unwinder = UNWIND_DWFL },
+		.sample = { .stack_size = 16384, .kernel = 1 },
 	};
 	struct conf conf = { 0 };
 	const char *v, *where;
@@ -150,6 +155,9 @@ main(int argc, char *argv[])
 			default:
 				o.record.unwinder = UNWIND_DWFL, o.record.compare = 1;
 			}
+			break;
+		case OPT_USERONLY:
+			o.record.kernel = o.sample.kernel = 0;
 			break;
 		default:
 			arg_usage(synopsis);

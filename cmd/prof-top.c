@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "folded/unit.h"
 #include "input/input.h"
+#include "top/caveat.h"
 #include "top/top.h"
 #include "top/topfmt.h"
 
@@ -73,6 +74,7 @@ main(int argc, char *argv[])
 	struct input g = { 0 };
 	struct top_opts to = { 0 };
 	struct unit u;
+	struct caveat cv;
 	struct top *tp;
 	struct table *t;
 	const char *ofile = "-", *when = "auto", *callers = NULL, *callees = NULL;
@@ -173,6 +175,9 @@ main(int argc, char *argv[])
 		sort = tp->diff ? TOP_SORT_DELTA : TOP_SORT_FLAT;
 	top_sort(tp, sort, 0);
 	t = table_new(format);
+	/* What the recording missed, first: it qualifies every figure. */
+	caveat_read(&cv, &g.meta);
+	caveat_table(t, &cv);
 	if (to.peek != NULL) {
 		if (topfmt_peek(t, format, tp, &u, to.peek, callers != NULL, callees != NULL) < 0) {
 			warn("%s: no such %s in the profile", to.peek,

@@ -362,10 +362,13 @@ test_expect_success 'the largest stack copy the kernel allows' '
 	test $(val max_stack out) -le 65528
 '
 
-if ./sample-test -F 99 -k -- true >/dev/null 2>&1; then
+# -k where the kernel permits it; otherwise the session samples user mode
+# only and says why (the case below, as nobody).
+if ./sample-test -F 99 -k -- true >kout 2>/dev/null && test "$(val kernel_refused kout)" = -; then
 	test_expect_success '-k: kernel frames of a program in system calls' '
 		./sample-test -k -P spin -- ./spin -s 0.5 >out &&
 		cat out &&
+		test "$(val kernel_refused out)" = - &&
 		n=$(val sample out) &&
 		near $n $(expected out) 30 &&
 		at_least $(val kchain out) $((n / 2)) &&
@@ -377,16 +380,44 @@ else
 	test_skip '-k: kernel frames of a program in system calls' 'kernel profiling not allowed'
 fi
 
-if test "$(id -u)" = 0 && command -v setpriv >/dev/null 2>&1 &&
-    test "$(cat /proc/sys/kernel/perf_event_paranoid)" -ge 2; then
+# As nobody: at perf_event_paranoid 2 a user may sample their own
+# processes in user mode only, so -k falls back to that, and sampling
+# root's process is refused; at 3 everything is.
+paranoid=$(cat /proc/sys/kernel/perf_event_paranoid)
+if test "$(id -u)" = 0 && command -v setpriv >/dev/null 2>&1 && test "$paranoid" -ge 2; then
 	test_expect_success 'refused: the message names the sysctl and CAP_PERFMON' '
+		./spin -w 1 >ready &
+		pid=$!
+		wait_ready ready &&
+		if test '"$paranoid"' = 2; then
+			set -- -p $pid -t 0.2
+		else
+			set -- -k -- ./spin 0.1
+		fi &&
 		test_expect_code 2 setpriv --reuid=65534 --regid=65534 --clear-groups \
-			./sample-test -k -- ./spin 0.1 >out 2>err &&
+			./sample-test "$@" >out 2>err
+		rc=$?
+		kill -USR1 $pid
+		wait $pid
 		cat err &&
+		test $rc = 0 &&
 		grep "perf_event_open refused (kernel.perf_event_paranoid=[0-9]*; run as root, or grant CAP_PERFMON, or set sysctl kernel.perf_event_paranoid=1)" err
 	'
 else
 	test_skip 'refused: the message names the sysctl and CAP_PERFMON' 'needs root and perf_event_paranoid >= 2'
+fi
+if test "$(id -u)" = 0 && command -v setpriv >/dev/null 2>&1 && test "$paranoid" = 2; then
+	test_expect_success '-k refused at perf_event_paranoid 2: user mode only, and the reason' '
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			./sample-test -k -P spin -- ./spin -s 0.3 >out 2>err &&
+		cat out err &&
+		test "$(val kernel_refused out)" = perf_event_paranoid=2 &&
+		test $(val kchain out) = 0 &&
+		at_least $(val sample out) 10
+	'
+else
+	test_skip '-k refused at perf_event_paranoid 2: user mode only, and the reason' \
+		'needs root and perf_event_paranoid 2'
 fi
 
 test_expect_success 'errors: no such process, a frequency over the limit' '

@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "core/xmlsafe.h"
 #include "folded/frame.h"
+#include "top/caveat.h"
 #include "top/top.h"
 
 /* A count per byte string: locations, callees, paths of one task. */
@@ -713,6 +714,38 @@ top_consumers(struct plan *pl, struct stacktable *tab)
 	top_free(tp);
 }
 
+/* What the recording missed (caveat.h): the first of what the plan lacks. */
+static void
+recording_caveats(struct plan *pl)
+{
+	struct caveat c;
+	struct plan_text *x;
+
+	caveat_read(&c, &pl->meta);
+	if (c.kernel_excluded) {
+		char *why = xmlsafe_cleandup(c.kernel, strlen(c.kernel), NULL);
+
+		x = plan_texts_new(&pl->lacks);
+		plan_text_add(x, "The kernel was not sampled (");
+		plan_text_code(x, "%s", why);
+		plan_text_add(x, "): the profile has no kernel frames, and the time spent in "
+		    "system calls and page faults may be missing from it, so tasks of I/O and "
+		    "memory may be missing or ranked too low.  Record as root, with CAP_PERFMON "
+		    "or with kernel.perf_event_paranoid=1, and without --user-only.");
+		free(why);
+	}
+	if (c.lost > 0) {
+		x = plan_texts_new(&pl->lacks);
+		if (c.samples_known)
+			plan_text_add(x, "The kernel dropped %llu of %llu samples (%.1f%%) while "
+			    "recording: ", c.lost, c.lost + c.samples, caveat_lost_pct(&c));
+		else
+			plan_text_add(x, "The kernel dropped %llu samples while recording: ", c.lost);
+		plan_text_add(x, "the shares are those of the samples kept.  Record at a lower "
+		    "frequency (-F) or with a smaller --stack-size, so that none is lost.");
+	}
+}
+
 void
 plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
     const struct plan_opts *o)
@@ -727,6 +760,7 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 	meta_update(&pl->meta, meta);
 	pl->unit = meta_get(&pl->meta, "unit") ? meta_get(&pl->meta, "unit") : "samples";
 	pl->total = tab->total[0];
+	recording_caveats(pl);
 
 	/* Sorted, so that ties in what is kept (the heaviest path) do not
 	 * depend on the hash's order. */

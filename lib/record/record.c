@@ -59,8 +59,6 @@ record_new(const struct record_opts *o, struct stacktable *out)
 
 	r->o = *o;
 	r->out = out;
-	if (o->kernel)
-		r->ksyms = ksym_load(NULL);
 	return r;
 }
 
@@ -236,6 +234,10 @@ put_user_frames(struct record *r, struct proc *p, int n)
 static void
 put_kernel_frames(struct record *r, const struct sample_record *s)
 {
+	/* Read at the first kernel frame: a session whose kernel is not
+	 * sampled does not pay for the 100,000 symbols. */
+	if (r->ksyms == NULL)
+		r->ksyms = ksym_load(NULL);
 	for (size_t i = s->nkchain; i > 0; i--) {
 		const char *name = ksym_name(r->ksyms, s->kchain[i - 1]);
 		put(r, ";", 1);

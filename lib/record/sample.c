@@ -57,6 +57,7 @@ struct sample_session {
 	int hw;                         /* cycles; else cpu-clock */
 	int no_build_id;                /* the kernel refused attr.build_id */
 	int no_lost_count;              /* ... or PERF_FORMAT_LOST */
+	char kernel_refused[48];        /* why o.kernel was turned off, or "" */
 	uint64_t lost;                  /* the events' own counts, at drain */
 	int bumped;                     /* RLIMIT_NOFILE raised once */
 	int ncpu;
@@ -349,7 +350,16 @@ open_event(struct sample_session *s, pid_t tid, int i, int enable_on_exec, char 
 		e = errno;
 		if (e == ESRCH)
 			return 1;
-		if (e == EINVAL && a.read_format) {
+		if ((e == EACCES || e == EPERM) && s->o.kernel && s->nfd == 0) {
+			/* perf_event_paranoid above 1: user mode is still
+			 * allowed.  Nothing was read yet, so the queue starts
+			 * again without callchains. */
+			snprintf(s->kernel_refused, sizeof(s->kernel_refused),
+			    "perf_event_paranoid=%ld", read_sysctl("perf_event_paranoid"));
+			s->o.kernel = 0;
+			samplequeue_free(s->q);
+			s->q = samplequeue_new(0);
+		} else if (e == EINVAL && a.read_format) {
 			s->no_lost_count = 1;   /* before Linux 6.0 */
 		} else if (e == EINVAL && a.build_id) {
 			s->no_build_id = 1;     /* before Linux 5.12 */
@@ -524,6 +534,12 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 	if (event_name != NULL)
 		*event_name = s->hw ? "cycles" : "cpu-clock";
 	return s;
+}
+
+const char *
+sample_kernel_refused(const struct sample_session *s)
+{
+	return s->kernel_refused[0] != '\0' ? s->kernel_refused : NULL;
 }
 
 void

@@ -17,7 +17,9 @@
  * Without opts.kernel the kernel does not sample a thread while it runs in
  * the kernel (the cpu-clock skips those ticks), so system calls cost no
  * samples; with it they do, with user regs and stack as they were at the
- * entry to the kernel, and the kernel's frames in kchain.
+ * entry to the kernel, and the kernel's frames in kchain.  Where the kernel
+ * refuses that (kernel.perf_event_paranoid above 1 without CAP_PERFMON),
+ * the session samples user mode only: sample_kernel_refused says so.
  *
  * Ownership: a record and everything it points to (stack copy, file name,
  * callchain) belong to the session and stay valid until the callback
@@ -78,7 +80,8 @@ struct sample_opts {
 	int freq;                   /* samples a second per thread on CPU; 0: 99 */
 	uint32_t stack_size;        /* bytes of user stack per sample, 8 KiB to 64 KiB
 	                               (0: 16 KiB; the kernel allows 65528 at most) */
-	int kernel;                 /* also sample in the kernel, with its callchain */
+	int kernel;                 /* also sample in the kernel, with its callchain,
+	                               where the kernel permits it */
 	size_t buffer_pages;        /* ring buffer pages per CPU (rounded up to a
 	                               power of 2, at least two samples); 0: a
 	                               quarter second of samples at freq, at most
@@ -119,6 +122,11 @@ int sample_drain(struct sample_session *s, void (*cb)(void *ctx, const struct sa
  * later) and may exceed the sum of the SAMPLE_LOST records. */
 uint64_t sample_lost(const struct sample_session *s);
 uint64_t sample_throttled(const struct sample_session *s);
+
+/* With opts.kernel, why the kernel is not sampled after all:
+ * "perf_event_paranoid=N" when the kernel refused it and the session fell
+ * back to user mode; NULL when it is sampled, or was not asked for. */
+const char *sample_kernel_refused(const struct sample_session *s);
 
 /* Closes the events and frees the session. */
 void sample_close(struct sample_session *s);

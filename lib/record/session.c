@@ -303,6 +303,35 @@ open_sampler(struct session *s)
 		if (s->freq > 99)
 			s->freq = 99;
 	}
+	if (s->sampler != NULL && sample_kernel_refused(s->sampler) != NULL)
+		warn("kernel.%s refuses sampling the kernel: user mode only, so the time "
+		    "spent in system calls and page faults is missing (root, CAP_PERFMON or "
+		    "kernel.perf_event_paranoid=1 would count it; --user-only asks for user "
+		    "mode without this warning)", sample_kernel_refused(s->sampler));
+}
+
+/*
+ * The "kernel" metadata: whether time in the kernel is in the profile,
+ * and if not, why (prof-folded(5)); prof-top and prof-plan repeat it.
+ */
+static void
+kernel_meta(struct session *s)
+{
+	const char *why;
+	char buf[96];
+
+	if (s->sampler == NULL)
+		why = "ptrace sampler";
+	else if (!s->o->sample.kernel)
+		why = "--user-only";
+	else
+		why = sample_kernel_refused(s->sampler);
+	if (why == NULL) {
+		meta_set(&s->head, "kernel", "included");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "excluded (%s)", why);
+	meta_set(&s->head, "kernel", buf);
 }
 
 static void
@@ -446,6 +475,7 @@ static void
 warn_losses(struct session *s)
 {
 	struct record *r = s->rec;
+	uint64_t lost;
 
 	if (record_truncated(r) > 0)
 		warn("%llu of %llu samples could not be unwound past their leaf",
@@ -455,9 +485,22 @@ warn_losses(struct session *s)
 		warn("unwinders compared on %llu samples: %llu differ",
 		    (unsigned long long)compared, (unsigned long long)differ);
 	}
-	if (s->sampler != NULL && (sample_lost(s->sampler) > 0 || sample_throttled(s->sampler) > 0))
-		warn("the kernel lost %llu samples and throttled %llu times: lower -F",
-		    (unsigned long long)sample_lost(s->sampler),
+	if (s->sampler == NULL)
+		return;
+	/* A profile that misses a share of its samples is wrong, not slow:
+	 * the share says how wrong. */
+	if ((lost = sample_lost(s->sampler)) > 0) {
+		uint64_t taken = record_samples(r) + lost;
+		double pct = 100.0 * (double)lost / (double)taken;
+		warn(pct >= 1 ? "the kernel lost %llu of %llu samples (%.0f%%): %s" :
+		    "the kernel lost %llu of %llu samples (%.2g%%): %s",
+		    (unsigned long long)lost, (unsigned long long)taken, pct,
+		    "prof-record could not read them as fast as they came, and the "
+		    "shares are those of the rest (lower -F or --stack-size)");
+	}
+	if (sample_throttled(s->sampler) > 0)
+		warn("the kernel throttled sampling %llu times "
+		    "(kernel.perf_event_max_sample_rate): lower -F",
 		    (unsigned long long)sample_throttled(s->sampler));
 }
 
@@ -504,6 +547,7 @@ record_cpu(struct session *s, char *const argv[])
 	meta_set(&s->head, "event", s->event);
 	meta_num(&s->head, "frequency", "%.0f Hz", s->freq);
 	meta_num(&s->head, "period", "%.0f ns", 1e9 / s->freq);
+	kernel_meta(s);
 	meta_set(&s->head, "command", s->cmdline);
 	meta_set(&s->head, "start", s->when);
 	if (s->to_stdout) {

@@ -10,6 +10,13 @@
  * with the metadata of prof-folded(5) to the output.  session_threads
  * takes one stack of every thread instead, now.
  *
+ * The kernel is sampled with the user space when o->sample.kernel asks
+ * and the kernel permits it; where it refuses, the session samples user
+ * space only and warns once.  The metadata "kernel" says which, and why
+ * not: "included", "excluded (perf_event_paranoid=N)", "excluded
+ * (--user-only)" (not asked), "excluded (ptrace sampler)".  Samples the
+ * kernel lost are a warning with their share of all taken.
+ *
  * The output is written however the recording ends.  On stdout the
  * metadata known at the start comes first, then the stacks of every 2
  * seconds (a stack seen again is written again; readers sum them), then
@@ -66,7 +73,8 @@ struct session_opts {
 	int sampler;                 /* enum session_sampler */
 	double duration;             /* seconds; 0: until the processes end */
 	struct record_opts record;   /* what a stack holds, how it is unwound */
-	struct sample_opts sample;   /* frequency (not 0), stack copied, kernel */
+	struct sample_opts sample;   /* frequency (not 0), stack copied, kernel
+	                                (with record.kernel: prof-record's default) */
 };
 
 /*

@@ -22,7 +22,8 @@
  *   -n           runs COMMAND without recording (a baseline for overhead)
  *
  * At the end it prints "name value" lines: sample_lost and sample_throttled
- * (lost_total, throttled), the event, the count of each record kind, the
+ * (lost_total, throttled), sample_kernel_refused (kernel_refused, "-" for
+ * NULL), the event, the count of each record kind, the
  * distinct tids sampled, the counts -P, -f and -m ask for, samples in no
  * mapping known at their time (unmapped), the largest stack copy, the CPU
  * time of COMMAND (with its status) or of the -p processes while recorded
@@ -446,6 +447,7 @@ main(int argc, char **argv)
 	if (s != NULL) {
 		sample_drain(s, record, NULL);
 		printf("lost_total %" PRIu64 "\nthrottled %" PRIu64 "\n", sample_lost(s), sample_throttled(s));
+		printf("kernel_refused %s\n", sample_kernel_refused(s) ? sample_kernel_refused(s) : "-");
 		sample_close(s);
 	}
 	getrusage(RUSAGE_SELF, &self);
