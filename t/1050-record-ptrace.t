@@ -32,6 +32,34 @@ test_expect_success 'ptrace sampling leaves the command unharmed: its status' '
 	test_expect_code 3 prof-record --sampler ptrace -o out sh -c "i=0; while [ \$i -lt 20000 ]; do i=\$((i+1)); done; exit 3"
 '
 
+# A command started through shell scripts that end in exec: outer.sh
+# runs a loop, then execs inner.sh, which runs one and execs the demo app.
+# Each sample is read in the program the process ran when it was taken:
+# the app's under its own name, not under the first script's, whose
+# mappings are gone (the sampler used to keep them, and give [unknown]).
+cat >inner.sh <<EOF
+#!/bin/sh
+i=0
+while [ \$i -lt 200000 ]; do i=\$((i + 1)); done
+exec "$APP" 2000
+EOF
+sed "s|exec .*|exec ./inner.sh|" inner.sh >outer.sh
+chmod +x inner.sh outer.sh
+
+for sampler in ptrace perf; do
+	test_expect_success "--sampler $sampler follows exec: the frames of the program executed" '
+		prof-record --sampler '$sampler' -F 99 -o exec.folded ./outer.sh >/dev/null 2>err &&
+		cat err &&
+		all=$(folded_sum exec.folded) &&
+		app=$(grep "^demo-app;.*;main;" exec.folded | folded_sum /dev/stdin) &&
+		unknown=$(grep "\\[unknown\\]" exec.folded | folded_sum /dev/stdin) &&
+		echo "$app of $all samples in the app, $unknown with [unknown]" &&
+		test "$app" -ge 100 &&
+		test $((unknown * 20)) -le "$all" &&
+		! grep -E "^(outer|inner).sh;.*;(main;hash|main;parse)" exec.folded
+	'
+done
+
 test_expect_success 'a bad --sampler is a usage error' '
 	test_expect_code 2 prof-record --sampler nope true 2>err &&
 	grep "^prof-record: --sampler: " err

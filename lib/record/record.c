@@ -28,6 +28,7 @@ struct proc {
 	int pid;
 	struct unwind_proc *stk;
 	int reread;                 /* /proc/PID/maps was read again once */
+	uint64_t image;             /* the ptrace sampler's image_key; 0: unknown */
 	UT_hash_handle hh;
 };
 
@@ -408,19 +409,57 @@ fatal_guard(void)
 }
 
 /*
- * Stops tid, copies its registers and the top of its stack, resumes it.
+ * What an exec changes, from /proc/PID/stat (statfd, read again at offset
+ * 0): where the code, data, heap, stack, arguments and environment of the
+ * process image start and end.  Every exec sets them anew, and with
+ * address space randomisation to new values; an exec of the same file
+ * with randomisation off may give the same ones, but then the same
+ * mappings too.  0 when unreadable (those fields read 0 without the right
+ * to trace the process).
+ */
+static uint64_t
+image_key(int statfd)
+{
+	static const int fields[] = { 26, 27, 28, 45, 46, 47, 48, 49, 50, 51 };
+	char buf[1024], *p, *end;
+	uint64_t h = 14695981039346656037ULL;
+	ssize_t n;
+	int f = 2;
+
+	if ((n = pread(statfd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name, field 2, may hold spaces and parentheses. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		while (f < fields[i] && (p = strchr(p + 1, ' ')) != NULL)
+			f++;
+		if (p == NULL)
+			return 0;
+		h = (h ^ strtoull(p + 1, &end, 10)) * 1099511628211ULL;
+	}
+	return h != 0 ? h : 1;
+}
+
+/*
+ * Stops tid, copies its registers and the top of its stack, notes the
+ * process image they belong to in *image (image_key, read while the
+ * thread is held, so that an exec cannot come in between), resumes it.
  * A thread that ends meanwhile is reported to us, its tracer: the end of
  * our own child is kept for record_reaped().
  */
 static int
-snapshot_thread(struct record *r, pid_t tid, int memfd, struct sample_record *s,
-    unsigned char *stack, size_t size)
+snapshot_thread(struct record *r, pid_t tid, int memfd, int statfd, struct sample_record *s,
+    unsigned char *stack, size_t size, uint64_t *image)
 {
 	struct user_regs_struct u;
 	int status, ok = 0, sig = 0;
 	pid_t w = -1;
 
-	if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0)
+	/* An exec that ends while the thread is being stopped stops it at
+	 * the exec (PTRACE_EVENT_EXEC) with the new program's registers. */
+	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)(long)PTRACE_O_TRACEEXEC) < 0)
 		return -1;
 	seized_tid = tid;
 	/* A signal to prof-record (SIGINT) must not cut the wait short: the
@@ -438,10 +477,11 @@ snapshot_thread(struct record *r, pid_t tid, int memfd, struct sample_record *s,
 	if (w == tid && WIFSTOPPED(status)) {
 		/* A signal that arrived first stopped the thread instead of
 		 * our interrupt: it must still be delivered. */
-		if (status >> 16 != PTRACE_EVENT_STOP)
+		if (status >> 16 != PTRACE_EVENT_STOP && status >> 16 != PTRACE_EVENT_EXEC)
 			sig = WSTOPSIG(status);
 		if (ptrace(PTRACE_GETREGS, tid, 0, &u) == 0) {
 			ssize_t got = pread(memfd, stack, size, (off_t)u.rsp);
+			*image = image_key(statfd);
 			regs_from_ptrace(&u, s->regs);
 			s->stack = stack;
 			s->stack_size = got > 0 ? (uint64_t)got : 0;
@@ -472,12 +512,32 @@ thread_running(pid_t pid, pid_t tid)
 	return running;
 }
 
+/*
+ * The process pid as the ptrace sampler follows it: read from /proc at
+ * first, and again whenever its image is not the one read (it exec'd:
+ * its mappings and thread names are new).
+ */
+static void
+ptrace_follow(struct record *r, pid_t pid, uint64_t image)
+{
+	struct proc *p = proc_get(r, pid, 0);
+
+	if (p != NULL && (p->image == image || image == 0))
+		return;
+	if (p != NULL)
+		proc_drop(r, p);
+	record_attach(r, pid);
+	if ((p = proc_get(r, pid, 0)) != NULL)
+		p->image = image;
+}
+
 int
 record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, size_t errlen)
 {
 	enum { STACK = 64 * 1024 };
 	char path[64];
-	int memfd, n = 0, failed = 0;
+	int memfd, statfd, n = 0, failed = 0;
+	uint64_t image;
 	DIR *d;
 	struct dirent *e;
 
@@ -487,11 +547,17 @@ record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, s
 		snprintf(err, errlen, "%d: cannot read its memory: %s", (int)pid, strerror(errno));
 		return -1;
 	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	statfd = open(path, O_RDONLY);
+	/* The image before the mappings are read: an exec in between is
+	 * seen at the first sample. */
 	if (proc_get(r, pid, 0) == NULL)
-		record_attach(r, pid);
+		ptrace_follow(r, pid, statfd >= 0 ? image_key(statfd) : 0);
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	if ((d = opendir(path)) == NULL) {
+	if (statfd < 0 || (d = opendir(path)) == NULL) {
 		snprintf(err, errlen, "%d: no such process", (int)pid);
+		if (statfd >= 0)
+			close(statfd);
 		close(memfd);
 		return -1;
 	}
@@ -506,17 +572,19 @@ record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, s
 		s.tid = (uint32_t)atoi(e->d_name);
 		if (running_only && !thread_running(pid, (pid_t)s.tid))
 			continue;
-		if (snapshot_thread(r, (pid_t)s.tid, memfd, &s, r->stack, STACK) < 0) {
+		if (snapshot_thread(r, (pid_t)s.tid, memfd, statfd, &s, r->stack, STACK, &image) < 0) {
 			/* A thread that ended meanwhile is no error. */
 			if (errno != ESRCH && failed++ == 0)
 				snprintf(err, errlen, "%d: cannot stop thread %u with ptrace: %s "
 				    "(kernel.yama.ptrace_scope, or CAP_SYS_PTRACE)", (int)pid, s.tid, strerror(errno));
 			continue;
 		}
+		ptrace_follow(r, pid, image);
 		sample(r, &s);
 		n++;
 	}
 	closedir(d);
+	close(statfd);
 	close(memfd);
 	return n == 0 && failed ? -1 : n;
 }
