@@ -96,6 +96,12 @@ folded_case 'metadata: a key with different values is dropped' '' \
 folded_case 'metadata: a key missing in one input is dropped' '' \
 	'# unit: samples\na 2\n' \
 	'# unit: samples\n# foo: bar\na 1\n' '# unit: samples\na 1\n'
+folded_case 'metadata: prof-record'"'"'s samples and lost add up, even when equal' '' \
+	'# samples: 200 samples\n# lost: 40 samples\na 2\n' \
+	'# samples: 100 samples\n# lost: 10 samples\na 1\n' '# samples: 100 samples\n# lost: 30 samples\na 1\n'
+folded_case 'metadata: samples not of the form N samples is dropped, as any other' '' \
+	'a 2\n' \
+	'# lost: 10 samples\na 1\n' '# lost: many\na 1\n'
 folded_case 'a differential profile: both counts summed' '' \
 	'a 1 2\na;b 3.5 0\nc 0 4\n' \
 	'a;b 1 0\na 1 2\n' 'a;b 2.5 0\nc 0 4\n'

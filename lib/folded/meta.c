@@ -1,5 +1,8 @@
 #include "folded/meta.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +72,23 @@ meta_update(struct meta *dst, const struct meta *src)
 		kv_set(&dst->list, src->list.items[i].key, src->list.items[i].value);
 }
 
+/* "N samples" as a number, or -1: what prof-record writes for samples
+ * and lost, the counts that add up when profiles are summed. */
+static long long
+samples_of(const char *v)
+{
+	char *end;
+	unsigned long long n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || n > LLONG_MAX / 2 || strcmp(end, " samples") != 0)
+		return -1;
+	return (long long)n;
+}
+
 void
 meta_merge(struct meta *dst, const struct meta *src, int first)
 {
@@ -79,6 +99,16 @@ meta_merge(struct meta *dst, const struct meta *src, int first)
 	for (size_t i = 0; i < dst->list.n;) {
 		const char *key = dst->list.items[i].key;
 		const char *v = meta_get(src, key);
+		if (v != NULL && (strcmp(key, "samples") == 0 || strcmp(key, "lost") == 0)) {
+			long long a = samples_of(dst->list.items[i].value), b = samples_of(v);
+			if (a >= 0 && b >= 0) {
+				char buf[64];
+				snprintf(buf, sizeof(buf), "%lld samples", a + b);
+				kv_set(&dst->list, key, buf);
+				i++;
+				continue;
+			}
+		}
 		if (v != NULL && strcmp(v, dst->list.items[i].value) == 0) {
 			i++;
 			continue;

@@ -41,8 +41,9 @@ void meta_update(struct meta *dst, const struct meta *src);
 
 /*
  * Merges src into dst for profiles that are summed: a key with the same
- * value stays, a key whose values differ is dropped (it is true of neither
- * sum).  Sets dst->conflict_unit when "type" or "unit" differ.  The first
+ * value stays; "samples" and "lost" of the form "N samples" (prof-record's)
+ * are added; any other key whose values differ is dropped (it is true of
+ * neither sum).  Sets dst->conflict_unit when "type" or "unit" differ.  The first
  * merge into an empty dst copies src.  dst->n == 0 with first != 0 means
  * "nothing merged yet".
  */
