@@ -229,6 +229,8 @@ put_user_frames(struct record *r, struct proc *p, int n)
 			if (j > 0)
 				put(r, "_[i]", 4);
 		}
+		if (module == unwind_jit_module)
+			put(r, "_[j]", 4);
 	}
 }
 

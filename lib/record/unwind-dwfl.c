@@ -89,6 +89,16 @@ set_initial_registers(Dwfl_Thread *thread, void *arg)
 	Dwarf_Word r[17];
 	int i;
 
+	if (p->resumed) {
+		/* a frame unwind_jit_step() reached: its bp and sp (DWARF 6
+		 * and 7) and pc are known, the other registers are not */
+		r[6] = p->resume_bp;
+		r[7] = p->resume_sp;
+		if (!dwfl_thread_state_registers(thread, 6, 2, r + 6))
+			return false;
+		dwfl_thread_state_register_pc(thread, p->resume_pc);
+		return true;
+	}
 	for (i = 0; i < 17; i++)
 		r[i] = unwind_sample_reg(p, i);
 	if (!dwfl_thread_state_registers(thread, 0, 17, r))
@@ -181,25 +191,50 @@ dwfl_sync(struct unwind_proc *p)
 	return 0;
 }
 
+/*
+ * Each frame's pc.  A pc without CFI (JIT code) is not left to libdwfl,
+ * whose fallback follows rbp wherever it points: unwind_jit_step() walks
+ * the frame pointers, checked, and the unwind starts again where they
+ * lead back to compiled code.
+ */
 static int
 dwfl_frame(Dwfl_Frame *state, void *arg)
 {
 	struct unwind_proc *p = arg;
 	Dwarf_Addr pc;
+	Dwarf_Word sp, bp;
 	bool activation;
 
 	if (!dwfl_frame_pc(state, &pc, &activation) || pc == 0)
 		return DWARF_CB_ABORT;
 	p->pcs[p->npcs++] = pc;
-	return p->npcs < p->max ? DWARF_CB_OK : DWARF_CB_ABORT;
+	if (p->npcs >= p->max)
+		return DWARF_CB_ABORT;
+	if (!unwind_jit_pc(p, pc))
+		return DWARF_CB_OK;
+	if (dwfl_frame_reg(state, 7, &sp) == 0 && dwfl_frame_reg(state, 6, &bp) == 0)
+		unwind_jit_step(p, sp, bp);
+	return DWARF_CB_ABORT;
 }
 
 void
 unwind_dwfl_unwind(struct unwind_proc *p)
 {
+	int n;
+
 	if (dwfl_sync(p) != 0)
 		return;
-	dwfl_getthread_frames(p->dwfl, p->pid > 0 ? p->pid : 1, dwfl_frame, p);
+	p->resume = 0;
+	do {
+		/* the frame resumed from is the first of this pass (libdwfl
+		 * takes it for an activation: its CFI is looked up at the
+		 * return address itself, not the call before it) */
+		p->resumed = p->resume;
+		p->resume = 0;
+		n = p->npcs;
+		dwfl_getthread_frames(p->dwfl, p->pid > 0 ? p->pid : 1, dwfl_frame, p);
+	} while (p->resume && p->npcs > n && p->npcs < p->max);
+	p->resume = p->resumed = 0;
 }
 
 void

@@ -11,6 +11,8 @@
  *                 processes and found by build-id; the vdso
  *   unwind-dwfl.c  the libdwfl unwinder
  *   unwind-libunwind.c   the libunwind unwinder
+ *   unwind-jit.c   JIT code: names from the process's perf map, and the
+ *                 frame-pointer steps through code without CFI
  *
  * Ownership.  A struct unwind_elf belongs to unwind-elf.c's cache and lives,
  * open and mapped, until the program exits, so a mapping's pointer to it
@@ -35,7 +37,12 @@
  * The sample.  regs, stack, stack_size, pcs, npcs and max are set by
  * unwind_stack() for one unwind and hold nothing between; the unwinders
  * read registers and memory through unwind_sample_reg() and unwind_sample_read()
- * and append to pcs[npcs++] while npcs < max.
+ * and append to pcs[npcs++] while npcs < max.  Where a pc has no CFI to
+ * step by (JIT code: unwind_jit_pc), an unwinder hands the frame to
+ * unwind_jit_step(), which follows the frame pointers and, when they lead
+ * back to compiled code, sets resume and resume_*: the unwinder starts
+ * again from there (resumed: the unwind under way started so), while
+ * pcs has room and grows.
  */
 #ifndef PROF_UNWIND_INT_H
 #define PROF_UNWIND_INT_H
@@ -46,6 +53,8 @@
 
 #include "core/util.h"
 #include "record/unwind.h"
+
+struct perfmap;
 
 #define uthash_malloc(sz) xmalloc(sz)
 #include <uthash.h>
@@ -100,6 +109,15 @@ struct unwind_proc {
 	int unw_flush;              /* libunwind's cache may be stale */
 	struct Dwfl *dwfl;          /* made at unwind-dwfl.c's first use */
 	struct unw_addr_space *as;  /* libunwind's, made at its first use */
+	uint64_t unwinds;           /* unwind_stack() calls: a sample clock */
+
+	/* unwind-jit.c's: the process's perf map, opened at the first pc it
+	 * is asked to name (tried again after jit_retry), read again once a
+	 * sample at most (jit_read: the unwinds count then) */
+	struct perfmap *jit;
+	uint64_t jit_retry, jit_read;
+	int jit_warned;
+	struct sym_frame jit_frame;
 
 	/* the sample being unwound */
 	const uint64_t *regs;
@@ -107,6 +125,8 @@ struct unwind_proc {
 	size_t stack_size;
 	uint64_t *pcs;
 	int npcs, max;
+	int resume, resumed;        /* a frame to start from, not regs */
+	uint64_t resume_pc, resume_sp, resume_bp;
 };
 
 /* What /proc/PID/maps says of a mapping's file, to catch a replaced one. */
@@ -170,5 +190,28 @@ void unwind_dwfl_free(struct unwind_proc *p);
 /* Unwinds the sample with libunwind (.eh_frame_hdr only). */
 void unwind_unw_unwind(struct unwind_proc *p);
 void unwind_unw_free(struct unwind_proc *p);
+
+/* ---- unwind-jit.c ---- */
+
+/* pc has no CFI to step by: in an anonymous mapping (JIT code), a file
+ * that could not be read, or no known mapping. */
+int unwind_jit_pc(const struct unwind_proc *p, uint64_t pc);
+
+/* Names addr (a file address of no file: anonymous memory) from the
+ * process's perf map, as unwind_name() does; 0 if it does not name it. */
+int unwind_jit_name(struct unwind_proc *p, uint64_t addr,
+    const struct sym_frame **frames, const char **module);
+
+/* The process exec'd, or ends: its perf map is closed. */
+void unwind_jit_forget(struct unwind_proc *p);
+
+/*
+ * Steps by frame pointers from the frame of the last pc in pcs, in code
+ * without CFI, whose stack pointer is sp and frame pointer bp: appends
+ * the return addresses while they are in such code; at the first one in
+ * an ELF file, sets resume, resume_* to that frame and returns 1; returns
+ * 0 when the chain ends (or pcs is full).
+ */
+int unwind_jit_step(struct unwind_proc *p, uint64_t sp, uint64_t bp);
 
 #endif

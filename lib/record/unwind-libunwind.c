@@ -68,6 +68,18 @@ acc_access_reg(unw_addr_space_t as, unw_regnum_t regnum, unw_word_t *valp,
 		return -UNW_EREADONLYREG;
 	if (regnum < 0 || regnum > UNW_X86_64_RIP)
 		return -UNW_EBADREG;
+	if (p->resumed) {
+		/* from a frame unwind_jit_step() reached: three are known */
+		if (regnum == UNW_X86_64_RIP)
+			*valp = p->resume_pc;
+		else if (regnum == UNW_X86_64_RSP)
+			*valp = p->resume_sp;
+		else if (regnum == UNW_X86_64_RBP)
+			*valp = p->resume_bp;
+		else
+			return -UNW_EBADREG;
+		return 0;
+	}
 	*valp = unwind_sample_reg(p, regnum);
 	return 0;
 }
@@ -113,7 +125,8 @@ void
 unwind_unw_unwind(struct unwind_proc *p)
 {
 	unw_cursor_t cursor;
-	unw_word_t ip;
+	unw_word_t ip, sp, bp;
+	int n;
 
 	if (p->as == NULL) {
 		if ((p->as = unw_create_addr_space(&accessors, 0)) == NULL)
@@ -125,13 +138,29 @@ unwind_unw_unwind(struct unwind_proc *p)
 		unw_flush_cache(p->as, 0, 0);
 		p->unw_flush = 0;
 	}
-	if (unw_init_remote(&cursor, p->as, p) != 0)
-		return;
+	p->resume = 0;
 	do {
-		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
+		/* from the sample's registers, then from each frame where
+		 * frame pointers led out of code without CFI */
+		p->resumed = p->resume;
+		p->resume = 0;
+		n = p->npcs;
+		if (unw_init_remote(&cursor, p->as, p) != 0)
 			break;
-		p->pcs[p->npcs++] = ip;
-	} while (p->npcs < p->max && unw_step(&cursor) > 0);
+		do {
+			if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
+				break;
+			p->pcs[p->npcs++] = ip;
+			/* not libunwind's own rbp fallback, unchecked */
+			if (p->npcs < p->max && unwind_jit_pc(p, ip)) {
+				if (unw_get_reg(&cursor, UNW_X86_64_RSP, &sp) == 0 &&
+				    unw_get_reg(&cursor, UNW_X86_64_RBP, &bp) == 0)
+					unwind_jit_step(p, sp, bp);
+				break;
+			}
+		} while (p->npcs < p->max && unw_step(&cursor) > 0);
+	} while (p->resume && p->npcs > n && p->npcs < p->max);
+	p->resume = p->resumed = 0;
 }
 
 void

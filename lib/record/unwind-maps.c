@@ -236,6 +236,7 @@ unwind_exec(struct unwind_proc *p)
 	p->nmaps = 0;
 	p->dwfl_rebuild = 1;
 	p->unw_flush = 1;
+	unwind_jit_forget(p);
 }
 
 void

@@ -30,6 +30,7 @@ unwind_proc_free(struct unwind_proc *p)
 		return;
 	unwind_dwfl_free(p);
 	unwind_unw_free(p);
+	unwind_jit_forget(p);
 	free(p->maps);
 	free(p);
 }
@@ -79,6 +80,7 @@ unwind_stack(struct unwind_proc *p, int unwinder, const uint64_t *regs,
 	p->pcs = pcs;
 	p->npcs = 0;
 	p->max = max;
+	p->unwinds++;
 	if (unwinder == UNWIND_LIBUNWIND)
 		unwind_unw_unwind(p);
 	else
@@ -139,7 +141,9 @@ unwind_name(struct unwind_proc *p, uint64_t pc, int is_return, int inline_frames
 
 	*frames = NULL;
 	*module = m != NULL ? m->name : NULL;
-	if (m == NULL || m->elf == NULL)
+	if (m == NULL || (m->elf == NULL && m->name == NULL))
+		return unwind_jit_name(p, pc - (is_return ? 1 : 0), frames, module);
+	if (m->elf == NULL)
 		return 0;
 	n = elf_name(m->elf, pc - m->bias - (is_return ? 1 : 0), frames);
 	/* A handler returns to the first byte of the signal trampoline

@@ -8,7 +8,9 @@
  * thread callbacks read registers from the sample and memory from the
  * sample's copy of the stack or, outside it, from the mapped files.
  * Unwinding uses DWARF CFI (.eh_frame, .debug_frame), so binaries without
- * frame pointers and stripped binaries unwind.  The second unwinder,
+ * frame pointers and stripped binaries unwind; code without CFI in
+ * anonymous memory (a JIT's) is stepped through by its frame pointers,
+ * read from the stack copy only.  The second unwinder,
  * libunwind, reads the same sample through the same memory accessors, to
  * cross-check (unwind_stack with UNWIND_LIBUNWIND).
  *
@@ -85,8 +87,17 @@ int unwind_stack(struct unwind_proc *p, int unwinder, const uint64_t *regs,
  * when pc is in a known mapping (the caller writes "[MODULE]") and NULL
  * when in none or in anonymous memory (the caller writes "[unknown]").
  * Frames are owned by the cache.
+ *
+ * JIT code, in anonymous memory (or in no mapping seen), is named from
+ * the process's perf map, /tmp/perf-PID.map (lib/sym/perfmap), read again
+ * as it grows: one frame, *module is unwind_jit_module, and the name (the
+ * map's bytes: untrusted, to be cleaned as any name) is valid until the
+ * next unwind_name() for p.
  */
 int unwind_name(struct unwind_proc *p, uint64_t pc, int is_return, int inline_frames,
     const struct sym_frame **frames, const char **module);
+
+/* *module of a frame named from the perf map: JIT code (marked _[j]). */
+extern const char unwind_jit_module[];
 
 #endif
