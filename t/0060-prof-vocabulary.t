@@ -35,6 +35,8 @@ done <<'TABLE'
 --pid record fold
 --tid record fold
 --kernel record fold
+--addrs record fold
+--debuginfod record fold
 --duration record bench
 --fail-above diff
 --fail-on-regression
@@ -51,7 +53,7 @@ TABLE
 
 test_expect_success 'prof(7) describes every option of its table' '
 	for o in o -output j -jobs -rows -depth -max-stack -focus -ignore -hide -format \
-	    -input-format -granularity -sort -color -pid -tid -kernel d -duration \
+	    -input-format -granularity -sort -color -pid -tid -kernel -addrs -debuginfod d -duration \
 	    -fail-above -results-dir -strict -help
 	do
 		grep -E -e "^\.It .*Fl $o( |\$)" "$ROOT/man/prof.7" >/dev/null ||

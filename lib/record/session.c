@@ -269,15 +269,16 @@ attach(struct session *s)
 /*
  * Only once the command has its environment and limits as given: libdwfl
  * asks debuginfod servers when DEBUGINFOD_URLS is set, and only the files
- * on this machine are read; each process followed holds a descriptor per
- * file it unwinds through.
+ * on this machine are read unless the user asked for them; each process
+ * followed holds a descriptor per file it unwinds through.
  */
 static void
-prepare_unwinding(void)
+prepare_unwinding(const struct session_opts *o)
 {
 	struct rlimit rl;
 
-	unsetenv("DEBUGINFOD_URLS");
+	if (!o->debuginfod)
+		unsetenv("DEBUGINFOD_URLS");
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -455,10 +456,15 @@ warn_losses(struct session *s)
 		warn("unwinders compared on %llu samples: %llu differ",
 		    (unsigned long long)compared, (unsigned long long)differ);
 	}
-	if (s->sampler != NULL && (sample_lost(s->sampler) > 0 || sample_throttled(s->sampler) > 0))
-		warn("the kernel lost %llu samples and throttled %llu times: lower -F",
-		    (unsigned long long)sample_lost(s->sampler),
+	/* A profile missing a share of its samples is wrong, not slow: the
+	 * share says how wrong. */
+	if (s->sampler != NULL && (sample_lost(s->sampler) > 0 || sample_throttled(s->sampler) > 0)) {
+		uint64_t lost = sample_lost(s->sampler), all = lost + record_samples(r);
+		warn("the kernel lost %llu of %llu samples (%.1f%%) and throttled %llu times: lower -F",
+		    (unsigned long long)lost, (unsigned long long)all,
+		    all > 0 ? 100.0 * (double)lost / (double)all : 0.0,
 		    (unsigned long long)sample_throttled(s->sampler));
+	}
 }
 
 /* The metadata known at the end, and the stacks not written yet. */
@@ -495,7 +501,7 @@ record_cpu(struct session *s, char *const argv[])
 		launch(s, argv);
 	else
 		attach(s);
-	prepare_unwinding();
+	prepare_unwinding(s->o);
 	open_sampler(s);
 	catch_stops();
 
@@ -564,7 +570,8 @@ session_threads(const struct session_opts *o, const pid_t *pids, int npids)
 	int n = 0;
 
 	begin(&s, o, NULL, pids, npids);
-	unsetenv("DEBUGINFOD_URLS");  /* see prepare_unwinding() */
+	if (!o->debuginfod)
+		unsetenv("DEBUGINFOD_URLS");  /* see prepare_unwinding() */
 	for (int i = 0; i < npids; i++)
 		if (record_threads(s.rec, pids[i], err, sizeof(err)) < 0)
 			warn("%s", err);
