@@ -110,6 +110,9 @@ struct sym_file {
 	Dwfl_Module *mod;
 	struct sym_addr *addrs;
 	struct sym_symtab syms;
+	int fdes_read;           /* fdes below are read */
+	uint64_t *fdes;          /* the start of each FDE, sorted */
+	size_t nfdes;
 	int indexed;             /* units below are read */
 	Dwarf_Addr bias;         /* file address - DWARF address */
 	struct sym_unit *units;
@@ -158,6 +161,7 @@ free_file(struct sym_file *f)
 	free(f->syms.spans);
 	free(f->syms.maxend);
 	free(f->syms.labels);
+	free(f->fdes);
 	free(f->syms.secs);
 	for (i = 0; i < f->nunits; i++) {
 		free(f->units[i].fns);
@@ -1083,9 +1087,62 @@ symbol_before(struct sym_file *f, uint64_t addr)
 }
 
 /*
+ * Reads the sorted table of .eh_frame_hdr: the start of every FDE, as
+ * the unwinders search it (GCC and clang write one FDE a function, and
+ * one for each part split off, main.cold).  Only the table ld writes
+ * (datarel sdata4 pairs) is read; without one, there is no table.
+ */
+static void
+index_fde_starts(struct sym_file *f)
+{
+	const unsigned char *h;
+	Elf_Data *d;
+	GElf_Phdr ph;
+	Dwarf_Addr bias;
+	Elf *elf;
+	size_t i, n, off;
+	uint32_t count;
+	int32_t loc;
+
+	f->fdes_read = 1;
+	if ((elf = dwfl_module_getelf(f->mod, &bias)) == NULL ||
+	    elf_getphdrnum(elf, &n) != 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (gelf_getphdr(elf, (int)i, &ph) != NULL &&
+		    ph.p_type == PT_GNU_EH_FRAME)
+			break;
+	if (i == n || ph.p_filesz < 12 || (d = elf_getdata_rawchunk(elf,
+	    (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE)) == NULL ||
+	    d->d_size < 12)
+		return;
+	h = d->d_buf;
+	/* version 1, eh_frame_ptr and count of 4 bytes (udata4, sdata4),
+	 * table datarel sdata4: 12 bytes of header, then 8 bytes an entry */
+	if (h[0] != 1 || ((h[1] & 0x0f) != 0x03 && (h[1] & 0x0f) != 0x0b) ||
+	    (h[2] != 0x03 && h[2] != 0x0b) || h[3] != 0x3b)
+		return;
+	memcpy(&count, h + 8, 4);
+	if (count == 0 || count > (d->d_size - 12) / 8)
+		return;
+	f->fdes = xreallocarray(NULL, count, sizeof(*f->fdes));
+	for (i = 0, off = 12; i < count; i++, off += 8) {
+		memcpy(&loc, h + off, 4);
+		f->fdes[i] = ph.p_vaddr + bias + (uint64_t)(int64_t)loc;
+		if (i > 0 && f->fdes[i] < f->fdes[i - 1]) {
+			/* not sorted: not the table the unwinders trust */
+			free(f->fdes);
+			f->fdes = NULL;
+			return;
+		}
+	}
+	f->nfdes = count;
+}
+
+/*
  * The start of the function holding addr, as its call frame information
- * (.eh_frame, else .debug_frame) bounds it: GCC and clang write one FDE a
- * function (and one for each part split off, main.cold).
+ * bounds it: the last FDE start at or before addr, if .eh_frame has a
+ * rule for addr and that rule is not before it.
  */
 static int
 fn_start(struct sym_file *f, uint64_t addr, uint64_t *start)
@@ -1093,23 +1150,29 @@ fn_start(struct sym_file *f, uint64_t addr, uint64_t *start)
 	Dwarf_CFI *cfi;
 	Dwarf_Frame *fr;
 	Dwarf_Addr bias, low, high;
-	int k, ok;
+	size_t lo = 0, hi, i;
+	int ok;
 
-	for (k = 0; k < 2; k++) {
-		cfi = k == 0 ? dwfl_module_eh_cfi(f->mod, &bias) :
-		    dwfl_module_dwarf_cfi(f->mod, &bias);
-		if (cfi == NULL || addr < bias ||
-		    dwarf_cfi_addrframe(cfi, addr - bias, &fr) != 0)
-			continue;
-		ok = dwarf_frame_info(fr, &low, &high, NULL) >= 0 &&
-		    low <= addr - bias && addr - bias < high;
-		free(fr);
-		if (ok) {
-			*start = low + bias;
-			return 0;
-		}
+	if (!f->fdes_read)
+		index_fde_starts(f);
+	hi = f->nfdes;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (f->fdes[i] <= addr)
+			lo = i + 1;
+		else
+			hi = i;
 	}
-	return -1;
+	if (lo == 0 || (cfi = dwfl_module_eh_cfi(f->mod, &bias)) == NULL ||
+	    addr < bias || dwarf_cfi_addrframe(cfi, addr - bias, &fr) != 0)
+		return -1;
+	ok = dwarf_frame_info(fr, &low, &high, NULL) >= 0 &&
+	    low + bias >= f->fdes[lo - 1] && low + bias <= addr;
+	free(fr);
+	if (!ok)
+		return -1;
+	*start = f->fdes[lo - 1];
+	return 0;
 }
 
 /* Fills c->buf, innermost first, and returns the number of frames. */
