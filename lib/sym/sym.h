@@ -77,8 +77,11 @@ void sym_free(struct sym_cache *c);
  * The order is the reverse of addr2line's.
  *
  * Without DWARF for addr (a stripped file, code without debug info) the
- * result is one frame named after the ELF symbol containing addr, with the
- * source line if there is a line table.  Returns 0, and sets *frames to
+ * result is one frame named after the ELF symbol containing addr, as
+ * dwfl_module_addrsym chooses it, with the source line if there is a
+ * line table; in a file whose only symbols are its exports, also the
+ * export at which the function holding addr starts (by its CFI) when the
+ * export's size falls short of addr.  Returns 0, and sets *frames to
  * NULL, when the file cannot be read or is not ELF, or when addr has
  * neither a DWARF function nor a symbol: the caller keeps the name it has.
  */
