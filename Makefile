@@ -152,6 +152,7 @@ bench: deps
 	@scripts/bench
 	@scripts/bench-top
 	@scripts/bench-bench
+	@scripts/bench-record
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SHAREDIR)

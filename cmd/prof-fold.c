@@ -19,10 +19,10 @@
 static const char synopsis[] =
 "usage: prof-fold [-o file] [-j jobs] [--input-format format] [--pid | --tid]\n"
 "                 [--kernel] [--jit] [--all] [--addrs] [--event-filter event]\n"
-"                 [--inline] [--context] [--period] [--focus regex]\n"
-"                 [--ignore regex] [--hide regex] [--collapse-recursion]\n"
-"                 [--depth n] [--strip-addrs] [--scale factor] [--strict]\n"
-"                 [file ...]\n";
+"                 [--inline] [--context] [--debuginfod] [--period]\n"
+"                 [--focus regex] [--ignore regex] [--hide regex]\n"
+"                 [--collapse-recursion] [--depth n] [--strip-addrs]\n"
+"                 [--scale factor] [--strict] [file ...]\n";
 
 static const char options_help[] =
 "\n"
@@ -37,6 +37,8 @@ static const char options_help[] =
 "  --event-filter event  keep samples of this event (default: the first)\n"
 "  --inline              resolve user frames to inlined functions (perf)\n"
 "  --context             with --inline, frames carry their file:line\n"
+"  --debuginfod          with --inline, ask the debuginfod servers of\n"
+"                        DEBUGINFOD_URLS for missing debugging information\n"
 "  --period              count each sample's period, not one (perf)\n"
 "  --focus regex         keep stacks with a frame matching regex (ERE)\n"
 "  --ignore regex        drop stacks with a frame matching regex\n"
@@ -50,7 +52,7 @@ static const char options_help[] =
 "See prof-fold(1), prof-folded(5) and prof(7).\n";
 
 enum {
-	OPT_ADDRS = 256, OPT_ALL, OPT_COLLAPSE, OPT_CONTEXT, OPT_DEPTH,
+	OPT_ADDRS = 256, OPT_ALL, OPT_COLLAPSE, OPT_CONTEXT, OPT_DEBUGINFOD, OPT_DEPTH,
 	OPT_EVENT, OPT_FOCUS, OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_INLINE, OPT_INPUT_FORMAT,
 	OPT_JIT, OPT_KERNEL, OPT_PERIOD, OPT_PID, OPT_SCALE, OPT_STRICT, OPT_STRIP, OPT_TID,
 	OPT_WAS_GREP, OPT_WAS_GREP_V, OPT_WAS_INPUT
@@ -61,6 +63,7 @@ static const struct option longopts[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "collapse-recursion", no_argument, NULL, OPT_COLLAPSE },
 	{ "context", no_argument, NULL, OPT_CONTEXT },
+	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "event-filter", required_argument, NULL, OPT_EVENT },
 	{ "focus", required_argument, NULL, OPT_FOCUS },
@@ -93,7 +96,7 @@ main(int argc, char *argv[])
 	struct transform_opts xo = { 0 };
 	struct input g = { 0 };
 	const char *ofile = "-";
-	int c, strict = 0, status = EXIT_OK;
+	int c, strict = 0, debuginfod = 0, status = EXIT_OK;
 
 	util_setprog(argv[0]);
 	g.jobs = input_default_jobs();
@@ -116,6 +119,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_CONTEXT:
 			po.context = po.inline_frames = 1;
+			break;
+		case OPT_DEBUGINFOD:
+			debuginfod = 1;
 			break;
 		case OPT_DEPTH:
 			xo.depth = (long)arg_int(optarg, 1, 1000000, "--depth");
@@ -186,8 +192,8 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	/* libdwfl asks debuginfod servers when this is set; prof-fold reads
-	 * only the files on this machine. */
-	if (po.inline_frames)
+	 * only the files on this machine unless told otherwise. */
+	if (po.inline_frames && !debuginfod)
 		unsetenv("DEBUGINFOD_URLS");
 	/* Write errors are seen when the output is closed: a closed pipe
 	 * ends the program as SIGPIPE would, any other is reported. */

@@ -13,8 +13,8 @@
 static const char synopsis[] =
 "usage: prof-record [-F hz] [-d seconds] [-o file] [--max-stack n] [--lines]\n"
 "                   [--no-inline] [--pid | --tid] [--kernel | --user-only]\n"
-"                   [--stack-size bytes] [--sampler name] [--unwinder name] [--]\n"
-"                   command [arg ...]\n"
+"                   [--stack-size bytes] [--sampler name] [--unwinder name]\n"
+"                   [--addrs] [--debuginfod] [--] command [arg ...]\n"
 "       prof-record -p pid[,pid...] [-F hz] [-d seconds] [-o file] [--type type]\n"
 "                   [options]\n";
 
@@ -31,6 +31,11 @@ static const char options_help[] =
 "  --max-stack n         keep at most n frames from the leaf\n"
 "  --lines               frames carry their source file:line\n"
 "  --no-inline           no frames of their own for inlined functions\n"
+"  --addrs               a frame without a name is MODULE+0xOFFSET (the\n"
+"                        offset of its function in the file), not a guess\n"
+"                        or [MODULE]\n"
+"  --debuginfod          ask the debuginfod servers of DEBUGINFOD_URLS for\n"
+"                        missing debugging information\n"
 "  --pid, --tid          root frame comm-PID, or comm-PID/TID\n"
 "  --kernel              time in the kernel too, its frames marked _[k] (the\n"
 "                        default where the kernel permits it)\n"
@@ -48,11 +53,14 @@ static const char *const types[] = { "cpu", "threads", NULL };
 enum { TYPE_CPU, TYPE_THREADS };
 
 enum {
-	OPT_DEPTH = 256, OPT_HELP, OPT_KERNEL, OPT_LINES, OPT_MAXSTACK, OPT_NOINLINE,
-	OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE, OPT_UNWINDER, OPT_USERONLY
+	OPT_ADDRS = 256, OPT_DEBUGINFOD, OPT_DEPTH, OPT_HELP, OPT_KERNEL, OPT_LINES,
+	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
+	OPT_UNWINDER, OPT_USERONLY
 };
 
 static const struct option longopts[] = {
+	{ "addrs", no_argument, NULL, OPT_ADDRS },
+	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -109,6 +117,12 @@ main(int argc, char *argv[])
 				if (comma == NULL)
 					break;
 			}
+			break;
+		case OPT_ADDRS:
+			o.record.addrs = 1;
+			break;
+		case OPT_DEBUGINFOD:
+			o.debuginfod = 1;
 			break;
 		case OPT_DEPTH:
 			arg_renamed("--depth", "--max-stack");

@@ -36,6 +36,8 @@ done <<'TABLE'
 --tid record fold
 --kernel record fold
 --user-only record
+--addrs record fold
+--debuginfod record fold
 --duration record bench
 --fail-above diff
 --fail-on-regression
@@ -52,7 +54,7 @@ TABLE
 
 test_expect_success 'prof(7) describes every option of its table' '
 	for o in o -output j -jobs -rows -depth -max-stack -focus -ignore -hide -format \
-	    -input-format -granularity -sort -color -pid -tid -kernel -user-only d -duration \
+	    -input-format -granularity -sort -color -pid -tid -kernel -user-only -addrs -debuginfod d -duration \
 	    -fail-above -results-dir -strict -help
 	do
 		grep -E -e "^\.It .*Fl $o( |\$)" "$ROOT/man/prof.7" >/dev/null ||

@@ -169,6 +169,55 @@ test_expect_success 'strip: nothing without a symbol, an exported one named' '
 	test_cmp expect actual
 '
 
+# Symbols are indexed once per file and searched by bisection: on 2,000
+# functions of every size, static and global, with aliases, the names of
+# every 7th function (first, middle and last byte) are addr2line's.  (Of
+# a static function with a global alias, libdwfl and sym name the alias,
+# addr2line the static function: the aliases here are of global ones.)
+test_expect_success 'many functions, .symtab only: names as addr2line -f' '
+	awk "BEGIN {
+		for (i = 0; i < 2000; i++) {
+			printf \"%s int f%d(int *a, int n) { int s = %d;\", i % 3 ? \"\" : \"static\", i, i
+			for (j = 0; j < i % 9; j++)
+				printf \" for (int i = 0; i < n; i++) s += a[i] * %d + (s >> %d);\", j + i, j + 1
+			printf \" return s; }\\n\"
+			if (i % 50 == 0 && i % 3)
+				printf \"int alias%d(int *, int) __attribute__((alias(\\\"f%d\\\")));\\n\", i, i
+		}
+		printf \"int (*tab[])(int *, int) = {\"
+		for (i = 0; i < 2000; i++)
+			printf \"f%d,\", i
+		printf \"};\\nint main(int c, char **v) { int a[4] = {c}; return tab[c](a, 4); }\\n\"
+	}" >many.c &&
+	gcc -O1 -fno-inline -o many many.c &&
+	nm -S many | awk "\$4 ~ /^f[0-9]*[07]\$/ && \$3 ~ /[Tt]/ { print \$1, \$2 }" >fns &&
+	test "$(wc -l <fns)" -gt 300 &&
+	while read -r start size; do
+		printf "%x\n%x\n%x\n" $((0x$start)) $((0x$start + 0x$size / 2)) \
+			$((0x$start + 0x$size - 1))
+	done <fns >addrs &&
+	addr2line -a -f -e many <addrs | awk "NR % 3 == 2" >expect &&
+	sym-test -a many <addrs | awk "NR % 3 == 2" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'MiniDebugInfo (.gnu_debugdata): static functions named, as unstripped' '
+	command -v xz >/dev/null 2>&1 || { echo "no xz: skipped"; return 0; } &&
+	nm -D --format=posix --defined-only many | cut -d" " -f1 | sort >dynsyms &&
+	nm --format=posix --defined-only many | awk "\$2 ~ /^[Tt]\$/ { print \$1 }" |
+		sort >funcsyms &&
+	comm -13 dynsyms funcsyms >keep &&
+	objcopy --only-keep-debug many many.debug &&
+	objcopy -S --remove-section .comment --keep-symbols=keep many.debug minidebug &&
+	xz minidebug &&
+	strip --strip-all -R .comment -o many-mini many &&
+	objcopy --add-section .gnu_debugdata=minidebug.xz many-mini &&
+	! readelf -SW many-mini | grep -F .symtab &&
+	sym-test -a many <addrs >expect &&
+	sym-test -a many-mini <addrs >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'not ELF, missing, empty, a directory, a device: 0 frames' '
 	printf "hello\n" >text &&
 	: >empty &&

@@ -26,7 +26,8 @@ test_expect_success '--help prints the usage and one line per option to stdout, 
 	head -n 1 out >first &&
 	grep "^usage: prof-record " first &&
 	for o in -F -d --duration -o --output -p --max-stack --lines --no-inline \
-	    --pid --tid --kernel --sampler --stack-size --type --unwinder --help
+	    --pid --tid --kernel --sampler --stack-size --type --unwinder --addrs \
+	    --debuginfod --help
 	do
 		sed -n "/^usage:/,/^\$/!p" out | grep -e "^ *$o[ ,]" -e ", $o[ ,]" >/dev/null ||
 		{ echo "--help has no line for $o"; exit 1; }

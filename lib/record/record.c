@@ -201,6 +201,38 @@ put_root(struct record *r, int pid, int tid)
 		put(r, num, (size_t)snprintf(num, sizeof(num), "-%d", pid));
 }
 
+/*
+ * A frame nothing names: a guess from a stripped file's exports, marked
+ * with "?"; with addrs, the place in the file instead; else the module.
+ */
+static void
+put_unnamed(struct record *r, struct proc *p, uint64_t pc, int is_return,
+    const char *module)
+{
+	struct sym_place pl;
+	char num[32];
+
+	if (module != NULL && unwind_locate(p->stk, pc, is_return, &pl)) {
+		if (r->o.addrs) {
+			put(r, ";", 1);
+			put_name(r, module);
+			put(r, num, (size_t)snprintf(num, sizeof(num), "+0x%llx",
+			    (unsigned long long)pl.offset));
+			return;
+		}
+		if (pl.near != NULL) {
+			put(r, ";", 1);
+			put_name(r, pl.near);
+			put(r, num, (size_t)snprintf(num, sizeof(num), "+0x%llx?",
+			    (unsigned long long)pl.near_off));
+			return;
+		}
+	}
+	put(r, ";[", 2);
+	put_name(r, module ? module : "unknown");
+	put(r, "]", 1);
+}
+
 static void
 put_user_frames(struct record *r, struct proc *p, int n)
 {
@@ -212,9 +244,7 @@ put_user_frames(struct record *r, struct proc *p, int n)
 		/* every frame but the leaf holds a return address */
 		int nf = unwind_name(p->stk, r->pcs[i], i > 0, r->o.inline_frames, &fr, &module);
 		if (nf == 0) {
-			put(r, ";[", 2);
-			put_name(r, module ? module : "unknown");
-			put(r, "]", 1);
+			put_unnamed(r, p, r->pcs[i], i > 0, module);
 			continue;
 		}
 		for (int j = 0; j < nf; j++) {

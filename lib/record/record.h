@@ -8,7 +8,10 @@
  * callchain) go after the user frames, marked _[k].  Frame names follow
  * prof-folded(5): ';' becomes ':', control bytes become spaces, inlined
  * functions are frames of their own marked _[i], and with lines a frame
- * carries "\tFILE:LINE".
+ * carries "\tFILE:LINE".  A frame without a name is, as prof-folded(5)
+ * says: "NEAR+0xOFF?" where a stripped file's exports give a guess,
+ * "[MODULE]", or with addrs "MODULE+0xOFFSET" (no guesses), "[unknown]"
+ * outside any file.
  * The table is the caller's; rec only adds to it.  One thread.
  */
 #ifndef PROF_RECORD_H
@@ -28,6 +31,7 @@ struct record_opts {
 	int max_stack;       /* at most this many frames from the leaf; 0: all */
 	int unwinder;        /* enum unwind_kind */
 	int compare;         /* also unwind with libunwind, count disagreements */
+	int addrs;           /* unnamed frames as module+0xOFFSET, no guesses */
 };
 
 struct record;

@@ -269,15 +269,16 @@ attach(struct session *s)
 /*
  * Only once the command has its environment and limits as given: libdwfl
  * asks debuginfod servers when DEBUGINFOD_URLS is set, and only the files
- * on this machine are read; each process followed holds a descriptor per
- * file it unwinds through.
+ * on this machine are read unless the user asked for them; each process
+ * followed holds a descriptor per file it unwinds through.
  */
 static void
-prepare_unwinding(void)
+prepare_unwinding(const struct session_opts *o)
 {
 	struct rlimit rl;
 
-	unsetenv("DEBUGINFOD_URLS");
+	if (!o->debuginfod)
+		unsetenv("DEBUGINFOD_URLS");
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -538,7 +539,7 @@ record_cpu(struct session *s, char *const argv[])
 		launch(s, argv);
 	else
 		attach(s);
-	prepare_unwinding();
+	prepare_unwinding(s->o);
 	open_sampler(s);
 	catch_stops();
 
@@ -608,7 +609,8 @@ session_threads(const struct session_opts *o, const pid_t *pids, int npids)
 	int n = 0;
 
 	begin(&s, o, NULL, pids, npids);
-	unsetenv("DEBUGINFOD_URLS");  /* see prepare_unwinding() */
+	if (!o->debuginfod)
+		unsetenv("DEBUGINFOD_URLS");  /* see prepare_unwinding() */
 	for (int i = 0; i < npids; i++)
 		if (record_threads(s.rec, pids[i], err, sizeof(err)) < 0)
 			warn("%s", err);

@@ -72,6 +72,8 @@ struct session_opts {
 	const char *output;          /* the profile's path; "-": stdout */
 	int sampler;                 /* enum session_sampler */
 	double duration;             /* seconds; 0: until the processes end */
+	int debuginfod;              /* keep DEBUGINFOD_URLS: names may come
+	                                from debuginfod servers */
 	struct record_opts record;   /* what a stack holds, how it is unwound */
 	struct sample_opts sample;   /* frequency (not 0), stack copied, kernel
 	                                (with record.kernel: prof-record's default) */

@@ -18,22 +18,54 @@ find_no_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 	return -1;
 }
 
+/* Whether the ELF file open on fd has a .debug_frame section. */
+static int
+has_debug_frame(int fd)
+{
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	const char *name;
+	size_t shstrndx;
+	int found = 0;
+
+	if (elf == NULL)
+		return 0;
+	if (elf_getshdrstrndx(elf, &shstrndx) == 0)
+		while (!found && (scn = elf_nextscn(elf, scn)) != NULL)
+			found = gelf_getshdr(scn, &sh) != NULL &&
+			    (name = elf_strptr(elf, shstrndx, sh.sh_name)) != NULL &&
+			    (strcmp(name, ".debug_frame") == 0 ||
+			    strcmp(name, ".zdebug_frame") == 0);
+	elf_end(elf);
+	return found;
+}
+
 /*
  * Separate debug information for .debug_frame, where .eh_frame has no
  * entry: by build-id under /usr/lib/debug only.  Not
  * dwfl_standard_find_debuginfo, which asks debuginfod when
  * DEBUGINFOD_URLS is set: a sample must not wait on the network.
+ *
+ * libdwfl asks at the end of nearly every stack (the outermost frame
+ * has no caller in .eh_frame), once per process, and opening the file
+ * decompresses all its DWARF: a debug file without .debug_frame (glibc's,
+ * most of Debian's) is not handed over, and that is known once per
+ * build-id (the module's userdata is its struct unwind_elf).
  */
 static int
 find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
     GElf_Addr base, const char *file_name, const char *debuglink_file,
     GElf_Word debuglink_crc, char **debuginfo_file_name)
 {
+	struct unwind_elf *e = *userdata;
 	const unsigned char *id;
 	GElf_Addr vaddr;
 	char path[PATH_MAX], *w;
 	int i, n, fd;
 
+	if (e != NULL && e->debug_frame < 0)
+		return -1;
 	n = dwfl_module_build_id(mod, &id, &vaddr);
 	if (n < 2 || n > 64)
 		return -1;
@@ -42,7 +74,14 @@ find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
 	for (i = 1; i < n; i++)
 		w += sprintf(w, "%02x", id[i]);
 	strcpy(w, ".debug");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (e != NULL && e->debug_frame == 0)
+		e->debug_frame = fd >= 0 && has_debug_frame(fd) ? 1 : -1;
+	if (fd >= 0 && e != NULL && e->debug_frame < 0) {
+		close(fd);
+		return -1;
+	}
+	if (fd >= 0)
 		*debuginfo_file_name = xstrdup(path);
 	return fd;
 }
@@ -142,6 +181,8 @@ static int
 dwfl_sync(struct unwind_proc *p)
 {
 	struct unwind_map *m;
+	Dwfl_Module *mod;
+	void **userdata;
 	Elf *arch;
 	size_t i, j;
 	int fd;
@@ -182,9 +223,12 @@ dwfl_sync(struct unwind_proc *p)
 			continue;
 		if ((fd = fcntl(m->elf->fd, F_DUPFD_CLOEXEC, 0)) < 0)
 			continue;
-		if (dwfl_report_elf(p->dwfl, m->name, m->elf->path, fd, m->bias,
-		    true) == NULL)
+		if ((mod = dwfl_report_elf(p->dwfl, m->name, m->elf->path, fd,
+		    m->bias, true)) == NULL)
 			close(fd);
+		else if (dwfl_module_info(mod, &userdata, NULL, NULL, NULL,
+		    NULL, NULL, NULL) != NULL)
+			*userdata = m->elf;
 	}
 	dwfl_report_end(p->dwfl, NULL, NULL);
 	p->dwfl_add = 0;

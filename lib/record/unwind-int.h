@@ -19,7 +19,8 @@
  * never dangles and the descriptor behind "/proc/self/fd/N" never changes.
  * There is one per build-id (a file without one: one per file read, by
  * device, inode, size and mtime); its fields are set when it is read and
- * never change after, but sym_path, set by the first unwind_elf_sym_path().
+ * never change after, but sym_path, set by the first unwind_elf_sym_path(),
+ * and debug_frame, set by unwind-dwfl.c's first look for the debug file.
  * A struct unwind_proc owns its maps array; maps[i].elf is the cache's and
  * maps[i].name is interned (it lives until exit).  p->dwfl belongs to
  * unwind-dwfl.c and p->as to unwind-libunwind.c; each frees its own
@@ -88,6 +89,8 @@ struct unwind_elf {
 	uint64_t ehf_table;         /* its binary search table */
 	uint64_t ehf_count;         /* entries in the table */
 	char *sym_path;             /* what sym opens, chosen at the first name */
+	int debug_frame;            /* its debug file has .debug_frame: 1 yes,
+	                               -1 no (or none), 0 not looked at yet */
 };
 
 /* One executable mapping of the process. */

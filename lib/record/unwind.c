@@ -102,6 +102,8 @@ struct unwind_named {
 	uint64_t addr;
 	const struct sym_frame *frames;
 	int n;
+	int located;                /* place: 0 not asked, 1 known, -1 none */
+	struct sym_place place;
 };
 enum { NAMED_BITS = 14 };
 
@@ -110,8 +112,9 @@ static struct {
 	struct unwind_named *named;
 } g;
 
-static int
-elf_name(struct unwind_elf *e, uint64_t addr, const struct sym_frame **frames)
+/* The cache's entry for addr in e, named. */
+static struct unwind_named *
+named(struct unwind_elf *e, uint64_t addr)
 {
 	struct unwind_named *c;
 	uint64_t h;
@@ -127,7 +130,16 @@ elf_name(struct unwind_elf *e, uint64_t addr, const struct sym_frame **frames)
 		    unwind_elf_sym_path(e), addr, &c->frames);
 		c->elf = e;
 		c->addr = addr;
+		c->located = 0;
 	}
+	return c;
+}
+
+static int
+elf_name(struct unwind_elf *e, uint64_t addr, const struct sym_frame **frames)
+{
+	struct unwind_named *c = named(e, addr);
+
 	*frames = c->frames;
 	return c->n;
 }
@@ -155,4 +167,35 @@ unwind_name(struct unwind_proc *p, uint64_t pc, int is_return, int inline_frames
 	else if (!inline_frames)
 		n = 1;
 	return n;
+}
+
+int
+unwind_locate(struct unwind_proc *p, uint64_t pc, int is_return,
+    struct sym_place *pl)
+{
+	const struct unwind_map *m = unwind_map_find(p, pc);
+	struct unwind_named *c;
+	uint64_t at = pc - (is_return ? 1 : 0);
+
+	/* Not a file: [heap], [stack], anonymous memory. */
+	if (m == NULL || m->name == NULL || (m->elf == NULL && m->name[0] == '['))
+		return 0;
+	if (m->elf != NULL) {
+		c = named(m->elf, at - m->bias);
+		if (c->located == 0)
+			c->located = sym_locate(g.sym, m->elf->id, m->elf->idlen,
+			    unwind_elf_sym_path(m->elf), at - m->bias,
+			    &c->place) ? 1 : -1;
+		if (c->located > 0) {
+			*pl = c->place;
+			return 1;
+		}
+	}
+	/* A file that could not be read: the mapping says where pc is. */
+	if (at < m->start)
+		at = m->start;
+	pl->offset = at - m->start + m->pgoff;
+	pl->near = NULL;
+	pl->near_off = 0;
+	return 1;
 }

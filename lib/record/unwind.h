@@ -100,4 +100,15 @@ int unwind_name(struct unwind_proc *p, uint64_t pc, int is_return, int inline_fr
 /* *module of a frame named from the perf map: JIT code (marked _[j]). */
 extern const char unwind_jit_module[];
 
+/*
+ * Where pc is, when unwind_name() gives it no frame but a module: in pl,
+ * what sym_locate() says of the mapped file (the offset of the function's
+ * start in it, and a guess from its exports), or, for a file that could
+ * not be read, the offset of pc itself in the file, from the mapping.
+ * is_return as for unwind_name().  Returns 1, or 0 when pc is in no
+ * mapping of a file (anonymous memory, [heap], none).
+ */
+int unwind_locate(struct unwind_proc *p, uint64_t pc, int is_return,
+    struct sym_place *pl);
+
 #endif

@@ -29,6 +29,51 @@ struct sym_addr {
 	uint64_t addr;
 	int n;
 	struct sym_frame *frames;
+	int located;             /* place below: 0 not yet, 1 known, -1 none */
+	struct sym_place place;
+};
+
+/*
+ * An ELF symbol, as libdwfl reads it (dwfl_module_getsym_info: .symtab,
+ * else .dynsym, with the MiniDebugInfo symbols, or those of a separate
+ * debug file), at its address in the module.
+ */
+struct sym_sym {
+	uint64_t value, end;     /* end == value: a symbol without a size */
+	const char *name;        /* libelf's: valid while the Dwfl lives */
+	int bind;                /* higher is better: GLOBAL 3, WEAK 2, LOCAL 1 */
+	int func;                /* STT_FUNC or STT_GNU_IFUNC */
+	size_t order;            /* its place in the table, for ties */
+};
+
+/* Where one symbol wins: the spans are disjoint and sorted. */
+struct sym_span {
+	uint64_t low, high;
+	size_t sym;
+};
+
+/* An allocated section of the file, at its address in the module. */
+struct sym_sec {
+	uint64_t low, high;
+};
+
+/*
+ * The symbols of a file, indexed once at the first lookup that needs
+ * them: libdwfl's own dwfl_module_addrsym reads the whole table at every
+ * call, and a binary such as cc1 has some 29,000 symbols.
+ */
+struct sym_symtab {
+	int built;
+	int dynsym_only;         /* no .symtab anywhere: guesses are allowed */
+	struct sym_sym *v;       /* named ones, by value */
+	size_t n;
+	struct sym_span *spans;  /* where a symbol with a size holds an address */
+	size_t nspans;
+	uint64_t *maxend;        /* v[0..i]'s greatest end, for labels */
+	size_t *labels;          /* the symbols without a size, in v's order */
+	size_t nlabels;
+	struct sym_sec *secs;    /* by address */
+	size_t nsecs;
 };
 
 /*
@@ -64,6 +109,10 @@ struct sym_file {
 	Dwfl *dwfl;              /* NULL: the file could not be read */
 	Dwfl_Module *mod;
 	struct sym_addr *addrs;
+	struct sym_symtab syms;
+	int fdes_read;           /* fdes below are read */
+	uint64_t *fdes;          /* the start of each FDE, sorted */
+	size_t nfdes;
 	int indexed;             /* units below are read */
 	Dwarf_Addr bias;         /* file address - DWARF address */
 	struct sym_unit *units;
@@ -108,6 +157,12 @@ free_file(struct sym_file *f)
 		free(a->frames);
 		free(a);
 	}
+	free(f->syms.v);
+	free(f->syms.spans);
+	free(f->syms.maxend);
+	free(f->syms.labels);
+	free(f->fdes);
+	free(f->syms.secs);
 	for (i = 0; i < f->nunits; i++) {
 		free(f->units[i].fns);
 		free(f->units[i].fnr.v);
@@ -673,6 +728,453 @@ dwarf_chain(struct sym_cache *c, struct sym_unit *u, Dwarf_Addr pc,
 	}
 }
 
+/* ---- the symbol index ---- */
+
+static int
+binding_value(int bind)
+{
+	switch (bind) {
+	case STB_GLOBAL:
+		return 3;
+	case STB_WEAK:
+		return 2;
+	case STB_LOCAL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * By value; among equals, the one libdwfl would take last: the better
+ * binding, then the earlier in the table.
+ */
+static int
+sym_cmp(const void *a, const void *b)
+{
+	const struct sym_sym *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	if (x->bind != y->bind)
+		return x->bind < y->bind ? -1 : 1;
+	return (x->order < y->order) - (x->order > y->order);
+}
+
+static int
+sec_cmp(const void *a, const void *b)
+{
+	const struct sym_sec *x = a, *y = b;
+
+	return (x->low > y->low) - (x->low < y->low);
+}
+
+/* A max-heap of indices into v (a higher index: a better symbol). */
+struct sym_heap {
+	size_t *h;
+	size_t n;
+};
+
+static void
+heap_push(struct sym_heap *hp, size_t i)
+{
+	size_t k = hp->n++, parent;
+
+	hp->h[k] = i;
+	while (k > 0 && hp->h[parent = (k - 1) / 2] < hp->h[k]) {
+		hp->h[k] = hp->h[parent];
+		hp->h[parent] = i;
+		k = parent;
+	}
+}
+
+static void
+heap_pop(struct sym_heap *hp)
+{
+	size_t k = 0, c, t;
+
+	hp->h[0] = hp->h[--hp->n];
+	while ((c = 2 * k + 1) < hp->n) {
+		if (c + 1 < hp->n && hp->h[c + 1] > hp->h[c])
+			c++;
+		if (hp->h[k] >= hp->h[c])
+			break;
+		t = hp->h[k];
+		hp->h[k] = hp->h[c];
+		hp->h[c] = t;
+		k = c;
+	}
+}
+
+static void
+span_add(struct sym_symtab *t, size_t *size, uint64_t low, uint64_t high,
+    size_t sym)
+{
+	struct sym_span *last = t->nspans ? &t->spans[t->nspans - 1] : NULL;
+
+	if (low >= high)
+		return;
+	if (last != NULL && last->sym == sym && last->high == low) {
+		last->high = high;
+		return;
+	}
+	if (t->nspans == *size) {
+		*size = *size ? 2 * *size : 64;
+		t->spans = xreallocarray(t->spans, *size, sizeof(*t->spans));
+	}
+	t->spans[t->nspans].low = low;
+	t->spans[t->nspans].high = high;
+	t->spans[t->nspans].sym = sym;
+	t->nspans++;
+}
+
+/*
+ * Emits the spans from *cur up to until (at most), where the best symbol
+ * of the heap holds the addresses; symbols that have ended leave it.
+ */
+static void
+spans_until(struct sym_symtab *t, struct sym_heap *hp, size_t *size,
+    uint64_t *cur, uint64_t until)
+{
+	const struct sym_sym *top;
+
+	while (hp->n > 0 && *cur < until) {
+		top = &t->v[hp->h[0]];
+		if (top->end <= *cur) {
+			heap_pop(hp);
+			continue;
+		}
+		if (top->end < until) {
+			span_add(t, size, *cur, top->end, hp->h[0]);
+			*cur = top->end;
+			heap_pop(hp);
+		} else {
+			span_add(t, size, *cur, until, hp->h[0]);
+			*cur = until;
+		}
+	}
+	*cur = until;
+}
+
+/*
+ * Where each symbol with a size wins, as dwfl_module_addrsym chooses: of
+ * the symbols holding an address, the one that starts last, then the
+ * better binding.  A sweep over v with the symbols open at each point in
+ * a heap: n log n once, then a binary search per address.
+ */
+static void
+index_spans(struct sym_symtab *t)
+{
+	struct sym_heap hp;
+	uint64_t cur = 0;
+	size_t i, size = 0;
+
+	hp.h = xreallocarray(NULL, t->n > 0 ? t->n : 1, sizeof(*hp.h));
+	hp.n = 0;
+	for (i = 0; i < t->n; i++) {
+		if (t->v[i].end == t->v[i].value)
+			continue;
+		spans_until(t, &hp, &size, &cur, t->v[i].value);
+		heap_push(&hp, i);
+	}
+	spans_until(t, &hp, &size, &cur, UINT64_MAX);
+	free(hp.h);
+}
+
+/* Whether elf has a .symtab: one with every function, not only exports. */
+static int
+has_symtab(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL)
+		if (gelf_getshdr(scn, &sh) != NULL && sh.sh_type == SHT_SYMTAB)
+			return 1;
+	return 0;
+}
+
+static void
+index_sections(struct sym_symtab *t, Elf *elf, Dwarf_Addr bias)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t size = 0;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL || !(sh.sh_flags & SHF_ALLOC) ||
+		    sh.sh_size == 0 || sh.sh_addr + sh.sh_size < sh.sh_addr ||
+		    (sh.sh_flags & SHF_TLS))
+			continue;
+		if (t->nsecs == size) {
+			size = size ? 2 * size : 32;
+			t->secs = xreallocarray(t->secs, size, sizeof(*t->secs));
+		}
+		t->secs[t->nsecs].low = sh.sh_addr + bias;
+		t->secs[t->nsecs].high = sh.sh_addr + sh.sh_size + bias;
+		t->nsecs++;
+	}
+	if (t->nsecs > 0)
+		qsort(t->secs, t->nsecs, sizeof(*t->secs), sec_cmp);
+}
+
+/* The section holding addr, or -1. */
+static ptrdiff_t
+section_of(const struct sym_symtab *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->nsecs, i;
+
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (t->secs[i].low <= addr)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	while (lo-- > 0)
+		if (addr < t->secs[lo].high)
+			return (ptrdiff_t)lo;
+	return -1;
+}
+
+static void
+index_symbols(struct sym_file *f)
+{
+	struct sym_symtab *t = &f->syms;
+	Elf *elf, *symelf, *seen[4];
+	GElf_Sym sym;
+	GElf_Addr value;
+	GElf_Word shndx;
+	Dwarf_Addr bias;
+	const char *name;
+	size_t i, j, nseen = 0, size = 0;
+	int n, type;
+
+	t->built = 1;
+	if ((elf = dwfl_module_getelf(f->mod, &bias)) == NULL)
+		return;
+	index_sections(t, elf, bias);
+	n = dwfl_module_getsymtab(f->mod);
+	t->dynsym_only = 1;
+	for (int k = 1; k < n; k++) {
+		symelf = NULL;
+		name = dwfl_module_getsym_info(f->mod, k, &sym, &value, &shndx,
+		    &symelf, NULL);
+		type = GELF_ST_TYPE(sym.st_info);
+		if (name == NULL || name[0] == '\0' || sym.st_shndx == SHN_UNDEF ||
+		    type == STT_SECTION || type == STT_FILE || type == STT_TLS)
+			continue;
+		if (symelf != NULL && t->dynsym_only) {
+			for (j = 0; j < nseen && seen[j] != symelf; j++)
+				;
+			if (j == nseen && nseen < 4) {
+				seen[nseen++] = symelf;
+				if (has_symtab(symelf))
+					t->dynsym_only = 0;
+			}
+		}
+		if (t->n == size) {
+			size = size ? 2 * size : 256;
+			t->v = xreallocarray(t->v, size, sizeof(*t->v));
+		}
+		t->v[t->n].value = value;
+		t->v[t->n].end = value + sym.st_size >= value ?
+		    value + sym.st_size : UINT64_MAX;
+		t->v[t->n].name = name;
+		t->v[t->n].bind = binding_value(GELF_ST_BIND(sym.st_info));
+		t->v[t->n].func = type == STT_FUNC || type == STT_GNU_IFUNC;
+		t->v[t->n].order = (size_t)k;
+		t->n++;
+	}
+	if (t->n == 0)
+		return;
+	qsort(t->v, t->n, sizeof(*t->v), sym_cmp);
+	index_spans(t);
+	t->maxend = xreallocarray(NULL, t->n, sizeof(*t->maxend));
+	t->labels = xreallocarray(NULL, t->n, sizeof(*t->labels));
+	for (i = 0; i < t->n; i++) {
+		t->maxend[i] = i > 0 && t->maxend[i - 1] > t->v[i].end ?
+		    t->maxend[i - 1] : t->v[i].end;
+		if (t->v[i].end == t->v[i].value)
+			t->labels[t->nlabels++] = i;
+	}
+}
+
+/* The number of symbols of t starting at or before addr. */
+static size_t
+syms_upto(const struct sym_symtab *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->n, i;
+
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (t->v[i].value <= addr)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	return lo;
+}
+
+/*
+ * The ELF symbol naming addr, as dwfl_module_addrsym finds it: the best
+ * symbol holding it, else the last symbol without a size before it in
+ * its section, if no symbol with a size ends after that one (an assembly
+ * label).  NULL if none.
+ */
+static const struct sym_sym *
+symbol_at(struct sym_file *f, uint64_t addr)
+{
+	struct sym_symtab *t = &f->syms;
+	size_t lo = 0, hi, i, k;
+	ptrdiff_t sec;
+
+	if (!t->built)
+		index_symbols(f);
+	hi = t->nspans;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (addr < t->spans[i].low)
+			hi = i;
+		else if (addr >= t->spans[i].high)
+			lo = i + 1;
+		else
+			return &t->v[t->spans[i].sym];
+	}
+	if ((k = syms_upto(t, addr)) == 0)
+		return NULL;
+	/* The last label before addr: the last of labels below k. */
+	lo = 0;
+	hi = t->nlabels;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (t->labels[i] < k)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	if (lo == 0)
+		return NULL;
+	i = t->labels[lo - 1];
+	/* A label only where every symbol before addr has ended. */
+	if (t->maxend[k - 1] > t->v[i].value)
+		return NULL;
+	sec = section_of(t, addr);
+	return sec >= 0 && sec == section_of(t, t->v[i].value) ? &t->v[i] : NULL;
+}
+
+/*
+ * The nearest function symbol before addr in its section, for a file
+ * whose only symbols are its exports (.dynsym): what perf would name addr
+ * after.  NULL where there is a .symtab, or no such symbol.
+ */
+static const struct sym_sym *
+symbol_before(struct sym_file *f, uint64_t addr)
+{
+	struct sym_symtab *t = &f->syms;
+	ptrdiff_t sec;
+	size_t i;
+
+	if (!t->built)
+		index_symbols(f);
+	if (!t->dynsym_only || (sec = section_of(t, addr)) < 0)
+		return NULL;
+	for (i = syms_upto(t, addr); i-- > 0 && t->v[i].value >=
+	    t->secs[sec].low; )
+		if (t->v[i].func)
+			return &t->v[i];
+	return NULL;
+}
+
+/*
+ * Reads the sorted table of .eh_frame_hdr: the start of every FDE, as
+ * the unwinders search it (GCC and clang write one FDE a function, and
+ * one for each part split off, main.cold).  Only the table ld writes
+ * (datarel sdata4 pairs) is read; without one, there is no table.
+ */
+static void
+index_fde_starts(struct sym_file *f)
+{
+	const unsigned char *h;
+	Elf_Data *d;
+	GElf_Phdr ph;
+	Dwarf_Addr bias;
+	Elf *elf;
+	size_t i, n, off;
+	uint32_t count;
+	int32_t loc;
+
+	f->fdes_read = 1;
+	if ((elf = dwfl_module_getelf(f->mod, &bias)) == NULL ||
+	    elf_getphdrnum(elf, &n) != 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (gelf_getphdr(elf, (int)i, &ph) != NULL &&
+		    ph.p_type == PT_GNU_EH_FRAME)
+			break;
+	if (i == n || ph.p_filesz < 12 || (d = elf_getdata_rawchunk(elf,
+	    (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE)) == NULL ||
+	    d->d_size < 12)
+		return;
+	h = d->d_buf;
+	/* version 1, eh_frame_ptr and count of 4 bytes (udata4, sdata4),
+	 * table datarel sdata4: 12 bytes of header, then 8 bytes an entry */
+	if (h[0] != 1 || ((h[1] & 0x0f) != 0x03 && (h[1] & 0x0f) != 0x0b) ||
+	    (h[2] != 0x03 && h[2] != 0x0b) || h[3] != 0x3b)
+		return;
+	memcpy(&count, h + 8, 4);
+	if (count == 0 || count > (d->d_size - 12) / 8)
+		return;
+	f->fdes = xreallocarray(NULL, count, sizeof(*f->fdes));
+	for (i = 0, off = 12; i < count; i++, off += 8) {
+		memcpy(&loc, h + off, 4);
+		f->fdes[i] = ph.p_vaddr + bias + (uint64_t)(int64_t)loc;
+		if (i > 0 && f->fdes[i] < f->fdes[i - 1]) {
+			/* not sorted: not the table the unwinders trust */
+			free(f->fdes);
+			f->fdes = NULL;
+			return;
+		}
+	}
+	f->nfdes = count;
+}
+
+/*
+ * The start of the function holding addr, as its call frame information
+ * bounds it: the last FDE start at or before addr, if .eh_frame has a
+ * rule for addr and that rule is not before it.
+ */
+static int
+fn_start(struct sym_file *f, uint64_t addr, uint64_t *start)
+{
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr;
+	Dwarf_Addr bias, low, high;
+	size_t lo = 0, hi, i;
+	int ok;
+
+	if (!f->fdes_read)
+		index_fde_starts(f);
+	hi = f->nfdes;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (f->fdes[i] <= addr)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	if (lo == 0 || (cfi = dwfl_module_eh_cfi(f->mod, &bias)) == NULL ||
+	    addr < bias || dwarf_cfi_addrframe(cfi, addr - bias, &fr) != 0)
+		return -1;
+	ok = dwarf_frame_info(fr, &low, &high, NULL) >= 0 &&
+	    low + bias >= f->fdes[lo - 1] && low + bias <= addr;
+	free(fr);
+	if (!ok)
+		return -1;
+	*start = f->fdes[lo - 1];
+	return 0;
+}
+
 /* Fills c->buf, innermost first, and returns the number of frames. */
 static size_t
 resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
@@ -680,7 +1182,9 @@ resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
 	struct sym_unit *u;
 	Dwarf_Line *dl;
 	Dwarf_Addr pc;
-	const char *file = NULL, *name;
+	const struct sym_sym *s;
+	const char *file = NULL;
+	uint64_t start;
 	int line = 0;
 
 	c->nbuf = 0;
@@ -697,66 +1201,62 @@ resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr)
 	}
 	/* Without a DWARF function, or a name for it: the ELF symbol's. */
 	if (c->nbuf > 0 && c->buf[c->nbuf - 1].name == NULL &&
-	    (name = dwfl_module_addrname(f->mod, addr)) != NULL)
-		c->buf[c->nbuf - 1].name = intern_name(c, name);
-	if (c->nbuf == 0 && (name = dwfl_module_addrname(f->mod, addr)) != NULL)
-		push(c, intern_name(c, name), file, line);
+	    (s = symbol_at(f, addr)) != NULL)
+		c->buf[c->nbuf - 1].name = intern_name(c, s->name);
+	if (c->nbuf == 0 && (s = symbol_at(f, addr)) != NULL)
+		push(c, intern_name(c, s->name), file, line);
+	/* Only exports, and a symbol without the right size: the function
+	 * holding addr starts at an export, it is that one. */
+	if (c->nbuf == 0 && f->syms.dynsym_only &&
+	    fn_start(f, addr, &start) == 0 &&
+	    (s = symbol_before(f, start)) != NULL && s->value == start)
+		push(c, intern_name(c, s->name), file, line);
 	return c->nbuf;
 }
 
-/* The answer for addr in f, resolved at the first call. */
-static int
-file_resolve(struct sym_cache *c, struct sym_file *f, uint64_t addr,
-    const struct sym_frame **frames)
+/* The entry of addr in f, its frames resolved at the first call. */
+static struct sym_addr *
+addr_get(struct sym_cache *c, struct sym_file *f, uint64_t addr)
 {
 	struct sym_addr *a;
 	size_t i, n;
 
 	HASH_FIND(hh, f->addrs, &addr, sizeof(addr), a);
-	if (a == NULL) {
-		n = resolve(c, f, addr);
-		if (n > INT_MAX)
-			n = 0;
-		a = xcalloc(1, sizeof(*a));
-		a->addr = addr;
-		a->n = (int)n;
-		if (n > 0) {
-			a->frames = xreallocarray(NULL, n, sizeof(*a->frames));
-			for (i = 0; i < n; i++) {
-				a->frames[i] = c->buf[n - 1 - i];
-				if (a->frames[i].name == NULL)
-					a->frames[i].name = intern(c, "??");
-			}
+	if (a != NULL)
+		return a;
+	n = resolve(c, f, addr);
+	if (n > INT_MAX)
+		n = 0;
+	a = xcalloc(1, sizeof(*a));
+	a->addr = addr;
+	a->n = (int)n;
+	if (n > 0) {
+		a->frames = xreallocarray(NULL, n, sizeof(*a->frames));
+		for (i = 0; i < n; i++) {
+			a->frames[i] = c->buf[n - 1 - i];
+			if (a->frames[i].name == NULL)
+				a->frames[i].name = intern(c, "??");
 		}
-		HASH_ADD(hh, f->addrs, addr, sizeof(a->addr), a);
 	}
-	*frames = a->frames;
-	return a->n;
+	HASH_ADD(hh, f->addrs, addr, sizeof(a->addr), a);
+	return a;
 }
 
-int
-sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
-    const struct sym_frame **frames)
+/* The entry for path, or for build-id id when idlen > 0, opened once. */
+static struct sym_file *
+file_get(struct sym_cache *c, const unsigned char *id, size_t idlen,
+    const char *path)
 {
 	struct sym_file *f;
 
-	HASH_FIND(hh, c->files, path, strlen(path), f);
-	if (f == NULL) {
-		f = open_file(path);
-		HASH_ADD_KEYPTR(hh, c->files, f->path, strlen(f->path), f);
+	if (idlen == 0) {
+		HASH_FIND(hh, c->files, path, strlen(path), f);
+		if (f == NULL) {
+			f = open_file(path);
+			HASH_ADD_KEYPTR(hh, c->files, f->path, strlen(f->path), f);
+		}
+		return f;
 	}
-	return file_resolve(c, f, addr, frames);
-}
-
-int
-sym_resolve_build_id(struct sym_cache *c, const unsigned char *id,
-    size_t idlen, const char *path, uint64_t addr,
-    const struct sym_frame **frames)
-{
-	struct sym_file *f;
-
-	if (idlen == 0)
-		return sym_resolve(c, path, addr, frames);
 	HASH_FIND(hh, c->byid, id, idlen, f);
 	if (f == NULL) {
 		f = open_file(path);
@@ -764,5 +1264,84 @@ sym_resolve_build_id(struct sym_cache *c, const unsigned char *id,
 		f->idlen = idlen;
 		HASH_ADD_KEYPTR(hh, c->byid, f->id, f->idlen, f);
 	}
-	return file_resolve(c, f, addr, frames);
+	return f;
+}
+
+int
+sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
+    const struct sym_frame **frames)
+{
+	return sym_resolve_build_id(c, NULL, 0, path, addr, frames);
+}
+
+int
+sym_resolve_build_id(struct sym_cache *c, const unsigned char *id,
+    size_t idlen, const char *path, uint64_t addr,
+    const struct sym_frame **frames)
+{
+	struct sym_addr *a = addr_get(c, file_get(c, id, idlen, path), addr);
+
+	*frames = a->frames;
+	return a->n;
+}
+
+/* The offset in the file of the byte at addr, which a PT_LOAD maps. */
+static int
+file_offset(struct sym_file *f, uint64_t addr, uint64_t *off)
+{
+	GElf_Phdr ph;
+	Dwarf_Addr bias;
+	Elf *elf;
+	size_t i, n;
+
+	if ((elf = dwfl_module_getelf(f->mod, &bias)) == NULL ||
+	    elf_getphdrnum(elf, &n) != 0)
+		return -1;
+	addr -= bias;
+	for (i = 0; i < n; i++)
+		if (gelf_getphdr(elf, (int)i, &ph) != NULL &&
+		    ph.p_type == PT_LOAD && addr >= ph.p_vaddr &&
+		    addr - ph.p_vaddr < ph.p_filesz) {
+			*off = addr - ph.p_vaddr + ph.p_offset;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+locate(struct sym_cache *c, struct sym_file *f, uint64_t addr,
+    struct sym_place *pl)
+{
+	const struct sym_sym *s;
+	uint64_t start;
+
+	if (f->dwfl == NULL || dwfl_addrmodule(f->dwfl, addr) != f->mod)
+		return 0;
+	if (fn_start(f, addr, &start) != 0)
+		start = addr;
+	if (file_offset(f, start, &pl->offset) != 0 &&
+	    file_offset(f, start = addr, &pl->offset) != 0)
+		return 0;
+	pl->near = NULL;
+	pl->near_off = 0;
+	if ((s = symbol_before(f, start)) != NULL) {
+		pl->near = intern_name(c, s->name);
+		pl->near_off = start - s->value;
+	}
+	return 1;
+}
+
+int
+sym_locate(struct sym_cache *c, const unsigned char *id, size_t idlen,
+    const char *path, uint64_t addr, struct sym_place *pl)
+{
+	struct sym_file *f = file_get(c, id, idlen, path);
+	struct sym_addr *a = addr_get(c, f, addr);
+
+	if (a->located == 0)
+		a->located = locate(c, f, addr, &a->place) ? 1 : -1;
+	if (a->located < 0)
+		return 0;
+	*pl = a->place;
+	return 1;
 }

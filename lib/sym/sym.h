@@ -10,8 +10,11 @@
  * Debug information is found as elfutils finds it: in the file, by
  * build-id or .gnu_debuglink under /usr/lib/debug (Debian's -dbg and
  * -dbgsym packages), in .dwo files (-gsplit-dwarf), and through debuginfod
- * when DEBUGINFOD_URLS is set.  Units without .debug_aranges (clang,
- * rustc) are found too.
+ * when DEBUGINFOD_URLS is set (the programs unset it unless the user asks
+ * for it).  Units without .debug_aranges (clang, rustc) are found too.
+ * Symbols are those libdwfl reads: .symtab, else .dynsym, with the
+ * MiniDebugInfo symbols of .gnu_debugdata (xz-compressed, as Fedora
+ * ships them), or the .symtab of the separate debug file.
  *
  * Invariants:
  * - A cache opens each path once, at the first sym_resolve() naming it,
@@ -19,7 +22,9 @@
  *   A path that cannot be read, is not a regular file, or is not an ELF
  *   executable or shared object is remembered as such, not tried again.
  * - Each (path, address) is resolved once; later calls return the same
- *   array.  Results of 0 are cached too.
+ *   array.  Results of 0 are cached too, and so is sym_locate()'s answer.
+ * - A file's symbols are indexed at its first lookup by symbol (sorted,
+ *   then searched by bisection): a lookup never reads the whole table.
  * - Everything sym_resolve() hands out (the arrays, the names, the file
  *   names) is owned by the cache and valid until sym_free().  Equal
  *   strings are stored once, so within one cache they compare equal by
@@ -72,8 +77,11 @@ void sym_free(struct sym_cache *c);
  * The order is the reverse of addr2line's.
  *
  * Without DWARF for addr (a stripped file, code without debug info) the
- * result is one frame named after the ELF symbol containing addr, with the
- * source line if there is a line table.  Returns 0, and sets *frames to
+ * result is one frame named after the ELF symbol containing addr, as
+ * dwfl_module_addrsym chooses it, with the source line if there is a
+ * line table; in a file whose only symbols are its exports, also the
+ * export at which the function holding addr starts (by its CFI) when the
+ * export's size falls short of addr.  Returns 0, and sets *frames to
  * NULL, when the file cannot be read or is not ELF, or when addr has
  * neither a DWARF function nor a symbol: the caller keeps the name it has.
  */
@@ -91,5 +99,33 @@ int sym_resolve(struct sym_cache *c, const char *path, uint64_t addr,
 int sym_resolve_build_id(struct sym_cache *c, const unsigned char *id,
     size_t idlen, const char *path, uint64_t addr,
     const struct sym_frame **frames);
+
+/*
+ * Where an address is, for one that sym_resolve() does not name.
+ * offset: the offset in the file (not the address) of the start of the
+ *         function holding it, as the call frame information (.eh_frame,
+ *         .debug_frame) bounds it, so that the addresses of one function
+ *         give one place; of the address itself where no CFI covers it.
+ *         The same in every run and on every machine for one build.
+ * near:   for a file whose only symbols are its exports (.dynsym, a
+ *         stripped library), the nearest function symbol before that
+ *         start in its section, demangled: a guess at a name, since the
+ *         code between is of functions the file does not name; NULL
+ *         otherwise.  Owned by the cache.
+ * near_off: the start's distance from near's address.
+ */
+struct sym_place {
+	uint64_t offset;
+	const char *near;
+	uint64_t near_off;
+};
+
+/*
+ * Where addr (as in sym_resolve()) is, in the file of build-id id (idlen 0:
+ * the file at path).  Returns 1, or 0 when the file cannot be read or no
+ * segment of it holds addr.
+ */
+int sym_locate(struct sym_cache *c, const unsigned char *id, size_t idlen,
+    const char *path, uint64_t addr, struct sym_place *pl);
 
 #endif
