@@ -472,20 +472,14 @@ merge_runs(struct stacktable_stack **v, size_t n, size_t *run, size_t nrun)
 	return nrun;
 }
 
-static const char *
-entry_key(const void *item, size_t *len)
-{
-	const struct stacktable_entry *e = item;
-
-	*len = e->len;
-	return e->key;
-}
-
 void
 flame_sort(struct stacktable_entry **v, size_t n)
 {
-	stacktable_sort((void **)v, n, entry_key, STACKTABLE_FRAMES);
+	stacktable_sort(v, n, STACKTABLE_FRAMES);
 }
+
+/* How far ahead stacks are asked for from memory. */
+#define AHEAD 8
 
 static void *
 sort_job(void *arg)
@@ -501,7 +495,7 @@ flame_from_flat(struct stacktable_flat *const t[], int k, int diff, int flags, c
 	pthread_t *th = xcalloc((size_t)k, sizeof(*th));
 	char *started = xcalloc((size_t)k, 1);
 	size_t n = 0, *run = xcalloc((size_t)k + 1, sizeof(*run)), nrun = 0;
-	count_t total = 0;
+	count_t total = 0, w[2];
 	struct flame *f;
 	/* the width count's total is known before the tree is built, so
 	 * that frames too narrow are dropped as they are added */
@@ -538,13 +532,24 @@ flame_from_flat(struct stacktable_flat *const t[], int k, int diff, int flags, c
 		size_t i = run[0], mid = run[1], j = mid;
 
 		while (i < mid || j < n) {
-			struct stacktable_stack *e = j == n || (i < mid && frame_order(v[j], v[i]) >= 0) ?
-			    v[i++] : v[j++];
-			flame_add(f, e->key, e->len, e->n);
+			struct stacktable_stack *e;
+
+			/* the stacks lie anywhere: ask for those ahead early */
+			if (i + AHEAD < mid)
+				__builtin_prefetch(v[i + AHEAD]);
+			if (j + AHEAD < n)
+				__builtin_prefetch(v[j + AHEAD]);
+			e = j == n || (i < mid && frame_order(v[j], v[i]) >= 0) ? v[i++] : v[j++];
+			stacktable_stack_counts(e, w);
+			flame_add(f, e->key, e->len, w);
 		}
 	} else {
-		for (size_t i = 0; i < n; i++)
-			flame_add(f, v[i]->key, v[i]->len, v[i]->n);
+		for (size_t i = 0; i < n; i++) {
+			if (i + AHEAD < n)
+				__builtin_prefetch(v[i + AHEAD]);
+			stacktable_stack_counts(v[i], w);
+			flame_add(f, v[i]->key, v[i]->len, w);
+		}
 	}
 	free(v);
 	free(th);

@@ -1,4 +1,4 @@
-#define _GNU_SOURCE  /* qsort_r */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,50 +131,88 @@ stacktable_count(const struct stacktable *t)
 
 /*
  * Sorting: a multikey quicksort (Bentley and Sedgewick) that keeps, beside
- * each item, fifteen bytes of its key from the depth reached and how many
+ * each item, seven bytes of its key from the depth reached and how many
  * of them there are (Rantala's caching), as one integer: items are
  * compared as integers in one array, and a key is read again only when
- * more bytes are needed.  Long common prefixes, the rule in stacks,
- * are read once.  In frame order the bytes are mapped so that ';' is the
+ * more bytes are needed.  Long common prefixes, the rule in stacks, are
+ * read once.  In frame order the bytes are mapped so that ';' is the
  * smallest and the order of the others stays: (b < ';' ? b + 1 : b) for
- * the rest, a bijection, so that integer order is frame order.
+ * the rest, a bijection, so that integer order is frame order.  The
+ * items are sorted in place, their caches in an array beside them: 8
+ * bytes an item.
  */
-typedef unsigned __int128 sortkey;
-#define SORTKEY_BYTES 15
+#define CACHE_BYTES 7
 
-struct sortent {
-	sortkey c;      /* SORTKEY_BYTES mapped key bytes from the depth,
-	                   big-endian, 0-padded, then their number */
-	void *item;
-};
-
+/* What is sorted: items whose key's length (a size_t) and bytes are at
+ * these offsets, the map of the order, and the caches. */
 struct sorter {
-	const char *(*key)(const void *item, size_t *len);
+	size_t len_off, len_size, key_off;
 	unsigned char map[256];
+	void **v;
+	uint64_t *c;    /* CACHE_BYTES mapped key bytes from the depth, big-endian, 0-padded, then their number */
 };
 
-static sortkey
+static size_t
+key_len(const struct sorter *so, const void *item)
+{
+	uint32_t l32;
+	size_t len;
+
+	if (so->len_size == sizeof(len)) {
+		memcpy(&len, (const char *)item + so->len_off, sizeof(len));
+		return len;
+	}
+	memcpy(&l32, (const char *)item + so->len_off, sizeof(l32));
+	return l32;
+}
+
+static const unsigned char *
+key_bytes(const struct sorter *so, const void *item)
+{
+	return (const unsigned char *)item + so->key_off;
+}
+
+static uint64_t
 load(const struct sorter *so, const void *item, size_t d)
 {
-	size_t len, k;
-	const unsigned char *s = (const unsigned char *)so->key(item, &len);
-	sortkey c = 0;
+	size_t len = key_len(so, item), k;
+	const unsigned char *s = key_bytes(so, item);
+	uint64_t c = 0;
 
 	k = len > d ? len - d : 0;
-	if (k > SORTKEY_BYTES)
-		k = SORTKEY_BYTES;
+	if (k > CACHE_BYTES)
+		k = CACHE_BYTES;
 	for (size_t i = 0; i < k; i++)
 		c = c << 8 | so->map[s[d + i]];
-	return (c << (8 * (SORTKEY_BYTES - k)) << 8) | k;
+	return (c << (8 * (CACHE_BYTES - k)) << 8) | k;
+}
+
+/* Items are read in array order, but lie anywhere: asking for the ones a
+ * few places ahead hides most of the wait for memory. */
+#define AHEAD 8
+
+/* Loads the caches of items lo..hi at depth d. */
+static void
+load_all(const struct sorter *so, size_t lo, size_t hi, size_t d)
+{
+	for (size_t i = lo; i < hi; i++) {
+		if (i + AHEAD < hi) {
+			const char *p = so->v[i + AHEAD];
+
+			__builtin_prefetch(p + so->len_off);
+			__builtin_prefetch(p + so->key_off + d);
+			__builtin_prefetch(p + so->key_off + d + CACHE_BYTES - 1);
+		}
+		so->c[i] = load(so, so->v[i], d);
+	}
 }
 
 /* The keys of x and y, equal before depth d, compared from there. */
 static int
 cmp_from(const struct sorter *so, const void *x, const void *y, size_t d)
 {
-	size_t xl, yl;
-	const unsigned char *a = (const unsigned char *)so->key(x, &xl);
-	const unsigned char *b = (const unsigned char *)so->key(y, &yl);
+	size_t xl = key_len(so, x), yl = key_len(so, y);
+	const unsigned char *a = key_bytes(so, x), *b = key_bytes(so, y);
 	size_t n = xl < yl ? xl : yl;
 
 	for (size_t i = d; i < n; i++)
@@ -183,32 +221,62 @@ cmp_from(const struct sorter *so, const void *x, const void *y, size_t d)
 	return (xl > yl) - (xl < yl);
 }
 
-static void
-swap(struct sortent *a, size_t i, size_t j)
+/* Items i and j, at depth d with their caches loaded, compared. */
+static int
+cmp_at(const struct sorter *so, size_t i, size_t j, size_t d)
 {
-	struct sortent t = a[i];
-
-	a[i] = a[j];
-	a[j] = t;
+	if (so->c[i] != so->c[j])
+		return so->c[i] < so->c[j] ? -1 : 1;
+	return (so->c[i] & 0xff) == CACHE_BYTES ? cmp_from(so, so->v[i], so->v[j], d + CACHE_BYTES) : 0;
 }
 
-/* Insertion sort of a[0..n), equal before depth d, caches at d. */
 static void
-small_sort(const struct sorter *so, struct sortent *a, size_t n, size_t d)
+swap(const struct sorter *so, size_t i, size_t j)
 {
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0; j--) {
-			int c = a[j - 1].c < a[j].c ? -1 : a[j - 1].c > a[j].c ? 1 :
-			    (a[j].c & 0xff) == SORTKEY_BYTES ?
-			    cmp_from(so, a[j - 1].item, a[j].item, d + SORTKEY_BYTES) : 0;
-			if (c <= 0)
-				break;
-			swap(a, j - 1, j);
-		}
+	void *t = so->v[i];
+	uint64_t c = so->c[i];
+
+	so->v[i] = so->v[j];
+	so->v[j] = t;
+	so->c[i] = so->c[j];
+	so->c[j] = c;
 }
 
-static sortkey
-median3(sortkey x, sortkey y, sortkey z)
+/* Insertion sort of items lo..lo+n, equal before depth d. */
+static void
+small_sort(const struct sorter *so, size_t lo, size_t n, size_t d)
+{
+	for (size_t i = lo + 1; i < lo + n; i++)
+		for (size_t j = i; j > lo && cmp_at(so, j - 1, j, d) > 0; j--)
+			swap(so, j - 1, j);
+}
+
+/* Heapsort of items lo..lo+n: n log n whatever their order. */
+static void
+sift(const struct sorter *so, size_t lo, size_t root, size_t n, size_t d)
+{
+	for (size_t child; (child = 2 * root + 1) < n; root = child) {
+		if (child + 1 < n && cmp_at(so, lo + child, lo + child + 1, d) < 0)
+			child++;
+		if (cmp_at(so, lo + root, lo + child, d) >= 0)
+			return;
+		swap(so, lo + root, lo + child);
+	}
+}
+
+static void
+heap_sort(const struct sorter *so, size_t lo, size_t n, size_t d)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift(so, lo, i, n, d);
+	for (size_t end = n; end-- > 1;) {
+		swap(so, lo, lo + end);
+		sift(so, lo, 0, end, d);
+	}
+}
+
+static uint64_t
+median3(uint64_t x, uint64_t y, uint64_t z)
 {
 	return x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
 }
@@ -218,84 +286,62 @@ struct task {
 	int budget;     /* partitions left before it is not worth the risk */
 };
 
-struct fallback {
-	const struct sorter *so;
-	size_t d;
-};
-
-static int
-cmp_fallback(const void *a, const void *b, void *arg)
-{
-	const struct sortent *x = a, *y = b;
-	const struct fallback *fb = arg;
-
-	if (x->c != y->c)
-		return x->c < y->c ? -1 : 1;
-	return (x->c & 0xff) == SORTKEY_BYTES ? cmp_from(fb->so, x->item, y->item, fb->d + SORTKEY_BYTES) : 0;
-}
-
 static void
-mkqs(const struct sorter *so, struct sortent *a, size_t n)
+mkqs(const struct sorter *so, size_t n)
 {
-	struct task *st = NULL;
-	size_t nst = 0, cap = 0;
-
+	struct task *st;
+	size_t nst = 0, cap = 64;
 	int budget = 4;
 
 	for (size_t m = n; m > 1; m >>= 1)
 		budget += 2;
-	for (size_t i = 0; i < n; i++)
-		a[i].c = load(so, a[i].item, 0);
-	st = xreallocarray(st, cap = 64, sizeof(*st));
+	load_all(so, 0, n, 0);
+	st = xreallocarray(NULL, cap, sizeof(*st));
 	st[nst++] = (struct task){ 0, n, 0, budget };
 	while (nst > 0) {
 		struct task t = st[--nst];
-		struct sortent *b = a + t.lo;
-		size_t lt = 0, i = 0, gt = t.n;
-		sortkey p;
+		uint64_t *c = so->c, p;
+		size_t lt = t.lo, i = t.lo, gt = t.lo + t.n;
 
 		if (t.n < 16) {
-			small_sort(so, b, t.n, t.d);
+			small_sort(so, t.lo, t.n, t.d);
 			continue;
 		}
 		if (t.budget == 0) {
 			/* pivots that split badly, over and over (input made to
-			 * defeat the median of three): a merge sort, n log n */
-			struct fallback fb = { so, t.d };
-			qsort_r(b, t.n, sizeof(*b), cmp_fallback, &fb);
+			 * defeat the median of three) */
+			heap_sort(so, t.lo, t.n, t.d);
 			continue;
 		}
-		p = median3(b[0].c, b[t.n / 2].c, b[t.n - 1].c);
-		/* Dijkstra's three-way partition: [0,lt) < p, [lt,i) = p, [gt,n) > p */
+		p = median3(c[t.lo], c[t.lo + t.n / 2], c[t.lo + t.n - 1]);
+		/* Dijkstra's three-way partition: < p, = p, > p */
 		while (i < gt) {
-			if (b[i].c < p)
-				swap(b, lt++, i++);
-			else if (b[i].c > p)
-				swap(b, i, --gt);
+			if (c[i] < p)
+				swap(so, lt++, i++);
+			else if (c[i] > p)
+				swap(so, i, --gt);
 			else
 				i++;
 		}
 		if (nst + 3 > cap)
 			st = xreallocarray(st, cap *= 2, sizeof(*st));
-		if (lt > 1)
-			st[nst++] = (struct task){ t.lo, lt, t.d, t.budget - 1 };
-		if (t.n - gt > 1)
-			st[nst++] = (struct task){ t.lo + gt, t.n - gt, t.d, t.budget - 1 };
+		if (lt - t.lo > 1)
+			st[nst++] = (struct task){ t.lo, lt - t.lo, t.d, t.budget - 1 };
+		if (t.lo + t.n - gt > 1)
+			st[nst++] = (struct task){ gt, t.lo + t.n - gt, t.d, t.budget - 1 };
 		/* equal to p: the same key so far, and longer if p is whole */
-		if (gt - lt > 1 && (p & 0xff) == SORTKEY_BYTES) {
-			for (size_t k = lt; k < gt; k++)
-				b[k].c = load(so, b[k].item, t.d + SORTKEY_BYTES);
-			st[nst++] = (struct task){ t.lo + lt, gt - lt, t.d + SORTKEY_BYTES, budget };
+		if (gt - lt > 1 && (p & 0xff) == CACHE_BYTES) {
+			load_all(so, lt, gt, t.d + CACHE_BYTES);
+			st[nst++] = (struct task){ lt, gt - lt, t.d + CACHE_BYTES, budget };
 		}
 	}
 	free(st);
 }
 
 void
-stacktable_sort(void *v[], size_t n, const char *(*key)(const void *item, size_t *len), int order)
+stacktable_sort_items(void *v[], size_t n, size_t len_off, size_t len_size, size_t key_off, int order)
 {
-	struct sorter so = { .key = key };
-	struct sortent *a;
+	struct sorter so = { .len_off = len_off, .len_size = len_size, .key_off = key_off, .v = v };
 	size_t i;
 
 	for (int b = 0; b < 256; b++)
@@ -306,22 +352,16 @@ stacktable_sort(void *v[], size_t n, const char *(*key)(const void *item, size_t
 		;
 	if (i >= n)
 		return;
-	a = xreallocarray(NULL, n, sizeof(*a));
-	for (i = 0; i < n; i++)
-		a[i].item = v[i];
-	mkqs(&so, a, n);
-	for (i = 0; i < n; i++)
-		v[i] = a[i].item;
-	free(a);
+	so.c = xreallocarray(NULL, n, sizeof(*so.c));
+	mkqs(&so, n);
+	free(so.c);
 }
 
-static const char *
-entry_key(const void *item, size_t *len)
+void
+stacktable_sort(struct stacktable_entry **v, size_t n, int order)
 {
-	const struct stacktable_entry *e = item;
-
-	*len = e->len;
-	return e->key;
+	stacktable_sort_items((void **)v, n, offsetof(struct stacktable_entry, len), sizeof(size_t),
+	    offsetof(struct stacktable_entry, key), order);
 }
 
 struct stacktable_entry **
@@ -332,7 +372,7 @@ stacktable_sorted(struct stacktable *t, size_t *n)
 
 	HASH_ITER(hh, t->head, e, tmp)
 		v[i++] = e;
-	stacktable_sort((void **)v, count, entry_key, STACKTABLE_BYTES);
+	stacktable_sort(v, count, STACKTABLE_BYTES);
 	*n = count;
 	return v;
 }
