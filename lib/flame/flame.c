@@ -18,6 +18,7 @@ struct priv {
 	count_t *gap;           /* width of the dropped siblings just before */
 	count_t *pending;       /* width dropped after a node's last child */
 	unsigned char *dropped;
+	size_t cap;             /* room in v and the arrays beside it */
 	char **blocks;          /* name arena */
 	size_t nblocks, used, size;
 	count_t cut;
@@ -88,11 +89,12 @@ flame_new(int flags, int diff)
 	f->flags = flags;
 	f->diff = diff;
 	f->priv = p;
-	f->v = xcalloc(1024, sizeof(*f->v));
-	p->last = xcalloc(1024, sizeof(*p->last));
-	p->prev = xcalloc(1024, sizeof(*p->prev));
-	p->gap = xcalloc(1024, sizeof(*p->gap));
-	p->pending = xcalloc(1024, sizeof(*p->pending));
+	p->cap = 1024;
+	f->v = xcalloc(p->cap, sizeof(*f->v));
+	p->last = xcalloc(p->cap, sizeof(*p->last));
+	p->prev = xcalloc(p->cap, sizeof(*p->prev));
+	p->gap = xcalloc(p->cap, sizeof(*p->gap));
+	p->pending = xcalloc(p->cap, sizeof(*p->pending));
 	f->n = 1;
 	f->v[0].name = "all";
 	f->v[0].len = 3;
@@ -109,26 +111,34 @@ new_node(struct flame *f, uint32_t parent, const char *name, size_t len)
 {
 	struct priv *p = f->priv;
 	uint32_t i = (uint32_t)f->n;
+	struct flame_node *v;
 
-	if ((f->n & (f->n - 1)) == 0 && f->n >= 1024) {
-		f->v = xreallocarray(f->v, f->n * 2, sizeof(*f->v));
-		p->last = xreallocarray(p->last, f->n * 2, sizeof(*p->last));
-		p->prev = xreallocarray(p->prev, f->n * 2, sizeof(*p->prev));
-		p->gap = xreallocarray(p->gap, f->n * 2, sizeof(*p->gap));
-		p->pending = xreallocarray(p->pending, f->n * 2, sizeof(*p->pending));
+	/* (f->n goes down too, when frames are dropped as they are added) */
+	if (f->n == p->cap) {
+		p->cap *= 2;
+		f->v = xreallocarray(f->v, p->cap, sizeof(*f->v));
+		p->last = xreallocarray(p->last, p->cap, sizeof(*p->last));
+		p->prev = xreallocarray(p->prev, p->cap, sizeof(*p->prev));
+		p->gap = xreallocarray(p->gap, p->cap, sizeof(*p->gap));
+		p->pending = xreallocarray(p->pending, p->cap, sizeof(*p->pending));
 	}
 	if (f->n == UINT32_MAX - 1)
 		die("more than 4 billion frames in one graph");
-	memset(&f->v[i], 0, sizeof(f->v[i]));
+	/* field by field: a node is made for every frame of a profile, and
+	 * zeroing it whole is a slow string instruction */
+	v = &f->v[i];
+	v->name = intern(p, name, len);
+	v->len = len;
+	v->total[0] = v->total[1] = v->self[0] = v->self[1] = v->hidden = v->x = 0;
+	v->parent = parent;
+	v->child = v->next = 0;
+	v->depth = f->v[parent].depth + 1;
+	v->nhidden = 0;
 	p->last[i] = 0;
 	p->prev[i] = p->last[parent];
 	p->gap[i] = p->pending[parent];
 	p->pending[parent] = 0;
 	p->pending[i] = 0;
-	f->v[i].name = intern(p, name, len);
-	f->v[i].len = len;
-	f->v[i].parent = parent;
-	f->v[i].depth = f->v[parent].depth + 1;
 	if (p->last[parent])
 		f->v[p->last[parent]].next = i;
 	else
