@@ -140,9 +140,9 @@ test_expect_success 'a known tree: one group per frame, widths, rows, labels' '
 	cut -f 1-5,7 actual >actual.geo &&
 	test_cmp expect actual.geo &&
 	test $(grep -c "^<g p=" out.svg) = 7 &&
-	xmllint --xpath "count(//*[local-name()=\"g\"]/*[local-name()=\"title\"])" out.svg >n &&
-	xmllint --xpath "count(//*[local-name()=\"g\"]/*[local-name()=\"rect\"])" out.svg >>n &&
-	xmllint --xpath "count(//*[local-name()=\"g\"]/*[local-name()=\"text\"])" out.svg >>n &&
+	xmllint --xpath "count(//*[@id=\"frames\"]/*[local-name()=\"g\"]/*[local-name()=\"title\"])" out.svg >n &&
+	xmllint --xpath "count(//*[@id=\"frames\"]/*[local-name()=\"g\"]/*[local-name()=\"rect\"])" out.svg >>n &&
+	xmllint --xpath "count(//*[@id=\"frames\"]/*[local-name()=\"g\"]/*[local-name()=\"text\"])" out.svg >>n &&
 	printf "7\n7\n7\n" >expect &&
 	test_cmp expect n &&
 	grep "<svg version=\"1.1\" width=\"1200\" height=\"134\"" out.svg
@@ -549,6 +549,50 @@ test_expect_success 'empty input: a valid SVG that says there is no data' '
 	$FLAME zero >out.svg &&
 	xmllint --noout out.svg &&
 	grep ">No data</text>" out.svg
+'
+
+# prof-folded(5)'s source locations: the tab between a function and its
+# location is the format's, not a control byte of the name.
+test_expect_success 'a --lines profile: the function in the label and the tooltip, its location apart' '
+	printf "main\tapp.c:10;tokenize\tapp.c:60 50\nmain\tapp.c:10;parse\tparse.c:7\t/usr/bin/app 30\nmain\tapp.c:10;memcpy\t\t/usr/lib/libc.so.6 9\nmain\tapp.c:10;inl\ta.h:3_[i] 10\nbad\001name\tx.c:1 1\n" >lines.folded &&
+	prof-flame lines.folded >out.svg &&
+	xmllint --noout out.svg &&
+	frames out.svg | cut -f 1,7 | sed "s/<[^>]*>//g" | sort >actual &&
+	r=$(printf "\357\277\275") &&
+	printf "%s\t%s\n" all all "bad${r}name" "" inl_[i] "inl_[i] a.h:3" main "main app.c:10" \
+		memcpy memcpy parse "parse parse.c:7" tokenize "tokenize app.c:60" >expect &&
+	test_cmp expect actual &&
+	tip () {
+		xmllint --xpath "string(//*[@id=\"frames\"]/*/*[local-name()=\"title\"][starts-with(., \"$1\")])" out.svg
+	} &&
+	tip tokenize >tip &&
+	printf "tokenize\napp.c:60\n50 samples (50.00%%), self 50 (50.00%%)\n" >expect &&
+	test_cmp expect tip &&
+	tip parse >tip &&
+	printf "parse\nparse.c:7 in /usr/bin/app\n30 samples (30.00%%), self 30 (30.00%%)\n" >expect &&
+	test_cmp expect tip &&
+	tip memcpy >tip &&
+	printf "memcpy\nin /usr/lib/libc.so.6\n9 samples (9.00%%), self 9 (9.00%%)\n" >expect &&
+	test_cmp expect tip &&
+	grep -F "<g p=\"11\" v=\"9\" l=\"0\"><title>memcpy" out.svg &&
+	grep -F "<text x=\"24.8\" y=\"63.82\">main<tspan class=\"l\"> app.c:10</tspan></text>" out.svg &&
+	! grep -F "$r" out.svg | grep -v "^<g p=\"0\" v=\"1\" l=\"5\"><title>bad${r}name$"
+'
+
+test_expect_success 'a differential graph is titled with the profiles compared' '
+	printf "a;b 5\na;c 5\n" >old.folded &&
+	printf "a;b 8\na;c 2\n" >new.folded &&
+	prof-diff old.folded new.folded >d.folded &&
+	grep "^# before: old.folded$" d.folded &&
+	grep "^# after: new.folded$" d.folded &&
+	prof-flame d.folded >out.svg &&
+	xmllint --xpath "string(//*[@id=\"title\"])" out.svg >t &&
+	printf "Differential: old.folded \342\206\222 new.folded\n" >expect &&
+	test_cmp expect t &&
+	prof-flame --title mine d.folded >out.svg &&
+	grep -F ">mine</text>" out.svg &&
+	sed "/^# before:/d" d.folded | prof-flame >out.svg &&
+	grep -F ">Differential</text>" out.svg
 '
 
 # flamegraph.pl from Debian's libdevel-nytprof-perl, the reference

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "folded/frame.h"
 #include "folded/stacktable.h"
 
 /* Finding the child of a node by name: one open-addressing table over
@@ -566,6 +567,31 @@ flame_from_flat(struct stacktable_flat *const t[], int k, int diff, int flags, c
 	free(started);
 	free(run);
 	return f;
+}
+
+void
+flame_label(const char *frame, size_t len, char *buf, struct flame_label *l)
+{
+	struct frame_parts fp;
+
+	memset(l, 0, sizeof(*l));
+	l->fn = frame;
+	l->fn_len = len;
+	if (memchr(frame, '\t', len) == NULL)
+		return;
+	frame_split(frame, len, &fp);
+	l->loc = fp.loc;
+	l->loc_len = fp.loc_len;
+	l->file_len = fp.file_len;
+	l->module = fp.module;
+	l->module_len = fp.module_len;
+	l->fn_len = fp.name_len;
+	if (fp.suffix_len > 0) {
+		memcpy(buf, fp.name, fp.name_len);
+		memcpy(buf + fp.name_len, fp.suffix, fp.suffix_len);
+		l->fn = buf;
+		l->fn_len += fp.suffix_len;
+	}
 }
 
 int

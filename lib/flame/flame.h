@@ -70,6 +70,22 @@ void flame_add(struct flame *f, const char *stack, size_t len, const count_t n[2
  */
 void flame_finish(struct flame *f, count_t cut);
 
+/*
+ * What a frame shows, prof-folded(5)'s "Source locations and modules"
+ * taken apart: the function, with its annotation suffix ("parse",
+ * "inl_fn_[i]"), and apart from it the location ("src/parse.c:42",
+ * "app.c", or empty) and the module (empty when unknown).  A frame
+ * without a tab is its own function.  The parts point into the frame,
+ * but for a function with a suffix after a location or module, which is
+ * copied to buf (room for len bytes).
+ */
+struct flame_label {
+	const char *fn, *loc, *module;
+	size_t fn_len, loc_len, module_len;
+	size_t file_len;        /* loc[0..file_len): loc without ":LINE" */
+};
+void flame_label(const char *frame, size_t len, char *buf, struct flame_label *l);
+
 /* Visits the drawn nodes, parents before children. */
 #define FLAME_FOR_EACH(f, i) for (uint32_t i = 0; i < (f)->n; i++) if (!flame_dropped((f), i))
 
