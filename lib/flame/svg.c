@@ -548,9 +548,12 @@ stats(struct graph *g, const struct flame_node *v)
 		o_pct(g, v->total[0], g->total[0]);
 		o_str(o, "), self ");
 		o_count(g, v->self[0]);
-		o_str(o, " (");
-		o_pct(g, v->self[0], g->total[0]);
-		o_put(o, ")", 1);
+		/* (of no count, no share: most frames have none of their own) */
+		if (v->self[0] != 0) {
+			o_str(o, " (");
+			o_pct(g, v->self[0], g->total[0]);
+			o_put(o, ")", 1);
+		}
 	} else {
 		/* total[0] is the drawn profile: AFTER, or BEFORE with negate */
 		int b = negate ? 0 : 1, a = 1 - b;
