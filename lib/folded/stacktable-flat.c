@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/util.h"
 #include "folded/stacktable.h"
@@ -10,10 +11,14 @@
  * the index can say where one is in 32 bits: its block (plus one, 0 is
  * an empty slot) above, its offset / 8 below.  A stack's counts take 64
  * bits each until one needs more (a count_t's units are 1e-9: 64 bits
- * hold counts up to 1.8e10), so most take half the room. */
-#define BLOCK (1u << 20)
+ * hold counts up to 1.8e10), so most take half the room.  Blocks are
+ * aligned for huge pages, and asked to have them: a table of a large
+ * profile is hundreds of megabytes, and a page fault each 4 KiB of it
+ * was a tenth of prof-diff's time. */
+#define BLOCK (1u << 22)
 #define ALIGN 8
-#define SLOT_OFF_BITS 17
+#define SLOT_OFF_BITS 19
+#define HUGE_PAGE (1u << 21)
 #define MAX_BLOCKS ((1u << (32 - SLOT_OFF_BITS)) - 1)
 
 struct stacktable_flat *
@@ -41,6 +46,19 @@ stacktable_flat_free(struct stacktable_flat *t)
 	free(t);
 }
 
+static char *
+new_block(size_t size)
+{
+	void *p;
+
+	if (posix_memalign(&p, HUGE_PAGE, size) != 0)
+		die("out of memory");
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 static struct stacktable_stack *
 alloc_stack(struct stacktable_flat *t, const char *key, size_t len)
 {
@@ -54,7 +72,7 @@ alloc_stack(struct stacktable_flat *t, const char *key, size_t len)
 		if (t->nblocks == MAX_BLOCKS)
 			die("more than %u blocks of stacks in one table", MAX_BLOCKS);
 		t->blocks = xreallocarray(t->blocks, t->nblocks + 1, sizeof(*t->blocks));
-		t->arena = t->blocks[t->nblocks++] = xmalloc(size);
+		t->arena = t->blocks[t->nblocks++] = new_block(size);
 		t->arena_size = size;
 		t->arena_used = 0;
 	}
