@@ -7,18 +7,29 @@
 #include "core/util.h"
 #include "folded/stacktable.h"
 
-/* Stacks are 8-byte aligned in blocks of BLOCK bytes, so that a slot of
- * the index can say where one is in 32 bits: its block (plus one, 0 is
- * an empty slot) above, its offset / 8 below.  A stack's counts take 64
- * bits each until one needs more (a count_t's units are 1e-9: 64 bits
- * hold counts up to 1.8e10), so most take half the room.  Blocks are
- * aligned for huge pages, and asked to have them: a table of a large
- * profile is hundreds of megabytes, and a page fault each 4 KiB of it
- * was a tenth of prof-diff's time. */
+/* Stacks are 8-byte aligned in blocks of at most BLOCK bytes, so that a
+ * slot of the index can say where one is in 32 bits: its block (plus
+ * one, 0 is an empty slot) above, its offset / 8 below.  A stack's counts
+ * take 64 bits each until one needs more (a count_t's units are 1e-9: 64
+ * bits hold counts up to 1.8e10), so most take half the room.  The first
+ * SMALL_BLOCKS blocks are small; the next ones are aligned for huge
+ * pages, and asked to have them: a table of a large profile is hundreds
+ * of megabytes, and a page fault each 4 KiB of it was a tenth of
+ * prof-diff's time, while a small profile (or each of many threads'
+ * tables) keeps to small pages. */
 #define BLOCK (1u << 22)
+#define SMALL_BLOCK (1u << 20)
+#define SMALL_BLOCKS 4
 #define ALIGN 8
 #define SLOT_OFF_BITS 19
 #define HUGE_PAGE (1u << 21)
+
+/* The size of block b, unless it holds one stack larger. */
+static size_t
+block_size(size_t b)
+{
+	return b < SMALL_BLOCKS ? SMALL_BLOCK : BLOCK;
+}
 #define MAX_BLOCKS ((1u << (32 - SLOT_OFF_BITS)) - 1)
 
 struct stacktable_flat *
@@ -47,10 +58,12 @@ stacktable_flat_free(struct stacktable_flat *t)
 }
 
 static char *
-new_block(size_t size)
+new_block(size_t b, size_t size)
 {
 	void *p;
 
+	if (b < SMALL_BLOCKS)
+		return xmalloc(size);
 	if (posix_memalign(&p, HUGE_PAGE, size) != 0)
 		die("out of memory");
 #ifdef MADV_HUGEPAGE
@@ -68,11 +81,13 @@ alloc_stack(struct stacktable_flat *t, const char *key, size_t len)
 	if (len > UINT32_MAX)
 		die("a stack of %zu bytes is too long (4 GB at most)", len);
 	if (t->arena_used + n > t->arena_size) {
-		size_t size = n > BLOCK ? n : BLOCK;
+		size_t size = n > block_size(t->nblocks) ? n : block_size(t->nblocks);
+
 		if (t->nblocks == MAX_BLOCKS)
 			die("more than %u blocks of stacks in one table", MAX_BLOCKS);
 		t->blocks = xreallocarray(t->blocks, t->nblocks + 1, sizeof(*t->blocks));
-		t->arena = t->blocks[t->nblocks++] = new_block(size);
+		t->arena = t->blocks[t->nblocks] = new_block(t->nblocks, size);
+		t->nblocks++;
 		t->arena_size = size;
 		t->arena_used = 0;
 	}
@@ -177,7 +192,8 @@ grow_index(struct stacktable_flat *t)
 		for (size_t i = 0, b = 0; i < t->n; i++) {
 			const char *s = (const char *)t->v[i];
 
-			while (s < t->blocks[b] || s >= t->blocks[b] + BLOCK)
+			/* (a larger stack is alone in its block, at its start) */
+			while (s < t->blocks[b] || s >= t->blocks[b] + block_size(b))
 				b++;
 			put_slot(t, stacktable_hash(t->v[i]->key, t->v[i]->len), where(t, b, t->v[i]));
 		}
