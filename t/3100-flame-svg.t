@@ -551,6 +551,37 @@ test_expect_success 'empty input: a valid SVG that says there is no data' '
 	grep ">No data</text>" out.svg
 '
 
+# Names where bytewise order and frame order differ ("x.y" sorts between
+# "x" and "x;z" bytewise), repeated stacks, and stacks that are
+# prefixes of others: the graph does not depend on the order of the
+# lines, on how they are split into files, or on the threads reading them.
+test_expect_success 'the same graph whatever the order of the lines and the number of threads' '
+	awk "BEGIN { srand(11); split(\"x x.y x1 x;z a a0 a.b _ b~ \", n, \" \")
+		for (i = 0; i < 6000; i++) { d = 1 + int(rand() * 6); s = \"m\"
+			for (k = 0; k < d; k++) s = s \";\" n[1 + int(rand() * 10)] int(rand() * 3)
+			print s, 1 + int(rand() * 9) } }" >mixed &&
+	sort mixed >mixed.sorted &&
+	sort -r mixed >mixed.reversed &&
+	head -n 3000 mixed >part1 && tail -n +3001 mixed >part2 &&
+	prof-flame -j1 --minwidth 0 mixed.sorted >expect.svg &&
+	for j in 1 2 3; do
+		for f in mixed mixed.sorted mixed.reversed "part2 part1"; do
+			prof-flame -j$j --minwidth 0 $f >out.svg &&
+			cmp expect.svg out.svg || { echo "-j$j $f"; return 1; }
+		done
+	done &&
+	# one frame a distinct path from the root: none drawn twice
+	awk "{ sub(/ [0-9]+\$/, \"\"); n = split(\$0, f, \";\"); p = \"\"
+		for (i = 1; i <= n; i++) { p = p \";\" f[i]; if (!(p in s)) { s[p] = 1; c++ } } }
+		END { print c + 1 }" mixed >expect &&
+	prof-flame --format text --minwidth 0% mixed >tree &&
+	echo $(($(wc -l <tree) - 1)) >actual &&
+	test_cmp expect actual &&
+	prof-flame -j2 --reverse mixed.sorted >expect.svg &&
+	prof-flame -j3 --reverse mixed.reversed >out.svg &&
+	cmp expect.svg out.svg
+'
+
 # prof-folded(5)'s source locations: the tab between a function and its
 # location is the format's, not a control byte of the name.
 test_expect_success 'a --lines profile: the function in the label and the tooltip, its location apart' '
