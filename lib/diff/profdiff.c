@@ -230,8 +230,8 @@ flat_job(void *arg)
 	struct stacktable_flat *t = j->d->part[j->p];
 	unsigned k = (unsigned)j->d->k;
 	struct stacktable_line batch[BATCH];
-	size_t nbatch = 0, used = 0, cap = 0, scap = 0;
-	char *keys = NULL, *sbuf = NULL;
+	size_t nbatch = 0, used = 0, cap = 4096, scap = 0;
+	char *keys = xmalloc(cap), *sbuf = NULL;
 
 	for (int i = 0; i < 2; i++) {
 		struct folded_line l;
@@ -263,8 +263,7 @@ flat_job(void *arg)
 			if (used + len > cap) {
 				char *nk = xmalloc(cap = (used + len) * 2 + 64);
 
-				if (used > 0)
-					memcpy(nk, keys, used);
+				memcpy(nk, keys, used);
 				for (size_t b = 0; b < nbatch; b++)
 					batch[b].key = nk + (batch[b].key - keys);
 				free(keys);

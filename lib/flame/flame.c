@@ -306,7 +306,8 @@ add_sorted(struct flame *f, const char *stack, size_t len, const count_t w[2])
 	}
 	if (len > p->lastcap)
 		p->laststack = xrealloc(p->laststack, p->lastcap = len * 2);
-	memcpy(p->laststack, stack, len);
+	if (len > 0)   /* an empty stack first: there is no buffer yet */
+		memcpy(p->laststack, stack, len);
 	p->lastlen = len;
 }
 
