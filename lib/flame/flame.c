@@ -533,7 +533,8 @@ flame_from_flat(struct stacktable_flat *const t[], int k, int diff, int flags, c
 	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
 	n = 0;
 	for (int i = 0; i < k; i++) {
-		memcpy(v + n, t[i]->v, t[i]->n * sizeof(*v));
+		if (t[i]->n > 0)   /* a table with no stack has no array */
+			memcpy(v + n, t[i]->v, t[i]->n * sizeof(*v));
 		n += t[i]->n;
 	}
 	f = flame_new(flags | FLAME_SORTED, diff);
