@@ -12,7 +12,6 @@
 #include "flame/svg.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
-#include "folded/transform.h"
 #include "input/input.h"
 
 static const char synopsis[] =
@@ -101,6 +100,8 @@ main(int argc, char *argv[])
 	struct flame *f;
 	struct flame_cut cut;
 	struct outfile *of;
+	struct flame_reader **rd;
+	struct stacktable_flat **tabs;
 	const char *ofile = "-", *minwidth = NULL;
 	int c, flags = 0, format = FLAMEOUT_SVG, status = EXIT_OK;
 	char err[512];
@@ -224,17 +225,27 @@ main(int argc, char *argv[])
 	if (flags & FLAME_CHART) {
 		f = flame_chart(flags, argc, argv, &meta, &status);
 	} else {
+		/* Each reading thread keeps its stacks apart (reversed ones are
+		 * stacks of their own, so that they too go in frame order). */
+		rd = xcalloc((size_t)g.jobs, sizeof(*rd));
+		tabs = xcalloc((size_t)g.jobs, sizeof(*tabs));
+		for (int i = 0; i < g.jobs; i++) {
+			rd[i] = flame_reader_new(flags & FLAME_REVERSE);
+			tabs[i] = rd[i]->tab;
+		}
+		g.sink = flame_reader_add;
+		g.sink_args = (void **)rd;
 		input_init(&g);
 		if ((status = input_files(&g, argc, argv)) == EXIT_OK) {
-			/* Reversed stacks are stacks of their own, so that they too
-			 * go in frame order. */
-			if (flags & FLAME_REVERSE)
-				g.tab = transform_reverse(g.tab);
-			f = flame_from_table(g.tab, g.kind == FOLDED_DIFF, flags & ~FLAME_REVERSE, &cut);
+			f = flame_from_flat(tabs, g.jobs, g.kind == FOLDED_DIFF, flags & ~FLAME_REVERSE, &cut);
 			meta_merge(&meta, &g.meta, 1);
 		} else {
 			f = NULL;
 		}
+		for (int i = 0; i < g.jobs; i++)
+			flame_reader_free(rd[i]);
+		free(rd);
+		free(tabs);
 		input_free(&g);
 	}
 	if (status == EXIT_OK) {

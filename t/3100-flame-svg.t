@@ -140,9 +140,9 @@ test_expect_success 'a known tree: one group per frame, widths, rows, labels' '
 	cut -f 1-5,7 actual >actual.geo &&
 	test_cmp expect actual.geo &&
 	test $(grep -c "^<g p=" out.svg) = 7 &&
-	xmllint --xpath "count(//*[local-name()=\"g\"]/*[local-name()=\"title\"])" out.svg >n &&
-	xmllint --xpath "count(//*[local-name()=\"g\"]/*[local-name()=\"rect\"])" out.svg >>n &&
-	xmllint --xpath "count(//*[local-name()=\"g\"]/*[local-name()=\"text\"])" out.svg >>n &&
+	xmllint --xpath "count(//*[@id=\"frames\"]/*[local-name()=\"g\"]/*[local-name()=\"title\"])" out.svg >n &&
+	xmllint --xpath "count(//*[@id=\"frames\"]/*[local-name()=\"g\"]/*[local-name()=\"rect\"])" out.svg >>n &&
+	xmllint --xpath "count(//*[@id=\"frames\"]/*[local-name()=\"g\"]/*[local-name()=\"text\"])" out.svg >>n &&
 	printf "7\n7\n7\n" >expect &&
 	test_cmp expect n &&
 	grep "<svg version=\"1.1\" width=\"1200\" height=\"134\"" out.svg
@@ -151,11 +151,11 @@ test_expect_success 'a known tree: one group per frame, widths, rows, labels' '
 test_expect_success 'tooltips: name, exact total and self counts, percentages' '
 	tips out.svg | sort >actual &&
 	cat >expect <<-\EOF &&
-	all | 19.5 samples (100.00%), self 0 (0.00%)
+	all | 19.5 samples (100.00%), self 0
 	bar | 10 samples (51.28%), self 10 (51.28%)
 	baz | 5 samples (25.64%), self 5 (25.64%)
-	foo | 15 samples (76.92%), self 0 (0.00%)
-	main | 18.5 samples (94.87%), self 0 (0.00%)
+	foo | 15 samples (76.92%), self 0
+	main | 18.5 samples (94.87%), self 0
 	other | 1 samples (5.13%), self 1 (5.13%)
 	qux | 3.5 samples (17.95%), self 3.5 (17.95%)
 	EOF
@@ -167,8 +167,8 @@ test_expect_success 'decimals are summed exactly; thousands are separated' '
 	$FLAME --minwidth 0 --countname bytes in >out.svg &&
 	tips out.svg | sort >actual &&
 	cat >expect <<-\EOF &&
-	a | 1,234,567.300000001 bytes (100.00%), self 0 (0.00%)
-	all | 1,234,567.300000001 bytes (100.00%), self 0 (0.00%)
+	a | 1,234,567.300000001 bytes (100.00%), self 0
+	all | 1,234,567.300000001 bytes (100.00%), self 0
 	b | 0.3 bytes (0.00%), self 0.3 (0.00%)
 	c | 1,234,567.000000001 bytes (100.00%), self 1,234,567.000000001 (100.00%)
 	EOF
@@ -310,7 +310,7 @@ test_expect_success 'frames too narrow: the parent says what was hidden' '
 	printf "main;big 1000\nmain;t1 1\nmain;t2 1.5\n" >in &&
 	$FLAME --minwidth 5 in >out.svg &&
 	tips out.svg | grep "^main |" >actual &&
-	echo "main | 1,002.5 samples (100.00%), self 0 (0.00%) | 2.5 samples in 2 frames too narrow to draw" >expect &&
+	echo "main | 1,002.5 samples (100.00%), self 0 | 2.5 samples in 2 frames too narrow to draw" >expect &&
 	test_cmp expect actual &&
 	! grep "<title>t1" out.svg &&
 	$FLAME --minwidth 0.2% in >pct.svg &&
@@ -549,6 +549,81 @@ test_expect_success 'empty input: a valid SVG that says there is no data' '
 	$FLAME zero >out.svg &&
 	xmllint --noout out.svg &&
 	grep ">No data</text>" out.svg
+'
+
+# Names where bytewise order and frame order differ ("x.y" sorts between
+# "x" and "x;z" bytewise), repeated stacks, and stacks that are
+# prefixes of others: the graph does not depend on the order of the
+# lines, on how they are split into files, or on the threads reading them.
+test_expect_success 'the same graph whatever the order of the lines and the number of threads' '
+	awk "BEGIN { srand(11); split(\"x x.y x1 x;z a a0 a.b _ b~ \", n, \" \")
+		for (i = 0; i < 6000; i++) { d = 1 + int(rand() * 6); s = \"m\"
+			for (k = 0; k < d; k++) s = s \";\" n[1 + int(rand() * 10)] int(rand() * 3)
+			print s, 1 + int(rand() * 9) } }" >mixed &&
+	sort mixed >mixed.sorted &&
+	sort -r mixed >mixed.reversed &&
+	head -n 3000 mixed >part1 && tail -n +3001 mixed >part2 &&
+	prof-flame -j1 --minwidth 0 mixed.sorted >expect.svg &&
+	for j in 1 2 3; do
+		for f in mixed mixed.sorted mixed.reversed "part2 part1"; do
+			prof-flame -j$j --minwidth 0 $f >out.svg &&
+			cmp expect.svg out.svg || { echo "-j$j $f"; return 1; }
+		done
+	done &&
+	# one frame a distinct path from the root: none drawn twice
+	awk "{ sub(/ [0-9]+\$/, \"\"); n = split(\$0, f, \";\"); p = \"\"
+		for (i = 1; i <= n; i++) { p = p \";\" f[i]; if (!(p in s)) { s[p] = 1; c++ } } }
+		END { print c + 1 }" mixed >expect &&
+	prof-flame --format text --minwidth 0% mixed >tree &&
+	echo $(($(wc -l <tree) - 1)) >actual &&
+	test_cmp expect actual &&
+	prof-flame -j2 --reverse mixed.sorted >expect.svg &&
+	prof-flame -j3 --reverse mixed.reversed >out.svg &&
+	cmp expect.svg out.svg
+'
+
+# prof-folded(5)'s source locations: the tab between a function and its
+# location is the format's, not a control byte of the name.
+test_expect_success 'a --lines profile: the function in the label and the tooltip, its location apart' '
+	printf "main\tapp.c:10;tokenize\tapp.c:60 50\nmain\tapp.c:10;parse\tparse.c:7\t/usr/bin/app 30\nmain\tapp.c:10;memcpy\t\t/usr/lib/libc.so.6 9\nmain\tapp.c:10;inl\ta.h:3_[i] 10\nbad\001name\tx.c:1 1\n" >lines.folded &&
+	prof-flame lines.folded >out.svg &&
+	xmllint --noout out.svg &&
+	frames out.svg | cut -f 1,7 | sed "s/<[^>]*>//g" | sort >actual &&
+	r=$(printf "\357\277\275") &&
+	printf "%s\t%s\n" all all "bad${r}name" "" inl_[i] "inl_[i] a.h:3" main "main app.c:10" \
+		memcpy memcpy parse "parse parse.c:7" tokenize "tokenize app.c:60" >expect &&
+	test_cmp expect actual &&
+	tip () {
+		xmllint --xpath "string(//*[@id=\"frames\"]/*/*[local-name()=\"title\"][starts-with(., \"$1\")])" out.svg
+	} &&
+	tip tokenize >tip &&
+	printf "tokenize\napp.c:60\n50 samples (50.00%%), self 50 (50.00%%)\n" >expect &&
+	test_cmp expect tip &&
+	tip parse >tip &&
+	printf "parse\nparse.c:7 in /usr/bin/app\n30 samples (30.00%%), self 30 (30.00%%)\n" >expect &&
+	test_cmp expect tip &&
+	tip memcpy >tip &&
+	printf "memcpy\nin /usr/lib/libc.so.6\n9 samples (9.00%%), self 9 (9.00%%)\n" >expect &&
+	test_cmp expect tip &&
+	grep -F "<g p=\"11\" v=\"9\" l=\"0\"><title>memcpy" out.svg &&
+	grep -F "<text x=\"24.8\" y=\"63.82\">main<tspan class=\"l\"> app.c:10</tspan></text>" out.svg &&
+	! grep -F "$r" out.svg | grep -v "^<g p=\"0\" v=\"1\" l=\"5\"><title>bad${r}name$"
+'
+
+test_expect_success 'a differential graph is titled with the profiles compared' '
+	printf "a;b 5\na;c 5\n" >old.folded &&
+	printf "a;b 8\na;c 2\n" >new.folded &&
+	prof-diff old.folded new.folded >d.folded &&
+	grep "^# before: old.folded$" d.folded &&
+	grep "^# after: new.folded$" d.folded &&
+	prof-flame d.folded >out.svg &&
+	xmllint --xpath "string(//*[@id=\"title\"])" out.svg >t &&
+	printf "Differential: old.folded \342\206\222 new.folded\n" >expect &&
+	test_cmp expect t &&
+	prof-flame --title mine d.folded >out.svg &&
+	grep -F ">mine</text>" out.svg &&
+	sed "/^# before:/d" d.folded | prof-flame >out.svg &&
+	grep -F ">Differential</text>" out.svg
 '
 
 # flamegraph.pl from Debian's libdevel-nytprof-perl, the reference

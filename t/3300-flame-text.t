@@ -272,6 +272,20 @@ test_expect_success 'colours: by share, growth red and shrinkage blue; none unas
 	! grep -q "$(printf "\033")" expect
 '
 
+test_expect_success 'source locations and modules are written as words, after the function' '
+	printf "main\tapp.c:10;tokenize\tapp.c:60 6\nmain\tapp.c:10;memcpy\t\t/usr/lib/libc.so.6 3\nmain\tapp.c:10;inl\ta.h:3\t/bin/x_[i] 1\n" >lines.folded &&
+	$FLAME lines.folded >actual &&
+	cat >expect <<-\EOF &&
+	     %  samples  frame
+	100.0%       10  all
+	100.0%       10  └─ main app.c:10
+	 60.0%        6     ├─ tokenize app.c:60
+	 30.0%        3     ├─ memcpy in /usr/lib/libc.so.6
+	 10.0%        1     └─ inl_[i] a.h:3 in /bin/x
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success 'a write error is status 1' '
 	test_expect_code 1 $FLAME tree.folded >/dev/full 2>err &&
 	test -s err

@@ -269,6 +269,22 @@ test_expect_success 'random bytes and a 20,000-byte name: still valid JSON, weig
 	echo 1 >one && test_cmp one n
 '
 
+test_expect_success 'source locations and modules: the function, "file" and "line"' '
+	printf "main\tapp.c:10;tokenize\tapp.c:060 5\nmain\tapp.c:10;tokenize\tapp.c:61 1\nmain\tapp.c:10;memcpy\t\t/usr/lib/libc.so.6 2\nmain\tapp.c:10;bad\001\tC:\\\\x.c 1\n" >lines.folded &&
+	$FLAME lines.folded >out.json &&
+	./ss-check out.json >/dev/null &&
+	sed -n "/^{\"name\"/p" out.json >actual &&
+	r=$(printf "\357\277\275") &&
+	{
+		printf "{\"name\":\"main\",\"file\":\"app.c\",\"line\":10},\n"
+		printf "{\"name\":\"bad%s\",\"file\":\"C:\\\\\\\\x.c\"},\n" "$r"
+		printf "{\"name\":\"memcpy\",\"file\":\"/usr/lib/libc.so.6\"},\n"
+		printf "{\"name\":\"tokenize\",\"file\":\"app.c\",\"line\":60},\n"
+		printf "{\"name\":\"tokenize\",\"file\":\"app.c\",\"line\":61}]},\n"
+	} >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a write error is status 1' '
 	test_expect_code 1 $FLAME tree.folded >/dev/full 2>err &&
 	test -s err

@@ -169,6 +169,54 @@ test_expect_success 'a differential graph zooms and searches' '
 		matched=30,33.33 reset unzoomed
 '
 
+# prof-folded(5)'s source locations: "func<TAB>file:line[<TAB>module]".
+test_expect_success 'a --lines profile: the function in the label, its location after it, lighter' '
+	printf "main\tapp.c:10;tokenize\tapp.c:60 50\nmain\tapp.c:10;parse\tparse.c:7\t/usr/bin/app 30\nmain\tapp.c:10;memcpy\t\t/usr/lib/libc.so.6 20\n" >lines.folded &&
+	prof-flame lines.folded >lines.svg &&
+	xmllint --noout lines.svg &&
+	flame_browser lines.svg frames=5 "label=main app.c:10" "label=tokenize app.c:60" \
+		"label=parse parse.c:7" label=memcpy "nolabel=$(printf "\357\277\275")" \
+		hover=tokenize details=tokenize "details=app.c:60" \
+		hover=memcpy "details=in /usr/lib/libc.so.6" \
+		search=app.c:60 matches=tokenize matched=50 "search=^parse$" matches=parse \
+		search=libc matches=memcpy key=Escape \
+		click=tokenize zoomed=tokenize "label=tokenize app.c:60" reset unzoomed \
+		"label=main app.c:10"
+'
+
+test_expect_success 'a narrow frame shows its function alone, cut, never half a location' '
+	printf "main;averyveryverylongfunctionname\tsrc/some/file.c:1234 40\nmain;other 60\n" >narrow.folded &&
+	prof-flame --width 500 narrow.folded >narrow.svg &&
+	grep -F "<text x=\"13\" y=\"47.82\">..veryverylongfunctionname</text>" narrow.svg &&
+	flame_browser narrow.svg nolabel=file.c "label=..veryverylongfunctionname" \
+		click=averyveryverylongfunctionname \
+		"label=averyveryverylongfunctionname src/some/file.c:1234" reset nolabel=file.c \
+		"label=..veryverylongfunctionname"
+'
+
+# A tower of 300 frames (a Python import chain) on a wide root: 5,000
+# pixels tall in a window 1,000 high.
+tower () {
+	awk "BEGIN { s = \"root\"; for (i = 1; i <= 300; i++) s = s \";import_\" i; print s, 10; print \"root;work\", 90 }"
+}
+
+test_expect_success 'a tall graph opens on its root, the title and buttons in view' '
+	tower >tall.folded &&
+	prof-flame tall.folded >tall.svg &&
+	test $(sed -n "s/.*<svg [^>]*height=\"\([0-9]*\)\".*/\1/p" tall.svg) -gt 4000 &&
+	flame_browser tall.svg visible=all visible=root visible=work headshown \
+		click=work zoomed=work headshown key=Escape unzoomed
+'
+
+test_expect_success 'a tall graph zoomed by its URL opens on the frame zoomed' '
+	flame_browser tall.svg "open=?x=0&y=290" zoomed=import_289 visible=import_289 headshown
+'
+
+test_expect_success 'a tall icicle graph opens at the top, where its root is' '
+	prof-flame --inverted tall.folded >tall-icicle.svg &&
+	flame_browser tall-icicle.svg visible=all visible=root headshown
+'
+
 # One million distinct stacks: main;fNNN;gNNN, 1 each.  At the default
 # --minwidth each g is 0.001 pixel wide and is merged into its f, so the
 # file stays small and the browser draws 1,002 frames.

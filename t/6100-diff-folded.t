@@ -395,7 +395,11 @@ test_expect_success 'the merge and the tables agree on the big inputs' '
 	prof-diff -j 1 b.unsorted a.unsorted >tables &&
 	sed "/^# before:/d; /^# after:/d" merged >m &&
 	sed "/^# before:/d; /^# after:/d" tables >t &&
-	test_cmp m t
+	test_cmp m t &&
+	for j in 2 3 4; do
+		prof-diff -j $j b.unsorted a.unsorted >tables-$j &&
+		test_cmp tables tables-$j || return 1
+	done
 '
 
 done_testing

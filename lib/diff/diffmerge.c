@@ -55,13 +55,14 @@ rereadable(int fd)
 	return n > 0 && folded_detect(buf, (size_t)n);
 }
 
+/* Reads fs to its end, or to its first stack out of order. */
 static void *
 scan(void *arg)
 {
 	struct stream *fs = arg;
 	struct folded_line l;
 
-	while (stream_next(fs, &l) > 0)
+	while (stream_next(fs, &l) > 0 && fs->sorted)
 		;
 	return NULL;
 }
@@ -85,8 +86,10 @@ diffmerge_open(struct diffmerge *m, int fd[2], const char *name[2], int jobs)
 	else
 		scan(&m->fs[1]);
 	if (m->fs[0].error || m->fs[1].error || !m->fs[0].sorted || !m->fs[1].sorted) {
+		int unsorted = !m->fs[0].error && !m->fs[1].error;
+
 		diffmerge_close(m);
-		return -1;
+		return unsorted ? 1 : -1;
 	}
 	/* what the first reading found: the second finds the same */
 	for (int i = 0; i < 2; i++) {

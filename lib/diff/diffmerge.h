@@ -8,8 +8,9 @@
  * each, finds the totals, checks the order and gathers the metadata; the
  * second, after diffmerge_rewind(), is the merge's.  Reading twice needs
  * regular files: a pipe is first copied to an unnamed temporary file
- * (diffmerge_spill), disk instead of memory.  Inputs that are not such
- * files (perf script text, unsorted stacks) are for a stack table instead.
+ * (diffmerge_spill), disk instead of memory.  Unsorted folded files are
+ * for flat tables (profdiff_flat_read), other inputs (perf script text)
+ * for stack tables.
  */
 #ifndef PROF_DIFFMERGE_H
 #define PROF_DIFFMERGE_H
@@ -36,8 +37,10 @@ int diffmerge_spill(int fd, const char *name);
  * reads both a first time, at once when jobs > 1.  Returns 0 when both
  * are regular files of sorted folded stacks, read without error: their
  * unreadable lines are reported, kinds, metadata and totals known, and
- * m is to be rewound, then closed.  Returns -1 otherwise, with nothing
- * reported and m closed; the fds' offsets are then anywhere.
+ * m is to be rewound, then closed.  Returns 1 when both are regular files
+ * of folded stacks but one is not sorted (its reading stops at the first
+ * stack out of order: for profdiff_flat_read), -1 otherwise; then
+ * nothing is reported, m is closed and the fds' offsets are anywhere.
  */
 int diffmerge_open(struct diffmerge *m, int fd[2], const char *name[2], int jobs);
 

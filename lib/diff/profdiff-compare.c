@@ -188,6 +188,52 @@ diff_tables(const struct profdiff_opts *o, int fd[2], const char *name[2])
 	return status;
 }
 
+/* Compares the folded files open on fd[0] and fd[1], in any order. */
+static int
+diff_flat(const struct profdiff_opts *o, int fd[2], const char *name[2])
+{
+	struct top_opts to = { .granularity = o->granularity };
+	struct profdiff_flat d;
+	struct meta dm = { 0 };
+	struct top *tp = NULL;
+	int status;
+
+	profdiff_flat_read(&d, fd, name, o->strip_hex, o->jobs);
+	if (d.error) {
+		profdiff_flat_free(&d);
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct stream *fs = &d.fs[i];
+		folded_report(name[i], fs->bad, fs->first_bad, fs->why, fs->rounded, fs->first_rounded);
+	}
+	{
+		const int kind[2] = { d.fs[0].kind, d.fs[1].kind };
+		const struct meta *mm[2] = { &d.fs[0].meta, &d.fs[1].meta };
+		status = comparable(kind, mm, name, o->normalize);
+	}
+	if (status == EXIT_OK) {
+		struct outfile *of = outfile_open(o->ofile);
+		FILE *out = outfile_fp(of);
+		struct top_feed *feed = NULL;
+		const count_t total[2] = { d.fs[0].total[0], d.fs[1].total[0] };
+
+		diff_meta(&dm, &d.fs[0].meta, &d.fs[1].meta, name[0], name[1]);
+		if (o->summary || o->gate)
+			feed = top_feed_new(&to, o->summary || o->jobs == 1 ? o->jobs : o->jobs - 1);
+		if (!o->summary)
+			meta_write(out, &dm);
+		profdiff_flat_write(&d, o->summary ? NULL : out, total, o->normalize, feed);
+		if (feed != NULL)
+			tp = top_feed_end(feed, 1);
+		status = finish(o, of, &dm, NULL, tp);
+	}
+	top_free(tp);
+	meta_free(&dm);
+	profdiff_flat_free(&d);
+	return status;
+}
+
 /* Compares the sorted folded files of m, opened (diffmerge_open). */
 static int
 diff_sorted(const struct profdiff_opts *o, struct diffmerge *m, const char *name[2])
@@ -233,13 +279,19 @@ int
 profdiff_compare(const struct profdiff_opts *o, int fd[2], const char *name[2])
 {
 	struct diffmerge m;
-	int status;
+	int status, r;
 
-	if (!o->strip_hex && diffmerge_open(&m, fd, name, o->jobs) == 0) {
+	/* -s changes the stacks, so their order: the stacks of sorted
+	 * files too are held, as those of unsorted ones */
+	if ((r = diffmerge_open(&m, fd, name, o->strip_hex ? 1 : o->jobs)) == 0 && !o->strip_hex) {
 		status = diff_sorted(o, &m, name);
 		diffmerge_close(&m);
 		return status;
 	}
+	if (r == 0)
+		diffmerge_close(&m);
+	if (r >= 0)
+		return diff_flat(o, fd, name);
 	/* back to the start of what the first reading may have read */
 	for (int i = 0; i < 2; i++)
 		(void)lseek(fd[i], 0, SEEK_SET);

@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "diff/profdiff.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,14 +135,19 @@ profdiff_write(FILE *fp, struct stacktable *d, int normalize)
 	free(v);
 }
 
-/* prof's order of two stacks (stacktable_sorted's). */
+/* prof's order: bytewise, a proper prefix first (stacktable_sorted's). */
+static int
+cmp_key(const char *a, size_t n, const char *b, size_t m)
+{
+	int c = memcmp(a, b, n < m ? n : m);
+
+	return c ? c : (n > m) - (n < m);
+}
+
 static int
 cmp_stack(const struct folded_line *a, const struct folded_line *b)
 {
-	size_t m = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->stack, b->stack, m);
-
-	return c ? c : (a->len > b->len) - (a->len < b->len);
+	return cmp_key(a->stack, a->len, b->stack, b->len);
 }
 
 /* The line being summed: equal stacks may follow each other in an input. */
@@ -201,6 +209,192 @@ profdiff_merge(struct stream fs[2], FILE *fp, const count_t total[2], int normal
 	flush(&p, fp, scale, total, tp);
 	free(p.key);
 	return status < 0 || r[0] < 0 || r[1] < 0 ? -1 : 0;
+}
+
+/* One thread of profdiff_flat_read: the stacks of both inputs whose
+ * hash modulo k is p. */
+struct flatjob {
+	struct profdiff_flat *d;
+	int p, fd[2], strip;
+	const char *name[2];
+	struct stream fs[2];
+};
+
+/* How many stacks a thread gathers before adding them at once. */
+#define BATCH 32
+
+static void *
+flat_job(void *arg)
+{
+	struct flatjob *j = arg;
+	struct stacktable_flat *t = j->d->part[j->p];
+	unsigned k = (unsigned)j->d->k;
+	struct stacktable_line batch[BATCH];
+	size_t nbatch = 0, used = 0, cap = 4096, scap = 0;
+	char *keys = xmalloc(cap), *sbuf = NULL;
+
+	for (int i = 0; i < 2; i++) {
+		struct folded_line l;
+
+		stream_open(&j->fs[i], j->fd[i], j->name[i], FOLDED_UNKNOWN);
+		j->fs[i].quiet = 1;
+		for (;;) {
+			int r = stream_next(&j->fs[i], &l);
+			const char *key = l.stack;
+			size_t len = l.len;
+			uint32_t h;
+
+			/* a batch is full, or the input ends: add it */
+			if (r <= 0 || nbatch == BATCH) {
+				stacktable_flat_add_lines(t, batch, nbatch);
+				nbatch = used = 0;
+			}
+			if (r <= 0)
+				break;
+			if (j->strip && memmem(key, len, "0x", 2) != NULL) {
+				len = strip_hex(key, len, &sbuf, &scap);
+				key = sbuf;
+			}
+			h = stacktable_hash(key, len);
+			/* its high bits: the table's index uses the low ones */
+			if (k > 1 && (h >> 24) % k != (unsigned)j->p)
+				continue;
+			/* the line is valid until the next: keep its key */
+			if (used + len > cap) {
+				char *nk = xmalloc(cap = (used + len) * 2 + 64);
+
+				memcpy(nk, keys, used);
+				for (size_t b = 0; b < nbatch; b++)
+					batch[b].key = nk + (batch[b].key - keys);
+				free(keys);
+				keys = nk;
+			}
+			memcpy(keys + used, key, len);
+			batch[nbatch].key = keys + used;
+			batch[nbatch].len = len;
+			batch[nbatch].hash = h;
+			batch[nbatch].n[0] = batch[nbatch].n[1] = 0;
+			batch[nbatch].n[i] = l.n[0];
+			nbatch++;
+			used += len;
+		}
+		free(j->fs[i].buf);
+		free(j->fs[i].prev);
+		j->fs[i].buf = j->fs[i].prev = NULL;
+	}
+	stacktable_flat_sort(t, STACKTABLE_BYTES);
+	free(keys);
+	free(sbuf);
+	return NULL;
+}
+
+void
+profdiff_flat_read(struct profdiff_flat *d, int fd[2], const char *name[2], int strip_hex, int jobs)
+{
+	struct flatjob *j;
+	pthread_t th[4];
+	int k = jobs < 1 ? 1 : jobs > 4 ? 4 : jobs;
+
+	memset(d, 0, sizeof(*d));
+	j = xcalloc((size_t)k, sizeof(*j));
+	/* every thread reads on a descriptor of its own, at its own offset;
+	 * where there is none, one thread reads */
+	for (int p = 1; p < k; p++)
+		for (int i = 0; i < 2; i++) {
+			char path[64];
+
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd[i]);
+			j[p].fd[i] = open(path, O_RDONLY);
+		}
+	for (int p = 1; p < k; p++)
+		if (j[p].fd[0] < 0 || j[p].fd[1] < 0) {
+			for (p = 1; p < k; p++)
+				for (int i = 0; i < 2; i++)
+					if (j[p].fd[i] >= 0)
+						close(j[p].fd[i]);
+			k = 1;
+		}
+	d->k = k;
+	d->part = xcalloc((size_t)k, sizeof(*d->part));
+	for (int p = 0; p < k; p++) {
+		d->part[p] = stacktable_flat_new();
+		j[p].d = d;
+		j[p].p = p;
+		j[p].strip = strip_hex;
+		for (int i = 0; i < 2; i++) {
+			j[p].name[i] = name[i];
+			if (p == 0) {
+				j[p].fd[i] = fd[i];
+				(void)lseek(fd[i], 0, SEEK_SET);
+			}
+		}
+	}
+	for (int p = 1; p < k; p++)
+		if (pthread_create(&th[p], NULL, flat_job, &j[p]) != 0)
+			die("cannot start a thread:");
+	flat_job(&j[0]);
+	for (int p = 1; p < k; p++) {
+		pthread_join(th[p], NULL);
+		for (int i = 0; i < 2; i++) {
+			d->error |= j[p].fs[i].error;
+			meta_free(&j[p].fs[i].meta);
+			close(j[p].fd[i]);
+		}
+	}
+	d->fs[0] = j[0].fs[0];
+	d->fs[1] = j[0].fs[1];
+	d->error |= d->fs[0].error | d->fs[1].error;
+	free(j);
+}
+
+void
+profdiff_flat_write(struct profdiff_flat *d, FILE *fp, const count_t total[2], int normalize,
+    struct top_feed *tp)
+{
+	size_t at[4] = { 0 };
+	int scale = normalize && total[0] != 0 && total[0] != total[1];
+	count_t n[2];
+
+	/* the tables hold different stacks: the least head is next */
+	for (;;) {
+		struct stacktable_stack *s = NULL;
+		int m = -1;
+
+		for (int p = 0; p < d->k; p++) {
+			struct stacktable_stack *h;
+
+			if (at[p] == d->part[p]->n)
+				continue;
+			/* the stacks lie anywhere: ask for those ahead early */
+			if (at[p] + 8 < d->part[p]->n)
+				__builtin_prefetch(d->part[p]->v[at[p] + 8]);
+			h = d->part[p]->v[at[p]];
+			if (s == NULL || cmp_key(h->key, h->len, s->key, s->len) < 0) {
+				s = h;
+				m = p;
+			}
+		}
+		if (s == NULL)
+			break;
+		at[m]++;
+		stacktable_stack_counts(s, n);
+		if (fp != NULL)
+			put_line(fp, s->key, s->len, n, scale, total);
+		if (tp != NULL)
+			top_feed_add(tp, s->key, s->len, n);
+	}
+}
+
+void
+profdiff_flat_free(struct profdiff_flat *d)
+{
+	for (int p = 0; p < d->k; p++)
+		stacktable_flat_free(d->part[p]);
+	free(d->part);
+	meta_free(&d->fs[0].meta);
+	meta_free(&d->fs[1].meta);
+	d->part = NULL;
+	d->k = 0;
 }
 
 /* How much row i's share (flat, or cum when cum) grew, in points. */

@@ -51,6 +51,38 @@ int profdiff_merge(struct stream fs[2], FILE *fp, const count_t total[2], int no
     struct top_feed *tp);
 
 /*
+ * The differential profile of two folded files in any order, in less
+ * memory than stack tables: every stack once, with both counts, in flat
+ * tables (stacktable.h).  k threads (1 to 4) each read both inputs and
+ * keep the stacks whose hash is theirs, so the k tables hold different
+ * stacks and fill, then sort, in parallel; the writer merges them.
+ * fs[0] and fs[1] are the first thread's readings (kind, metadata,
+ * totals, unreadable lines; streams closed, meta kept).
+ */
+struct profdiff_flat {
+	struct stacktable_flat **part;  /* k tables, bytewise sorted */
+	int k;
+	struct stream fs[2];
+	int error;                      /* a read error (reported) */
+};
+
+/*
+ * Reads the folded files open on fd[0] (before) and fd[1] (after), named
+ * name[0] and name[1] (from their start; the fds are not closed, each
+ * thread opens its own), with -s's hex stripping when strip_hex, by up
+ * to jobs threads.  Unreadable lines are not reported (folded_report
+ * with fs[i] does it).
+ */
+void profdiff_flat_read(struct profdiff_flat *d, int fd[2], const char *name[2], int strip_hex, int jobs);
+
+/* Writes d's lines as profdiff_merge() does, to fp unless NULL, each
+ * added to tp unless NULL. */
+void profdiff_flat_write(struct profdiff_flat *d, FILE *fp, const count_t total[2], int normalize,
+    struct top_feed *tp);
+
+void profdiff_flat_free(struct profdiff_flat *d);
+
+/*
  * The rows of tp (built from a differential table) whose share of the
  * total (flat, or cum when cum) grew by more than pct percentage points,
  * largest growth first: a malloc'd array of row indexes, their number in *n.

@@ -20,23 +20,52 @@ flame_cut_count(const struct flame_cut *c, count_t total)
 	return 0;
 }
 
-struct flame *
-flame_from_table(struct stacktable *t, int diff, int flags, const struct flame_cut *c)
+struct flame_reader *
+flame_reader_new(int reverse)
 {
-	size_t n;
-	struct stacktable_entry **v = stacktable_sorted(t, &n);
-	struct flame *f;
-	/* the width count's total is known before the tree is built, so
-	 * that frames too narrow are dropped as they are added */
-	int wi = diff && !(flags & FLAME_NEGATE) ? 1 : 0;
+	struct flame_reader *r = xcalloc(1, sizeof(*r));
 
-	flame_sort(v, n);
-	f = flame_new(flags | FLAME_SORTED, diff);
-	flame_set_cut(f, flame_cut_count(c, t->total[wi]));
-	for (size_t i = 0; i < n; i++)
-		flame_add(f, v[i]->key, v[i]->len, v[i]->n);
-	free(v);
-	return f;
+	r->tab = stacktable_flat_new();
+	r->reverse = reverse;
+	return r;
+}
+
+void
+flame_reader_add(void *reader, const char *stack, size_t len, const count_t n[2])
+{
+	struct flame_reader *r = reader;
+	const char *end = stack + len;
+	size_t k = 0;
+
+	if (!r->reverse) {
+		stacktable_flat_add(r->tab, stack, len, n);
+		return;
+	}
+	if (len + 1 > r->cap)
+		r->buf = xrealloc(r->buf, r->cap = len + 1);
+	for (;;) {
+		const char *semi = end;
+
+		while (semi > stack && semi[-1] != ';')
+			semi--;
+		memcpy(r->buf + k, semi, (size_t)(end - semi));
+		k += (size_t)(end - semi);
+		if (semi == stack)
+			break;
+		r->buf[k++] = ';';
+		end = semi - 1;
+	}
+	stacktable_flat_add(r->tab, r->buf, k, n);
+}
+
+void
+flame_reader_free(struct flame_reader *r)
+{
+	if (r == NULL)
+		return;
+	stacktable_flat_free(r->tab);
+	free(r->buf);
+	free(r);
 }
 
 /* Adds the stacks of one input to *f, made at the first stack. */

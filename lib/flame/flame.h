@@ -70,6 +70,22 @@ void flame_add(struct flame *f, const char *stack, size_t len, const count_t n[2
  */
 void flame_finish(struct flame *f, count_t cut);
 
+/*
+ * What a frame shows, prof-folded(5)'s "Source locations and modules"
+ * taken apart: the function, with its annotation suffix ("parse",
+ * "inl_fn_[i]"), and apart from it the location ("src/parse.c:42",
+ * "app.c", or empty) and the module (empty when unknown).  A frame
+ * without a tab is its own function.  The parts point into the frame,
+ * but for a function with a suffix after a location or module, which is
+ * copied to buf (room for len bytes).
+ */
+struct flame_label {
+	const char *fn, *loc, *module;
+	size_t fn_len, loc_len, module_len;
+	size_t file_len;        /* loc[0..file_len): loc without ":LINE" */
+};
+void flame_label(const char *frame, size_t len, char *buf, struct flame_label *l);
+
 /* Visits the drawn nodes, parents before children. */
 #define FLAME_FOR_EACH(f, i) for (uint32_t i = 0; i < (f)->n; i++) if (!flame_dropped((f), i))
 
@@ -79,7 +95,8 @@ int flame_dropped(const struct flame *f, uint32_t i);
 /*
  * Sorts stacks v[0..n) (struct stacktable_entry *) in frame order: frame by
  * frame, bytewise, a stack before its own extensions.  (Plain bytewise
- * order is not enough: "a;x.y" sorts between "a;x" and "a;x;z".)
+ * order is not enough: "a;x.y" sorts between "a;x" and "a;x;z".)  Stacks
+ * already in order cost one comparison each (stacktable_sort).
  */
 struct stacktable_entry;
 void flame_sort(struct stacktable_entry **v, size_t n);
@@ -98,14 +115,34 @@ struct flame_cut {
 count_t flame_cut_count(const struct flame_cut *c, count_t total);
 
 /*
- * The tree of the stacks of table t (diff: two counts a stack), added in
- * frame order (FLAME_SORTED), with the frames under the cut dropped as
- * they are added, so that memory follows what is drawn; not finished.
- * flags must not hold FLAME_CHART, nor FLAME_REVERSE: a table is reversed
- * beforehand (transform_reverse), so that its stacks too go in frame order.
+ * The tree of the stacks of the flat tables t[0..k) taken together (a
+ * stack in several of them is summed; diff: two counts a stack), as
+ * parallel readers leave them: each table is sorted in frame order in a
+ * thread of its own, then their stacks are merged and added in that
+ * order (FLAME_SORTED), the frames under the cut dropped as they are
+ * added, so that memory follows what is drawn; not finished.  flags must
+ * not hold FLAME_CHART, nor FLAME_REVERSE: stacks are reversed as they
+ * are read, so that they too go in frame order.
  */
-struct stacktable;
-struct flame *flame_from_table(struct stacktable *t, int diff, int flags, const struct flame_cut *c);
+struct stacktable_flat;
+struct flame *flame_from_flat(struct stacktable_flat *const t[], int k, int diff, int flags,
+    const struct flame_cut *c);
+
+/*
+ * What one reading thread collects (input.h's sink: flame_reader_add with
+ * the reader as its argument): the stacks in a flat table of its own,
+ * reversed first (leaf first, "c;b;a") when reverse.
+ */
+struct flame_reader {
+	struct stacktable_flat *tab;
+	int reverse;
+	char *buf;              /* a reversed stack */
+	size_t cap;
+};
+
+struct flame_reader *flame_reader_new(int reverse);
+void flame_reader_add(void *reader, const char *stack, size_t len, const count_t n[2]);
+void flame_reader_free(struct flame_reader *r);
 
 /*
  * The flame chart (FLAME_CHART in flags) of the inputs files[0..n) (none,

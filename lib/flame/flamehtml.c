@@ -86,24 +86,35 @@ by_self(const void *a, const void *b)
 	return x->total < y->total ? 1 : x->total > y->total ? -1 : 0;
 }
 
+/* The graph takes the room the table leaves, scaled (its script works in
+ * the SVG's own units), so the table, names included, fits beside it in
+ * a window 1,400 pixels wide; a long name is cut, whole in its tooltip.
+ * The page's box is the one search: the SVG's own button is hidden. */
 static const char page_style[] =
 "body{font-family:Verdana,sans-serif;font-size:13px;margin:8px}\n"
 "#bar{margin:4px 0}#q{width:24em}\n"
 "#wrap{display:flex;gap:12px;align-items:flex-start}\n"
+"#graph{flex:1 1 0;min-width:0;max-height:90vh;overflow:auto}#graph>svg{width:100%;height:auto;display:block}\n"
+"#graph #search{display:none}\n"
 "#top{border-collapse:collapse;font-size:12px}\n"
 "#top th{cursor:pointer;background:#eee;text-align:left;padding:2px 6px}\n"
 "#top td{padding:1px 6px;white-space:nowrap}\n"
 "#top td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-"#side{max-height:90vh;overflow:auto}\n";
+"#top td:last-child{max-width:22em;overflow:hidden;text-overflow:ellipsis}\n"
+"#top .l{color:#888}\n"
+"#side{flex:0 1 auto;max-width:45%;max-height:90vh;overflow:auto}\n";
 
 /* Sorting the table by a column (it starts by self, largest first; a
  * click on the same column turns the order, on another sorts by it,
  * counts largest first); the search box drives the SVG's search. */
 static const char page_script[] =
 "(function(){\n"
-"var q=document.getElementById('q');\n"
-"function go(){if(window.profFlame){if(q.value)window.profFlame.search(q.value);else window.profFlame.resetSearch();}}\n"
+"var q=document.getElementById('q'),pf=window.profFlame;\n"
+"function go(){if(pf){if(q.value)pf.search(q.value);else pf.resetSearch();}}\n"
 "q.addEventListener('change',go);q.addEventListener('keyup',function(e){if(e.key==='Enter')go();});\n"
+"if(pf){var s=pf.state().s;if(s!==null)q.value=s;pf.onsearch=function(t){q.value=t===null?'':t;};}\n"
+"window.addEventListener('keydown',function(e){var c=e.ctrlKey||e.metaKey;\n"
+" if(e.key==='F3'||(c&&(e.key==='f'||e.key==='F'))){e.preventDefault();e.stopPropagation();q.focus();q.select();}},true);\n"
 "var t=document.getElementById('top'),hs=t.tHead.rows[0].cells,by=0,desc=true;\n"
 "for(var k=0;k<hs.length;k++)(function(k){hs[k].addEventListener('click',function(){\n"
 " var rows=Array.prototype.slice.call(t.tBodies[0].rows);\n"
@@ -123,6 +134,50 @@ cell_count(FILE *out, count_t c, count_t total)
 	    total ? 100 * count_double(c) / count_double(total) : 0.0);
 }
 
+/* A frame as a reader writes it (flametext.h): its location and module
+ * after it, lighter, and whole in the cell's tooltip. */
+static void
+cell_name(FILE *out, const char *name, size_t len, char **fn, size_t *cap)
+{
+	struct flame_label l;
+
+	if (len > *cap)
+		*fn = xrealloc(*fn, *cap = len);
+	flame_label(name, len, *fn, &l);
+	if (l.loc_len + l.module_len == 0) {
+		fputs("<td data-v=\"", out);
+		xmlsafe_puts(out, name, len);
+		fputs("\">", out);
+		xmlsafe_puts(out, name, len);
+		fputs("</td>", out);
+		return;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		fputs(pass == 0 ? "<td data-v=\"" : "\" title=\"", out);
+		xmlsafe_puts(out, l.fn, l.fn_len);
+		if (l.loc_len > 0) {
+			fputc(' ', out);
+			xmlsafe_puts(out, l.loc, l.loc_len);
+		}
+		if (l.module_len > 0) {
+			fputs(" in ", out);
+			xmlsafe_puts(out, l.module, l.module_len);
+		}
+	}
+	fputs("\">", out);
+	xmlsafe_puts(out, l.fn, l.fn_len);
+	fputs("<span class=\"l\">", out);
+	if (l.loc_len > 0) {
+		fputc(' ', out);
+		xmlsafe_puts(out, l.loc, l.loc_len);
+	}
+	if (l.module_len > 0) {
+		fputs(" in ", out);
+		xmlsafe_puts(out, l.module, l.module_len);
+	}
+	fputs("</span></td>", out);
+}
+
 int
 flamehtml_write(FILE *out, const struct flame *f, const struct svg_opts *o, char *err, size_t errlen)
 {
@@ -131,6 +186,8 @@ flamehtml_write(FILE *out, const struct flame *f, const struct svg_opts *o, char
 	FILE *m = open_memstream(&svg, &svglen);
 	struct fn *map, *e, *tmp, **v;
 	const char *title = o->title ? o->title : "Flame Graph";
+	char *fn = NULL;
+	size_t fncap = 0;
 
 	if (m == NULL)
 		die("open_memstream:");
@@ -160,11 +217,8 @@ flamehtml_write(FILE *out, const struct flame *f, const struct svg_opts *o, char
 		fputs("<tr>", out);
 		cell_count(out, v[i]->self, f->v[0].total[0]);
 		cell_count(out, v[i]->total, f->v[0].total[0]);
-		fputs("<td data-v=\"", out);
-		xmlsafe_puts(out, v[i]->name, v[i]->len);
-		fputs("\">", out);
-		xmlsafe_puts(out, v[i]->name, v[i]->len);
-		fputs("</td></tr>\n", out);
+		cell_name(out, v[i]->name, v[i]->len, &fn, &fncap);
+		fputs("</tr>\n", out);
 	}
 	fprintf(out, "</tbody></table></div></div>\n<script>\n%s</script>\n</body></html>\n", page_script);
 	HASH_ITER(hh, map, e, tmp) {
@@ -173,5 +227,6 @@ flamehtml_write(FILE *out, const struct flame *f, const struct svg_opts *o, char
 	}
 	free(v);
 	free(svg);
+	free(fn);
 	return 0;
 }

@@ -26,6 +26,13 @@ from_meta(const struct meta *m, struct svg_opts *o, char *title, size_t len)
 		else if (strcmp(type, "offcpu") == 0 || strcmp(type, "wall") == 0 || strcmp(type, "lock") == 0)
 			o->palette = "io";
 	}
+	if (o->title == NULL && type != NULL && strcmp(type, "diff") == 0 &&
+	    meta_get(m, "before") != NULL && meta_get(m, "after") != NULL) {
+		/* prof-diff's: the profiles compared */
+		snprintf(title, len, "Differential: %s \xE2\x86\x92 %s", meta_get(m, "before"),
+		    meta_get(m, "after"));
+		o->title = title;
+	}
 	if (o->title == NULL && (type != NULL || command != NULL)) {
 		const char *kind = type == NULL ? "Profile" : strcmp(type, "cpu") == 0 ? "CPU" :
 		    strcmp(type, "offcpu") == 0 ? "Off-CPU" : strcmp(type, "wall") == 0 ? "Wall clock" :

@@ -8,7 +8,9 @@
  * metadata (prof-folded(5) keys), then from the defaults:
  *  count_name  from unit ("ns" for nanoseconds), else "samples";
  *  palette     mem for type memory, io for offcpu, wall and lock, else hot;
- *  title       from type and command ("CPU: ./app", "Differential"),
+ *  title       from type and command ("CPU: ./app", "Differential"), or
+ *              of a differential profile, the profiles compared, from
+ *              before and after ("Differential: old.folded → new.folded"),
  *              else the writer's own ("Flame Graph"; speedscope "profile").
  * The options given always win over the metadata.
  */

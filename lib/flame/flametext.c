@@ -33,6 +33,8 @@ struct text {
 	size_t ncont;
 	char *clean;            /* a name made safe */
 	size_t nclean;
+	char *fn;               /* a frame's function with its suffix */
+	size_t nfn;
 };
 
 struct kid {
@@ -78,6 +80,33 @@ static void
 put_name(struct text *t, const char *name, size_t len)
 {
 	fwrite(t->clean, 1, clean_name(t, name, len), t->out);
+}
+
+/* A frame as a reader writes it: "parse src/parse.c:42 in /usr/bin/app"
+ * (prof-folded(5)'s tabs become words), where it is dimmed in colour. */
+static void
+put_frame(struct text *t, const char *frame, size_t len)
+{
+	struct flame_label l;
+
+	if (len > t->nfn)
+		t->fn = xrealloc(t->fn, t->nfn = len);
+	flame_label(frame, len, t->fn, &l);
+	put_name(t, l.fn, l.fn_len);
+	if (l.loc_len + l.module_len == 0)
+		return;
+	if (t->color)
+		fputs(C_DIM, t->out);
+	if (l.loc_len > 0) {
+		fputc(' ', t->out);
+		put_name(t, l.loc, l.loc_len);
+	}
+	if (l.module_len > 0) {
+		fputs(" in ", t->out);
+		put_name(t, l.module, l.module_len);
+	}
+	if (t->color)
+		fputs(C_RESET, t->out);
 }
 
 /* c as shown: multiplied by the factor. */
@@ -150,7 +179,7 @@ put_node(struct text *t, uint32_t i, int last)
 		fputs(C_RESET, t->out);
 	fprintf(t->out, "  %*s  ", t->cwidth, buf);
 	put_prefix(t, v->depth, last);
-	put_name(t, v->name, v->len);
+	put_frame(t, v->name, v->len);
 	if (t->f->diff) {
 		/* n[0] is AFTER unless negated (flame.h) */
 		int neg = t->f->flags & FLAME_NEGATE;
@@ -290,5 +319,6 @@ flametext_write(FILE *out, const struct flame *f, const char *count_name, double
 	free(kids);
 	free(t.cont);
 	free(t.clean);
+	free(t.fn);
 	return ferror(out) ? -1 : 0;
 }

@@ -24,12 +24,15 @@
  *
  *      72.7%        8     ├─ f  (4 -> 8, +100.0%)
  *
- * ("new" when BEFORE is 0).  Names (and count_name) are written as the
- * clean text of xmlsafe.h, as the SVG shows them: invalid UTF-8 and
- * control characters (C0, DEL, C1) become U+FFFD; so do bidirectional
- * overrides and isolates (U+202A-E, U+2066-9).  So a name cannot move the
- * cursor, change the terminal's state or reorder the line, and the output
- * is valid UTF-8 whatever the input.  An empty tree (no stacks) is the
+ * ("new" when BEFORE is 0).  A frame with a source location or a module
+ * (prof-folded(5)) is written as a reader would: "parse src/parse.c:42
+ * in /usr/bin/app", dimmed after the function in colour.  Names (and
+ * count_name) are written as the clean text of xmlsafe.h, as the SVG
+ * shows them: invalid UTF-8 and control characters (C0, DEL, C1) become
+ * U+FFFD; so do bidirectional overrides and isolates (U+202A-E,
+ * U+2066-9).  So a name cannot move the cursor, change the terminal's
+ * state or reorder the line, and the output is valid UTF-8 whatever the
+ * input.  An empty tree (no stacks) is the
  * single line "no data".
  */
 #ifndef PROF_FLAMETEXT_H

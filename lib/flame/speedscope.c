@@ -110,6 +110,45 @@ first_drawn(const struct flame *f, uint32_t c)
 	return c;
 }
 
+/*
+ * A frame's fields after "name": of a frame with a source location or a
+ * module (prof-folded(5)), the function alone, then "file" and "line"
+ * (the schema's), the file being the module where the location is not
+ * known.
+ */
+static void
+put_frame(FILE *out, const char *name, size_t len, char **fn, size_t *cap)
+{
+	struct flame_label l;
+	size_t digits;
+
+	if (len > *cap)
+		*fn = xrealloc(*fn, *cap = len);
+	flame_label(name, len, *fn, &l);
+	json_write_string(out, l.fn, l.fn_len);
+	if (l.loc_len == 0 && l.module_len > 0) {
+		fputs(",\"file\":", out);
+		json_write_string(out, l.module, l.module_len);
+	}
+	if (l.loc_len == 0)
+		return;
+	if (l.file_len > 0) {
+		fputs(",\"file\":", out);
+		json_write_string(out, l.loc, l.file_len);
+	}
+	/* ":LINE", digits only (frame.h); a number JavaScript holds exactly */
+	digits = l.file_len < l.loc_len ? l.loc_len - l.file_len - 1 : 0;
+	if (digits > 0 && digits <= 15) {
+		const char *d = l.loc + l.file_len + 1;
+
+		while (digits > 1 && *d == '0') {
+			d++;
+			digits--;
+		}
+		fprintf(out, ",\"line\":%.*s", (int)digits, d);
+	}
+}
+
 /* speedscope's name for a profile's unit (prof-folded(5)'s "# unit:"). */
 static const char *
 unit_of(const char *unit)
@@ -137,7 +176,8 @@ speedscope_write(FILE *out, const struct flame *f, const char *name, const char 
 	size_t nsamples = 0, capsamples = 0;
 	uint32_t *fid = xreallocarray(NULL, f->n, sizeof(*fid));
 	uint32_t *path = NULL;
-	size_t cappath = 0;
+	size_t cappath = 0, fncap = 0;
+	char *fn = NULL;
 	uint32_t i = 0;
 
 	if (name == NULL)
@@ -178,7 +218,7 @@ speedscope_write(FILE *out, const struct flame *f, const char *name, const char 
 	fputs(",\"activeProfileIndex\":0,\n\"shared\":{\"frames\":[", out);
 	for (size_t k = 0; k < fr.n; k++) {
 		fputs(k ? ",\n{\"name\":" : "\n{\"name\":", out);
-		json_write_string(out, fr.v[k].name, fr.v[k].len);
+		put_frame(out, fr.v[k].name, fr.v[k].len, &fn, &fncap);
 		putc('}', out);
 	}
 	fputs("]},\n\"profiles\":[{\"type\":\"sampled\",\"name\":", out);
@@ -224,5 +264,6 @@ speedscope_write(FILE *out, const struct flame *f, const char *name, const char 
 	free(samples);
 	free(path);
 	free(fid);
+	free(fn);
 	return ferror(out) ? -1 : 0;
 }

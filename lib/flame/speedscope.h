@@ -15,7 +15,10 @@
  * Weights are counts in their exact form ("12", "0.5"), which JSON
  * numbers can hold.
  * shared.frames lists each distinct name once (names equal byte for byte
- * share a frame), in the order they are first met.
+ * share a frame), in the order they are first met.  A frame with a source
+ * location or a module (prof-folded(5): "parse<TAB>src/p.c:42<TAB>app")
+ * is named by its function ("parse"), with the schema's "file" ("src/p.c",
+ * or the module when the location is unknown) and "line" (42).
  * In a differential tree only n[0] is written (the width count: AFTER, or
  * BEFORE when negated): speedscope has no differential profiles.
  * Names are JSON strings: '"' and '\' escaped, control characters (and

@@ -218,11 +218,21 @@ struct graph {
 	double total[2];        /* root's, as doubles */
 	double maxchange;       /* differential: the largest |total[0] - total[1]| */
 	uint64_t rng;
-	char *name;             /* scratch: a frame's clean name */
+	char *name;             /* scratch: a frame's function, clean */
 	size_t namecap;
+	char *loc, *mod, *fn;   /* its location and module, clean; its function */
+	size_t loccap, modcap, fncap;
 	char *scratch;
 	size_t scratchcap;
 };
+
+/* Makes *buf hold at least need bytes. */
+static void
+room(char **buf, size_t *cap, size_t need)
+{
+	if (need > *cap)
+		*buf = xrealloc(*buf, *cap = need);
+}
 
 static double
 rnd(struct graph *g)
@@ -414,6 +424,14 @@ header(struct graph *g)
 	o_str(o, "\" offset=\"95%\"/></linearGradient></defs>\n<style type=\"text/css\">");
 	o_cdata(o, share_flame_css);
 	o_str(o, "</style>\n<rect width=\"100%\" height=\"100%\" fill=\"url(#background)\"/>\n");
+}
+
+/* The title and subtitle. */
+static void
+titles(struct graph *g)
+{
+	struct out *o = &g->out;
+
 	o_str(o, "<text id=\"title\" text-anchor=\"middle\"");
 	o_attr_num(o, " font-size=\"", g->o.font_size + 5);
 	o_attr_num(o, " x=\"", g->W / 2);
@@ -431,22 +449,44 @@ no_data(struct graph *g)
 {
 	g->H = g->o.font_size * 5 + (g->o.subtitle ? g->o.font_size * 2 : 0);
 	header(g);
+	titles(g);
 	o_line(g, "id=\"nodata\" text-anchor=\"middle\"", g->W / 2, g->H - g->o.font_size * 1.5, "No data");
 	o_str(&g->out, "</svg>\n");
 }
 
+/*
+ * The head (title and buttons), after the frames so that it is drawn over
+ * them: when the graph is taller than the window, the script keeps it at
+ * the top of what is shown, on a band of the background's colour.  Then
+ * the lines under the graph.
+ */
 static void
 controls(struct graph *g)
 {
 	double fs = g->o.font_size, bottom = g->H - g->ypad2 / 2;
 	struct out *o = &g->out;
 
+	o_str(o, "<g id=\"head\"><rect id=\"band\" width=\"100%\"");
+	o_attr_num(o, " height=\"", g->ypad1 - 4);
+	o_str(o, " fill=\"");
+	o_color(o, g->bg[0]);
+	o_str(o, "\"/>\n");
+	titles(g);
 	o_line(g, "id=\"unzoom\" class=\"btn off\"", XPAD, fs * 2, "Reset Zoom");
 	o_line(g, "id=\"search\" class=\"btn\"", g->W - XPAD - 100, fs * 2, "Search");
 	o_line(g, "id=\"ic\" class=\"btn\"", g->W - XPAD - 16, fs * 2, "ic");
+	o_str(o, "</g>\n");
 	o_line(g, "id=\"details\"", XPAD, bottom, " ");
 	o_line(g, "id=\"matched\" text-anchor=\"end\"", g->W - XPAD, bottom, " ");
-	/* what the script needs to lay frames out as this writer does */
+}
+
+/* The frames' group, with what the script needs to lay them out as this
+ * writer does. */
+static void
+frames_open(struct graph *g)
+{
+	struct out *o = &g->out;
+
 	o_attr_num(o, "<g id=\"frames\" cw=\"", g->cw);
 	o_attr_num(o, " fh=\"", g->fh);
 	o_attr_num(o, " xp=\"", XPAD);
@@ -508,9 +548,12 @@ stats(struct graph *g, const struct flame_node *v)
 		o_pct(g, v->total[0], g->total[0]);
 		o_str(o, "), self ");
 		o_count(g, v->self[0]);
-		o_str(o, " (");
-		o_pct(g, v->self[0], g->total[0]);
-		o_put(o, ")", 1);
+		/* (of no count, no share: most frames have none of their own) */
+		if (v->self[0] != 0) {
+			o_str(o, " (");
+			o_pct(g, v->self[0], g->total[0]);
+			o_put(o, ")", 1);
+		}
 	} else {
 		/* total[0] is the drawn profile: AFTER, or BEFORE with negate */
 		int b = negate ? 0 : 1, a = 1 - b;
@@ -562,21 +605,39 @@ frame(struct graph *g, const struct flame_node *v)
 	long long x1 = llround((XPAD + x / g->total[0] * g->span) * 100);
 	long long x2 = llround((XPAD + (x + w) / g->total[0] * g->span) * 100);
 	double y = g->y0 + g->dy * v->depth;
-	size_t n, chars, off, len;
+	size_t n, nloc, nmod, chars, off, len;
 	long long fit;
 	int dots;
+	struct flame_label lb;
 
-	if (XMLSAFE_CLEAN_MAX(v->len) > g->namecap) {
-		g->namecap = XMLSAFE_CLEAN_MAX(v->len);
-		g->name = xrealloc(g->name, g->namecap);
-	}
-	n = xmlsafe_clean(g->name, v->name, v->len);
+	room(&g->fn, &g->fncap, v->len);
+	flame_label(v->name, v->len, g->fn, &lb);
+	room(&g->name, &g->namecap, XMLSAFE_CLEAN_MAX(lb.fn_len));
+	n = xmlsafe_clean(g->name, lb.fn, lb.fn_len);
+	room(&g->loc, &g->loccap, XMLSAFE_CLEAN_MAX(lb.loc_len));
+	nloc = xmlsafe_clean(g->loc, lb.loc, lb.loc_len);
+	room(&g->mod, &g->modcap, XMLSAFE_CLEAN_MAX(lb.module_len));
+	nmod = xmlsafe_clean(g->mod, lb.module, lb.module_len);
 	o_str(o, "<g p=\"");
 	o_units(g, v->x);
 	o_str(o, "\" v=\"");
 	o_units(g, v->total[0]);
+	/* a frame's location and module are its tooltip's second line, l
+	 * the location's characters at its start (flame.js) */
+	if (nloc + nmod > 0) {
+		o_str(o, "\" l=\"");
+		o_uint(o, xmlsafe_chars(g->loc, nloc));
+	}
 	o_str(o, "\"><title>");
 	o_esc(o, g->name, n);
+	if (nloc + nmod > 0) {
+		o_put(o, "\n", 1);
+		o_esc(o, g->loc, nloc);
+		if (nmod > 0) {
+			o_str(o, nloc > 0 ? " in " : "in ");
+			o_esc(o, g->mod, nmod);
+		}
+	}
 	stats(g, v);
 	o_str(o, "</title>");
 	o_attr_num(o, "<rect x=\"", x1 / 100.0);
@@ -587,7 +648,8 @@ frame(struct graph *g, const struct flame_node *v)
 	o_color(o, frame_color(g, v));
 	o_str(o, "\"/>");
 	/* the label: whole characters of font_width * font_size pixels in
-	 * the width less 3 pixels of margin; none if not even "x.." fits */
+	 * the width less 3 pixels of margin; none if not even "x.." fits.
+	 * The function, and its location after it, lighter, if both fit. */
 	fit = (long long)floor(((x2 - x1) / 100.0 - 3) / g->cw);
 	if (fit >= 3) {
 		chars = xmlsafe_chars(g->name, n);
@@ -600,6 +662,11 @@ frame(struct graph *g, const struct flame_node *v)
 		o_esc(o, g->name + off, len);
 		if (dots > 0)
 			o_put(o, "..", 2);
+		if (nloc > 0 && dots == 0 && chars + 1 + xmlsafe_chars(g->loc, nloc) <= (size_t)fit) {
+			o_str(o, "<tspan class=\"l\"> ");
+			o_esc(o, g->loc, nloc);
+			o_str(o, "</tspan>");
+		}
 		o_str(o, "</text>");
 	}
 	o_str(o, "</g>\n");
@@ -640,12 +707,14 @@ svg_write(FILE *fp, const struct flame *f, const struct svg_opts *opts, char *er
 		}
 	}
 	header(&g);
-	controls(&g);
+	frames_open(&g);
 	FLAME_FOR_EACH(f, i) {
 		if (f->v[i].total[0] > 0)
 			frame(&g, &f->v[i]);
 	}
-	o_str(&g.out, "</g>\n<script type=\"text/ecmascript\">");
+	o_str(&g.out, "</g>\n");
+	controls(&g);
+	o_str(&g.out, "<script type=\"text/ecmascript\">");
 	o_cdata(&g.out, share_flame_js);
 	o_str(&g.out, "</script>\n</svg>\n");
 done:
@@ -655,6 +724,9 @@ done:
 	free(g.out.b);
 	free(g.cname);
 	free(g.name);
+	free(g.loc);
+	free(g.mod);
+	free(g.fn);
 	free(g.scratch);
 	return rc;
 }

@@ -4,11 +4,15 @@
  * The writer lays out a finished struct flame (see flame.h): a frame is a
  * rectangle as wide as its share of the root's total[0], one row per
  * depth (rows grow upward, or downward when inverted), with its name cut
- * to fit.  Every name is made safe before it is written: invalid UTF-8 and
- * control bytes replaced (U+FFFD), cut only between UTF-8 sequences, then
- * XML-escaped; so any input gives well-formed XML and no name becomes
- * markup.  The script and style (share/prof/flame.js, flame.css) are
- * embedded in the file: zoom, search, tooltips, the view in the URL.
+ * to fit.  A frame with a source location or a module (flame_label) is
+ * labelled with its function, the location after it, lighter, where both
+ * fit; its tooltip has them on a second line.  Every name is made safe
+ * before it is written: invalid UTF-8 and control bytes replaced
+ * (U+FFFD), cut only between UTF-8 sequences, then XML-escaped; so any
+ * input gives well-formed XML and no name becomes markup.  The script and
+ * style (share/prof/flame.js, flame.css) are embedded in the file: zoom,
+ * search, tooltips, the view in the URL, a tall graph opened on its root
+ * with its head (title, buttons) kept in view.
  */
 #ifndef PROF_SVG_H
 #define PROF_SVG_H

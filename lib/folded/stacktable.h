@@ -17,6 +17,7 @@
 #define PROF_STACKTABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <uthash.h>
 
@@ -61,6 +62,82 @@ size_t stacktable_count(const struct stacktable *t);
  * number in *n.  The entries stay owned by the table.
  */
 struct stacktable_entry **stacktable_sorted(struct stacktable *t, size_t *n);
+
+/*
+ * Sorts the entries v[0..n) by key: order STACKTABLE_BYTES is bytewise,
+ * a proper prefix first (prof's order); STACKTABLE_FRAMES is frame by
+ * frame, the end of a frame (';') before any byte, so "a;x;z" before
+ * "a;x.y" (a flame graph's order).  Equal keys end up next to each
+ * other.  Keys are read a few bytes at a time from where they start to
+ * differ, and a sorted input is one pass.
+ */
+enum { STACKTABLE_BYTES, STACKTABLE_FRAMES };
+void stacktable_sort(struct stacktable_entry **v, size_t n, int order);
+
+/* The same for any items v[0..n) whose key's length (an unsigned integer
+ * of len_size bytes, 4 or 8) and bytes are at offsets len_off and key_off. */
+void stacktable_sort_items(void *v[], size_t n, size_t len_off, size_t len_size, size_t key_off,
+    int order);
+
+/*
+ * A flat table holds the same sums with less memory and work, for the
+ * programs that want every stack once and then sorted (prof-flame,
+ * prof-diff): no hash handle per stack, and no hashing at all while the
+ * stacks come in bytewise order (a sorted profile): each is compared
+ * with the one before, added to it when equal.  The first stack out of
+ * order builds an index (open addressing, the hash's high bits kept in
+ * the slot, so that growing it reads no key).  v[0..n) are the stacks,
+ * in the order first added; totals as in a table; adding overflows die.
+ */
+struct stacktable_stack {
+	uint64_t n[2];   /* the counts (count_t's units), unless wide: then
+	                    n[0] is the address of a count_t[2] */
+	uint32_t len;
+	unsigned char wide;
+	char key[];      /* len bytes */
+};
+
+struct stacktable_flat {
+	struct stacktable_stack **v;
+	size_t n, cap;
+	count_t total[2];
+	int ordered;              /* v is in bytewise order, no index */
+	uint64_t *slots;          /* hash << 32 | where the stack is; 0 empty */
+	size_t nslots;
+	char *arena;
+	size_t arena_used, arena_size;
+	char **blocks;
+	size_t nblocks;
+	count_t (**wide)[2];      /* the counts too large for 64 bits */
+	size_t nwide;
+};
+
+struct stacktable_flat *stacktable_flat_new(void);
+
+/* The counts of stack s. */
+void stacktable_stack_counts(const struct stacktable_stack *s, count_t n[2]);
+
+/* Adds counts n[0], n[1] to the stack key[0..len), made if new. */
+void stacktable_flat_add(struct stacktable_flat *t, const char *key, size_t len, const count_t n[2]);
+
+/*
+ * Adds the stacks l[0..m), hash stacktable_hash() of their key, as
+ * stacktable_flat_add() each: the same, faster, for a reader that can
+ * gather a few dozen (their memory is looked up all at once).
+ */
+struct stacktable_line {
+	const char *key;
+	size_t len;
+	uint32_t hash;
+	count_t n[2];
+};
+void stacktable_flat_add_lines(struct stacktable_flat *t, const struct stacktable_line *l, size_t m);
+
+/* Sorts v in order (STACKTABLE_BYTES or STACKTABLE_FRAMES) and frees the
+ * index: call it after the last stacktable_flat_add(). */
+void stacktable_flat_sort(struct stacktable_flat *t, int order);
+
+void stacktable_flat_free(struct stacktable_flat *t);
 
 /* The hash used by the table (exposed for other tables of byte strings). */
 unsigned stacktable_hash(const void *key, size_t len);

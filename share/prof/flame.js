@@ -4,7 +4,10 @@
  * A frame is a <g p="X" v="N"> in <g id="frames">: X the count left of it
  * and N its count (exact decimals), then a <title> whose first line is the
  * name (names never hold a newline), a <rect>, and a <text> when a label
- * fits.  #frames says how the writer laid them out: cw (pixels a
+ * fits.  A frame with a source location or a module (prof-folded(5)) has
+ * l="C" too: the title's second line is its location and module, the
+ * location's C characters first, which the label shows after the name,
+ * lighter (a <tspan class="l">), when both fit.  #frames says how the writer laid them out: cw (pixels a
  * character), fh (row height), xp (margin), y0 and dy (the y of depth 0 and
  * the step to the next depth), to (the text's baseline below its rect's
  * top), tr (1: cut labels on the right), sc (search colour), nt (name
@@ -12,18 +15,20 @@
  *
  * Click a frame: it becomes full width, its ancestors full width and
  * dimmed, all else hidden; click the bottom frame, "Reset Zoom" or Esc to
- * go back.  Search (Ctrl-F) colours the frames whose name matches a regular
+ * go back.  A graph taller than the window opens scrolled to its root (or
+ * to the frame the URL zooms into), its head kept at the top.  Search (Ctrl-F) colours the frames whose name matches a regular
  * expression and shows the share they cover of all and of the zoomed
  * frame; "ic" (Ctrl-I) ignores case.  The view is kept in the URL,
  * ?x=X&y=DEPTH (the zoomed frame) &s=TERM &i=1 (ignore case), so a link
- * reopens it.  window.profFlame gives the same actions to other scripts.
+ * reopens it.  window.profFlame gives the same actions to other scripts,
+ * and calls its onsearch(term), when set, at each search and reset.
  */
 (function () {
 	"use strict";
 	var fr = document.getElementById("frames");
 	if (!fr)
 		return;
-	var svg = fr.ownerSVGElement;
+	var svg = fr.ownerSVGElement, svgNS = "http://www.w3.org/2000/svg";
 	function num(e, a) { return parseFloat(e.getAttribute(a)); }
 	function byId(id) { return document.getElementById(id); }
 	var cw = num(fr, "cw"), xp = num(fr, "xp"), y0 = num(fr, "y0"), dy = num(fr, "dy"), to = num(fr, "to");
@@ -40,12 +45,15 @@
 		if (g.profFrame)
 			return g.profFrame;
 		var ti = g.firstElementChild, r = ti.nextElementSibling, t = r.nextElementSibling;
-		var tip = ti.textContent, nl = tip.indexOf("\n");
+		var tip = ti.textContent, lines = tip.split("\n"), l = g.getAttribute("l");
 		var f = {
-			g: g, ti: ti, r: r, t: t, tip: tip, name: nl < 0 ? tip : tip.slice(0, nl),
+			g: g, ti: ti, r: r, t: t, tip: tip, name: lines[0],
+			/* the location line, and the location at its start */
+			where: l === null ? "" : lines[1],
+			loc: l === null ? "" : Array.from(lines[1]).slice(0, parseInt(l, 10)).join(""),
 			p: g.getAttribute("p"), x: num(g, "p"), w: num(g, "v"),
 			d: Math.round((num(r, "y") - y0) / dy),
-			ox: r.getAttribute("x"), ow: r.getAttribute("width"), ot: t ? t.textContent : "",
+			ox: r.getAttribute("x"), ow: r.getAttribute("width"), orig: t ? t.cloneNode(true) : null,
 			cls: "", moved: false, hit: false
 		};
 		g.profFrame = f;
@@ -76,29 +84,33 @@
 	}
 
 	function label(f, x, w) {
-		var m = Math.floor((w - 3) / cw), s = f.name, txt = "";
+		var m = Math.floor((w - 3) / cw), s = f.name, txt = "", loc = "";
+		var c = Array.from(s);
 		if (m >= 3) {
-			if (s.length <= m) {
+			if (c.length <= m)
 				txt = s;
-			} else {
-				var c = Array.from(s);
-				if (c.length <= m)
-					txt = s;
-				else if (cutRight)
-					txt = c.slice(0, m - 2).join("") + "..";
-				else
-					txt = ".." + c.slice(c.length - (m - 2)).join("");
-			}
+			else if (cutRight)
+				txt = c.slice(0, m - 2).join("") + "..";
+			else
+				txt = ".." + c.slice(c.length - (m - 2)).join("");
+			if (f.loc && c.length + 1 + Array.from(f.loc).length <= m)
+				loc = " " + f.loc;
 		}
 		if (!f.t) {
 			if (!txt)
 				return;
-			f.t = document.createElementNS("http://www.w3.org/2000/svg", "text");
+			f.t = document.createElementNS(svgNS, "text");
 			f.t.setAttribute("y", r2(num(f.r, "y") + to));
 			f.g.appendChild(f.t);
 		}
 		f.t.setAttribute("x", r2(x + 3));
 		f.t.textContent = txt;
+		if (loc) {
+			var ts = document.createElementNS(svgNS, "tspan");
+			ts.setAttribute("class", "l");
+			ts.textContent = loc;
+			f.t.appendChild(ts);
+		}
 	}
 
 	/* Draws f from pixel x1 to x2, rounded as the writer rounds. */
@@ -115,8 +127,15 @@
 		f.r.setAttribute("x", f.ox);
 		f.r.setAttribute("width", f.ow);
 		if (f.t) {
-			f.t.setAttribute("x", r2(parseFloat(f.ox) + 3));
-			f.t.textContent = f.ot;
+			/* the label as drawn, or none where there was none */
+			if (f.orig) {
+				var t = f.orig.cloneNode(true);
+				f.g.replaceChild(t, f.t);
+				f.t = t;
+			} else {
+				f.t.setAttribute("x", r2(parseFloat(f.ox) + 3));
+				f.t.textContent = "";
+			}
 		}
 		f.moved = false;
 	}
@@ -177,7 +196,8 @@
 		hits = [];
 		for (var i = 0; i < all.length; i++) {
 			var f = all[i];
-			if (re.test(f.name)) {
+			/* the name, or the name and where it is: "parse app.c:42" */
+			if (re.test(f.name) || (f.where && re.test(f.name + " " + f.where))) {
 				f.r.style.fill = searchColor;
 				f.hit = true;
 				hits.push(f);
@@ -190,6 +210,7 @@
 		searchBtn.textContent = "Reset Search";
 		showMatched();
 		saveUrl();
+		told(s);
 	}
 
 	function resetSearch() {
@@ -205,6 +226,15 @@
 		searchBtn.textContent = "Search";
 		showMatched();
 		saveUrl();
+		told(null);
+	}
+
+	/* A page around the graph (prof-flame --format html) may keep its own
+	 * search box in step: window.profFlame.onsearch(term or null). */
+	function told(s) {
+		var pf = window.profFlame;
+		if (pf && typeof pf.onsearch === "function")
+			pf.onsearch(s);
 	}
 
 	/* The count the matched frames cover in [lo, hi]: a frame inside a
@@ -357,6 +387,67 @@
 		}
 	});
 
+	/* The head (title, buttons) stays at the top of what is shown of a
+	 * graph taller than its window (or its box in a page), on its band. */
+	var head = byId("head"), band = byId("band"), H = num(svg, "height");
+	function stick() {
+		var r = svg.getBoundingClientRect(), top = 0, y;
+		if (!head || !(r.height > 0))
+			return;
+		for (var n = svg.parentNode; n && n.nodeType === 1; n = n.parentNode) {
+			var o = getComputedStyle(n).overflowY;
+			if (o === "auto" || o === "scroll" || o === "hidden")
+				top = Math.max(top, n.getBoundingClientRect().top);
+		}
+		y = Math.min(Math.max(0, (top - r.top) * H / r.height), H - num(band, "height"));
+		if (y < 1)
+			y = 0;
+		if (y)
+			head.setAttribute("transform", "translate(0," + r2(y) + ")");
+		else
+			head.removeAttribute("transform");
+		band.style.display = y ? "inline" : "none";
+	}
+	window.addEventListener("scroll", stick, true);
+	window.addEventListener("resize", stick);
+
+	/* A graph taller than its window opens on its widest part: a flame
+	 * graph's root is at the bottom (an icicle's at the top, in view),
+	 * or on the frame the URL zooms into. */
+	function reveal() {
+		var f = zoomed, all = frames();
+		for (var i = 0; !f && i < all.length; i++)
+			if (all[i].d === 0)
+				f = all[i];
+		/* a flame graph's root, and the lines under it */
+		if (f)
+			show(f.r, !zoomed && dy < 0);
+		stick();
+	}
+
+	/* Scrolls what is needed, the boxes around the graph then the window,
+	 * to bring element e into view (to the graph's bottom if down). */
+	function show(e, down) {
+		function box() {
+			var b = e.getBoundingClientRect();
+			return { top: b.top, bottom: down ? svg.getBoundingClientRect().bottom : b.bottom };
+		}
+		for (var n = svg.parentNode; n && n.nodeType === 1; n = n.parentNode) {
+			var o = getComputedStyle(n).overflowY;
+			if ((o === "auto" || o === "scroll") && n.scrollHeight > n.clientHeight)
+				n.scrollTop += off(box(), n.getBoundingClientRect());
+		}
+		window.scrollBy(0, off(box(), { top: 0, bottom: window.innerHeight }));
+	}
+
+	/* How far to scroll so that rectangle b is within c (its top if both
+	 * cannot be). */
+	function off(b, c) {
+		if (b.top < c.top || b.bottom - b.top > c.bottom - c.top)
+			return b.top - c.top;
+		return b.bottom > c.bottom ? b.bottom - c.bottom : 0;
+	}
+
 	window.profFlame = {
 		zoomTo: zoomTo, unzoom: unzoom, search: search, resetSearch: resetSearch,
 		toggleCase: toggleCase,
@@ -366,4 +457,5 @@
 		}
 	};
 	readUrl();
+	reveal();
 })();

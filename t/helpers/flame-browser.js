@@ -27,6 +27,10 @@
 //   query=Q         location.search is Q exactly ("" after a reset)
 //   hover=FRAME     the mouse over the frame
 //   details=TEXT    the details line contains TEXT
+//   label=TEXT      a frame's label reads TEXT (its whole text)
+//   nolabel=TEXT    no frame's label contains TEXT
+//   visible=FRAME   the frame's rectangle is inside the window
+//   headshown       the title and the Reset Zoom button are inside the window
 //
 // Throughout, any script error, console error, dialog other than the
 // search prompt, or request for anything but the file itself fails.
@@ -59,7 +63,7 @@ function snapshot() {
 	const fr = document.getElementById('frames');
 	const out = [];
 	if (!fr)
-		return { frames: out, unzoom: null, matched: null, details: null, sc: null };
+		return { frames: out, unzoom: null, matched: null, details: null, sc: null, labels: [] };
 	const sc = fr.getAttribute('sc');
 	const probe = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
 	probe.style.fill = sc;
@@ -97,7 +101,21 @@ function snapshot() {
 		unzoom: u ? { opacity: parseFloat(us.opacity), display: us.display,
 		    events: us.pointerEvents } : null,
 		matched: text('matched'), details: text('details'), sc,
+		labels: [...fr.querySelectorAll(':scope > g > text')].map((t) => t.textContent),
 	};
+}
+
+// Whether the element with this selector is inside the window.
+function inWindow(selector) {
+	const e = document.querySelector(selector);
+	if (!e)
+		return `${selector}: no such element`;
+	const b = e.getBoundingClientRect();
+	if (b.top < 0 || b.bottom > window.innerHeight || b.left < 0 || b.right > window.innerWidth)
+		return `${selector}: expected inside the window (${window.innerWidth}x${window.innerHeight}), ` +
+		    `actual at x ${Math.round(b.left)} y ${Math.round(b.top)}, ` +
+		    `${Math.round(b.width)}x${Math.round(b.height)} (scrolled to ${Math.round(window.scrollY)})`;
+	return null;
 }
 
 // The frames of a baseline snapshot, with depth, parent and name keys.
@@ -352,6 +370,32 @@ async function main() {
 			}
 			case 'hover':
 				await (await frameRect(arg)).hover();
+				break;
+			case 'label': {
+				const l = (await now()).labels;
+				if (!l.includes(arg))
+					fail(`#frames text: expected a label ${JSON.stringify(arg)}, actual ${JSON.stringify(l)}`);
+				break;
+			}
+			case 'nolabel': {
+				const l = (await now()).labels.filter((t) => t.includes(arg));
+				if (l.length)
+					fail(`#frames text: expected no label with ${JSON.stringify(arg)}, actual ${JSON.stringify(l)}`);
+				break;
+			}
+			case 'visible': {
+				const e = find(base, arg);
+				const why = await page.evaluate(inWindow, `#frames > g:nth-child(${e.k}) > rect`);
+				if (why)
+					fail(why);
+				break;
+			}
+			case 'headshown':
+				for (const id of ['#title', '#unzoom']) {
+					const why = await page.evaluate(inWindow, id);
+					if (why)
+						fail(why);
+				}
 				break;
 			case 'details': {
 				const d = (await now()).details;
