@@ -161,6 +161,17 @@ if test -n "$NODE"; then
 		test $((differ * 10)) -le "$compared"
 	'
 
+	# V8 copies its builtins out of the node executable (ET_EXEC) to a
+	# second place: named from node's symbols at that copy's bias, not
+	# one [node] frame (a fifth of the samples before).
+	test_expect_success 'node: builtins copied out of the executable are named' '
+		test "$(count_where node.folded "s ~ /;Builtins_[A-Za-z]/")" -gt 0 &&
+		anon=$(count_where node.folded "s ~ /;\\[node\\];/") &&
+		all=$(samples node.folded) &&
+		echo "$anon of $all samples with a [node] frame" &&
+		test $((anon * 20)) -le "$all"
+	'
+
 	test_expect_success 'node: JavaScript frames and node'\''s C++ below them (libunwind)' '
 		record_node node-unw.folded --unwinder libunwind &&
 		jit=$(count_where node-unw.folded "s ~ /;[^;]*(fibLoop|hashStrings)[^;]*_\\[j\\];/") &&
@@ -171,7 +182,8 @@ if test -n "$NODE"; then
 	'
 else
 	for t in 'node: JavaScript functions named' 'node: stacks reach node'\''s C++ (dwfl)' \
-	    'node: the two unwinders agree' 'node: stacks reach node'\''s C++ (libunwind)'; do
+	    'node: the two unwinders agree' 'node: builtins copied out of the executable are named' \
+	    'node: stacks reach node'\''s C++ (libunwind)'; do
 		test_skip "$t" "no node"
 	done
 fi

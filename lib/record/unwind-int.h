@@ -99,6 +99,10 @@ struct unwind_map {
 	uint64_t bias;              /* process address - file address */
 	uint64_t lo, hi;            /* the whole ELF's span in the process */
 	struct unwind_elf *elf;        /* NULL: not an ELF file that could be read */
+	/* An executable's (ET_EXEC) code mapped a second time elsewhere, as
+	 * V8 copies its builtins out of node: elf is NULL, so it is unwound
+	 * as unknown code (frame pointers), but named from this ELF at bias. */
+	struct unwind_elf *copy;
 	const char *name;           /* basename or "[vdso]"; NULL: anonymous */
 	int reported;               /* in the Dwfl */
 };

@@ -76,7 +76,8 @@ unwind_map_span(const struct unwind_proc *p, uint64_t addr)
 /*
  * Where the mapping puts the ELF: the load bias (process address - file
  * address), from the PT_LOAD holding file offset pgoff, an executable one
- * if there is.  Returns -1 if none holds it.
+ * if there is.  Returns -1 if none holds it, 1 for an executable (ET_EXEC,
+ * whose place is fixed) mapped away from its place: a copy of its code.
  */
 static int
 map_bias(struct unwind_map *m)
@@ -96,7 +97,7 @@ map_bias(struct unwind_map *m)
 		return -1;
 	m->bias = m->start - m->pgoff - (best->vaddr - best->offset);
 	if (e->type == ET_EXEC && m->bias != 0)
-		return -1;
+		return 1;
 	m->lo = e->lo + m->bias;
 	m->hi = e->hi + m->bias;
 	return 0;
@@ -155,7 +156,7 @@ add_map(struct unwind_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
 	struct unwind_map m;
 	char *clean = NULL, *s;
 	size_t i, len;
-	int deleted = 0;
+	int deleted = 0, r;
 
 	if (start >= end)
 		return;
@@ -185,8 +186,10 @@ add_map(struct unwind_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
 		    idlen, mf);
 		free(clean);
 	}
-	if (m.elf != NULL && map_bias(&m) != 0)
+	if (m.elf != NULL && (r = map_bias(&m)) != 0) {
+		m.copy = r > 0 ? m.elf : NULL;
 		m.elf = NULL;
+	}
 	if (p->nmaps == p->sizemaps) {
 		p->sizemaps = p->sizemaps ? 2 * p->sizemaps : 64;
 		p->maps = xreallocarray(p->maps, p->sizemaps, sizeof(*p->maps));

@@ -149,19 +149,20 @@ unwind_name(struct unwind_proc *p, uint64_t pc, int is_return, int inline_frames
     const struct sym_frame **frames, const char **module)
 {
 	const struct unwind_map *m = unwind_map_find(p, pc);
+	struct unwind_elf *e;
 	int n;
 
 	*frames = NULL;
 	*module = m != NULL ? m->name : NULL;
 	if (m == NULL || (m->elf == NULL && m->name == NULL))
 		return unwind_jit_name(p, pc - (is_return ? 1 : 0), frames, module);
-	if (m->elf == NULL)
+	if ((e = m->elf != NULL ? m->elf : m->copy) == NULL)
 		return 0;
-	n = elf_name(m->elf, pc - m->bias - (is_return ? 1 : 0), frames);
+	n = elf_name(e, pc - m->bias - (is_return ? 1 : 0), frames);
 	/* A handler returns to the first byte of the signal trampoline
 	 * (__restore_rt): the byte before is no function's. */
 	if (n == 0 && is_return)
-		n = elf_name(m->elf, pc - m->bias, frames);
+		n = elf_name(e, pc - m->bias, frames);
 	if (n == 0)
 		*frames = NULL;
 	else if (!inline_frames)
