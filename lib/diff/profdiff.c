@@ -135,19 +135,10 @@ profdiff_write(FILE *fp, struct stacktable *d, int normalize)
 	free(v);
 }
 
-/* prof's order: bytewise, a proper prefix first (stacktable_sorted's). */
-static int
-cmp_key(const char *a, size_t n, const char *b, size_t m)
-{
-	int c = memcmp(a, b, n < m ? n : m);
-
-	return c ? c : (n > m) - (n < m);
-}
-
 static int
 cmp_stack(const struct folded_line *a, const struct folded_line *b)
 {
-	return cmp_key(a->stack, a->len, b->stack, b->len);
+	return stacktable_cmp(a->stack, a->len, b->stack, b->len);
 }
 
 /* The line being summed: equal stacks may follow each other in an input. */
@@ -369,7 +360,7 @@ profdiff_flat_write(struct profdiff_flat *d, FILE *fp, const count_t total[2], i
 			if (at[p] + 8 < d->part[p]->n)
 				__builtin_prefetch(d->part[p]->v[at[p] + 8]);
 			h = d->part[p]->v[at[p]];
-			if (s == NULL || cmp_key(h->key, h->len, s->key, s->len) < 0) {
+			if (s == NULL || stacktable_cmp(h->key, h->len, s->key, s->len) < 0) {
 				s = h;
 				m = p;
 			}

@@ -134,6 +134,20 @@ cell_count(FILE *out, count_t c, count_t total)
 	    total ? 100 * count_double(c) / count_double(total) : 0.0);
 }
 
+/* " FILE:LINE in MODULE", the parts of a frame's label it has. */
+static void
+put_where(FILE *out, const struct flame_label *l)
+{
+	if (l->loc_len > 0) {
+		fputc(' ', out);
+		xmlsafe_puts(out, l->loc, l->loc_len);
+	}
+	if (l->module_len > 0) {
+		fputs(" in ", out);
+		xmlsafe_puts(out, l->module, l->module_len);
+	}
+}
+
 /* A frame as a reader writes it (flametext.h): its location and module
  * after it, lighter, and whole in the cell's tooltip. */
 static void
@@ -155,26 +169,12 @@ cell_name(FILE *out, const char *name, size_t len, char **fn, size_t *cap)
 	for (int pass = 0; pass < 2; pass++) {
 		fputs(pass == 0 ? "<td data-v=\"" : "\" title=\"", out);
 		xmlsafe_puts(out, l.fn, l.fn_len);
-		if (l.loc_len > 0) {
-			fputc(' ', out);
-			xmlsafe_puts(out, l.loc, l.loc_len);
-		}
-		if (l.module_len > 0) {
-			fputs(" in ", out);
-			xmlsafe_puts(out, l.module, l.module_len);
-		}
+		put_where(out, &l);
 	}
 	fputs("\">", out);
 	xmlsafe_puts(out, l.fn, l.fn_len);
 	fputs("<span class=\"l\">", out);
-	if (l.loc_len > 0) {
-		fputc(' ', out);
-		xmlsafe_puts(out, l.loc, l.loc_len);
-	}
-	if (l.module_len > 0) {
-		fputs(" in ", out);
-		xmlsafe_puts(out, l.module, l.module_len);
-	}
+	put_where(out, &l);
 	fputs("</span></td>", out);
 }
 

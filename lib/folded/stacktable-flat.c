@@ -205,9 +205,8 @@ grow_index(struct stacktable_flat *t)
 	}
 }
 
-/* Bytewise, a proper prefix first. */
-static int
-cmp_key(const char *a, size_t n, const char *b, size_t m)
+int
+stacktable_cmp(const char *a, size_t n, const char *b, size_t m)
 {
 	int c = memcmp(a, b, n < m ? n : m);
 
@@ -242,7 +241,7 @@ add_hashed(struct stacktable_flat *t, const char *key, size_t len, uint32_t h, c
 static int
 add_ordered(struct stacktable_flat *t, const char *key, size_t len, const count_t n[2])
 {
-	int c = t->n == 0 ? 1 : cmp_key(key, len, t->v[t->n - 1]->key, t->v[t->n - 1]->len);
+	int c = t->n == 0 ? 1 : stacktable_cmp(key, len, t->v[t->n - 1]->key, t->v[t->n - 1]->len);
 
 	if (c < 0) {
 		t->ordered = 0;

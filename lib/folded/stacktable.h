@@ -142,4 +142,10 @@ void stacktable_flat_free(struct stacktable_flat *t);
 /* The hash used by the table (exposed for other tables of byte strings). */
 unsigned stacktable_hash(const void *key, size_t len);
 
+/*
+ * prof's order of stacks, the one stacktable_sorted() gives: bytewise, a
+ * proper prefix first.  Returns <0, 0 or >0, as memcmp.
+ */
+int stacktable_cmp(const char *a, size_t n, const char *b, size_t m);
+
 #endif
