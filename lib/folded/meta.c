@@ -72,21 +72,18 @@ meta_update(struct meta *dst, const struct meta *src)
 		kv_set(&dst->list, src->list.items[i].key, src->list.items[i].value);
 }
 
-/* "N samples" as a number, or -1: what prof-record writes for samples
- * and lost, the counts that add up when profiles are summed. */
-static long long
-samples_of(const char *v)
+int
+meta_samples(const char *v, unsigned long long *n)
 {
 	char *end;
-	unsigned long long n;
 
-	if (*v < '0' || *v > '9')
+	if (v == NULL || *v < '0' || *v > '9')
 		return -1;
 	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno != 0 || n > LLONG_MAX / 2 || strcmp(end, " samples") != 0)
+	*n = strtoull(v, &end, 10);
+	if (errno != 0 || strcmp(end, " samples") != 0)
 		return -1;
-	return (long long)n;
+	return 0;
 }
 
 void
@@ -100,10 +97,12 @@ meta_merge(struct meta *dst, const struct meta *src, int first)
 		const char *key = dst->list.items[i].key;
 		const char *v = meta_get(src, key);
 		if (v != NULL && (strcmp(key, "samples") == 0 || strcmp(key, "lost") == 0)) {
-			long long a = samples_of(dst->list.items[i].value), b = samples_of(v);
-			if (a >= 0 && b >= 0) {
+			unsigned long long a, b;
+			/* prof-record's counts, which add up when profiles are summed */
+			if (meta_samples(dst->list.items[i].value, &a) == 0 &&
+			    meta_samples(v, &b) == 0 && a <= ULLONG_MAX - b) {
 				char buf[64];
-				snprintf(buf, sizeof(buf), "%lld samples", a + b);
+				snprintf(buf, sizeof(buf), "%llu samples", a + b);
 				kv_set(&dst->list, key, buf);
 				i++;
 				continue;

@@ -36,6 +36,13 @@ void meta_set(struct meta *m, const char *key, const char *value);
 /* Removes key if present. */
 void meta_del(struct meta *m, const char *key);
 
+/*
+ * Reads a count of samples as prof-record writes it ("samples", "lost":
+ * "N samples") from the value v into *n; returns 0, or -1 when v is NULL
+ * or anything else (metadata is untrusted text).
+ */
+int meta_samples(const char *v, unsigned long long *n);
+
 /* Sets every key of src in dst: src's values win (a later input's line). */
 void meta_update(struct meta *dst, const struct meta *src);
 

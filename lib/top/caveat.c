@@ -1,24 +1,7 @@
 #include "top/caveat.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* "N samples", as prof-record writes it, into *n; -1 for anything else. */
-static int
-samples_value(const char *v, unsigned long long *n)
-{
-	char *end;
-
-	if (v == NULL || *v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	*n = strtoull(v, &end, 10);
-	if (errno != 0 || strcmp(end, " samples") != 0)
-		return -1;
-	return 0;
-}
 
 int
 caveat_read(struct caveat *c, const struct meta *m)
@@ -26,10 +9,10 @@ caveat_read(struct caveat *c, const struct meta *m)
 	memset(c, 0, sizeof(*c));
 	c->kernel = meta_get(m, "kernel");
 	c->kernel_excluded = c->kernel != NULL && strncmp(c->kernel, "excluded", 8) == 0;
-	c->lost_known = samples_value(meta_get(m, "lost"), &c->lost) == 0;
+	c->lost_known = meta_samples(meta_get(m, "lost"), &c->lost) == 0;
 	if (!c->lost_known)
 		c->lost = 0;
-	c->samples_known = samples_value(meta_get(m, "samples"), &c->samples) == 0;
+	c->samples_known = meta_samples(meta_get(m, "samples"), &c->samples) == 0;
 	if (!c->samples_known)
 		c->samples = 0;
 	return c->kernel_excluded + (c->lost > 0);
