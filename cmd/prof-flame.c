@@ -33,7 +33,7 @@ static const char options_help[] =
 "  --title, --subtitle   the graph's title (default from the metadata)\n"
 "  --width px            image width (default 1200)\n"
 "  --height px           frame height (default 16)\n"
-"  --minwidth px|n%      frames narrower are not drawn (default 0.1 px; text 1%)\n"
+"  --minwidth px|n%      frames narrower are not drawn (default 0.01%; text 1%)\n"
 "  --fonttype, --fontsize, --fontwidth   the text's font\n"
 "  --countname name      what a count is (default from the unit: samples)\n"
 "  --nametype text       tooltip prefix (default \"Function:\")\n"
@@ -202,9 +202,12 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	/* The cut: --minwidth in pixels of the image, or a percentage. */
-	cut.px = format == FLAMEOUT_SVG || format == FLAMEOUT_HTML ? 0.1 : 0;
-	cut.pct = format == FLAMEOUT_TEXT ? 1 : 0;
+	/* The cut: --minwidth in pixels of the image, or a percentage.  A
+	 * graph's default is inferno's, 0.01%: about flamegraph.pl's 0.1
+	 * pixel at the default width, but the same frames at any width. */
+	cut.px = 0;
+	cut.pct = format == FLAMEOUT_TEXT ? 1 :
+	    format == FLAMEOUT_SVG || format == FLAMEOUT_HTML ? 0.01 : 0;
 	cut.width = so.width;
 	if (minwidth != NULL) {
 		size_t k = strlen(minwidth);
