@@ -88,19 +88,9 @@ fi
 # A thread blocked in a read for 2 s already when -p attaches: counted
 # from the start of the recording to its end, under blocked_read.
 test_expect_success '-p: a thread blocked since before the start counts the whole recording' '
-	rm -f ready &&
-	{ ./waits block ready 8 & } &&
-	pid=$! &&
-	for i in $(seq 100); do test -e ready && break; sleep 0.1; done &&
-	test -e ready &&
+	start_blocked 8 &&
 	sleep 2 &&
-	prof-record --type offcpu --tid -p $pid -d 2 -o att.folded 2>err;
-	status=$?; kill $pid; wait $pid;
-	cat err && test $status = 0 &&
-	dur=$(meta att.folded duration | sed "s/ s\$//") &&
-	ns=$(count_where att.folded "s ~ /^;blocked-[0-9]*\\/[0-9]*;/ && s ~ /;blocked_read;/") &&
-	echo "blocked_read: $ns ns of $dur s" &&
-	r=$(awk -v n="$ns" -v d="$dur" "BEGIN { printf \"%.4f\", n / (d * 1e9) }") &&
+	r=$(blocked_ratio 1e9 --type offcpu) &&
 	between 0.99 1.01 "$r" &&
 	grep -E "^blocked-[0-9]*/[0-9]*;.*;blocked_read;.*\\[sleep\\] [0-9]+\$" att.folded
 '

@@ -83,18 +83,8 @@ test_expect_success 'wall with --sampler ptrace: every thread, states from /proc
 '
 
 test_expect_success '-p: a thread blocked all along has duration x -F samples' '
-	rm -f ready &&
-	{ ./waits block ready 8 & } &&
-	pid=$! &&
-	for i in $(seq 100); do test -e ready && break; sleep 0.1; done &&
-	test -e ready &&
-	prof-record --type wall -F 499 --tid -p $pid -d 2 -o att.folded 2>err;
-	status=$?; kill $pid; wait $pid;
-	cat err && test $status = 0 &&
-	dur=$(meta att.folded duration | sed "s/ s\$//") &&
-	n=$(count_where att.folded "s ~ /^;blocked-[0-9]*\\/[0-9]*;/ && s ~ /;blocked_read;/") &&
-	echo "blocked_read: $n samples in $dur s" &&
-	r=$(awk -v n="$n" -v d="$dur" "BEGIN { printf \"%.4f\", n / (d * 499) }") &&
+	start_blocked 8 &&
+	r=$(blocked_ratio 499 --type wall -F 499) &&
 	between 0.99 1.01 "$r"
 '
 
