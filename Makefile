@@ -153,6 +153,7 @@ bench: deps
 	@scripts/bench-top
 	@scripts/bench-bench
 	@scripts/bench-record
+	@scripts/bench-offcpu
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SHAREDIR)

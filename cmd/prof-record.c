@@ -7,20 +7,21 @@
 #include "core/arg.h"
 #include "core/conf.h"
 #include "core/util.h"
+#include "record/io.h"
 #include "record/session.h"
 #include "record/unwind.h"
 
 static const char synopsis[] =
-"usage: prof-record [-F hz] [-d seconds] [-o file] [--max-stack n] [--lines]\n"
-"                   [--no-inline] [--pid | --tid] [--kernel | --user-only]\n"
-"                   [--stack-size bytes] [--sampler name] [--unwinder name]\n"
-"                   [--addrs] [--debuginfod] [--] command [arg ...]\n"
+"usage: prof-record [-F hz] [-d seconds] [-o file] [--type type] [--weight what]\n"
+"                   [--max-stack n] [--lines] [--no-inline] [--pid | --tid]\n"
+"                   [--kernel | --user-only] [--stack-size bytes] [--sampler name]\n"
+"                   [--unwinder name] [--addrs] [--debuginfod] [--] command [arg ...]\n"
 "       prof-record -p pid[,pid...] [-F hz] [-d seconds] [-o file] [--type type]\n"
 "                   [options]\n";
 
 static const char options_help[] =
 "\n"
-"Samples on-CPU stacks; writes folded stacks (prof-folded(5)).\n"
+"Samples stacks; writes folded stacks (prof-folded(5)).\n"
 "  -F hz                 samples a second (default 99; prof.conf, PROF_FREQ)\n"
 "  -d, --duration seconds\n"
 "                        stop after this long (the command's process group\n"
@@ -42,20 +43,30 @@ static const char options_help[] =
 "  --sampler name        perf (default; ptrace when perf_event_open is\n"
 "                        refused) or ptrace (stop threads, at most 99 Hz)\n"
 "  --stack-size bytes    user stack copied per sample (default 16384)\n"
-"  --type type           cpu (sample), or threads (one stack per thread, -p)\n"
+"  --type type           cpu (on-CPU samples, the default), offcpu (time off\n"
+"                        CPU, in ns), wall (both, in samples), io (system\n"
+"                        calls on files), or threads (a stack per thread,\n"
+"                        -p); prof.conf, PROF_TYPE\n"
 "  --unwinder name       dwfl (default), libunwind, or compare (both, and\n"
 "                        report the samples where they differ)\n"
 "  --user-only           user mode only: no time in the kernel, no _[k] frames\n"
+"  --weight what         --type io: a call weighs its bytes (default), ns or\n"
+"                        calls\n"
 "  --help                this text\n"
 "See prof-record(1), prof.conf(5), prof-folded(5) and prof(7).\n";
 
-static const char *const types[] = { "cpu", "threads", NULL };
-enum { TYPE_CPU, TYPE_THREADS };
+static const char *const types[] = { "cpu", "threads", "offcpu", "wall", "io", NULL };
+enum { TYPE_CPU, TYPE_THREADS, TYPE_OFFCPU, TYPE_WALL, TYPE_IO };
+static const int session_type[] = {
+	[TYPE_CPU] = SESSION_CPU, [TYPE_OFFCPU] = SESSION_OFFCPU,
+	[TYPE_WALL] = SESSION_WALL, [TYPE_IO] = SESSION_IO
+};
+static const char *const weights[] = { "bytes", "ns", "calls", NULL };
 
 enum {
 	OPT_ADDRS = 256, OPT_DEBUGINFOD, OPT_DEPTH, OPT_HELP, OPT_KERNEL, OPT_LINES,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
-	OPT_UNWINDER, OPT_USERONLY
+	OPT_UNWINDER, OPT_USERONLY, OPT_WEIGHT
 };
 
 static const struct option longopts[] = {
@@ -76,6 +87,7 @@ static const struct option longopts[] = {
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
 	{ "user-only", no_argument, NULL, OPT_USERONLY },
+	{ "weight", required_argument, NULL, OPT_WEIGHT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -92,7 +104,7 @@ main(int argc, char *argv[])
 	struct conf conf = { 0 };
 	const char *v, *where;
 	pid_t *pids = NULL;
-	int npids = 0, freq = 0, type = -1, c, longind, status;
+	int npids = 0, freq = 0, type = -1, weight = -1, c, longind, status;
 
 	util_setprog(argv[0]);
 	while (longind = -1,
@@ -173,6 +185,9 @@ main(int argc, char *argv[])
 		case OPT_USERONLY:
 			o.record.kernel = o.sample.kernel = 0;
 			break;
+		case OPT_WEIGHT:
+			weight = arg_choice(optarg, weights, "a weight", "--weight");
+			break;
 		default:
 			arg_usage(synopsis);
 		}
@@ -182,7 +197,7 @@ main(int argc, char *argv[])
 	if ((npids == 0) == (argc == 0))
 		arg_usage(synopsis);
 
-	/* Defaults: prof.conf, then PROF_FREQ, then the flags. */
+	/* Defaults: prof.conf, then PROF_FREQ and PROF_TYPE, then the flags. */
 	conf_load(&conf);
 	if (freq == 0 && (v = getenv("PROF_FREQ")) != NULL && *v != '\0')
 		freq = (int)arg_int(v, 1, 100000, "PROF_FREQ");
@@ -190,10 +205,23 @@ main(int argc, char *argv[])
 		freq = (int)arg_int(v, 1, 100000, where);
 	o.sample.freq = freq != 0 ? freq : 99;
 	conf_check(&conf, "record", (const char *const[]){ "frequency", "type", NULL });
+	if (type < 0 && (v = getenv("PROF_TYPE")) != NULL && *v != '\0')
+		type = arg_choice(v, types, "a type", "PROF_TYPE");
 	if (type < 0 && (v = conf_get(&conf, "record", "type", &where)) != NULL)
 		type = arg_choice(v, types, "a type", where);
+	if (type < 0)
+		type = TYPE_CPU;
 	if (type == TYPE_THREADS && npids == 0)
 		die("--type threads takes -p PID: it reads the threads of running processes");
+	if (weight >= 0 && type != TYPE_IO)
+		die("--weight applies to --type io only");
+	if (o.sampler == SESSION_PTRACE && (type == TYPE_OFFCPU || type == TYPE_IO))
+		die("--type %s needs perf_event_open: --sampler ptrace cannot record it", types[type]);
+	o.type = session_type[type];
+	o.io_weight = weight == 1 ? IO_NS : weight == 2 ? IO_CALLS : IO_BYTES;
+	/* Only the tests look elsewhere for tracefs. */
+	if ((v = getenv("PROF_TRACEFS")) != NULL && *v != '\0')
+		o.sample.tracefs = v;
 
 	if (type == TYPE_THREADS)
 		status = session_threads(&o, pids, npids);

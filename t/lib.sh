@@ -174,6 +174,24 @@ needs_root_perf () {
 	skip_or_fail "perf cannot record here: $(head -n 1 "$TRASH/.perf-probe.out")"
 }
 
+# tracefs_mounted: tracefs, the kernel's tracepoints, is mounted at
+# /sys/kernel/tracing or /sys/kernel/debug/tracing; as root, it is mounted
+# at the first when it is not (prof-record never mounts it itself).
+tracefs_mounted () {
+	for _d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		test -d "$_d/events" && return 0
+	done
+	test "$(id -u)" = 0 &&
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
+	test -d /sys/kernel/tracing/events
+}
+
+# needs_tracefs: tracefs_mounted, or the script skips (fails in CI).
+needs_tracefs () {
+	tracefs_mounted ||
+	skip_or_fail "tracefs is not mounted (as root: mount -t tracefs nodev /sys/kernel/tracing)"
+}
+
 # folded_sum [-2] [-e] FILE...: the exact sum of the last count (with -2: of
 # the count before it, a differential profile's BEFORE) of every stack
 # line, computed independently of prof-fold: integer and 1e-9 parts are

@@ -48,6 +48,7 @@ struct record {
 	size_t len, cap;
 	uint64_t pcs[MAX_FRAMES], pcs2[MAX_FRAMES];
 	uint64_t samples, truncated, compared, disagreed;
+	count_t counted;            /* the counts added */
 	unsigned char *stack;       /* for ptrace snapshots */
 	pid_t reaped_pid;           /* a child whose end a ptrace wait took */
 	int reaped_status;
@@ -285,7 +286,7 @@ sample(struct record *r, const struct sample_record *s)
 	struct proc *p = proc_get(r, (int)s->pid, 2);
 	int max = r->o.max_stack > 0 && r->o.max_stack < MAX_FRAMES ? r->o.max_stack : MAX_FRAMES;
 	int n = 0;
-	count_t one[2] = { COUNT_ONE, 0 };
+	count_t c[2] = { COUNT_ONE, 0 };
 
 	put_root(r, (int)s->pid, (int)s->tid);
 	if (s->user && s->regs[PERF_REG_X86_IP] != 0) {
@@ -317,7 +318,14 @@ sample(struct record *r, const struct sample_record *s)
 		put_kernel_frames(r, s);
 	if (n == 0 && !(r->o.kernel && s->nkchain > 0))
 		put(r, ";[unknown]", 10);
-	stacktable_add(r->out, r->buf, r->len, one);
+	if (s->leaf != NULL) {
+		put(r, ";", 1);
+		put_name(r, s->leaf);
+	}
+	if (s->weighted)
+		c[0] = (count_t)s->weight * COUNT_ONE;
+	stacktable_add(r->out, r->buf, r->len, c);
+	count_add(&r->counted, c[0]);
 	r->samples++;
 }
 
@@ -526,22 +534,37 @@ snapshot_thread(struct record *r, pid_t tid, int memfd, int statfd, struct sampl
 	return ok ? 0 : -1;
 }
 
-/* Whether tid is running or ready to run: what a CPU profile samples. */
+/* The state of tid in /proc ('R' running or ready to run, what a CPU
+ * profile samples; 'S', 'D', ...), or 0 when it is gone. */
 static int
-thread_running(pid_t pid, pid_t tid)
+thread_state(pid_t pid, pid_t tid)
 {
 	char path[64], buf[512];
 	const char *paren;
 	FILE *fp;
-	int running = 0;
+	int state = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
 	if ((fp = fopen(path, "r")) == NULL)
 		return 0;
-	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
-		running = paren[1] == ' ' && paren[2] == 'R';
+	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL &&
+	    paren[1] == ' ')
+		state = (unsigned char)paren[2];
 	fclose(fp);
-	return running;
+	return state;
+}
+
+const char *
+record_state_leaf(int state)
+{
+	switch (state) {
+	case 'R':
+		return RECORD_RUNNABLE;
+	case 'D':
+		return RECORD_DISK;
+	default:
+		return RECORD_SLEEP;
+	}
 }
 
 /*
@@ -563,8 +586,13 @@ ptrace_follow(struct record *r, pid_t pid, uint64_t image)
 		p->image = image;
 }
 
-int
-record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, size_t errlen)
+/*
+ * The ptrace sampler's loop: a snapshot of each thread of pid that which
+ * (enum record_ptrace) selects, added, or handed to cb.
+ */
+static int
+ptrace_each(struct record *r, pid_t pid, int which,
+    void (*cb)(void *ctx, const struct sample_record *s), void *ctx, char *err, size_t errlen)
 {
 	enum { STACK = 64 * 1024 };
 	char path[64];
@@ -602,8 +630,16 @@ record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, s
 			continue;
 		s.pid = (uint32_t)pid;
 		s.tid = (uint32_t)atoi(e->d_name);
-		if (running_only && !thread_running(pid, (pid_t)s.tid))
-			continue;
+		if (which != RECORD_PTRACE_ALL) {
+			int st = thread_state(pid, (pid_t)s.tid);
+			if (which == RECORD_PTRACE_RUNNING ? st != 'R' :
+			    which == RECORD_PTRACE_BLOCKED ? st != 'S' && st != 'D' : st == 0)
+				continue;
+			/* On a CPU or waiting for one: a ptrace sample
+			 * cannot tell, and counts it as running. */
+			if (which != RECORD_PTRACE_RUNNING && st != 'R')
+				s.leaf = record_state_leaf(st);
+		}
 		if (snapshot_thread(r, (pid_t)s.tid, memfd, statfd, &s, r->stack, STACK, &image) < 0) {
 			/* A thread that ended meanwhile is no error. */
 			if (errno != ESRCH && failed++ == 0)
@@ -612,13 +648,30 @@ record_ptrace_sample(struct record *r, pid_t pid, int running_only, char *err, s
 			continue;
 		}
 		ptrace_follow(r, pid, image);
-		sample(r, &s);
+		s.time = sample_now();
+		if (cb != NULL)
+			cb(ctx, &s);
+		else
+			sample(r, &s);
 		n++;
 	}
 	closedir(d);
 	close(statfd);
 	close(memfd);
 	return n == 0 && failed ? -1 : n;
+}
+
+int
+record_ptrace_sample(struct record *r, pid_t pid, int which, char *err, size_t errlen)
+{
+	return ptrace_each(r, pid, which, NULL, NULL, err, errlen);
+}
+
+int
+record_ptrace_blocked(struct record *r, pid_t pid,
+    void (*cb)(void *ctx, const struct sample_record *s), void *ctx, char *err, size_t errlen)
+{
+	return ptrace_each(r, pid, RECORD_PTRACE_BLOCKED, cb, ctx, err, errlen);
 }
 
 int
@@ -645,6 +698,20 @@ uint64_t
 record_samples(const struct record *r)
 {
 	return r->samples;
+}
+
+count_t
+record_counted(const struct record *r)
+{
+	return r->counted;
+}
+
+const char *
+record_ksym(struct record *r, uint64_t addr)
+{
+	if (r->ksyms == NULL)
+		r->ksyms = ksym_load(NULL);
+	return ksym_name(r->ksyms, addr);
 }
 
 uint64_t

@@ -1,7 +1,9 @@
 #include "record/sample.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,12 @@ struct ring {
 
 struct sample_session {
 	struct sample_opts o;
+	int kind[2], nkind;             /* the events of each thread and CPU:
+	                                   enum sample_event, the first with
+	                                   the side-band records */
+	uint64_t tp_switch;             /* sched_switch's id, or 0: context-switches */
+	uint64_t tp_enter, tp_exit;     /* raw_syscalls' */
+	struct samplequeue_layout layout;
 	int hw;                         /* cycles; else cpu-clock */
 	int no_build_id;                /* the kernel refused attr.build_id */
 	int no_lost_count;              /* ... or PERF_FORMAT_LOST */
@@ -71,8 +79,8 @@ struct sample_session {
 	unsigned char wrap[65536];      /* a record that wraps the ring's end */
 };
 
-static uint64_t
-now_ns(void)
+uint64_t
+sample_now(void)
 {
 	struct timespec ts;
 
@@ -179,7 +187,7 @@ ring_read(struct sample_session *s, struct ring *rg)
 static uint64_t
 read_rings(struct sample_session *s)
 {
-	uint64_t t = now_ns(), limit = t > SLACK_NS ? t - SLACK_NS : 0, latest;
+	uint64_t t = sample_now(), limit = t > SLACK_NS ? t - SLACK_NS : 0, latest;
 
 	/* A ring that had records has reached at least its latest one. */
 	for (int i = 0; i < s->ncpu; i++)
@@ -237,7 +245,8 @@ sample_throttled(const struct sample_session *s)
 /* ---- opening */
 
 static void
-attr_fill(const struct sample_session *s, struct perf_event_attr *a, int enable_on_exec)
+attr_fill(const struct sample_session *s, struct perf_event_attr *a, int kind, int first,
+    int enable_on_exec)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
@@ -247,7 +256,9 @@ attr_fill(const struct sample_session *s, struct perf_event_attr *a, int enable_
 	a->sample_freq = (uint64_t)s->o.freq;
 	a->sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_PERIOD |
 	    PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER |
-	    (s->o.kernel ? PERF_SAMPLE_CALLCHAIN : 0);
+	    (s->layout.callchain ? PERF_SAMPLE_CALLCHAIN : 0) |
+	    (s->layout.raw ? PERF_SAMPLE_RAW : 0) |
+	    (s->layout.identifier ? PERF_SAMPLE_IDENTIFIER : 0);
 	a->sample_regs_user = SAMPLEQUEUE_REGS_MASK;
 	a->sample_stack_user = s->o.stack_size;
 	/* The user part of the stack is unwound from the copy; the kernel's
@@ -255,13 +266,41 @@ attr_fill(const struct sample_session *s, struct perf_event_attr *a, int enable_
 	a->exclude_callchain_user = 1;
 	a->exclude_kernel = !s->o.kernel;
 	a->exclude_hv = 1;
-	a->mmap = 1;            /* executable mappings only (no mmap_data) */
-	a->mmap2 = 1;
-	a->build_id = !s->no_build_id;
+	if (kind != SAMPLE_EV_CPU) {
+		/* Switches and system calls happen in the kernel: a sample
+		 * excluding it would never be taken. */
+		a->type = PERF_TYPE_TRACEPOINT;
+		a->freq = 0;
+		a->sample_period = 1;
+		a->exclude_kernel = 0;
+	}
+	switch (kind) {
+	case SAMPLE_EV_SWITCH_OUT:
+		if (s->tp_switch != 0) {
+			a->config = s->tp_switch;
+		} else {
+			a->type = PERF_TYPE_SOFTWARE;
+			a->config = PERF_COUNT_SW_CONTEXT_SWITCHES;
+		}
+		a->context_switch = 1;  /* the switch-ins */
+		break;
+	case SAMPLE_EV_SYS_ENTER:
+		a->config = s->tp_enter;
+		break;
+	case SAMPLE_EV_SYS_EXIT:
+		a->config = s->tp_exit;
+		a->sample_stack_user = 0;       /* the result only */
+		break;
+	}
+	if (first) {
+		a->mmap = 1;            /* executable mappings only (no mmap_data) */
+		a->mmap2 = 1;
+		a->build_id = !s->no_build_id;
+		a->comm = 1;
+		a->comm_exec = 1;
+		a->task = 1;
+	}
 	a->read_format = s->no_lost_count ? 0 : PERF_FORMAT_LOST;
-	a->comm = 1;
-	a->comm_exec = 1;
-	a->task = 1;
 	a->inherit = 1;
 	a->sample_id_all = 1;
 	a->use_clockid = 1;
@@ -336,29 +375,41 @@ ring_map(struct sample_session *s, struct ring *rg, int fd, char *err, size_t er
  * CPU's ring.  Returns 0, 1 when tid is gone, -1 on error (err set).
  */
 static int
-open_event(struct sample_session *s, pid_t tid, int i, int enable_on_exec, char *err, size_t errlen)
+open_event(struct sample_session *s, pid_t tid, int i, int k, int enable_on_exec, char *err,
+    size_t errlen)
 {
 	struct perf_event_attr a;
 	struct rlimit rl;
+	uint64_t id;
 	int fd, e;
 
 	for (;;) {
-		attr_fill(s, &a, enable_on_exec);
+		attr_fill(s, &a, s->kind[k], k == 0, enable_on_exec);
 		fd = (int)syscall(SYS_perf_event_open, &a, tid, s->cpu[i], -1, PERF_FLAG_FD_CLOEXEC);
 		if (fd >= 0)
 			break;
 		e = errno;
 		if (e == ESRCH)
 			return 1;
-		if ((e == EACCES || e == EPERM) && s->o.kernel && s->nfd == 0) {
+		if ((e == EACCES || e == EPERM) && s->o.kernel && s->nfd == 0 &&
+		    s->o.events == SAMPLE_ON_CPU) {
 			/* perf_event_paranoid above 1: user mode is still
 			 * allowed.  Nothing was read yet, so the queue starts
 			 * again without callchains. */
 			snprintf(s->kernel_refused, sizeof(s->kernel_refused),
 			    "perf_event_paranoid=%ld", read_sysctl("perf_event_paranoid"));
 			s->o.kernel = 0;
+			s->layout.callchain = 0;
 			samplequeue_free(s->q);
-			s->q = samplequeue_new(0);
+			s->q = samplequeue_new(&s->layout);
+		} else if (s->kind[k] == SAMPLE_EV_SWITCH_OUT && s->tp_switch != 0 && s->nfd <= k) {
+			/* sched_switch refused (its raw data needs
+			 * CAP_PERFMON): the software event, without states. */
+			s->tp_switch = 0;
+			s->layout.raw = 0;
+			s->layout.state_off = -1;
+			samplequeue_free(s->q);
+			s->q = samplequeue_new(&s->layout);
 		} else if (e == EINVAL && a.read_format) {
 			s->no_lost_count = 1;   /* before Linux 6.0 */
 		} else if (e == EINVAL && a.build_id) {
@@ -368,7 +419,7 @@ open_event(struct sample_session *s, pid_t tid, int i, int enable_on_exec, char 
 			s->bumped = 1;
 			rl.rlim_cur = rl.rlim_max;
 			setrlimit(RLIMIT_NOFILE, &rl);
-		} else if (s->hw && s->nfd == 0) {
+		} else if (s->hw && s->nfd == 0 && s->kind[k] == SAMPLE_EV_CPU) {
 			/* No cycles here (a VM, ENOENT; a PMU that refuses this
 			 * attr, EOPNOTSUPP or EINVAL): the cpu-clock timer. */
 			s->hw = 0;
@@ -385,6 +436,19 @@ open_event(struct sample_session *s, pid_t tid, int i, int enable_on_exec, char 
 	s->fd[s->nfd++] = fd;
 	s->pfd[s->npfd].fd = fd;
 	s->pfd[s->npfd++].events = POLLIN;
+	if (s->layout.identifier) {
+		if (ioctl(fd, PERF_EVENT_IOC_ID, &id) != 0) {
+			snprintf(err, errlen, "PERF_EVENT_IOC_ID: %s", strerror(errno));
+			return -1;
+		}
+		samplequeue_id(s->q, id, s->kind[k]);
+	}
+	if (s->kind[k] == SAMPLE_EV_SYS_ENTER || s->kind[k] == SAMPLE_EV_SYS_EXIT) {
+		if (s->o.syscalls != NULL && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, s->o.syscalls) != 0) {
+			snprintf(err, errlen, "the filter of raw_syscalls: %s", strerror(errno));
+			return -1;
+		}
+	}
 	if (s->ring[i].pg == NULL)
 		return ring_map(s, &s->ring[i], fd, err, errlen);
 	if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, s->ring[i].fd) != 0) {
@@ -400,7 +464,8 @@ open_thread(struct sample_session *s, pid_t tid, int enable_on_exec, char *err, 
 	int r = 0;
 
 	for (int i = 0; i < s->ncpu && r == 0; i++)
-		r = open_event(s, tid, i, enable_on_exec, err, errlen);
+		for (int k = 0; k < s->nkind && r == 0; k++)
+			r = open_event(s, tid, i, k, enable_on_exec, err, errlen);
 	return r;
 }
 
@@ -472,6 +537,123 @@ pow2_pages(uint64_t bytes, size_t psz)
 	return n;
 }
 
+const char *
+sample_tracefs(const char *dir)
+{
+	static const char *const where[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[4096];
+
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		const char *d = dir != NULL ? dir : where[i];
+		/* An empty mount point has no events. */
+		snprintf(path, sizeof(path), "%s/events", d);
+		if (access(path, X_OK) == 0)
+			return d;
+		if (dir != NULL)
+			break;
+	}
+	return NULL;
+}
+
+/* The id of the tracepoint EVENT ("sched/sched_switch"), 0 if unknown. */
+static uint64_t
+tp_id(const char *dir, const char *event)
+{
+	char path[4096], buf[32];
+	uint64_t id = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/%s/id", dir, event);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		id = strtoull(buf, NULL, 10);
+	fclose(f);
+	return id;
+}
+
+/*
+ * The offset of field in the raw data of the tracepoint EVENT, from its
+ * format ("field:long prev_state;\toffset:32;\tsize:8;"); -1 when it has
+ * no 8-byte field of that name.
+ */
+static int
+tp_offset(const char *dir, const char *event, const char *field)
+{
+	char path[4096], line[512], *p, *q;
+	size_t n = strlen(field);
+	int off = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/%s/format", dir, event);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (off < 0 && fgets(line, sizeof(line), f) != NULL) {
+		/* the name ends the declaration, an array has its size after */
+		if ((p = strchr(line, ';')) == NULL || (q = strstr(line, "offset:")) == NULL)
+			continue;
+		while (p > line && p[-1] == ']')
+			while (p > line && *--p != '[')
+				;
+		if ((size_t)(p - line) < n || strncmp(p - n, field, n) != 0 ||
+		    (p - n > line && (isalnum((unsigned char)p[-n - 1]) || p[-n - 1] == '_')))
+			continue;
+		if (strstr(q, "size:8;") != NULL || (strchr(p, '[') != NULL))
+			off = atoi(q + 7);
+	}
+	fclose(f);
+	return off;
+}
+
+/*
+ * The events of o.events, and how to read them: sched_switch where tracefs
+ * has it (else the software context-switches), raw_syscalls for system
+ * calls.  Returns -1 with a message when system calls cannot be traced.
+ */
+static int
+choose_events(struct sample_session *s, char *err, size_t errlen)
+{
+	const char *dir = sample_tracefs(s->o.tracefs);
+	int ev = s->o.events ? s->o.events : SAMPLE_ON_CPU;
+
+	s->o.events = ev;
+	s->layout.callchain = s->o.kernel;
+	s->layout.state_off = s->layout.nr_off = s->layout.args_off = s->layout.ret_off = -1;
+	if (ev & SAMPLE_SYSCALLS) {
+		s->kind[s->nkind++] = SAMPLE_EV_SYS_ENTER;
+		s->kind[s->nkind++] = SAMPLE_EV_SYS_EXIT;
+		s->layout.callchain = 0;
+		s->layout.raw = 1;
+		if (dir == NULL || (s->tp_enter = tp_id(dir, "raw_syscalls/sys_enter")) == 0 ||
+		    (s->tp_exit = tp_id(dir, "raw_syscalls/sys_exit")) == 0) {
+			snprintf(err, errlen, "system calls are traced with the tracepoints "
+			    "raw_syscalls:sys_enter and sys_exit of tracefs, which is not mounted%s%s: "
+			    "mount it (mount -t tracefs nodev /sys/kernel/tracing) and run as root "
+			    "or with CAP_PERFMON", dir != NULL ? " or lacks them at " : "",
+			    dir != NULL ? dir : "");
+			return -1;
+		}
+		s->layout.nr_off = tp_offset(dir, "raw_syscalls/sys_enter", "id");
+		s->layout.args_off = tp_offset(dir, "raw_syscalls/sys_enter", "args");
+		s->layout.ret_off = tp_offset(dir, "raw_syscalls/sys_exit", "ret");
+		return 0;
+	}
+	if (ev & SAMPLE_ON_CPU)
+		s->kind[s->nkind++] = SAMPLE_EV_CPU;
+	if (ev & SAMPLE_SWITCHES) {
+		s->kind[s->nkind++] = SAMPLE_EV_SWITCH_OUT;
+		/* Time on CPU as a time, and the kernel's frames of a switch. */
+		s->hw = 0;
+		s->layout.callchain = 1;
+		if (dir != NULL && (s->tp_switch = tp_id(dir, "sched/sched_switch")) != 0 &&
+		    (s->layout.state_off = tp_offset(dir, "sched/sched_switch", "prev_state")) >= 0)
+			s->layout.raw = 1;
+		else
+			s->tp_switch = 0;
+	}
+	return 0;
+}
+
 struct sample_session *
 sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
     int enable_on_exec, const char **event_name, char *err, size_t errlen)
@@ -482,7 +664,14 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 	int i, r = 0;
 
 	s->o = *o;
-	s->q = samplequeue_new(o->kernel);
+	s->hw = 1;
+	if (choose_events(s, err, errlen) < 0) {
+		free(s);
+		return NULL;
+	}
+	s->layout.event = s->kind[0];
+	s->layout.identifier = s->nkind > 1;
+	s->q = samplequeue_new(&s->layout);
 	if (s->o.freq <= 0)
 		s->o.freq = 99;
 	if (s->o.stack_size == 0)
@@ -496,10 +685,11 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 		s->ring[i].fd = -1;
 
 	/* A ring holds at least two of the largest samples. */
-	record = s->o.stack_size + 1024 + (s->o.kernel ? 128 * 8 : 0);
+	record = s->o.stack_size + 1024 + (s->layout.callchain ? 128 * 8 : 0);
 	s->min_pages = pow2_pages(2 * record, psz);
 	want = (uint64_t)s->o.freq * record / 4;
-	if (want > RING_MAX_CPU)
+	/* Switches and system calls come at no rate: the most there is. */
+	if (s->o.events != SAMPLE_ON_CPU || want > RING_MAX_CPU)
 		want = RING_MAX_CPU;
 	if (want > RING_MAX_ALL / (uint64_t)s->ncpu)
 		want = RING_MAX_ALL / (uint64_t)s->ncpu;
@@ -507,7 +697,6 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 	if (s->pages < s->min_pages)
 		s->pages = s->min_pages;
 
-	s->hw = 1;
 	for (i = 0; i < npids && r == 0; i++) {
 		if (enable_on_exec) {
 			/* The events of a command that has not exec'd yet:
@@ -532,8 +721,16 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 		for (i = 0; i < s->nfd; i++)
 			ioctl(s->fd[i], PERF_EVENT_IOC_ENABLE, 0);
 	if (event_name != NULL)
-		*event_name = s->hw ? "cycles" : "cpu-clock";
+		*event_name = s->o.events & SAMPLE_SYSCALLS ? "raw_syscalls" :
+		    !(s->o.events & SAMPLE_ON_CPU) ? (s->tp_switch ? "sched_switch" : "context-switches") :
+		    s->hw ? "cycles" : "cpu-clock";
 	return s;
+}
+
+int
+sample_switch_state(const struct sample_session *s)
+{
+	return s->tp_switch != 0;
 }
 
 const char *

@@ -21,6 +21,20 @@
  * refuses that (kernel.perf_event_paranoid above 1 without CAP_PERFMON),
  * the session samples user mode only: sample_kernel_refused says so.
  *
+ * Other events than the on-CPU one (opts.events): context switches, a
+ * sample at each switch-out of a thread (SAMPLE_EV_SWITCH_OUT) with the
+ * same registers, stack and kernel chain, and a SAMPLE_SWITCH record at
+ * each switch in and out; and system calls, a sample at the entry of each
+ * one opts.syscalls names (SAMPLE_EV_SYS_ENTER, with the registers and
+ * stack) and at its exit (SAMPLE_EV_SYS_EXIT, its result, no stack).  The
+ * switch-out samples come from the tracepoint sched:sched_switch where
+ * tracefs is mounted and the kernel grants it, with the state the thread
+ * left the CPU in (sample_switch_state() says so); else from the software
+ * event context-switches, without it.  System calls need tracefs's
+ * raw_syscalls tracepoints.  These events count in the kernel: they need
+ * what sampling the kernel needs (root, CAP_PERFMON or
+ * kernel.perf_event_paranoid at most 1), and ignore opts.kernel.
+ *
  * Ownership: a record and everything it points to (stack copy, file name,
  * callchain) belong to the session and stay valid until the callback
  * returns.  One thread uses a session.  x86-64 only, for now.
@@ -42,9 +56,32 @@ enum sample_kind {
 	SAMPLE_COMM,      /* a thread's name changed (exec sets exec = 1) */
 	SAMPLE_FORK,      /* pid/tid created by ppid/ptid */
 	SAMPLE_EXIT,      /* pid/tid ended */
-	SAMPLE_LOST       /* the kernel dropped lost samples (ring buffer full);
+	SAMPLE_LOST,      /* the kernel dropped lost samples (ring buffer full);
 	                  the last losses of a run come in no record: see sample_lost */
+	SAMPLE_SWITCH     /* tid left a CPU (out; preempt: still runnable) or got one */
 };
+
+/* What a SAMPLE_SAMPLE is a sample of. */
+enum sample_event {
+	SAMPLE_EV_CPU,          /* on CPU, at the frequency */
+	SAMPLE_EV_SWITCH_OUT,   /* leaving the CPU; state as sched_switch gives it */
+	SAMPLE_EV_SYS_ENTER,    /* entering system call nr with args */
+	SAMPLE_EV_SYS_EXIT      /* leaving system call nr with ret (no regs, no stack) */
+};
+
+/* The events a session opens (sample_opts.events), or-ed. */
+enum sample_events {
+	SAMPLE_ON_CPU = 1,      /* with SAMPLE_SWITCHES: the cpu-clock, a time */
+	SAMPLE_SWITCHES = 2,
+	SAMPLE_SYSCALLS = 4
+};
+
+/* sched_switch's prev_state: the bits of TASK_INTERRUPTIBLE ("S") and
+ * TASK_UNINTERRUPTIBLE ("D"); none of the low byte's, runnable (preempted,
+ * "R" or "R+"); SAMPLE_STATE_UNKNOWN without the tracepoint. */
+#define SAMPLE_STATE_S 0x1u
+#define SAMPLE_STATE_D 0x2u
+#define SAMPLE_STATE_UNKNOWN (~(uint64_t)0)
 
 struct sample_record {
 	int kind;                   /* enum sample_kind */
@@ -52,6 +89,7 @@ struct sample_record {
 	uint64_t time;              /* CLOCK_MONOTONIC, ns */
 
 	/* SAMPLE_SAMPLE */
+	int event;                  /* enum sample_event */
 	uint64_t period;
 	int user;                   /* regs and stack are valid (0: a kernel thread) */
 	uint64_t regs[SAMPLE_NREGS];   /* indexed by PERF_REG_X86_*: AX..IP and R8..R15
@@ -74,6 +112,22 @@ struct sample_record {
 
 	/* SAMPLE_LOST */
 	uint64_t lost;
+
+	/* SAMPLE_EV_SWITCH_OUT */
+	uint64_t state;             /* SAMPLE_STATE_* bits, or SAMPLE_STATE_UNKNOWN */
+	/* SAMPLE_EV_SYS_ENTER, SAMPLE_EV_SYS_EXIT */
+	int64_t nr, ret;
+	uint64_t args[6];
+
+	/* SAMPLE_SWITCH */
+	int out, preempt;
+
+	/* Not from the kernel: what record_sample (lib/record/record) adds
+	 * for a sample.  weighted: weight instead of 1 (0 is a count too);
+	 * leaf: a frame after all others, as prof-folded(5) writes it. */
+	int weighted;
+	uint64_t weight;
+	const char *leaf;
 };
 
 struct sample_opts {
@@ -87,6 +141,11 @@ struct sample_opts {
 	                               quarter second of samples at freq, at most
 	                               8 MiB a CPU and 64 MiB in all; halved while
 	                               the kernel refuses to lock that much */
+	int events;                 /* enum sample_events, or-ed; 0: SAMPLE_ON_CPU */
+	const char *syscalls;       /* with SAMPLE_SYSCALLS: the tracepoint filter
+	                               of those sampled ("id == 0 || id == 1") */
+	const char *tracefs;        /* where tracefs is; NULL: /sys/kernel/tracing,
+	                               then /sys/kernel/debug/tracing */
 };
 
 struct sample_session;
@@ -127,6 +186,20 @@ uint64_t sample_throttled(const struct sample_session *s);
  * "perf_event_paranoid=N" when the kernel refused it and the session fell
  * back to user mode; NULL when it is sampled, or was not asked for. */
 const char *sample_kernel_refused(const struct sample_session *s);
+
+/* With SAMPLE_SWITCHES: 1 when switch-outs carry their state (the
+ * tracepoint sched_switch), 0 when they do not (context-switches). */
+int sample_switch_state(const struct sample_session *s);
+
+/*
+ * The directory of tracefs with the events of the kernel, or NULL when it
+ * is not mounted there: opts.tracefs, else /sys/kernel/tracing, else
+ * /sys/kernel/debug/tracing.  Mounting it is left to the user.
+ */
+const char *sample_tracefs(const char *tracefs);
+
+/* Now, on the clock of the records' times (CLOCK_MONOTONIC, ns). */
+uint64_t sample_now(void);
 
 /* Closes the events and frees the session. */
 void sample_close(struct sample_session *s);

@@ -22,8 +22,15 @@ struct pend {                           /* a record waiting for its turn */
 	uint64_t data[];                /* kchain, then stack or a string */
 };
 
+struct evid {
+	uint64_t id;
+	int event;
+};
+
 struct samplequeue {
-	int callchain;
+	struct samplequeue_layout l;
+	struct evid *ids;               /* sorted by id */
+	size_t nids;
 	struct pend **heap;             /* by (time, seq) */
 	size_t nheap, capheap;
 	struct pend *freel[NCLASS];
@@ -117,22 +124,96 @@ take(const unsigned char **p, const unsigned char *end, void *dst, size_t n)
 	return 0;
 }
 
+static int
+event_of(const struct samplequeue *s, uint64_t id)
+{
+	size_t lo = 0, hi = s->nids, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->ids[mid].id == id)
+			return s->ids[mid].event;
+		if (s->ids[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+void
+samplequeue_id(struct samplequeue *s, uint64_t id, int event)
+{
+	size_t i;
+
+	if (event_of(s, id) >= 0)
+		return;
+	s->ids = xreallocarray(s->ids, s->nids + 1, sizeof(*s->ids));
+	for (i = s->nids++; i > 0 && s->ids[i - 1].id > id; i--)
+		s->ids[i] = s->ids[i - 1];
+	s->ids[i].id = id;
+	s->ids[i].event = event;
+}
+
+/* An 8-byte field of a tracepoint's raw data, 0 when it is not there. */
+static uint64_t
+raw_u64(const unsigned char *raw, uint32_t n, int off)
+{
+	uint64_t v = 0;
+
+	if (raw != NULL && off >= 0 && (uint64_t)off + 8 <= n)
+		memcpy(&v, raw + off, 8);
+	return v;
+}
+
+static void
+parse_raw(const struct samplequeue *s, struct sample_record *r, const unsigned char *raw, uint32_t n)
+{
+	switch (r->event) {
+	case SAMPLE_EV_SWITCH_OUT:
+		r->state = s->l.state_off >= 0 && raw != NULL ?
+		    raw_u64(raw, n, s->l.state_off) : SAMPLE_STATE_UNKNOWN;
+		break;
+	case SAMPLE_EV_SYS_ENTER:
+		r->nr = (int64_t)raw_u64(raw, n, s->l.nr_off);
+		for (int i = 0; i < 6; i++)
+			r->args[i] = raw_u64(raw, n, s->l.args_off + 8 * i);
+		break;
+	case SAMPLE_EV_SYS_EXIT:
+		r->nr = (int64_t)raw_u64(raw, n, s->l.nr_off);
+		r->ret = (int64_t)raw_u64(raw, n, s->l.ret_off);
+		break;
+	}
+}
+
 static uint64_t
 parse_sample(struct samplequeue *s, const unsigned char *p, const unsigned char *end)
 {
-	const unsigned char *chain = NULL, *regs = NULL, *stack = NULL;
-	uint32_t ids[2];
-	uint64_t time, period, nr = 0, abi = 0, size = 0, dyn = 0, ip;
+	const unsigned char *chain = NULL, *regs = NULL, *stack = NULL, *raw = NULL;
+	uint32_t ids[2], rawsize = 0;
+	uint64_t time, period, nr = 0, abi = 0, size = 0, dyn = 0, ip, id;
 	size_t nregs = (size_t)__builtin_popcountll(SAMPLEQUEUE_REGS_MASK), nk = 0, i, j;
+	int event = s->l.event;
 	struct pend *q;
 
+	if (s->l.identifier) {
+		if (take(&p, end, &id, 8) || (event = event_of(s, id)) < 0)
+			return 0;
+	}
 	if (take(&p, end, ids, 8) || take(&p, end, &time, 8) || take(&p, end, &period, 8))
 		return 0;
-	if (s->callchain) {
+	if (s->l.callchain) {
 		if (take(&p, end, &nr, 8) || nr > (uint64_t)(end - p) / 8)
 			return 0;
 		chain = p;
 		p += nr * 8;
+	}
+	if (s->l.raw) {
+		/* A u32 size, then the data, padded to 8 bytes with the size. */
+		if (take(&p, end, &rawsize, 4) || rawsize > (uint64_t)(end - p))
+			return 0;
+		raw = p;
+		p += rawsize;
 	}
 	if (take(&p, end, &abi, 8))
 		return 0;
@@ -156,6 +237,8 @@ parse_sample(struct samplequeue *s, const unsigned char *p, const unsigned char 
 	}
 
 	q = pend_new(s, SAMPLE_SAMPLE, nk * 8 + dyn);
+	q->r.event = event;
+	parse_raw(s, &q->r, raw, rawsize);
 	q->r.pid = ids[0];
 	q->r.tid = ids[1];
 	q->r.time = time;
@@ -236,12 +319,26 @@ samplequeue_parse(struct samplequeue *s, const unsigned char *rec, size_t size)
 	memcpy(&h, rec, sizeof(h));
 	if (h.type == PERF_RECORD_SAMPLE)
 		return parse_sample(s, p, end);
-	/* sample_id_all: every other record ends with pid, tid and time. */
+	/* sample_id_all: every other record ends with pid, tid and time,
+	 * and the identifier. */
+	if (s->l.identifier) {
+		if (end - p < 8)
+			return 0;
+		end -= 8;
+	}
 	if (end - p < 16)
 		return 0;
 	end -= 16;
 	memcpy(&time, end + 8, 8);
 	switch (h.type) {
+	case PERF_RECORD_SWITCH:
+		q = pend_new(s, SAMPLE_SWITCH, 0);
+		memcpy(ids, end, 8);
+		q->r.pid = ids[0];
+		q->r.tid = ids[1];
+		q->r.out = (h.misc & PERF_RECORD_MISC_SWITCH_OUT) != 0;
+		q->r.preempt = (h.misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT) != 0;
+		break;
 	case PERF_RECORD_MMAP2:
 		return parse_mmap(s, &h, p, end, time);
 	case PERF_RECORD_COMM:
@@ -313,11 +410,11 @@ samplequeue_throttled(const struct samplequeue *s)
 }
 
 struct samplequeue *
-samplequeue_new(int callchain)
+samplequeue_new(const struct samplequeue_layout *l)
 {
 	struct samplequeue *s = xcalloc(1, sizeof(*s));
 
-	s->callchain = callchain;
+	s->l = *l;
 	return s;
 }
 
@@ -336,5 +433,6 @@ samplequeue_free(struct samplequeue *s)
 			free(p);
 		}
 	free(s->heap);
+	free(s->ids);
 	free(s);
 }

@@ -27,11 +27,26 @@
 
 struct samplequeue;
 
-/* A queue for samples of TID, TIME, PERIOD, (CALLCHAIN if callchain),
- * REGS_USER with SAMPLEQUEUE_REGS_MASK and STACK_USER; other records carry
- * sample_id_all's TID and TIME. */
-struct samplequeue *samplequeue_new(int callchain);
+/*
+ * The fields of the records: samples of (IDENTIFIER if identifier), TID,
+ * TIME, PERIOD, (CALLCHAIN if callchain), (RAW if raw), REGS_USER with
+ * SAMPLEQUEUE_REGS_MASK and STACK_USER; other records carry sample_id_all's
+ * TID, TIME and (IDENTIFIER).  Without identifier, every sample is of
+ * event; with it, of the event samplequeue_id() gave its id.  The raw data
+ * of a tracepoint is read at the offsets its format gives: sched_switch's
+ * prev_state (state_off, -1: none), raw_syscalls' id, args and ret.
+ */
+struct samplequeue_layout {
+	int callchain, raw, identifier;
+	int event;                      /* enum sample_event */
+	int state_off, nr_off, args_off, ret_off;
+};
+
+struct samplequeue *samplequeue_new(const struct samplequeue_layout *l);
 void samplequeue_free(struct samplequeue *q);
+
+/* The samples of the event with this id are of event (enum sample_event). */
+void samplequeue_id(struct samplequeue *q, uint64_t id, int event);
 
 /* Queues a copy of the record rec[0..size) (a perf_event_header first) if it
  * is one of enum sample_kind's, counts it if lost or throttled.  Returns its

@@ -17,6 +17,8 @@
 #include "folded/folded.h"
 #include "folded/meta.h"
 #include "folded/stacktable.h"
+#include "record/io.h"
+#include "record/offcpu.h"
 #include "record/record.h"
 #include "record/sample.h"
 #include "record/session.h"
@@ -41,7 +43,16 @@ struct session {
 
 	struct sample_session *sampler; /* NULL: the ptrace sampler */
 	const char *event;
+	int ptrace_which;               /* the ptrace sampler's enum record_ptrace */
+	struct offcpu *off;             /* offcpu and wall with perf, or NULL */
+	struct io *io;                  /* io, or NULL */
+	void (*cb)(void *, const struct sample_record *);  /* the sampler's */
+	void *cbctx;
 };
+
+static const char *const type_names[] = { "cpu", "offcpu", "wall", "io" };
+static const char *const weight_names[] = { "bytes", "ns", "calls" };
+static const char *const weight_units[] = { "bytes", "nanoseconds", "calls" };
 
 /* The signal handlers' only way to the session: see session.h. */
 static volatile sig_atomic_t stop_sig, stop_count;
@@ -196,6 +207,8 @@ end(struct session *s, int status)
 {
 	if (outfile_commit(s->of) < 0 && status == EXIT_OK)
 		status = EXIT_FINDING;
+	offcpu_free(s->off);
+	io_free(s->io);
 	record_free(s->rec);
 	stacktable_free(s->tab);
 	meta_free(&s->head);
@@ -285,18 +298,45 @@ prepare_unwinding(const struct session_opts *o)
 	}
 }
 
-/* Where the kernel refuses perf_event_open, threads are stopped and read
- * with ptrace instead: slower, so at a lower rate. */
+/* The launched command's group killed and the terminal taken back, before
+ * dying of an error. */
+static void
+abandon(struct session *s)
+{
+	if (s->child > 0) {
+		group_signal(s->child, SIGKILL);
+		if (s->tty >= 0)
+			tty_give(s->tty, getpgrp());
+	}
+}
+
+/*
+ * Where the kernel refuses perf_event_open, threads are stopped and read
+ * with ptrace instead: slower, so at a lower rate.  Off-CPU intervals and
+ * system calls have no such way round.
+ */
 static void
 open_sampler(struct session *s)
 {
+	static const int events[] = {
+		[SESSION_CPU] = SAMPLE_ON_CPU, [SESSION_OFFCPU] = SAMPLE_SWITCHES,
+		[SESSION_WALL] = SAMPLE_ON_CPU | SAMPLE_SWITCHES, [SESSION_IO] = SAMPLE_SYSCALLS
+	};
+	struct sample_opts so = s->o->sample;
 	char err[512] = "";
-	int use_ptrace = s->o->sampler == SESSION_PTRACE;
+	int type = s->o->type, use_ptrace = s->o->sampler == SESSION_PTRACE;
 
+	so.events = events[type];
+	so.syscalls = type == SESSION_IO ? io_filter() : NULL;
 	s->event = "cpu-clock";
-	if (!use_ptrace && (s->sampler = sample_open(&s->o->sample, s->pids, s->npids,
+	if (!use_ptrace && (s->sampler = sample_open(&so, s->pids, s->npids,
 	    s->child > 0, &s->event, err, sizeof(err))) == NULL) {
-		warn("%s; sampling with ptrace instead", err);
+		if (type == SESSION_OFFCPU || type == SESSION_IO) {
+			abandon(s);
+			die("--type %s: %s", type_names[type], err);
+		}
+		warn(type == SESSION_WALL ? "%s; sampling with ptrace instead: every thread, "
+		    "running or not, at most 99 times a second" : "%s; sampling with ptrace instead", err);
 		use_ptrace = 1;
 	}
 	if (use_ptrace) {
@@ -309,6 +349,18 @@ open_sampler(struct session *s)
 		    "spent in system calls and page faults is missing (root, CAP_PERFMON or "
 		    "kernel.perf_event_paranoid=1 would count it; --user-only asks for user "
 		    "mode without this warning)", sample_kernel_refused(s->sampler));
+	s->ptrace_which = type == SESSION_WALL ? RECORD_PTRACE_STATES : RECORD_PTRACE_RUNNING;
+	s->cb = record_sample;
+	s->cbctx = s->rec;
+	if (s->sampler != NULL && (type == SESSION_OFFCPU || type == SESSION_WALL)) {
+		s->off = offcpu_new(s->rec, type == SESSION_WALL ? s->freq : 0);
+		s->cb = offcpu_record;
+		s->cbctx = s->off;
+	} else if (type == SESSION_IO) {
+		s->io = io_new(s->rec, s->o->io_weight);
+		s->cb = io_record;
+		s->cbctx = s->io;
+	}
 }
 
 /*
@@ -323,6 +375,8 @@ kernel_meta(struct session *s)
 
 	if (s->sampler == NULL)
 		why = "ptrace sampler";
+	else if (s->o->type == SESSION_IO)
+		why = "system calls: the user stacks that made them";
 	else if (!s->o->sample.kernel)
 		why = "--user-only";
 	else
@@ -376,17 +430,13 @@ ptrace_sample(struct session *s)
 	for (int i = 0; i < s->npids; i++) {
 		if (gone(s->pids[i]))
 			continue;
-		if (record_ptrace_sample(s->rec, s->pids[i], 1, err, sizeof(err)) >= 0)
+		if (record_ptrace_sample(s->rec, s->pids[i], s->ptrace_which, err, sizeof(err)) >= 0)
 			ok = 1;
 		else if (!gone(s->pids[i]))
 			refused = 1;
 	}
 	if (!ok && refused) {
-		if (s->child > 0) {
-			group_signal(s->child, SIGKILL);
-			if (s->tty >= 0)
-				tty_give(s->tty, getpgrp());
-		}
+		abandon(s);
 		die("%s; perf_event_open was refused too: allow one with sysctl "
 		    "kernel.perf_event_paranoid=1 or CAP_PERFMON, or ptrace with "
 		    "kernel.yama.ptrace_scope=0 or CAP_SYS_PTRACE", err);
@@ -406,7 +456,7 @@ sample_loop(struct session *s, double start, int progress, int *status)
 
 	for (;;) {
 		if (s->sampler != NULL)
-			sample_read(s->sampler, 100, record_sample, s->rec);
+			sample_read(s->sampler, 100, s->cb, s->cbctx);
 		else
 			ptrace_sample(s);
 		double t = now();
@@ -512,7 +562,9 @@ write_end(struct session *s, double seconds)
 	struct rusage ru;
 
 	meta_num(&s->tail, "duration", "%.3f s", seconds);
-	meta_num(&s->tail, "samples", "%.0f samples", (double)record_samples(s->rec));
+	/* A wall-clock profile's intervals off CPU count as many samples. */
+	meta_num(&s->tail, "samples", "%.0f samples", s->o->type == SESSION_WALL ?
+	    count_double(record_counted(s->rec)) : (double)record_samples(s->rec));
 	meta_num(&s->tail, "lost", "%.0f samples", s->sampler ? (double)sample_lost(s->sampler) : 0);
 	/* What recording cost, for whoever weighs the profile. */
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
@@ -529,9 +581,59 @@ write_end(struct session *s, double seconds)
 	}
 }
 
-/* A cpu profile of the command argv (NULL: of the processes of s). */
+/* The metadata known at the start, for the type recorded. */
+static void
+head_meta(struct session *s)
+{
+	int type = s->o->type;
+
+	meta_set(&s->head, "type", type_names[type]);
+	if (type == SESSION_OFFCPU)
+		meta_set(&s->head, "unit", "nanoseconds");
+	else if (type == SESSION_IO)
+		meta_set(&s->head, "unit", weight_units[s->o->io_weight]);
+	else
+		meta_set(&s->head, "unit", "samples");
+	if (type == SESSION_IO)
+		meta_set(&s->head, "weight", weight_names[s->o->io_weight]);
+	if (type == SESSION_WALL && s->sampler != NULL) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "cpu-clock, %s",
+		    sample_switch_state(s->sampler) ? "sched_switch" : "context-switches");
+		meta_set(&s->head, "event", buf);
+	} else {
+		meta_set(&s->head, "event", s->event);
+	}
+	if (type == SESSION_CPU || type == SESSION_WALL) {
+		meta_num(&s->head, "frequency", "%.0f Hz", s->freq);
+		meta_num(&s->head, "period", "%.0f ns", 1e9 / s->freq);
+	}
+	if (type == SESSION_OFFCPU || type == SESSION_WALL)
+		meta_set(&s->head, "state", s->sampler == NULL ? "from /proc (ptrace sampler)" :
+		    sample_switch_state(s->sampler) ? "from sched_switch" : "from kernel stacks");
+	kernel_meta(s);
+	meta_set(&s->head, "command", s->cmdline);
+	meta_set(&s->head, "start", s->when);
+}
+
+/*
+ * The threads of -p off CPU at the start: a stack of each, counted from
+ * the start until it runs again.
+ */
+static void
+blocked_at_start(struct session *s)
+{
+	char err[512];
+
+	for (int i = 0; s->off != NULL && s->child <= 0 && i < s->npids; i++)
+		if (record_ptrace_blocked(s->rec, s->pids[i], offcpu_blocked, s->off,
+		    err, sizeof(err)) < 0)
+			warn("%s: the threads off CPU at the start are not counted until they run", err);
+}
+
+/* A profile of the command argv (NULL: of the processes of s). */
 static int
-record_cpu(struct session *s, char *const argv[])
+record_run(struct session *s, char *const argv[])
 {
 	int status = 0, exec_failed = 0, reaped = 0, progress = isatty(STDERR_FILENO);
 
@@ -543,27 +645,30 @@ record_cpu(struct session *s, char *const argv[])
 	open_sampler(s);
 	catch_stops();
 
-	meta_set(&s->head, "type", "cpu");
-	meta_set(&s->head, "unit", "samples");
-	meta_set(&s->head, "event", s->event);
-	meta_num(&s->head, "frequency", "%.0f Hz", s->freq);
-	meta_num(&s->head, "period", "%.0f ns", 1e9 / s->freq);
-	kernel_meta(s);
-	meta_set(&s->head, "command", s->cmdline);
-	meta_set(&s->head, "start", s->when);
+	head_meta(s);
 	if (s->to_stdout) {
 		meta_write(s->out, &s->head);
 		fflush(s->out);
 	}
 
 	double start = now();
+	if (s->off != NULL)
+		offcpu_start(s->off, sample_now());
+	blocked_at_start(s);
 	if (s->child > 0)
 		exec_failed = start_command(s, argv[0]);
 	if (!exec_failed)
 		reaped = sample_loop(s, start, progress, &status);
 	double stopped = now();
+	uint64_t stopped_ns = sample_now();
+	if (s->off != NULL)
+		offcpu_stop(s->off, stopped_ns);
 	if (s->sampler != NULL)
-		sample_drain(s->sampler, record_sample, s->rec);
+		sample_drain(s->sampler, s->cb, s->cbctx);
+	if (s->off != NULL)
+		offcpu_finish(s->off);
+	if (s->io != NULL)
+		io_finish(s->io, stopped_ns);
 	if (progress)
 		fputc('\n', stderr);
 	if (s->child > 0 && !reaped)
@@ -589,7 +694,7 @@ session_launch(const struct session_opts *o, char *const argv[])
 	struct session s;
 
 	begin(&s, o, argv, NULL, 0);
-	return end(&s, record_cpu(&s, argv));
+	return end(&s, record_run(&s, argv));
 }
 
 int
@@ -598,7 +703,7 @@ session_attach(const struct session_opts *o, const pid_t *pids, int npids)
 	struct session s;
 
 	begin(&s, o, NULL, pids, npids);
-	return end(&s, record_cpu(&s, NULL));
+	return end(&s, record_run(&s, NULL));
 }
 
 int

@@ -50,10 +50,18 @@
  * descriptor per file it unwinds through).  So one session runs in a
  * process, and the program ends after it.
  *
+ * The types other than cpu need events of the kernel (context switches,
+ * system calls): where perf_event_open refuses them, wall samples with
+ * ptrace instead (and says so, in the metadata "event" too), offcpu and
+ * io die.  With -p, offcpu and wall take a stack of every thread off CPU
+ * at the start, counted from the start to its first switch-in.  The
+ * metadata says the type, unit, weight, how states were told apart
+ * ("state"), and what was left out ("kernel").
+ *
  * What stops a recording dies (exit 2): a process of session_attach
  * that does not exist, pipe or fork failing, both perf_event_open and
- * ptrace refused (the launched command's group is killed first and the
- * terminal taken back).
+ * ptrace refused, the events of offcpu or io refused (the launched
+ * command's group is killed first and the terminal taken back).
  */
 #ifndef PROF_SESSION_H
 #define PROF_SESSION_H
@@ -63,6 +71,15 @@
 #include "record/record.h"
 #include "record/sample.h"
 
+/* What a session records (prof-record's --type). */
+enum session_type {
+	SESSION_CPU,         /* on-CPU samples at the frequency */
+	SESSION_OFFCPU,      /* intervals off CPU, in ns (lib/record/offcpu) */
+	SESSION_WALL,        /* both, in samples at the frequency; with the
+	                        ptrace sampler, every thread at each period */
+	SESSION_IO           /* system calls on files (lib/record/io) */
+};
+
 enum session_sampler {
 	SESSION_PERF,        /* perf_event_open; ptrace when the kernel refuses it */
 	SESSION_PTRACE       /* stop the running threads, at most 99 Hz */
@@ -70,6 +87,8 @@ enum session_sampler {
 
 struct session_opts {
 	const char *output;          /* the profile's path; "-": stdout */
+	int type;                    /* enum session_type (session_threads: none) */
+	int io_weight;               /* SESSION_IO: enum io_weight */
 	int sampler;                 /* enum session_sampler */
 	double duration;             /* seconds; 0: until the processes end */
 	int debuginfod;              /* keep DEBUGINFOD_URLS: names may come

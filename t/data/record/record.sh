@@ -100,3 +100,37 @@ child_of () {
 	echo "child_of: $1 has no child after 10 s" >&2
 	return 1
 }
+
+# start_blocked SECONDS: starts "./waits block ready SECONDS" (waits.c) in
+# the background, sets pid to it, and returns once its thread "blocked"
+# is blocked in its read (the file ready appeared, waited for up to 10 s).
+start_blocked () {
+	rm -f ready
+	./waits block ready "$1" &
+	pid=$!
+	for _i in $(seq 100); do
+		test -e ready && return 0
+		sleep 0.1
+	done
+	echo "start_blocked: waits is not blocked after 10 s" >&2
+	return 1
+}
+
+# blocked_ratio PER_SECOND ARGS...: records the process of start_blocked
+# for 2 s, prof-record ARGS --tid -p $pid -d 2 -o att.folded, then ends it;
+# prints the count of the stacks under blocked_read over the duration
+# recorded times PER_SECOND (1 when the thread is counted all along).
+blocked_ratio () {
+	_per=$1
+	shift
+	prof-record "$@" --tid -p "$pid" -d 2 -o att.folded 2>err
+	_status=$?
+	kill "$pid"
+	wait "$pid"
+	cat err >&2
+	test "$_status" = 0 || return 1
+	_dur=$(meta att.folded duration | sed "s/ s\$//")
+	_n=$(count_where att.folded "s ~ /^;blocked-[0-9]*\\/[0-9]*;/ && s ~ /;blocked_read;/")
+	echo "blocked_read: $_n in $_dur s" >&2
+	awk -v n="$_n" -v d="$_dur" -v p="$_per" 'BEGIN { printf "%.4f\n", n / (d * p) }'
+}
