@@ -117,4 +117,17 @@ test_expect_success 'a differential of two off-CPU profiles names the measure be
 	grep "^Total off-CPU time after: 300ns (300 nanoseconds)$" out
 '
 
+test_expect_success 'summing inputs: "ns" and "nanoseconds" are one unit, two weights are not' '
+	sed "s/^# unit: nanoseconds/# unit: ns/" "$D/offcpu.folded" >ns.folded &&
+	prof-top --rows 1 "$D/offcpu.folded" ns.folded >out 2>err &&
+	test_must_be_empty err &&
+	grep "^Total off-CPU time: 5.8s (5800000000 nanoseconds)$" out &&
+	sed "s/^# weight: ns/# weight: latency/" "$D/io-ns.folded" >latency.folded &&
+	test_expect_code 2 prof-top "$D/io-ns.folded" latency.folded >out 2>err &&
+	test_must_be_empty out &&
+	grep "cannot be summed" err &&
+	test_expect_code 2 prof-top "$D/cpu.folded" "$D/wall.folded" >out 2>err &&
+	grep "cannot be summed" err
+'
+
 done_testing
