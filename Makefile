@@ -48,7 +48,7 @@ endif
 PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench prof-plan
 # lib/core/share-data.c is generated (share/prof's files as C strings), so
 # it is named here even before it exists.  lib/README maps the folders.
-SHARE_FILES := share/prof/flame.js share/prof/flame.css share/prof/rules.csv
+SHARE_FILES := share/prof/flame.js share/prof/flame.css share/prof/rules.csv share/prof/waits.csv
 LIB_SRC := $(filter-out lib/core/share-data.c,$(wildcard lib/*/*.c)) lib/core/share-data.c
 LIB_OBJ := $(LIB_SRC:.c=.o)
 CMD_OBJ := $(PROGS:%=cmd/%.o)

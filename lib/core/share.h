@@ -19,4 +19,8 @@ extern const char share_flame_css[];
 /* share/prof/rules.csv: prof-plan's rule catalog (lib/plan/rules.h). */
 extern const char share_rules_csv[];
 
+/* share/prof/waits.csv: prof-plan's rules for the stacks of waiting
+ * threads and of I/O (lib/plan/rules.h). */
+extern const char share_waits_csv[];
+
 #endif

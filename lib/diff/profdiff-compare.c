@@ -51,11 +51,29 @@ comparable(const int kind[2], const struct meta *m[2], const char *name[2], int 
 			    "prof-diff compares two profiles, give it the profiles before and after", name[i]);
 			status = EXIT_USAGE;
 		}
-	/* No unit means samples (prof-folded(5)). */
-	const char *u0 = meta_get(m[0], "unit"), *u1 = meta_get(m[1], "unit");
-	if (strcmp(u0 ? u0 : "samples", u1 ? u1 : "samples") != 0) {
+	/* No unit means samples (prof-folded(5)); "ns" is "nanoseconds".
+	 * A type says what the counts are of: the nanoseconds of an offcpu
+	 * profile are not those of an io one, nor the samples of a wall
+	 * profile those of a cpu one.  Without a type, a profile is
+	 * comparable with any of its unit, as it always was. */
+	struct unit u[2];
+	unit_from_meta(m[0], &u[0]);
+	unit_from_meta(m[1], &u[1]);
+	if (u[0].type_name != NULL && u[1].type_name != NULL &&
+	    strcmp(u[0].type_name, u[1].type_name) != 0) {
+		warn("the inputs are profiles of different types (%s, in %s; %s, in %s): "
+		    "%s and %s counts measure different things and cannot be compared",
+		    u[0].type_name, u[0].name, u[1].type_name, u[1].name, u[0].type_name,
+		    u[1].type_name);
+		status = EXIT_USAGE;
+	} else if (!unit_same(&u[0], &u[1])) {
 		warn("the inputs differ in unit (%s, %s): their counts cannot be compared",
-		    u0 ? u0 : "samples", u1 ? u1 : "samples");
+		    u[0].name, u[1].name);
+		status = EXIT_USAGE;
+	} else if (meta_get(m[0], "weight") != NULL && meta_get(m[1], "weight") != NULL &&
+	    strcmp(meta_get(m[0], "weight"), meta_get(m[1], "weight")) != 0) {
+		warn("the inputs differ in weight (%s, %s): their counts cannot be compared",
+		    meta_get(m[0], "weight"), meta_get(m[1], "weight"));
 		status = EXIT_USAGE;
 	}
 	if (status != EXIT_OK || normalize)

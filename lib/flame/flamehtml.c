@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "core/xmlsafe.h"
+#include "folded/unit.h"
 
 struct fn {
 	const char *name;
@@ -124,13 +125,17 @@ static const char page_script[] =
 " rows.forEach(function(r){t.tBodies[0].appendChild(r);});});})(k);\n"
 "})();\n";
 
+/* A count, exact in data-v (the sort's key), shown in its unit when
+ * there is one, as the tooltips show it. */
 static void
-cell_count(FILE *out, count_t c, count_t total)
+cell_count(FILE *out, const struct unit *u, count_t c, count_t total)
 {
-	char buf[COUNT_BUFSZ];
+	char buf[COUNT_BUFSZ], show[UNIT_BUFSZ];
 
 	count_format(c, buf);
-	fprintf(out, "<td class=\"n\" data-v=\"%s\">%s (%.2f%%)</td>", buf, buf,
+	if (u != NULL)
+		unit_show(u, c, show);
+	fprintf(out, "<td class=\"n\" data-v=\"%s\">%s (%.2f%%)</td>", buf, u ? show : buf,
 	    total ? 100 * count_double(c) / count_double(total) : 0.0);
 }
 
@@ -215,8 +220,8 @@ flamehtml_write(FILE *out, const struct flame *f, const struct svg_opts *o, char
 	qsort(v, n, sizeof(*v), by_self);
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr>", out);
-		cell_count(out, v[i]->self, f->v[0].total[0]);
-		cell_count(out, v[i]->total, f->v[0].total[0]);
+		cell_count(out, o->unit, v[i]->self, f->v[0].total[0]);
+		cell_count(out, o->unit, v[i]->total, f->v[0].total[0]);
 		cell_name(out, v[i]->name, v[i]->len, &fn, &fncap);
 		fputs("</tr>\n", out);
 	}

@@ -6,12 +6,22 @@
  * colour when written to a terminal and NO_COLOR is not set) and
  * speedscope (speedscope.h).  What the options leave NULL comes from the
  * metadata (prof-folded(5) keys), then from the defaults:
+ *  unit        counts of a wall, offcpu or io profile in nanoseconds or
+ *              bytes, or in samples with a period, show as time or bytes
+ *              ("12.3ms (41.00%)"; unit.h), unless count_name is given;
+ *              the count_name is then "time" or "bytes" (text's column);
  *  count_name  from unit ("ns" for nanoseconds), else "samples";
- *  palette     mem for type memory, io for offcpu, wall and lock, else hot;
- *  title       from type and command ("CPU: ./app", "Differential"), or
- *              of a differential profile, the profiles compared, from
- *              before and after ("Differential: old.folded → new.folded"),
- *              else the writer's own ("Flame Graph"; speedscope "profile").
+ *  states      set for offcpu and wall: the state leaves' own colours;
+ *  palette     mem for type memory, io for lock, else hot (offcpu and
+ *              wall too: their code hot, their waits blue and purple);
+ *  title       for wall, offcpu and io, what the graph measures
+ *              ("Off-CPU Time Flame Graph", "Wall-Clock Flame Graph",
+ *              "I/O Flame Graph (bytes)"; Icicle, Chart as drawn), and
+ *              the command as the subtitle; for the others, from type and
+ *              command ("CPU: ./app", "Differential"), or of a
+ *              differential profile, the profiles compared, from before
+ *              and after ("Differential: old.folded → new.folded"), else
+ *              the writer's own ("Flame Graph"; speedscope "profile").
  * The options given always win over the metadata.
  */
 #ifndef PROF_FLAMEOUT_H

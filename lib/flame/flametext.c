@@ -7,6 +7,7 @@
 
 #include "core/util.h"
 #include "core/xmlsafe.h"
+#include "folded/unit.h"
 
 /* The colours, by share of all: ANSI SGR sequences. */
 #define C_RESET "\033[0m"
@@ -28,6 +29,7 @@ struct text {
 	double factor;
 	count_t fcount;
 	int fexact;
+	const struct unit *unit;   /* NULL: counts as numbers */
 	/* cont[d]: the ancestor at depth d has siblings still to come */
 	unsigned char *cont;
 	size_t ncont;
@@ -109,17 +111,20 @@ put_frame(struct text *t, const char *frame, size_t len)
 		fputs(C_RESET, t->out);
 }
 
-/* c as shown: multiplied by the factor. */
+/* Room for a count as shown, exact or in its unit. */
+#define SHOWN_BUFSZ (UNIT_BUFSZ > COUNT_BUFSZ ? UNIT_BUFSZ : COUNT_BUFSZ)
+
+/* c as shown: multiplied by the factor; in the unit when there is one. */
 static size_t
-show_count(const struct text *t, count_t c, char buf[COUNT_BUFSZ])
+show_count(const struct text *t, count_t c, char buf[SHOWN_BUFSZ])
 {
 	count_t m;
 
 	if (t->factor == 1)
-		return count_format(c, buf);
+		return t->unit ? unit_show(t->unit, c, buf) : count_format(c, buf);
 	if (t->fexact && count_mul(c, t->fcount, &m) == 0)
-		return count_format(m, buf);
-	return (size_t)snprintf(buf, COUNT_BUFSZ, "%.10g", count_double(c) * t->factor);
+		return t->unit ? unit_show(t->unit, m, buf) : count_format(m, buf);
+	return (size_t)snprintf(buf, SHOWN_BUFSZ, "%.10g", count_double(c) * t->factor);
 }
 
 static double
@@ -168,7 +173,7 @@ static void
 put_node(struct text *t, uint32_t i, int last)
 {
 	const struct flame_node *v = &t->f->v[i];
-	char buf[COUNT_BUFSZ];
+	char buf[SHOWN_BUFSZ];
 	double p = i == 0 ? 100 : pct(t, v->total[0]);
 
 	show_count(t, v->total[0], buf);
@@ -185,7 +190,7 @@ put_node(struct text *t, uint32_t i, int last)
 		int neg = t->f->flags & FLAME_NEGATE;
 		count_t before = neg ? v->total[0] : v->total[1];
 		count_t after = neg ? v->total[1] : v->total[0];
-		char b[COUNT_BUFSZ], a[COUNT_BUFSZ];
+		char b[SHOWN_BUFSZ], a[SHOWN_BUFSZ];
 
 		show_count(t, before, b);
 		show_count(t, after, a);
@@ -246,13 +251,14 @@ set_exact_factor(struct text *t)
 }
 
 int
-flametext_write(FILE *out, const struct flame *f, const char *count_name, double factor, int color)
+flametext_write(FILE *out, const struct flame *f, const char *count_name, const struct unit *u,
+    double factor, int color)
 {
-	struct text t = { .out = out, .f = f, .color = color, .factor = factor };
+	struct text t = { .out = out, .f = f, .color = color, .factor = factor, .unit = u };
 	struct item *stack = NULL;
 	struct kid *kids = NULL;
 	size_t nstack = 0, capstack = 0, capkids = 0;
-	char buf[COUNT_BUFSZ];
+	char buf[SHOWN_BUFSZ];
 	size_t cn;
 	int cnchars;
 

@@ -15,8 +15,8 @@
  *      40.0%        4     └─ idle
  *
  * The percentage is of the root's total[0], with one decimal; the count
- * is total[0] in its exact form (count_format), multiplied by the factor
- * when it is not 1.  A node whose narrow children were dropped
+ * is total[0] in its exact form (count_format), or in its unit, multiplied
+ * by the factor when it is not 1.  A node whose narrow children were dropped
  * (flame_finish's cut) gets one last child line "… N more frames (X%)",
  * X the share of all they hold, so nothing is lost from the sums.
  * In a differential tree each line ends with the frame's total before and
@@ -44,12 +44,15 @@
 
 /*
  * Writes the tree f (finished) to out.  count_name heads the count column
- * (NULL: "samples"); factor multiplies the counts shown (exactly when it
- * has at most 9 decimals); color non-zero adds ANSI colours: percentages
- * by size, a differential change red for growth and blue for shrinkage.
+ * (NULL: "samples"); u, when not NULL, shows the counts in their unit
+ * ("12.3ms", "1.5MiB": unit_show) instead of as numbers; factor
+ * multiplies the counts shown (exactly when it has at most 9 decimals);
+ * color non-zero adds ANSI colours: percentages by size, a differential
+ * change red for growth and blue for shrinkage.
  * Returns 0, or -1 if out has an error (the caller still closes it).
  */
+struct unit;
 int flametext_write(FILE *out, const struct flame *f, const char *count_name,
-    double factor, int color);
+    const struct unit *u, double factor, int color);
 
 #endif

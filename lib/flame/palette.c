@@ -11,6 +11,7 @@
 
 #include "core/outfile.h"
 #include "core/util.h"
+#include "folded/unit.h"
 
 static const char *const names[] = {
 	"hot", "mem", "io", "wakeup", "chain", "java", "js", "perl", "python",
@@ -189,6 +190,15 @@ palette_color(int pal, const char *name, size_t len, const double v[3])
 	default:        /* hot */
 		return rgb(205 + 50 * v[2], 230 * a, 55 * v[1]);
 	}
+}
+
+uint32_t
+palette_state(int state, const double v[3])
+{
+	int pal = state == UNIT_STATE_SLEEP ? PALETTE_BLUE : state == UNIT_STATE_DISK ?
+	    PALETTE_AQUA : state == UNIT_STATE_RUNNABLE ? PALETTE_PURPLE : PALETTE_HOT;
+
+	return palette_color(pal, "", 0, v);
 }
 
 uint32_t

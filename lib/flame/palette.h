@@ -58,6 +58,14 @@ void palette_hash(const char *name, size_t len, double v[3]);
 uint32_t palette_color(int pal, const char *name, size_t len, const double v[3]);
 
 /*
+ * The colour of a thread's state (unit.h's enum unit_state) in a wall or
+ * off-CPU graph, in every palette: [sleep] blue, [disk] aqua (the blues
+ * of waiting), [runnable] purple (waiting for a CPU is not waiting for
+ * an event); v picks the shade.
+ */
+uint32_t palette_state(int state, const double v[3]);
+
+/*
  * The colour of a frame of a differential graph whose count changed by
  * change, where max is the largest change (in size) of the graph: red
  * when it grew, blue when it shrank, the deeper the larger the change;

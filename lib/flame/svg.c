@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "core/xmlsafe.h"
 #include "flame/palette.h"
+#include "folded/unit.h"
 
 /* Left and right margins; prof-flame's cut assumes the frames span
  * width - 2 * XPAD pixels. */
@@ -245,12 +246,24 @@ rnd(struct graph *g)
 	return (double)((z ^ (z >> 31)) >> 11) * 0x1p-53;
 }
 
-/* A count as shown: times the factor, exact, with thousands separated. */
+/* A count as shown: times the factor, exact, with thousands separated;
+ * or in the unit, as a person reads it ("12.3ms", "1.5MiB"). */
 static void
 o_count(struct graph *g, count_t c)
 {
 	char buf[COUNT_BUFSZ], sep[COUNT_BUFSZ * 2];
 	size_t n, digits, k = 0;
+
+	if (g->o.unit != NULL) {
+		char show[UNIT_BUFSZ];
+		count_t m = c;
+
+		/* (a product too large for a count: the number, as below) */
+		if (g->o.factor == 1 || (g->factor != 0 && count_mul(c, g->factor, &m) == 0)) {
+			o_put(&g->out, show, unit_show(g->o.unit, m, show));
+			return;
+		}
+	}
 
 	if (g->o.factor != 1 && (g->factor == 0 || count_mul(c, g->factor, &c) < 0)) {
 		char approx[64];
@@ -267,6 +280,16 @@ o_count(struct graph *g, count_t c)
 		sep[k++] = buf[i];
 	}
 	o_put(&g->out, sep, k);
+}
+
+/* " samples" after a count, where the count does not show its unit. */
+static void
+o_cname(struct graph *g)
+{
+	if (g->o.unit != NULL)
+		return;
+	o_put(&g->out, " ", 1);
+	o_str(&g->out, g->cname);
 }
 
 static void
@@ -514,9 +537,16 @@ frame_color(struct graph *g, const struct flame_node *v)
 {
 	double r[3];
 	uint32_t c;
+	int st;
 
 	if (g->f->diff)
 		return palette_diff(change(g, v), g->maxchange);
+	/* a thread's state is a wait, not code: a hue for each whatever the
+	 * palette, so that waits stand out; the same in every graph */
+	if (g->o.states && (st = unit_state(v->name, v->len)) != UNIT_STATE_NONE) {
+		palette_hash(v->name, v->len, r);
+		return palette_state(st, r);
+	}
 	if (g->map != NULL && palette_map_get(g->map, v->name, v->len, &c))
 		return c;
 	if (g->o.hash)
@@ -542,8 +572,7 @@ stats(struct graph *g, const struct flame_node *v)
 	o_put(o, "\n", 1);
 	if (!g->f->diff) {
 		o_count(g, v->total[0]);
-		o_put(o, " ", 1);
-		o_str(o, g->cname);
+		o_cname(g);
 		o_str(o, " (");
 		o_pct(g, v->total[0], g->total[0]);
 		o_str(o, "), self ");
@@ -561,8 +590,7 @@ stats(struct graph *g, const struct flame_node *v)
 
 		o_str(o, "before ");
 		o_count(g, before);
-		o_put(o, " ", 1);
-		o_str(o, g->cname);
+		o_cname(g);
 		o_str(o, " (");
 		o_pct(g, before, g->total[b]);
 		o_str(o, "), after ");
@@ -587,8 +615,7 @@ stats(struct graph *g, const struct flame_node *v)
 	if (v->nhidden > 0 && v->hidden > 0) {
 		o_put(o, "\n", 1);
 		o_count(g, v->hidden);
-		o_put(o, " ", 1);
-		o_str(o, g->cname);
+		o_cname(g);
 		o_str(o, " in ");
 		o_uint(o, v->nhidden);
 		o_str(o, v->nhidden == 1 ? " frame" : " frames");

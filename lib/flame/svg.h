@@ -21,6 +21,8 @@
 
 #include "flame/flame.h"
 
+struct unit;
+
 struct svg_opts {
 	const char *title;        /* NULL: "Flame Graph", "Icicle Graph", or with
 	                             flamechart "Flame Chart", "Icicle Chart" */
@@ -45,6 +47,11 @@ struct svg_opts {
 	const char *search_color; /* default "rgb(230,0,230)" */
 	int truncate_right;       /* cut long names on the right (default left) */
 	double factor;            /* counts shown multiplied by this, default 1 */
+	const struct unit *unit;  /* NULL: counts as numbers, count_name after
+	                             them; else as the unit shows them
+	                             (unit_show: "12.3ms", "1.5MiB") */
+	int states;               /* the frames [sleep] and [disk] blue, [runnable]
+	                             purple (palette_state), whatever the palette */
 	double minwidth;          /* the caller's cut, in pixels (not used here) */
 };
 

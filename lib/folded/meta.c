@@ -86,6 +86,13 @@ meta_samples(const char *v, unsigned long long *n)
 	return 0;
 }
 
+/* "ns" is a spelling of the unit "nanoseconds" (unit.h). */
+static int
+is_ns(const char *unit)
+{
+	return strcmp(unit, "ns") == 0 || strcmp(unit, "nanoseconds") == 0;
+}
+
 void
 meta_merge(struct meta *dst, const struct meta *src, int first)
 {
@@ -108,11 +115,15 @@ meta_merge(struct meta *dst, const struct meta *src, int first)
 				continue;
 			}
 		}
-		if (v != NULL && strcmp(v, dst->list.items[i].value) == 0) {
+		if (v != NULL && (strcmp(v, dst->list.items[i].value) == 0 ||
+		    (strcmp(key, "unit") == 0 && is_ns(v) && is_ns(dst->list.items[i].value)))) {
 			i++;
 			continue;
 		}
-		if (v != NULL && (strcmp(key, "type") == 0 || strcmp(key, "unit") == 0))
+		/* an io profile's weight is what its unit counts (bytes, calls
+		 * or time): summed, two weights are two units */
+		if (v != NULL && (strcmp(key, "type") == 0 || strcmp(key, "unit") == 0 ||
+		    strcmp(key, "weight") == 0))
 			dst->conflict_unit = 1;
 		meta_del(dst, key);
 	}

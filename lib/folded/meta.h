@@ -17,7 +17,7 @@
 
 struct meta {
 	struct kv list;     /* the keys and values, in the order first set */
-	int conflict_unit;  /* set by meta_merge when units or types differ */
+	int conflict_unit;  /* set by meta_merge when types, units or weights differ */
 };
 
 /*
@@ -50,7 +50,8 @@ void meta_update(struct meta *dst, const struct meta *src);
  * Merges src into dst for profiles that are summed: a key with the same
  * value stays; "samples" and "lost" of the form "N samples" (prof-record's)
  * are added; any other key whose values differ is dropped (it is true of
- * neither sum).  Sets dst->conflict_unit when "type" or "unit" differ.  The first
+ * neither sum).  Sets dst->conflict_unit when "type", "unit" or "weight"
+ * differ ("ns" and "nanoseconds" are one unit).  The first
  * merge into an empty dst copies src.  dst->n == 0 with first != 0 means
  * "nothing merged yet".
  */

@@ -11,7 +11,18 @@ static const struct {
 } kinds[] = {
 	{ "samples", UNIT_SAMPLES }, { "nanoseconds", UNIT_NS }, { "ns", UNIT_NS },
 	{ "bytes", UNIT_BYTES }, { "objects", UNIT_OBJECTS }, { "threads", UNIT_THREADS },
+	{ "calls", UNIT_CALLS },
 };
+
+static const struct {
+	const char *name;
+	int type;
+} types[] = {
+	{ "cpu", UNIT_TYPE_CPU }, { "wall", UNIT_TYPE_WALL }, { "offcpu", UNIT_TYPE_OFFCPU },
+	{ "io", UNIT_TYPE_IO },
+};
+
+static const char *const states[] = { NULL, "sleep", "disk", "runnable" };
 
 /*
  * Parses "NUMBER UNIT" (spaces optional) where UNIT is one of units[];
@@ -55,6 +66,11 @@ unit_from_meta(const struct meta *m, struct unit *u)
 	u->kind = UNIT_SAMPLES;
 	u->name = "samples";
 	u->period_ns = 0;
+	u->type_name = m ? meta_get(m, "type") : NULL;
+	u->type = u->type_name ? UNIT_TYPE_OTHER : UNIT_TYPE_NONE;
+	for (size_t i = 0; u->type_name && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(u->type_name, types[i].name) == 0)
+			u->type = types[i].type;
 	if (name != NULL) {
 		u->kind = UNIT_OTHER;
 		u->name = name;
@@ -182,4 +198,53 @@ unit_describe(const struct unit *u, char buf[UNIT_BUFSZ])
 	} else
 		snprintf(buf, UNIT_BUFSZ, "%s", u->kind == UNIT_NS ? "nanoseconds" : u->name);
 	return strlen(buf);
+}
+
+size_t
+unit_measure(const struct unit *u, char buf[UNIT_BUFSZ])
+{
+	const char *s = "";
+	int time = u->kind == UNIT_NS || (u->kind == UNIT_SAMPLES && u->period_ns > 0);
+
+	if (u->type == UNIT_TYPE_OFFCPU)
+		s = time ? "off-CPU time" : "off-CPU";
+	else if (u->type == UNIT_TYPE_WALL)
+		s = time ? "wall-clock time" : "wall-clock samples";
+	else if (u->type == UNIT_TYPE_IO)
+		s = time ? "I/O time" : u->kind == UNIT_BYTES ? "I/O bytes" :
+		    u->kind == UNIT_CALLS ? "I/O calls" : "I/O";
+	snprintf(buf, UNIT_BUFSZ, "%s", s);
+	return strlen(buf);
+}
+
+int
+unit_same(const struct unit *a, const struct unit *b)
+{
+	if (a->kind != b->kind)
+		return 0;
+	return a->kind != UNIT_OTHER || strcmp(a->name, b->name) == 0;
+}
+
+int
+unit_has_states(const struct unit *u)
+{
+	return u->type == UNIT_TYPE_OFFCPU || u->type == UNIT_TYPE_WALL;
+}
+
+int
+unit_state(const char *frame, size_t len)
+{
+	for (int i = UNIT_STATE_SLEEP; i <= UNIT_STATE_RUNNABLE; i++) {
+		size_t k = strlen(states[i]);
+		if (len == k + 2 && frame[0] == '[' && frame[len - 1] == ']' &&
+		    memcmp(frame + 1, states[i], k) == 0)
+			return i;
+	}
+	return UNIT_STATE_NONE;
+}
+
+const char *
+unit_state_name(int state)
+{
+	return state > UNIT_STATE_NONE && state <= UNIT_STATE_RUNNABLE ? states[state] : NULL;
 }

@@ -153,7 +153,15 @@ md_profile_line(const struct plan *pl, FILE *fp)
 		plan_md_code(fp, cmd, 0);
 		fputs(", ", fp);
 	}
-	fprintf(fp, "%s %s", buf, pl->unit);
+	/* "2.9s of off-CPU time": what the whole is, in its unit */
+	if (pl->measure[0] != '\0' && (pl->u.kind == UNIT_NS || pl->u.kind == UNIT_BYTES ||
+	    pl->u.period_ns > 0)) {
+		char show[UNIT_BUFSZ];
+
+		plan_md_prosef(fp, "%s of %s, %s %s", plan_amount(pl, pl->total, show,
+		    sizeof(show)), pl->measure, buf, pl->unit);
+	} else
+		fprintf(fp, "%s %s", buf, pl->measure[0] != '\0' ? pl->measure : pl->unit);
 	if (type != NULL || event != NULL || freq != NULL || dur != NULL)
 		plan_md_prosef(fp, " (%s%s%s%s%s%s%s)", type ? type : "", type && (event || freq ||
 		    dur) ? ", " : "", event ? event : "", event && (freq || dur) ? " at " : "",
@@ -295,6 +303,13 @@ plan_write_json(const struct plan *pl, FILE *fp)
 		fputs("null", fp);
 	fputs(", \"unit\": ", fp);
 	jsonstr(fp, pl->unit);
+	/* what a wall, offcpu or io profile measures: its shares are of that */
+	if (pl->measure[0] != '\0') {
+		fputs(", \"type\": ", fp);
+		jsonstr(fp, pl->u.type_name);
+		fputs(", \"measure\": ", fp);
+		jsonstr(fp, pl->measure);
+	}
 	fprintf(fp, ", \"total\": %s},\n  \"min_gain_pct\": %.1f,\n  \"tasks\": [", buf,
 	    100 * pl->opts->min_gain);
 	for (size_t i = 0; i < pl->nshown; i++) {

@@ -43,14 +43,19 @@ category_findings(const struct plan *pl, FILE *fp, int cat, const char *heading,
 			continue;
 		fputs("- ", fp);
 		plan_md_text(fp, &t->title);
-		plan_md_prosef(fp, ": %.1f%% of the %s (task %s)\n", 100 * t->share, pl->unit,
-		    i < pl->nshown ? "shown" : "below the minimum gain");
+		/* (a wait's title says its share already) */
+		if (pl->measure[0] != '\0')
+			plan_md_prosef(fp, " (task %s)\n", i < pl->nshown ? "shown" :
+			    "below the minimum gain");
+		else
+			plan_md_prosef(fp, ": %.1f%% of the %s (task %s)\n", 100 * t->share, pl->noun,
+			    i < pl->nshown ? "shown" : "below the minimum gain");
 		k++;
 	}
 	if (k == 0)
 		fprintf(fp, "%s\n", none);
 	else
-		fprintf(fp, "\nIn all, %.1f%% of the %s.\n", pct(pl, pl->category[cat]), pl->unit);
+		fprintf(fp, "\nIn all, %.1f%% of the %s.\n", pct(pl, pl->category[cat]), pl->noun);
 }
 
 static void

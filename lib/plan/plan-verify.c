@@ -71,7 +71,7 @@ plan_verify(struct plan *pl)
 {
 	const char *cmd = plan_command(pl);
 	const struct bench_entry *b;
-	char *q, *rec, tb[64], sb[64];
+	char *q, *rec, tb[64], sb[64], type[64] = "";
 
 	if (cmd == NULL) {
 		cmd = "./app";
@@ -83,10 +83,19 @@ plan_verify(struct plan *pl)
 		plan_text_add(x, ".");
 	}
 	q = sq(cmd);
+	/* the profile again as it was recorded: a wall, offcpu or io one */
+	if (pl->measure[0] != '\0') {
+		const char *w = meta_get(&pl->meta, "weight");
+		int word = w != NULL && w[strspn(w, "abcdefghijklmnopqrstuvwxyz")] == '\0';
+
+		snprintf(type, sizeof(type), "--type %s%s%s ", pl->u.type_name,
+		    pl->u.type == UNIT_TYPE_IO && word ? " --weight " : "",
+		    pl->u.type == UNIT_TYPE_IO && word ? w : "");
+	}
 	if (cmdline_needs_shell(cmd))
-		rec = xasprintf("prof-record -- sh -c %s", q);
+		rec = xasprintf("prof-record %s-- sh -c %s", type, q);
 	else
-		rec = xasprintf("prof-record -- %s", cmd);
+		rec = xasprintf("prof-record %s-- %s", type, cmd);
 	b = bench_of(pl, cmd);
 	/* Only the tasks shown: a profile may have thousands below the
 	 * minimum gain. */

@@ -222,7 +222,7 @@ struct builder {
 	char *buf;               /* path being built */
 	size_t cap;
 	count_t own;             /* computation in the binary's own functions */
-	struct seen *seen;       /* the rule cache */
+	struct seen *seen[5];    /* the rule cache, per kind of stack (kind_index) */
 	count_t located;         /* samples whose site has a source line */
 	char *key;               /* the last frame_key, whole: never cut, so
 	                          * that two long C++ names stay two */
@@ -302,21 +302,68 @@ claim(struct builder *b, const struct rules_entry *r, const struct frame_parts *
 	cnt_add(&a->paths, b->buf, len, c);
 }
 
+/* The index of a kind of stack (enum rules_stacks, one bit) in the
+ * builder's caches. */
+static int
+kind_index(int kind)
+{
+	return kind == RULES_ON_SLEEP ? 1 : kind == RULES_ON_DISK ? 2 :
+	    kind == RULES_ON_RUNNABLE ? 3 : kind == RULES_ON_IO ? 4 : 0;
+}
+
 static const struct rules_entry *
-rule_of(struct builder *b, size_t i)
+rule_of(struct builder *b, size_t i, int kind)
 {
 	struct frames *f = &b->fr;
-	struct seen *e;
+	struct seen *e, **seen = &b->seen[kind_index(kind)];
 
-	HASH_FIND(hh, b->seen, f->raw[i], f->rawlen[i], e);
+	HASH_FIND(hh, *seen, f->raw[i], f->rawlen[i], e);
 	if (e == NULL) {
 		e = xmalloc(sizeof(*e) + f->rawlen[i]);
 		memcpy(e->key, f->raw[i], f->rawlen[i]);
 		e->len = f->rawlen[i];
-		e->rule = rules_find(b->pl->opts->rules, &f->p[i]);
-		HASH_ADD(hh, b->seen, key, e->len, e);
+		e->rule = rules_find_in(b->pl->opts->rules, &f->p[i], kind);
+		HASH_ADD(hh, *seen, key, e->len, e);
 	}
 	return e->rule;
+}
+
+/* The innermost user frame below frame end (end itself not included),
+ * or 0: kernel frames above it are the cost of what it did (an
+ * interrupt, a fault no rule names, a wait). */
+static size_t
+innermost_user(const struct frames *f, size_t end)
+{
+	size_t i;
+
+	for (i = end; i-- > 1;)
+		if (frame_annotation(&f->p[i]) != 'k' && !(f->p[i].name_len == 9 &&
+		    memcmp(f->p[i].name, "[unknown]", 9) == 0))
+			break;
+	return i;
+}
+
+/*
+ * What kind of stack this is (enum rules_stacks, one bit), and so which
+ * rules are tried on it: a stack of a wall or offcpu profile ending in a
+ * state is a wait in that state, a stack of an io profile a system call
+ * (its leaf), any other code that ran.
+ */
+static int
+stack_kind(const struct plan *pl, const struct frames *f)
+{
+	const struct frame_parts *leaf = &f->p[f->n - 1];
+
+	if (unit_has_states(&pl->u))
+		switch (unit_state(leaf->name, leaf->name_len)) {
+		case UNIT_STATE_SLEEP:
+			return RULES_ON_SLEEP;
+		case UNIT_STATE_DISK:
+			return RULES_ON_DISK;
+		case UNIT_STATE_RUNNABLE:
+			return RULES_ON_RUNNABLE;
+		}
+	return pl->u.type == UNIT_TYPE_IO ? RULES_ON_IO : RULES_ON_CPU;
 }
 
 /* One stack: claimed by the outermost frame a rule matches, else by the
@@ -327,24 +374,29 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 	const struct rules *rs = b->pl->opts->rules;
 	const struct rules_entry *r = NULL;
 	struct frames *f = &b->fr;
-	size_t i, len2;
+	size_t i, len2, end;
+	int kind;
 
 	frames_split(f, s, len);
 	path_of(b, f->n - 1, &len2);
 	cnt_add(&b->paths, b->buf, len2, c);
+	kind = stack_kind(b->pl, f);
 	for (i = 0; i < f->n; i++)
-		if ((r = rule_of(b, i)) != NULL)
+		if ((r = rule_of(b, i, kind)) != NULL)
 			break;
 	if (r != NULL) {
-		claim(b, r, i > 0 ? &f->p[i - 1] : NULL, &f->p[i], i, c);
+		/* A rule of the leaf of a wait or a system call (the state,
+		 * "write(/path)"): the code to change is the innermost user
+		 * frame under it, past the kernel frames of the wait. */
+		size_t site = kind != RULES_ON_CPU && i == f->n - 1 && i > 0 ?
+		    innermost_user(f, i) + 1 : i;
+
+		claim(b, r, site > 0 ? &f->p[site - 1] : NULL, &f->p[i], i, c);
 		return;
 	}
-	/* The innermost user frame: kernel frames above it are the cost of
-	 * what it did (an interrupt, a fault no rule names). */
-	for (i = f->n; i-- > 1;)
-		if (frame_annotation(&f->p[i]) != 'k' && !(f->p[i].name_len == 9 &&
-		    memcmp(f->p[i].name, "[unknown]", 9) == 0))
-			break;
+	/* A state is no code: the wait is in the frame under it. */
+	end = kind & RULES_ON_OFFCPU && f->n > 1 ? f->n - 1 : f->n;
+	i = innermost_user(f, end);
 	if (unnamed(&f->p[i]))
 		b->pl->unnamed += c;
 	else if (b->pl->opts->elf != NULL &&
@@ -404,7 +456,8 @@ whats_show(const struct plan *pl, struct acc *a)
 /* "Problem in site (what)": the problem with a capital, as a title
  * starts. */
 static void
-title(struct plan_text *t, const char *problem, const char *site, const char *what)
+title(const struct plan *pl, struct plan_text *t, const char *problem, const char *site,
+    const char *what, double share)
 {
 	char *p = xstrdup(problem);
 
@@ -423,6 +476,23 @@ title(struct plan_text *t, const char *problem, const char *site, const char *wh
 		plan_text_code(t, "%s", what);
 		plan_text_add(t, ")");
 	}
+	/* a wait's title says what it costs: a share of the off-CPU time
+	 * is not one of the wall-clock time */
+	if (pl->measure[0] != '\0')
+		plan_text_add(t, ": %.1f%% of the %s", 100 * share, pl->measure);
+}
+
+char *
+plan_amount(const struct plan *pl, count_t c, char *buf, size_t len)
+{
+	char b[UNIT_BUFSZ > COUNT_BUFSZ ? UNIT_BUFSZ : COUNT_BUFSZ];
+
+	if (pl->measure[0] != '\0')
+		unit_show(&pl->u, c, b);
+	else
+		b[count_format(c, b)] = '\0';
+	snprintf(buf, len, "%s", b);
+	return buf;
 }
 
 static void
@@ -443,7 +513,7 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 	t->gain = plan_gain(t->share, t->speedup);
 	t->priority = plan_priority(t->gain);
 	t->what = whats_show(pl, a);
-	title(&t->title, r->problem, t->site, t->what);
+	title(pl, &t->title, r->problem, t->site, t->what, t->share);
 
 	v = cnt_sorted(a->locs, &n);
 	if (n > 0) {
@@ -467,13 +537,19 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 		t->location = xstrdup(t->site);
 
 	{
-		char c1[COUNT_BUFSZ], c2[COUNT_BUFSZ];
+		char c1[UNIT_BUFSZ + COUNT_BUFSZ], c2[UNIT_BUFSZ + COUNT_BUFSZ];
 
-		c1[count_format(t->count, c1)] = '\0';
-		c2[count_format(pl->total, c2)] = '\0';
+		plan_amount(pl, t->count, c1, sizeof(c1));
+		plan_amount(pl, pl->total, c2, sizeof(c2));
 		ev = plan_texts_new(&t->evidence);
-		plan_text_add(ev, "%s of %s %s (%.1f%%) are in ", c1, c2, pl->unit,
-		    100 * t->share);
+		/* "1.2s of the 2.9s of off-CPU time", "6144 of 8769 I/O calls" */
+		if (pl->measure[0] != '\0' && (pl->u.kind == UNIT_NS || pl->u.kind == UNIT_BYTES ||
+		    pl->u.period_ns > 0))
+			plan_text_add(ev, "%s of the %s of %s (%.1f%%) are in ", c1, c2, pl->measure,
+			    100 * t->share);
+		else
+			plan_text_add(ev, "%s of %s %s (%.1f%%) are in ", c1, c2, pl->noun,
+			    100 * t->share);
 		if (*t->what) {
 			plan_text_code(ev, "%s", t->what);
 			plan_text_add(ev, " called from ");
@@ -492,7 +568,7 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 			p = path_show(best->key);
 			ev = plan_texts_new(&t->evidence);
 			plan_text_add(ev, "Heaviest path (%.1f%% of the %s): ",
-			    100 * share(pl, best->n), pl->unit);
+			    100 * share(pl, best->n), pl->noun);
 			plan_text_code(ev, "%s", p);
 			free(p);
 		}
@@ -503,7 +579,7 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 		plan_text_add(ev, "Hot line ");
 		plan_text_code(ev, "%s", t->location);
 		plan_text_add(ev, ": %.0f%% of this task's %s",
-		    100 * count_double(v[0]->n) / count_double(a->count), pl->unit);
+		    100 * count_double(v[0]->n) / count_double(a->count), pl->noun);
 	}
 	free(v);
 
@@ -640,7 +716,7 @@ static_facts(struct plan *pl, count_t own)
 		plan_text_add(x, " and cannot be planned function by function (%.1f%% of the %s "
 		    "are in unnamed code).  Profile an unstripped build, or keep the symbols in a "
 		    "debug file (objcopy --only-keep-debug).", 100 * share(pl, pl->unnamed),
-		    pl->unit);
+		    pl->noun);
 	}
 	plan_text_add(plan_texts_new(&pl->facts), "Frame pointers: %s.",
 	    e->framepointers == 1 ? "yes" : e->framepointers == 0 ? "no (perf record "
@@ -662,7 +738,7 @@ static_facts(struct plan *pl, count_t own)
 	plan_text_add(&t->title, "Build %s with optimisation: its code runs at -O0", base);
 	x = plan_texts_new(&t->evidence);
 	plan_text_add(x, "%.1f%% of the %s are computation in the functions of ",
-	    100 * t->share, pl->unit);
+	    100 * t->share, pl->noun);
 	plan_text_code(x, "%s", base);
 	plan_text_add(x, " itself");
 	x = plan_texts_new(&t->evidence);
@@ -759,6 +835,9 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 	pl->opts = o;
 	meta_update(&pl->meta, meta);
 	pl->unit = meta_get(&pl->meta, "unit") ? meta_get(&pl->meta, "unit") : "samples";
+	unit_from_meta(&pl->meta, &pl->u);
+	unit_measure(&pl->u, pl->measure);
+	pl->noun = pl->measure[0] != '\0' ? pl->measure : pl->unit;
 	pl->total = tab->total[0];
 	recording_caveats(pl);
 
@@ -797,11 +876,11 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 	free(b.buf);
 	free(b.key);
 	free(b.akey);
-	{
+	for (size_t k = 0; k < sizeof(b.seen) / sizeof(b.seen[0]); k++) {
 		struct seen *e, *etmp;
 
-		HASH_ITER(hh, b.seen, e, etmp) {
-			HASH_DEL(b.seen, e);
+		HASH_ITER(hh, b.seen[k], e, etmp) {
+			HASH_DEL(b.seen[k], e);
 			free(e);
 		}
 	}
@@ -814,7 +893,7 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 		struct plan_text *x = plan_texts_new(&pl->lacks);
 
 		plan_text_add(x, "%.1f%% of the %s are in code without names (frames ",
-		    100 * share(pl, pl->unnamed), pl->unit);
+		    100 * share(pl, pl->unnamed), pl->noun);
 		plan_text_code(x, "[FILE]");
 		plan_text_add(x, ": a mapped file without symbols): that cost cannot be planned "
 		    "function by function.  Profile binaries that keep their symbols.");

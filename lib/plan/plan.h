@@ -11,6 +11,13 @@
  * stacks carry and s the rule's speed-up; its estimated gain is the share
  * of the whole cost that would be saved, by Amdahl's law:
  *   S = 1 / ((1 - p) + p / s),   gain = 1 - 1/S = p (1 - 1/s).
+ * Wall and offcpu profiles end the stacks of threads that were not
+ * running in a state leaf (unit.h): such a stack is matched by the rules
+ * of its state (rules.h, the stacks column), and an io profile's stacks
+ * by the rules of I/O; a rule that matches the leaf itself (the state,
+ * the system call) claims the stack for its innermost user frame.  Their
+ * titles end with the task's share of what the profile measures (": 41.0%
+ * of the wall-clock time"), and figures show in the unit ("1.2s").
  * A binary built without optimisation adds a build task; a differential
  * profile adds a task for each function whose share grew.
  * Counts are conserved: every stack goes to exactly one task (tasks below
@@ -28,6 +35,7 @@
 #include "folded/folded.h"
 #include "folded/meta.h"
 #include "folded/stacktable.h"
+#include "folded/unit.h"
 #include "plan/elfacts.h"
 #include "plan/rules.h"
 
@@ -123,6 +131,10 @@ struct plan {
 	struct meta meta;        /* the profile's metadata (a copy) */
 	count_t total;
 	const char *unit;        /* "samples" unless the metadata says */
+	struct unit u;           /* the unit and type, from meta (unit.h) */
+	char measure[UNIT_BUFSZ];/* what a wall, offcpu or io profile's counts
+	                          * measure ("off-CPU time"), else "" */
+	const char *noun;        /* "N% of the NOUN": measure, else unit */
 	struct plan_task *tasks; /* sorted: gain, then share, then title; all of them */
 	size_t ntasks, nshown;   /* the first nshown pass --min-gain */
 	struct plan_func *funcs; /* by self, then total, then name; up to 20 */
@@ -183,6 +195,13 @@ void plan_quote(struct plan *pl);
  * adds what the benchmark of the profiled command says of each gain
  * (plan-verify.c). */
 void plan_verify(struct plan *pl);
+
+/*
+ * c as sentences say it, in buf (len bytes): in a wall, offcpu or io
+ * profile in its unit ("1.2s", "1.5MiB", "6144"), else the exact count
+ * ("1200").  Returns buf.
+ */
+char *plan_amount(const struct plan *pl, count_t c, char *buf, size_t len);
 
 /* The profiled command: o->command, else the metadata's, else that of
  * the only benchmark; NULL when unknown. */

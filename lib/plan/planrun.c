@@ -55,6 +55,7 @@ planrun_new(const struct planrun_opts *o)
 	r->po.min_gain = o->min_gain;
 	r->po.source_dir = o->source;
 	rules_builtin(&r->rules);
+	rules_builtin_waits(&r->rules);
 	for (size_t i = 0; i < o->nrules; i++)
 		if (rules_read(&r->rules, o->rules[i]) < 0) {
 			planrun_free(r);

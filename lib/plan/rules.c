@@ -14,13 +14,13 @@
 #include "core/util.h"
 
 enum { C_ID, C_CATEGORY, C_MATCH, C_PATTERN, C_SPEEDUP, C_PROBLEM, C_ADVICE,
-	C_SOURCE, C_LOOP, C_FINDING, NCOLS };
+	C_SOURCE, C_LOOP, C_FINDING, C_STACKS, NCOLS };
 /* the first NREQUIRED columns must be in the header */
 enum { NREQUIRED = C_SOURCE };
 
 static const char *const colname[NCOLS] = {
 	"id", "category", "match", "pattern", "speedup", "problem", "advice",
-	"source", "loop", "finding",
+	"source", "loop", "finding", "stacks",
 };
 
 static const char *const catname[] = { "CPU", "memory", "I/O", "locking", "build" };
@@ -201,6 +201,37 @@ parse_match(const char *s)
 	return -1;
 }
 
+/* The bits of a stacks field ("sleep disk"); RULES_ON_CPU when empty;
+ * -1 when a word is none of them. */
+static int
+parse_stacks(const char *s)
+{
+	static const struct {
+		const char *name;
+		int bits;
+	} words[] = {
+		{ "cpu", RULES_ON_CPU }, { "sleep", RULES_ON_SLEEP }, { "disk", RULES_ON_DISK },
+		{ "runnable", RULES_ON_RUNNABLE }, { "offcpu", RULES_ON_OFFCPU }, { "io", RULES_ON_IO },
+	};
+	int bits = 0;
+
+	while (*s != '\0') {
+		size_t n, k;
+
+		s += strspn(s, " ");
+		if ((n = strcspn(s, " ")) == 0)
+			break;
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (strlen(words[k].name) == n && strncasecmp(s, words[k].name, n) == 0)
+				break;
+		if (k == sizeof(words) / sizeof(words[0]))
+			return -1;
+		bits |= words[k].bits;
+		s += n;
+	}
+	return bits ? bits : RULES_ON_CPU;
+}
+
 static const struct op *
 find_op(const struct reader *c, const char *id)
 {
@@ -281,6 +312,9 @@ read_rule(struct reader *c)
 		return fail(c, c->recline, "loop: not yes, no or empty: %s", loop);
 	if (r->loop && *source == '\0')
 		return fail(c, c->recline, "loop: yes, but there is no source pattern for it: %s", loop);
+	if ((r->stacks = parse_stacks(field(c, C_STACKS))) < 0)
+		return fail(c, c->recline, "stacks: not cpu, sleep, disk, runnable, offcpu or io: %s",
+		    field(c, C_STACKS));
 	if (match != RULES_OTHER && compile(c, &r->pattern, pattern, "pattern") < 0)
 		return -1;
 	if (*source != '\0' && compile(c, &r->source, source, "source") < 0) {
@@ -603,8 +637,21 @@ may_match(const struct rules *rs, int k, const char *s)
 	return !rs->joined_ok[k] || matches(&rs->joined[k], s);
 }
 
+void
+rules_builtin_waits(struct rules *rs)
+{
+	if (rules_parse(rs, share_waits_csv, strlen(share_waits_csv), "share/prof/waits.csv") < 0)
+		die("the built-in catalog of waits is broken");
+}
+
 const struct rules_entry *
 rules_find(const struct rules *rs, const struct frame_parts *p)
+{
+	return rules_find_in(rs, p, RULES_ON_CPU);
+}
+
+const struct rules_entry *
+rules_find_in(const struct rules *rs, const struct frame_parts *p, int stacks)
 {
 	int kernel = frame_annotation(p) == 'k', byname, bymodule;
 	const char *mod = p->module;
@@ -624,6 +671,8 @@ rules_find(const struct rules *rs, const struct frame_parts *p)
 	for (size_t i = 0; i < rs->n && found == NULL && (byname || bymodule); i++) {
 		const struct rules_entry *r = &rs->v[i];
 
+		if (!(r->stacks & stacks))
+			continue;
 		if (r->match == RULES_FUNCTION || r->match == RULES_KERNEL) {
 			if (byname && kernel == (r->match == RULES_KERNEL) && matches(&r->pattern, name))
 				found = r;

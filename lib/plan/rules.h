@@ -30,10 +30,23 @@
  *             lines before it); "no" or empty otherwise
  *   finding   optional: what a source match shows ("strlen in a loop
  *             condition")
+ *   stacks    optional: the stacks the rule is tried on, words separated
+ *             by spaces: "cpu" (code that ran: every stack of a cpu
+ *             profile, the on-CPU stacks of a wall one; the default when
+ *             empty), "sleep", "disk", "runnable" (the stacks of an offcpu
+ *             or wall profile that end in that state, unit.h), "offcpu"
+ *             (all three), "io" (the stacks of an io profile, whose leaf
+ *             is "SYSCALL(TARGET)")
  * Required columns: id, category, match, pattern, speedup, problem, advice;
  * problem and advice may not be empty, and loop "yes" needs a source
  * pattern.  Category and match are read in any case.  Blank records (and
  * records of empty fields only) are skipped.
+ *
+ * The catalog of waits, share/prof/waits.csv (rules_builtin_waits), holds
+ * the rules of the stacks of threads that were not running and of I/O;
+ * a rule there may match a stack's leaf, the state or the system call
+ * itself, which then claims what no rule of the stack's other frames
+ * does (plan.h).
  *
  * Invariants of a struct rules: ids are unique; every rule has a compiled
  * pattern (but the fallback), speedup in (1, 1000]; rules keep the order
@@ -64,6 +77,13 @@
 #define RULES_JOIN_MAX 16384
 
 enum rules_category { RULES_CPU, RULES_MEMORY, RULES_IO, RULES_LOCKING, RULES_BUILD };
+
+/* The stacks a rule is tried on (the stacks column), a set of bits. */
+enum rules_stacks {
+	RULES_ON_CPU = 1, RULES_ON_SLEEP = 2, RULES_ON_DISK = 4, RULES_ON_RUNNABLE = 8,
+	RULES_ON_IO = 16,
+	RULES_ON_OFFCPU = RULES_ON_SLEEP | RULES_ON_DISK | RULES_ON_RUNNABLE
+};
 enum rules_match { RULES_FUNCTION, RULES_KERNEL, RULES_MODULE, RULES_OTHER };
 
 struct rules_entry {
@@ -78,6 +98,7 @@ struct rules_entry {
 	regex_t source;        /* compiled when source_text */
 	int loop;
 	char *finding;         /* "" when not given */
+	int stacks;            /* enum rules_stacks bits, never 0 */
 };
 
 struct rules {
@@ -109,8 +130,18 @@ int rules_read(struct rules *rs, const char *path);
 /* As rules_read, from text[0..len), named name in messages. */
 int rules_parse(struct rules *rs, const char *text, size_t len, const char *name);
 
-/* The first rule (not the fallback) that matches the frame p, or NULL. */
+/* Reads the catalog of waits (share/prof/waits.csv) over rs, as
+ * rules_builtin; dies when it is broken. */
+void rules_builtin_waits(struct rules *rs);
+
+/* The first rule (not the fallback) for code that ran (RULES_ON_CPU) that
+ * matches the frame p, or NULL. */
 const struct rules_entry *rules_find(const struct rules *rs, const struct frame_parts *p);
+
+/* The first rule (not the fallback) tried on the stacks (enum
+ * rules_stacks: one bit) that matches the frame p, or NULL. */
+const struct rules_entry *rules_find_in(const struct rules *rs, const struct frame_parts *p,
+    int stacks);
 
 /* The fallback rule ("other"), or NULL when the catalog has none. */
 const struct rules_entry *rules_other(const struct rules *rs);

@@ -142,18 +142,28 @@ total_note(struct table *t, const char *what, const struct unit *u, count_t v)
 static void
 notes(struct table *t, const struct top *tp, const struct unit *u, int granularity, size_t shown)
 {
-	char b[UNIT_BUFSZ];
+	char b[UNIT_BUFSZ], m[UNIT_BUFSZ], label[UNIT_BUFSZ + 16], both[UNIT_BUFSZ + 32];
 	const char *what = plural[granularity];
 
+	/* "Total off-CPU time": the same 2.9s is another cost in a wall
+	 * profile, and a header says which */
+	if (unit_measure(u, m) > 0)
+		snprintf(label, sizeof(label), "Total %s", m);
+	else
+		snprintf(label, sizeof(label), "Total");
 	if (tp->diff) {
-		total_note(t, "Total before", u, tp->total[0]);
-		total_note(t, "Total after", u, tp->total[1]);
+		snprintf(both, sizeof(both), "%s before", label);
+		total_note(t, both, u, tp->total[0]);
+		snprintf(both, sizeof(both), "%s after", label);
+		total_note(t, both, u, tp->total[1]);
 		fact_count(t, "total_before", tp->total[0]);
 		fact_count(t, "total_after", tp->total[1]);
 	} else {
-		total_note(t, "Total", u, tp->total[0]);
+		total_note(t, label, u, tp->total[0]);
 		fact_count(t, "total", tp->total[0]);
 	}
+	if (m[0] != '\0')
+		table_fact(t, "type", u->type_name, 0);
 	table_fact(t, "unit", u->name, 0);
 	if (u->period_ns > 0) {
 		snprintf(b, sizeof(b), "%.17g", u->period_ns);

@@ -113,7 +113,7 @@ main(int argc, char *argv[])
 	flame_finish(f, (count_t)((double)f->v[0].total[0] * min_pct / 100));
 
 	if (strcmp(format, "text") == 0)
-		rc = flametext_write(stdout, f, countname ? countname : "samples", factor, color);
+		rc = flametext_write(stdout, f, countname ? countname : "samples", NULL, factor, color);
 	else if (strcmp(format, "speedscope") == 0)
 		rc = speedscope_write(stdout, f, title ? title : "profile", unit);
 	else
