@@ -61,6 +61,10 @@ record_new(const struct record_opts *o, struct stacktable *out)
 
 	r->o = *o;
 	r->out = out;
+	/* Kernel symbols read now, before the events start, so that the
+	 * first samples do not wait for them while the rings fill. */
+	if (o->kernel)
+		r->ksyms = ksym_load(NULL);
 	return r;
 }
 

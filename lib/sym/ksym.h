@@ -1,7 +1,9 @@
 /*
  * ksym: kernel addresses to names, from /proc/kallsyms.
  *
- * The table is read once, sorted by address, and searched by bisection.
+ * The table is read once, sorted by address, and searched by bisection
+ * behind a cache of the lookups made (kernel stacks repeat a few hundred
+ * addresses): a lookup changes the table, so one thread uses a table.
  * Without permission (kptr_restrict) every address reads as 0; the table
  * is then empty and every lookup gives NULL, so kernel frames come out as
  * "[kernel]".  Names are owned by the table.
@@ -17,7 +19,7 @@ struct ksym_table;
 struct ksym_table *ksym_load(const char *path);
 
 /* The name of the function holding addr, or NULL. */
-const char *ksym_name(const struct ksym_table *t, uint64_t addr);
+const char *ksym_name(struct ksym_table *t, uint64_t addr);
 
 void ksym_free(struct ksym_table *t);
 
