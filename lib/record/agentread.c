@@ -53,7 +53,14 @@ struct stk {
 	uint64_t snap_epoch;
 	double inuse_b, inuse_n;    /* at the end, from the live blocks */
 	uint64_t inuse_k;           /* live samples at the end */
-	uint64_t lock_ns, block_ns, threads;
+	uint64_t wait_ns[AGENT_WAIT_JOIN + 1];   /* by kind */
+	uint64_t threads;
+};
+
+/* A wait's leaf frame: the function waited in (its timed variant too). */
+static const char *const wait_fn[AGENT_WAIT_JOIN + 1] = {
+	NULL, "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock",
+	"pthread_cond_wait", "sem_wait", "pthread_join"
 };
 
 /* A live sampled block; ptr 0 is an empty slot. */
@@ -411,11 +418,7 @@ record(struct agentread *a, struct image *im, const struct agent_rec *h, size_t 
 		wr = (const struct agent_wait *)h;
 		if (wr->kind < AGENT_WAIT_MUTEX || wr->kind > AGENT_WAIT_JOIN)
 			return -1;
-		s = stk_get(a, im, h->arg);
-		if (wr->kind <= AGENT_WAIT_WRLOCK)
-			s->lock_ns += wr->ns;
-		else
-			s->block_ns += wr->ns;
+		stk_get(a, im, h->arg)->wait_ns[wr->kind] += wr->ns;
 		im->waits++;
 		a->st.waits++;
 		return 0;
@@ -601,10 +604,6 @@ value(const struct image *im, const struct stk *s, int view)
 		return s->inuse_n;
 	case AGENTREAD_PEAK:
 		return s->snap_epoch == im->epoch ? s->snap_b : s->live_b;
-	case AGENTREAD_LOCK:
-		return (double)s->lock_ns;
-	case AGENTREAD_BLOCK:
-		return (double)s->block_ns;
 	case AGENTREAD_THREADCREATE:
 		return (double)s->threads;
 	default:
@@ -630,14 +629,32 @@ agentread_view(struct agentread *a, int view, struct stacktable *out)
 	const char *name;
 	size_t len;
 	count_t n[2] = { 0, 0 };
+	int k, lo, hi;
 
 	agentread_end(a);
+	lo = view == AGENTREAD_LOCK ? AGENT_WAIT_MUTEX : AGENT_WAIT_COND;
+	hi = view == AGENTREAD_LOCK ? AGENT_WAIT_WRLOCK : AGENT_WAIT_JOIN;
 	for (im = a->images; im != NULL; im = im->next) {
 		HASH_ITER(hh, im->stacks, s, tmp) {
-			if ((n[0] = to_count(value(im, s, view))) == 0)
+			if (view != AGENTREAD_LOCK && view != AGENTREAD_BLOCK) {
+				if ((n[0] = to_count(value(im, s, view))) == 0)
+					continue;
+				name = stk_name(a, im, s, &len);
+				stacktable_add(out, name, len, n);
 				continue;
-			name = stk_name(a, im, s, &len);
-			stacktable_add(out, name, len, n);
+			}
+			/* a wait's stack ends in the function waited in */
+			for (k = lo; k <= hi; k++) {
+				if (s->wait_ns[k] == 0)
+					continue;
+				n[0] = (count_t)s->wait_ns[k] * COUNT_ONE;
+				name = stk_name(a, im, s, &len);
+				a->name.len = 0;
+				stackname_put(&a->name, name, len);
+				stackname_put(&a->name, ";", 1);
+				stackname_put(&a->name, wait_fn[k], strlen(wait_fn[k]));
+				stacktable_add(out, a->name.s, a->name.len, n);
+			}
 		}
 	}
 }

@@ -32,6 +32,12 @@
  *                   largest, by the stacks that allocated them
  *   lock            ns waited to take a mutex or rwlock (contended)
  *   block           ns waited in pthread_cond_*wait, sem_*wait, join
+ *                   (the stack of a wait ends in a frame naming the
+ *                   function: pthread_mutex_lock, pthread_rwlock_rdlock,
+ *                   pthread_rwlock_wrlock, pthread_cond_wait, sem_wait,
+ *                   pthread_join, for the timed ones too; the other
+ *                   views' stacks end in the caller of malloc, or of
+ *                   pthread_create)
  *   threadcreate    threads created
  * With the agent's rate 1 the memory views are exact (every allocation).
  * At a rate R they are estimates: each sample weighs s / (1 - exp(-s/R))
