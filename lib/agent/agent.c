@@ -271,6 +271,7 @@ struct amap {
 static struct amap *maps, *maps_new;    /* sorted by start */
 static size_t nmaps, nnew, cap_maps;
 static uint64_t remapped_at;
+static int maps_stale;         /* a pc outside them, not read again yet */
 
 static int
 known(uint64_t pc)
@@ -387,6 +388,7 @@ read_maps(void)
 	int mfd;
 
 	remapped_at = now_ns();
+	maps_stale = 0;
 	if ((mfd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) < 0)
 		return;
 	nnew = 0;
@@ -538,6 +540,8 @@ intern(const uint64_t *pc, int n)
 		unknown = !known(pc[k]);
 	if (unknown && now_ns() - remapped_at >= AGENT_REMAP_NS)
 		read_maps();
+	else if (unknown)
+		maps_stale = 1;
 	r = put(AGENT_REC_STACK, sizeof(*r) + (size_t)n * sizeof(*pc), s->id);
 	r->n = (uint32_t)n;
 	memcpy(r->pc, pc, (size_t)n * sizeof(*pc));
@@ -1114,6 +1118,9 @@ finish(unsigned how)
 	busy = 1;
 	lock();
 	if (!dead) {
+		/* the libraries of the last stacks, if not sent yet */
+		if (maps_stale)
+			read_maps();
 		r = put(AGENT_REC_EXIT, sizeof(*r), how);
 		r->allocs = n_allocs;
 		r->frees = n_frees;
