@@ -1354,6 +1354,10 @@ fork_child(void)
 		return;
 	pthread_mutex_init(&mu, NULL);
 	pid = (pid_t)syscall(SYS_getpid);
+	/* not the parent's random numbers: its samples and the child's
+	 * would fall on the same allocations */
+	seed = mix(seed ^ (uint64_t)pid);
+	rng = 0;
 	seq = 0;
 	used = sizeof(struct agent_chunk);
 	n_allocs = n_frees = n_waits = n_threads = 0;
