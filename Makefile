@@ -6,6 +6,9 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANPREFIX ?= $(PREFIX)/share/man
 SHAREDIR  ?= $(PREFIX)/share/prof
+# The in-process agent, libprof-agent.so, which prof-record finds in
+# ../lib/prof beside its own directory (or beside itself, in the build).
+AGENTDIR  ?= $(PREFIX)/lib/prof
 DESTDIR   ?=
 
 # The user may override CFLAGS; what the build needs goes in ALL_CFLAGS.
@@ -49,15 +52,16 @@ PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench prof-pla
 # lib/core/share-data.c is generated (share/prof's files as C strings), so
 # it is named here even before it exists.  lib/README maps the folders.
 SHARE_FILES := share/prof/flame.js share/prof/flame.css share/prof/rules.csv share/prof/waits.csv
-LIB_SRC := $(filter-out lib/core/share-data.c,$(wildcard lib/*/*.c)) lib/core/share-data.c
+LIB_SRC := $(filter-out lib/core/share-data.c lib/agent/%,$(wildcard lib/*/*.c)) lib/core/share-data.c
 LIB_OBJ := $(LIB_SRC:.c=.o)
 CMD_OBJ := $(PROGS:%=cmd/%.o)
 BINS    := $(PROGS:%=bin/%)
 MAN1    := $(PROGS:%=man/%.1)
 MAN5    := man/prof-folded.5 man/prof.conf.5
 MAN7    := man/prof.7
+AGENT   := bin/libprof-agent.so
 
-all: $(BINS)
+all: $(BINS) $(AGENT)
 
 # A change of SANITIZE must rebuild everything: the tag file records the mode.
 .build-$(BUILD_TAG):
@@ -90,6 +94,18 @@ $(ALLOC_OBJ): lib/bench/alloccount.c .build-$(BUILD_TAG)
 bin/prof-bench: cmd/prof-bench.o $(ALLOC_OBJ) lib/libprof.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(ALLOC_OBJ) $(LIBS)
+
+# The agent (lib/agent/) is a shared object of its own, loaded into other
+# programs with LD_PRELOAD: never in lib/libprof.a (it defines malloc), and
+# never sanitized, since an ASan runtime cannot be preloaded into a program
+# built without one (SANITIZE=1 leaves it as it is).  It links no
+# libunwind: it dlopens it privately, so that libunwind's _Unwind_* do not
+# replace libgcc's in the program.
+AGENT_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Ilib -MMD -MP -pthread -fPIC \
+	-fvisibility=hidden -ftls-model=initial-exec -fno-plt -fno-builtin-malloc -fno-builtin-free
+$(AGENT): lib/agent/agent.c
+	@mkdir -p bin
+	$(CC) $(AGENT_CFLAGS) -MF lib/agent/agent.d -shared -o $@ lib/agent/agent.c $(LDFLAGS) -ldl -lm
 
 # The demo's target program: optimised, without frame pointers (the default
 # at -O2), so the demo shows stacks unwound from DWARF.  Not installed.
@@ -162,6 +178,8 @@ install: all
 	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
 	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
 	cp -Rf share/prof/. $(DESTDIR)$(SHAREDIR)/
+	mkdir -p $(DESTDIR)$(AGENTDIR)
+	cp -f $(AGENT) $(DESTDIR)$(AGENTDIR)/
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
@@ -169,10 +187,12 @@ uninstall:
 	rm -f $(MAN5:man/%=$(DESTDIR)$(MANPREFIX)/man5/%)
 	rm -f $(MAN7:man/%=$(DESTDIR)$(MANPREFIX)/man7/%)
 	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -f $(DESTDIR)$(AGENTDIR)/libprof-agent.so
+	-rmdir $(DESTDIR)$(AGENTDIR) 2>/dev/null
 
 clean:
 	rm -rf bin lib/*/*.o lib/*/*.d cmd/*.o cmd/*.d lib/libprof.a lib/core/share-data.c .build-* t/trash.* $(FUZZ_OUT)
 
 .PHONY: all deps check demo bench install uninstall clean fuzz fuzz-build
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d) $(wildcard $(FUZZ_OUT)/*/*.d $(FUZZ_OUT)/lib/*/*.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d) lib/agent/agent.d $(wildcard $(FUZZ_OUT)/*/*.d $(FUZZ_OUT)/lib/*/*.d)
