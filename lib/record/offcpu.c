@@ -12,6 +12,7 @@ struct offcpu {
 	int freq;
 	uint64_t start, end;        /* end 0: not yet */
 	uint64_t intervals, ns;
+	uint64_t lost_intervals, lost_ns;   /* of those, without their stack */
 };
 
 struct offcpu *
@@ -76,14 +77,22 @@ state_leaf(uint64_t state)
 	return state & SAMPLE_STATE_D ? RECORD_DISK : RECORD_SLEEP;
 }
 
-/* The interval of t's held switch-out, up to time in: added, released. */
+/*
+ * The interval t opened at t->out_at, up to time in: added under its
+ * switch-out sample, the one held if it was taken while the thread last
+ * ran (a sample comes before its switch record, or at the same time), else
+ * under no stack; closed.
+ */
 static void
 add_interval(struct offcpu *oc, struct pending_thread *t, uint64_t in)
 {
-	uint64_t from = t->s.time > oc->start ? t->s.time : oc->start, ns, n;
+	uint64_t from = t->out_at > oc->start ? t->out_at : oc->start, ns, n;
+	int stack = t->held && t->s.time >= t->in_at && t->s.time <= t->out_at;
+	struct sample_record lost;
 	unsigned __int128 x;
 
 	t->held = 0;
+	t->out_at = 0;
 	if (oc->end != 0 && in > oc->end)
 		in = oc->end;
 	if (in <= from)
@@ -91,6 +100,10 @@ add_interval(struct offcpu *oc, struct pending_thread *t, uint64_t in)
 	ns = in - from;
 	oc->intervals++;
 	oc->ns += ns;
+	if (!stack) {
+		oc->lost_intervals++;
+		oc->lost_ns += ns;
+	}
 	n = ns;
 	if (oc->freq > 0) {
 		x = (unsigned __int128)ns * (unsigned)oc->freq + t->carry;
@@ -99,8 +112,21 @@ add_interval(struct offcpu *oc, struct pending_thread *t, uint64_t in)
 		if (n == 0)
 			return;    /* no sample: not even unwound */
 	}
+	if (!stack) {
+		memset(&lost, 0, sizeof(lost));
+		lost.kind = SAMPLE_SAMPLE;
+		lost.event = SAMPLE_EV_SWITCH_OUT;
+		lost.pid = t->s.pid;
+		lost.tid = t->tid;
+		lost.time = in;
+		lost.leaf = t->preempt ? RECORD_RUNNABLE : OFFCPU_LOST;
+		lost.weighted = 1;
+		lost.weight = n;
+		record_sample(oc->rec, &lost);
+		return;
+	}
 	if (t->s.leaf == NULL)
-		t->s.leaf = guess_leaf(oc, &t->s);
+		t->s.leaf = t->preempt ? RECORD_RUNNABLE : guess_leaf(oc, &t->s);
 	t->s.weighted = 1;
 	t->s.weight = n;
 	record_sample(oc->rec, &t->s);
@@ -116,21 +142,32 @@ offcpu_record(void *ctx, const struct sample_record *s)
 	case SAMPLE_SAMPLE:
 		if (s->event != SAMPLE_EV_SWITCH_OUT)
 			break;
-		/* A switch-in lost: the interval ends here. */
-		if ((t = pending_get(oc->threads, s->tid, 0)) != NULL && t->held)
-			add_interval(oc, t, s->time);
 		if (oc->end != 0 && s->time >= oc->end)
 			return;
+		/* Later than the interval open: its switch-in was lost, and
+		 * the thread ran again. */
+		if ((t = pending_get(oc->threads, s->tid, 0)) != NULL && t->out_at != 0 &&
+		    s->time > t->out_at)
+			add_interval(oc, t, s->time);
 		t = pending_hold(oc->threads, s);
 		t->s.leaf = state_leaf(s->state);
 		return;
 	case SAMPLE_SWITCH:
-		if ((t = pending_get(oc->threads, s->tid, 0)) == NULL || !t->held)
+		t = pending_get(oc->threads, s->tid, 1);
+		if (t->s.pid == 0)
+			t->s.pid = s->pid;
+		if (!s->out) {
+			if (t->out_at != 0)
+				add_interval(oc, t, s->time);
+			t->in_at = s->time;
 			return;
-		if (!s->out)
+		}
+		if (oc->end != 0 && s->time >= oc->end)
+			return;
+		if (t->out_at != 0)     /* a switch-in lost */
 			add_interval(oc, t, s->time);
-		else if (s->preempt && t->s.leaf == NULL)
-			t->s.leaf = RECORD_RUNNABLE;
+		t->out_at = s->time;
+		t->preempt = s->preempt;
 		return;
 	case SAMPLE_EXIT:
 		pending_drop(oc->threads, s->tid);
@@ -146,10 +183,13 @@ offcpu_blocked(void *ctx, const struct sample_record *s)
 	struct pending_thread *t = pending_get(oc->threads, s->tid, 0);
 
 	/* Its switch-out since the events opened is the better sample. */
-	if (t != NULL && t->held)
+	if (t != NULL && (t->held || t->out_at != 0 || t->in_at != 0))
 		return;
 	t = pending_hold(oc->threads, s);
 	t->s.time = oc->start;
+	t->out_at = oc->start;
+	t->in_at = 0;
+	t->preempt = 0;
 }
 
 static void
@@ -157,7 +197,7 @@ finish_one(void *ctx, struct pending_thread *t)
 {
 	struct offcpu *oc = ctx;
 
-	if (t->held)
+	if (t->out_at != 0)
 		add_interval(oc, t, oc->end);
 }
 
@@ -179,4 +219,16 @@ uint64_t
 offcpu_ns(const struct offcpu *oc)
 {
 	return oc->ns;
+}
+
+uint64_t
+offcpu_lost_intervals(const struct offcpu *oc)
+{
+	return oc->lost_intervals;
+}
+
+uint64_t
+offcpu_lost_ns(const struct offcpu *oc)
+{
+	return oc->lost_ns;
 }

@@ -25,6 +25,9 @@ struct pending_thread {
 	struct sample_record s;     /* its copy: stack and kchain point into
 	                               the entry's buffers */
 	uint64_t carry;             /* the caller's, kept while not held */
+	uint64_t out_at, in_at;     /* the caller's: when the thread last left a
+	                               CPU (0: it has one) and last got one */
+	int preempt;                /* the caller's: it left preempted */
 };
 
 struct pending;

@@ -45,6 +45,7 @@
  */
 #define RING_MAX_CPU (8u << 20)
 #define RING_MAX_ALL (64u << 20)
+#define SIDE_RING (4u << 20)
 
 struct ring {
 	int fd;                         /* the event that owns the buffer */
@@ -56,7 +57,7 @@ struct ring {
 
 struct sample_session {
 	struct sample_opts o;
-	int kind[2], nkind;             /* the events of each thread and CPU:
+	int kind[3], nkind;             /* the events of each thread and CPU:
 	                                   enum sample_event, the first with
 	                                   the side-band records */
 	uint64_t tp_switch;             /* sched_switch's id, or 0: context-switches */
@@ -70,9 +71,14 @@ struct sample_session {
 	int bumped;                     /* RLIMIT_NOFILE raised once */
 	int ncpu;
 	int *cpu;                       /* the online CPUs */
-	struct ring *ring;              /* one per CPU, ring[i] for cpu[i] */
+	struct ring *ring;              /* ring[i] for cpu[i]; with a side-band
+	                                   event, ring[ncpu + i] for its records */
+	int nring;
 	size_t pages, min_pages;        /* data pages per ring */
+	size_t side_pages;              /* ... per side-band ring */
 	int *fd, nfd;                   /* every event */
+	int *fdkind;                    /* fd[i]'s enum sample_event */
+	uint64_t lost_stacks;           /* of lost, switch-out samples, at drain */
 	struct pollfd *pfd;
 	int npfd;                       /* events not hung up */
 	struct samplequeue *q;                 /* records read, not yet handed out */
@@ -190,7 +196,7 @@ read_rings(struct sample_session *s)
 	uint64_t t = sample_now(), limit = t > SLACK_NS ? t - SLACK_NS : 0, latest;
 
 	/* A ring that had records has reached at least its latest one. */
-	for (int i = 0; i < s->ncpu; i++)
+	for (int i = 0; i < s->nring; i++)
 		if (s->ring[i].pg != NULL && (latest = ring_read(s, &s->ring[i])) != 0 && latest < limit)
 			limit = latest;
 	return limit;
@@ -223,8 +229,11 @@ sample_drain(struct sample_session *s, void (*cb)(void *ctx, const struct sample
 	/* The kernel reports losses in a record written once there is space
 	 * again, so the last ones never come; the events count them all. */
 	for (int i = 0; i < s->nfd && !s->no_lost_count; i++)
-		if (read(s->fd[i], v, sizeof(v)) == (ssize_t)sizeof(v))
+		if (read(s->fd[i], v, sizeof(v)) == (ssize_t)sizeof(v)) {
 			lost += v[1];
+			if (s->fdkind[i] == SAMPLE_EV_SWITCH_OUT)
+				s->lost_stacks += v[1];
+		}
 	if (lost > s->lost)
 		s->lost = lost;
 	return samplequeue_flush(s->q, UINT64_MAX, cb, ctx);
@@ -234,6 +243,12 @@ uint64_t
 sample_lost(const struct sample_session *s)
 {
 	return samplequeue_lost(s->q) > s->lost ? samplequeue_lost(s->q) : s->lost;
+}
+
+uint64_t
+sample_lost_stacks(const struct sample_session *s)
+{
+	return s->lost_stacks;
 }
 
 uint64_t
@@ -275,6 +290,11 @@ attr_fill(const struct sample_session *s, struct perf_event_attr *a, int kind, i
 		a->exclude_kernel = 0;
 	}
 	switch (kind) {
+	case SAMPLE_EV_SIDE:
+		a->type = PERF_TYPE_SOFTWARE;
+		a->config = PERF_COUNT_SW_DUMMY;
+		a->context_switch = 1;  /* the switches, in and out */
+		break;
 	case SAMPLE_EV_SWITCH_OUT:
 		if (s->tp_switch != 0) {
 			a->config = s->tp_switch;
@@ -282,7 +302,6 @@ attr_fill(const struct sample_session *s, struct perf_event_attr *a, int kind, i
 			a->type = PERF_TYPE_SOFTWARE;
 			a->config = PERF_COUNT_SW_CONTEXT_SWITCHES;
 		}
-		a->context_switch = 1;  /* the switch-ins */
 		break;
 	case SAMPLE_EV_SYS_ENTER:
 		a->config = s->tp_enter;
@@ -345,28 +364,28 @@ open_error(const struct sample_session *s, int e, pid_t tid, char *err, size_t e
 }
 
 static int
-ring_map(struct sample_session *s, struct ring *rg, int fd, char *err, size_t errlen)
+ring_map(struct sample_session *s, struct ring *rg, size_t *pages, int fd, char *err, size_t errlen)
 {
 	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
 	void *p;
 
 	/* Locked memory is limited for a user (perf_event_mlock_kb, then
 	 * RLIMIT_MEMLOCK): a smaller ring is better than none. */
-	while ((p = mmap(NULL, (s->pages + 1) * psz, PROT_READ | PROT_WRITE, MAP_SHARED,
+	while ((p = mmap(NULL, (*pages + 1) * psz, PROT_READ | PROT_WRITE, MAP_SHARED,
 	    fd, 0)) == MAP_FAILED) {
-		if ((errno != EPERM && errno != ENOMEM) || s->pages / 2 < s->min_pages) {
+		if ((errno != EPERM && errno != ENOMEM) || *pages / 2 < s->min_pages) {
 			snprintf(err, errlen, "cannot map a ring buffer of %zu KiB "
-			    "(kernel.perf_event_mlock_kb, ulimit -l): %s", s->pages * psz / 1024,
+			    "(kernel.perf_event_mlock_kb, ulimit -l): %s", *pages * psz / 1024,
 			    strerror(errno));
 			return -1;
 		}
-		s->pages /= 2;
+		*pages /= 2;
 	}
 	rg->fd = fd;
 	rg->pg = p;
-	rg->maplen = (s->pages + 1) * psz;
+	rg->maplen = (*pages + 1) * psz;
 	rg->data = (unsigned char *)p + (rg->pg->data_offset ? rg->pg->data_offset : psz);
-	rg->size = rg->pg->data_size ? rg->pg->data_size : s->pages * psz;
+	rg->size = rg->pg->data_size ? rg->pg->data_size : *pages * psz;
 	return 0;
 }
 
@@ -380,6 +399,8 @@ open_event(struct sample_session *s, pid_t tid, int i, int k, int enable_on_exec
 {
 	struct perf_event_attr a;
 	struct rlimit rl;
+	struct ring *rg;
+	size_t *pages;
 	uint64_t id;
 	int fd, e;
 
@@ -431,8 +452,10 @@ open_event(struct sample_session *s, pid_t tid, int i, int k, int enable_on_exec
 	}
 	if (s->nfd % 64 == 0) {
 		s->fd = xreallocarray(s->fd, s->nfd + 64, sizeof(*s->fd));
+		s->fdkind = xreallocarray(s->fdkind, s->nfd + 64, sizeof(*s->fdkind));
 		s->pfd = xreallocarray(s->pfd, s->nfd + 64, sizeof(*s->pfd));
 	}
+	s->fdkind[s->nfd] = s->kind[k];
 	s->fd[s->nfd++] = fd;
 	s->pfd[s->npfd].fd = fd;
 	s->pfd[s->npfd++].events = POLLIN;
@@ -449,9 +472,16 @@ open_event(struct sample_session *s, pid_t tid, int i, int k, int enable_on_exec
 			return -1;
 		}
 	}
-	if (s->ring[i].pg == NULL)
-		return ring_map(s, &s->ring[i], fd, err, errlen);
-	if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, s->ring[i].fd) != 0) {
+	if (s->kind[k] == SAMPLE_EV_SIDE) {
+		rg = &s->ring[s->ncpu + i];
+		pages = &s->side_pages;
+	} else {
+		rg = &s->ring[i];
+		pages = &s->pages;
+	}
+	if (rg->pg == NULL)
+		return ring_map(s, rg, pages, fd, err, errlen);
+	if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, rg->fd) != 0) {
 		snprintf(err, errlen, "PERF_EVENT_IOC_SET_OUTPUT: %s", strerror(errno));
 		return -1;
 	}
@@ -638,6 +668,10 @@ choose_events(struct sample_session *s, char *err, size_t errlen)
 		s->layout.ret_off = tp_offset(dir, "raw_syscalls/sys_exit", "ret");
 		return 0;
 	}
+	/* The switches, and the records unwinding needs, in rings the
+	 * stack samples cannot fill. */
+	if (ev & SAMPLE_SWITCHES)
+		s->kind[s->nkind++] = SAMPLE_EV_SIDE;
 	if (ev & SAMPLE_ON_CPU)
 		s->kind[s->nkind++] = SAMPLE_EV_CPU;
 	if (ev & SAMPLE_SWITCHES) {
@@ -680,8 +714,9 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 		s->o.stack_size = STACK_MAX;
 	s->o.stack_size &= ~7u;
 	s->ncpu = online_cpus(&s->cpu);
-	s->ring = xcalloc((size_t)s->ncpu, sizeof(*s->ring));
-	for (i = 0; i < s->ncpu; i++)
+	s->nring = s->kind[0] == SAMPLE_EV_SIDE ? 2 * s->ncpu : s->ncpu;
+	s->ring = xcalloc((size_t)s->nring, sizeof(*s->ring));
+	for (i = 0; i < s->nring; i++)
 		s->ring[i].fd = -1;
 
 	/* A ring holds at least two of the largest samples. */
@@ -696,6 +731,10 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 	s->pages = o->buffer_pages ? pow2_pages(o->buffer_pages * psz, psz) : pow2_pages(want, psz);
 	if (s->pages < s->min_pages)
 		s->pages = s->min_pages;
+	/* A switch record is 40 bytes or so: a million of them. */
+	s->side_pages = pow2_pages(SIDE_RING, psz);
+	if (s->side_pages < s->min_pages)
+		s->side_pages = s->min_pages;
 
 	for (i = 0; i < npids && r == 0; i++) {
 		if (enable_on_exec) {
@@ -744,13 +783,14 @@ sample_close(struct sample_session *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < s->ncpu; i++)
+	for (int i = 0; i < s->nring; i++)
 		if (s->ring[i].pg != NULL)
 			munmap(s->ring[i].pg, s->ring[i].maplen);
 	for (int i = 0; i < s->nfd; i++)
 		close(s->fd[i]);
 	samplequeue_free(s->q);
 	free(s->fd);
+	free(s->fdkind);
 	free(s->pfd);
 	free(s->ring);
 	free(s->cpu);

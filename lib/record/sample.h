@@ -27,6 +27,12 @@
  * each switch in and out; and system calls, a sample at the entry of each
  * one opts.syscalls names (SAMPLE_EV_SYS_ENTER, with the registers and
  * stack) and at its exit (SAMPLE_EV_SYS_EXIT, its result, no stack).  The
+ * switch records, with the mappings and threads' births, deaths and
+ * names, come from an event of their own (SAMPLE_EV_SIDE, which never
+ * samples) into rings of their own: when the stack samples come faster
+ * than the reader takes them and the kernel drops some, the records that
+ * say when each thread left and got a CPU are still there, so that no
+ * time goes missing (a stack can, and is then said to be lost).  The
  * switch-out samples come from the tracepoint sched:sched_switch where
  * tracefs is mounted and the kernel grants it, with the state the thread
  * left the CPU in (sample_switch_state() says so); else from the software
@@ -66,7 +72,9 @@ enum sample_event {
 	SAMPLE_EV_CPU,          /* on CPU, at the frequency */
 	SAMPLE_EV_SWITCH_OUT,   /* leaving the CPU; state as sched_switch gives it */
 	SAMPLE_EV_SYS_ENTER,    /* entering system call nr with args */
-	SAMPLE_EV_SYS_EXIT      /* leaving system call nr with ret (no regs, no stack) */
+	SAMPLE_EV_SYS_EXIT,     /* leaving system call nr with ret (no regs, no stack) */
+	SAMPLE_EV_SIDE          /* side-band records only (switches, mappings,
+	                           threads), in rings of their own; never samples */
 };
 
 /* The events a session opens (sample_opts.events), or-ed. */
@@ -181,6 +189,11 @@ int sample_drain(struct sample_session *s, void (*cb)(void *ctx, const struct sa
  * later) and may exceed the sum of the SAMPLE_LOST records. */
 uint64_t sample_lost(const struct sample_session *s);
 uint64_t sample_throttled(const struct sample_session *s);
+
+/* Of sample_lost, after sample_drain: the switch-out samples (their
+ * intervals are still known, from the side-band records); 0 before Linux
+ * 6.0, which does not count losses per event. */
+uint64_t sample_lost_stacks(const struct sample_session *s);
 
 /* With opts.kernel, why the kernel is not sampled after all:
  * "perf_event_paranoid=N" when the kernel refused it and the session fell

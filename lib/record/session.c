@@ -522,6 +522,18 @@ wait_command(struct session *s, int *status)
 		*status = 128 << 8;
 }
 
+/* Samples lost: for off-CPU intervals, those lost with their time (not
+ * the switch-out samples alone, whose intervals are counted). */
+static uint64_t
+lost_samples(const struct session *s)
+{
+	uint64_t lost = sample_lost(s->sampler);
+
+	if (s->off != NULL)
+		lost -= lost > sample_lost_stacks(s->sampler) ? sample_lost_stacks(s->sampler) : lost;
+	return lost;
+}
+
 static void
 warn_losses(struct session *s)
 {
@@ -540,7 +552,18 @@ warn_losses(struct session *s)
 		return;
 	/* A profile that misses a share of its samples is wrong, not slow:
 	 * the share says how wrong. */
-	if ((lost = sample_lost(s->sampler)) > 0) {
+	if (s->off != NULL && offcpu_lost_ns(s->off) > 0) {
+		/* The intervals are known, their stacks are not: time kept. */
+		double pct = 100.0 * (double)offcpu_lost_ns(s->off) / (double)offcpu_ns(s->off);
+		warn(pct >= 1 ? "%.0f%% of the time off CPU (%llu of %llu intervals) has no stack: %s" :
+		    "%.2g%% of the time off CPU (%llu of %llu intervals) has no stack: %s", pct,
+		    (unsigned long long)offcpu_lost_intervals(s->off),
+		    (unsigned long long)offcpu_intervals(s->off),
+		    "the kernel dropped their switch-out samples, which came faster than "
+		    "prof-record could read them; their time is under [unknown];" OFFCPU_LOST
+		    " (or [runnable])");
+	}
+	if ((lost = lost_samples(s)) > 0) {
 		uint64_t taken = record_samples(r) + lost;
 		double pct = 100.0 * (double)lost / (double)taken;
 		warn(pct >= 1 ? "the kernel lost %llu of %llu samples (%.0f%%): %s" :
@@ -565,7 +588,9 @@ write_end(struct session *s, double seconds)
 	/* A wall-clock profile's intervals off CPU count as many samples. */
 	meta_num(&s->tail, "samples", "%.0f samples", s->o->type == SESSION_WALL ?
 	    count_double(record_counted(s->rec)) : (double)record_samples(s->rec));
-	meta_num(&s->tail, "lost", "%.0f samples", s->sampler ? (double)sample_lost(s->sampler) : 0);
+	meta_num(&s->tail, "lost", "%.0f samples", s->sampler ? (double)lost_samples(s) : 0);
+	if (s->off != NULL && offcpu_intervals(s->off) > 0)
+		meta_num(&s->tail, "stacks-lost", "%.0f intervals", (double)offcpu_lost_intervals(s->off));
 	/* What recording cost, for whoever weighs the profile. */
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		meta_num(&s->tail, "recorder-cpu", "%.6f s", (double)ru.ru_utime.tv_sec +
@@ -641,6 +666,14 @@ record_run(struct session *s, char *const argv[])
 		launch(s, argv);
 	else
 		attach(s);
+	/* The command keeps its priority (it was forked before); the
+	 * reader goes before it, so that the kernel need not drop what
+	 * comes faster than a reader the command's threads crowd out
+	 * takes it (nothing is changed where that is not permitted). */
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && nice > -10)
+		(void)setpriority(PRIO_PROCESS, 0, nice - 10 < -10 ? -10 : nice - 10);
 	prepare_unwinding(s->o);
 	open_sampler(s);
 	catch_stops();
