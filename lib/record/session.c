@@ -373,10 +373,12 @@ kernel_meta(struct session *s)
 	const char *why;
 	char buf[96];
 
+	/* An I/O profile weighs system calls, by their user stacks: it
+	 * has no time, in the kernel or out of it, to leave out. */
+	if (s->o->type == SESSION_IO)
+		return;
 	if (s->sampler == NULL)
 		why = "ptrace sampler";
-	else if (s->o->type == SESSION_IO)
-		why = "system calls: the user stacks that made them";
 	else if (!s->o->sample.kernel)
 		why = "--user-only";
 	else
