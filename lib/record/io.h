@@ -22,8 +22,11 @@
  * again by then (with no close seen first) names its new file.
  *
  * Calls still in progress at the end are added with what is known: their
- * nanoseconds up to the end, no bytes.  Every other record goes to the
- * recorder as it is.  One thread uses an io; the recorder is the caller's.
+ * nanoseconds up to the end, no bytes.  A call whose entry the kernel
+ * dropped (its exit comes in rings of its own, and so is there) is added
+ * with what is known too: its bytes, or 1, under no stack ("[unknown]")
+ * and "CALL(?)"; weighed in nanoseconds, it is left out and counted.
+ * Every other record goes to the recorder as it is.  One thread uses an io; the recorder is the caller's.
  */
 #ifndef PROF_IO_H
 #define PROF_IO_H
@@ -56,5 +59,9 @@ void io_finish(struct io *io, uint64_t end);
 
 /* The calls added. */
 uint64_t io_calls(const struct io *io);
+
+/* Of those, the ones added without their entry; in *untimed, the exits
+ * without their entry left out (weighed in nanoseconds). */
+uint64_t io_unheld(const struct io *io, uint64_t *untimed);
 
 #endif

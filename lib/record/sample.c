@@ -45,7 +45,7 @@
  */
 #define RING_MAX_CPU (8u << 20)
 #define RING_MAX_ALL (64u << 20)
-#define SIDE_RING (4u << 20)
+#define SIDE_RING (8u << 20)
 
 struct ring {
 	int fd;                         /* the event that owns the buffer */
@@ -231,7 +231,8 @@ sample_drain(struct sample_session *s, void (*cb)(void *ctx, const struct sample
 	for (int i = 0; i < s->nfd && !s->no_lost_count; i++)
 		if (read(s->fd[i], v, sizeof(v)) == (ssize_t)sizeof(v)) {
 			lost += v[1];
-			if (s->fdkind[i] == SAMPLE_EV_SWITCH_OUT)
+			if (s->fdkind[i] == SAMPLE_EV_SWITCH_OUT ||
+			    s->fdkind[i] == SAMPLE_EV_SYS_ENTER)
 				s->lost_stacks += v[1];
 		}
 	if (lost > s->lost)
@@ -242,13 +243,14 @@ sample_drain(struct sample_session *s, void (*cb)(void *ctx, const struct sample
 uint64_t
 sample_lost(const struct sample_session *s)
 {
-	return samplequeue_lost(s->q) > s->lost ? samplequeue_lost(s->q) : s->lost;
+	return (samplequeue_lost(s->q) > s->lost ? samplequeue_lost(s->q) : s->lost) +
+	    samplequeue_shed(s->q);
 }
 
 uint64_t
 sample_lost_stacks(const struct sample_session *s)
 {
-	return s->lost_stacks;
+	return s->lost_stacks + samplequeue_shed(s->q);
 }
 
 uint64_t
@@ -472,7 +474,7 @@ open_event(struct sample_session *s, pid_t tid, int i, int k, int enable_on_exec
 			return -1;
 		}
 	}
-	if (s->kind[k] == SAMPLE_EV_SIDE) {
+	if (s->kind[k] == SAMPLE_EV_SIDE || s->kind[k] == SAMPLE_EV_SYS_EXIT) {
 		rg = &s->ring[s->ncpu + i];
 		pages = &s->side_pages;
 	} else {
@@ -650,8 +652,11 @@ choose_events(struct sample_session *s, char *err, size_t errlen)
 	s->layout.callchain = s->o.kernel;
 	s->layout.state_off = s->layout.nr_off = s->layout.args_off = s->layout.ret_off = -1;
 	if (ev & SAMPLE_SYSCALLS) {
-		s->kind[s->nkind++] = SAMPLE_EV_SYS_ENTER;
+		/* The exits, small, first: with the side-band records, in
+		 * rings of their own, so that a call's result is there when
+		 * the kernel drops the entry's stack. */
 		s->kind[s->nkind++] = SAMPLE_EV_SYS_EXIT;
+		s->kind[s->nkind++] = SAMPLE_EV_SYS_ENTER;
 		s->layout.callchain = 0;
 		s->layout.raw = 1;
 		if (dir == NULL || (s->tp_enter = tp_id(dir, "raw_syscalls/sys_enter")) == 0 ||
@@ -714,7 +719,8 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 		s->o.stack_size = STACK_MAX;
 	s->o.stack_size &= ~7u;
 	s->ncpu = online_cpus(&s->cpu);
-	s->nring = s->kind[0] == SAMPLE_EV_SIDE ? 2 * s->ncpu : s->ncpu;
+	s->nring = s->kind[0] == SAMPLE_EV_SIDE || s->kind[0] == SAMPLE_EV_SYS_EXIT ?
+	    2 * s->ncpu : s->ncpu;
 	s->ring = xcalloc((size_t)s->nring, sizeof(*s->ring));
 	for (i = 0; i < s->nring; i++)
 		s->ring[i].fd = -1;
@@ -731,7 +737,8 @@ sample_open(const struct sample_opts *o, const pid_t *pids, int npids,
 	s->pages = o->buffer_pages ? pow2_pages(o->buffer_pages * psz, psz) : pow2_pages(want, psz);
 	if (s->pages < s->min_pages)
 		s->pages = s->min_pages;
-	/* A switch record is 40 bytes or so: a million of them. */
+	/* A switch record is about 40 bytes, a system call exit 250: 200,000
+	 * and 30,000 of them. */
 	s->side_pages = pow2_pages(SIDE_RING, psz);
 	if (s->side_pages < s->min_pages)
 		s->side_pages = s->min_pages;

@@ -32,7 +32,9 @@
  * samples) into rings of their own: when the stack samples come faster
  * than the reader takes them and the kernel drops some, the records that
  * say when each thread left and got a CPU are still there, so that no
- * time goes missing (a stack can, and is then said to be lost).  The
+ * time goes missing (a stack can, and is then said to be lost).  So do
+ * the exits of system calls (SAMPLE_EV_SYS_EXIT), whose results are there
+ * when the kernel drops the entries' stacks.  The
  * switch-out samples come from the tracepoint sched:sched_switch where
  * tracefs is mounted and the kernel grants it, with the state the thread
  * left the CPU in (sample_switch_state() says so); else from the software
@@ -190,9 +192,10 @@ int sample_drain(struct sample_session *s, void (*cb)(void *ctx, const struct sa
 uint64_t sample_lost(const struct sample_session *s);
 uint64_t sample_throttled(const struct sample_session *s);
 
-/* Of sample_lost, after sample_drain: the switch-out samples (their
- * intervals are still known, from the side-band records); 0 before Linux
- * 6.0, which does not count losses per event. */
+/* Of sample_lost, after sample_drain: the switch-out samples and system
+ * call entries, whose intervals and results are still known from the
+ * side-band records: those the reader dropped when it was behind, and
+ * those the kernel dropped (counted by Linux 6.0 and later only). */
 uint64_t sample_lost_stacks(const struct sample_session *s);
 
 /* With opts.kernel, why the kernel is not sampled after all:

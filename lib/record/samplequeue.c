@@ -27,7 +27,12 @@ struct evid {
 	int event;
 };
 
+/* Stacks of switches and calls waiting, at most: 16 KiB each. */
+#define SHED_AT 1024
+
 struct samplequeue {
+	uint64_t nstacks;               /* switch-out and call-entry samples queued */
+	uint64_t shed;                  /* ... dropped, SHED_AT being queued */
 	struct samplequeue_layout l;
 	struct evid *ids;               /* sorted by id */
 	size_t nids;
@@ -236,6 +241,16 @@ parse_sample(struct samplequeue *s, const unsigned char *p, const unsigned char 
 		nk += ip < PERF_CONTEXT_MAX;
 	}
 
+	/* Behind: the stacks of switches and calls wait for the reader
+	 * while the rings of their intervals and results fill; those
+	 * stacks are dropped here, not those records by the kernel. */
+	if (event == SAMPLE_EV_SWITCH_OUT || event == SAMPLE_EV_SYS_ENTER) {
+		if (s->nstacks >= SHED_AT) {
+			s->shed++;
+			return time;
+		}
+		s->nstacks++;
+	}
 	q = pend_new(s, SAMPLE_SAMPLE, nk * 8 + dyn);
 	q->r.event = event;
 	parse_raw(s, &q->r, raw, rawsize);
@@ -390,6 +405,9 @@ samplequeue_flush(struct samplequeue *s, uint64_t limit, void (*cb)(void *, cons
 
 	while (s->nheap > 0 && s->heap[0]->r.time <= limit) {
 		p = heap_pop(s);
+		if (p->r.kind == SAMPLE_SAMPLE &&
+		    (p->r.event == SAMPLE_EV_SWITCH_OUT || p->r.event == SAMPLE_EV_SYS_ENTER))
+			s->nstacks--;
 		cb(ctx, &p->r);
 		pend_free(s, p);
 		n++;
@@ -401,6 +419,12 @@ uint64_t
 samplequeue_lost(const struct samplequeue *s)
 {
 	return s->lost;
+}
+
+uint64_t
+samplequeue_shed(const struct samplequeue *s)
+{
+	return s->shed;
 }
 
 uint64_t

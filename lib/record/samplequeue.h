@@ -7,7 +7,8 @@
  * the stack, not the whole reserved copy), because the ring's space goes back
  * to the kernel before the record's turn comes.  Copies are allocated in
  * power-of-2 classes and recycled through free lists: a steady run allocates
- * nothing.  Records of equal time keep their order of arrival.
+ * nothing.  Records of equal time keep their order of arrival.  At most
+ * 1024 stacks of switches and system calls wait (samplequeue_shed).
  */
 #ifndef PROF_SAMPLEQUEUE_H
 #define PROF_SAMPLEQUEUE_H
@@ -60,5 +61,11 @@ int samplequeue_flush(struct samplequeue *q, uint64_t limit,
 /* Samples lost and throttle records, as parsed so far. */
 uint64_t samplequeue_lost(const struct samplequeue *q);
 uint64_t samplequeue_throttled(const struct samplequeue *q);
+
+/* The samples of switches out and system call entries dropped because
+ * SHED_AT (1024) of them waited already: the reader was behind, and their
+ * stacks go so that the intervals and results, in rings of their own, do
+ * not. */
+uint64_t samplequeue_shed(const struct samplequeue *q);
 
 #endif

@@ -531,7 +531,7 @@ lost_samples(const struct session *s)
 {
 	uint64_t lost = sample_lost(s->sampler);
 
-	if (s->off != NULL)
+	if (s->off != NULL || s->io != NULL)
 		lost -= lost > sample_lost_stacks(s->sampler) ? sample_lost_stacks(s->sampler) : lost;
 	return lost;
 }
@@ -561,9 +561,20 @@ warn_losses(struct session *s)
 		    "%.2g%% of the time off CPU (%llu of %llu intervals) has no stack: %s", pct,
 		    (unsigned long long)offcpu_lost_intervals(s->off),
 		    (unsigned long long)offcpu_intervals(s->off),
-		    "the kernel dropped their switch-out samples, which came faster than "
-		    "prof-record could read them; their time is under [unknown];" OFFCPU_LOST
+		    "their switch-out samples came faster than prof-record could unwind "
+		    "them and were dropped; their time is under [unknown];" OFFCPU_LOST
 		    " (or [runnable])");
+	}
+	if (s->io != NULL) {
+		uint64_t untimed, unheld = io_unheld(s->io, &untimed);
+		if (unheld > 0)
+			warn("%llu of %llu calls have no stack: their entries came faster than "
+			    "prof-record could unwind them and were dropped (or they began "
+			    "before the recording); they are counted under [unknown];CALL(?)",
+			    (unsigned long long)unheld, (unsigned long long)io_calls(s->io));
+		if (untimed > 0)
+			warn("%llu calls are left out: their entries were dropped, so "
+			    "their time is not known", (unsigned long long)untimed);
 	}
 	if ((lost = lost_samples(s)) > 0) {
 		uint64_t taken = record_samples(r) + lost;
@@ -593,6 +604,12 @@ write_end(struct session *s, double seconds)
 	meta_num(&s->tail, "lost", "%.0f samples", s->sampler ? (double)lost_samples(s) : 0);
 	if (s->off != NULL && offcpu_intervals(s->off) > 0)
 		meta_num(&s->tail, "stacks-lost", "%.0f intervals", (double)offcpu_lost_intervals(s->off));
+	if (s->io != NULL) {
+		uint64_t untimed, unheld = io_unheld(s->io, &untimed);
+		meta_num(&s->tail, "stacks-lost", "%.0f calls", (double)unheld);
+		if (untimed > 0)
+			meta_num(&s->tail, "calls-lost", "%.0f calls", (double)untimed);
+	}
 	/* What recording cost, for whoever weighs the profile. */
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		meta_num(&s->tail, "recorder-cpu", "%.6f s", (double)ru.ru_utime.tv_sec +
