@@ -55,7 +55,22 @@ struct io {
 	struct fdname *fds;
 	uint64_t calls;
 	uint64_t unheld, untimed;   /* exits without their entry: added, left out */
+	struct unheld *byexit;      /* the weights of the first, added at the end */
 	char leaf[PATH_MAX + 64];
+};
+
+/* The exits without their entry of a thread and call, summed: they come
+ * by the hundred thousand a second when entries are dropped, and each
+ * would otherwise be a stack of its own to name and add. */
+struct unheld_key {
+	uint32_t pid, tid;
+	int64_t nr;
+};
+
+struct unheld {
+	struct unheld_key k;
+	uint64_t weight;
+	UT_hash_handle hh;
 };
 
 struct io *
@@ -198,7 +213,8 @@ add_call(struct io *io, struct pending_thread *t, uint64_t time, int64_t ret, in
 static void
 add_unheld(struct io *io, const struct sample_record *s, const struct call *c)
 {
-	struct sample_record r;
+	struct unheld_key k;
+	struct unheld *u;
 
 	if (c->kind == CLOSE || c->kind == REPLACE || c->kind == CLOSE_RANGE)
 		return;         /* never added: they only forget descriptors */
@@ -206,19 +222,42 @@ add_unheld(struct io *io, const struct sample_record *s, const struct call *c)
 		io->untimed++;
 		return;
 	}
-	memset(&r, 0, sizeof(r));
-	r.kind = SAMPLE_SAMPLE;
-	r.event = SAMPLE_EV_SYS_ENTER;
-	r.pid = s->pid;
-	r.tid = s->tid;
-	r.time = s->time;
-	snprintf(io->leaf, sizeof(io->leaf), "%s(?)", c->name);
-	r.leaf = io->leaf;
-	r.weighted = 1;
-	r.weight = io->weight == IO_CALLS ? 1 : c->kind == DATA && s->ret > 0 ? (uint64_t)s->ret : 0;
-	record_sample(io->rec, &r);
+	memset(&k, 0, sizeof(k));
+	k.pid = s->pid;
+	k.tid = s->tid;
+	k.nr = s->nr;
+	HASH_FIND(hh, io->byexit, &k, sizeof(k), u);
+	if (u == NULL) {
+		u = xcalloc(1, sizeof(*u));
+		u->k = k;
+		HASH_ADD(hh, io->byexit, k, sizeof(u->k), u);
+	}
+	u->weight += io->weight == IO_CALLS ? 1 : c->kind == DATA && s->ret > 0 ? (uint64_t)s->ret : 0;
 	io->calls++;
 	io->unheld++;
+}
+
+/* The exits without their entry, each thread's and call's as one stack. */
+static void
+add_unheld_sums(struct io *io)
+{
+	struct unheld *u, *tmp;
+	struct sample_record r;
+
+	HASH_ITER(hh, io->byexit, u, tmp) {
+		memset(&r, 0, sizeof(r));
+		r.kind = SAMPLE_SAMPLE;
+		r.event = SAMPLE_EV_SYS_ENTER;
+		r.pid = u->k.pid;
+		r.tid = u->k.tid;
+		snprintf(io->leaf, sizeof(io->leaf), "%s(?)", call_of(u->k.nr)->name);
+		r.leaf = io->leaf;
+		r.weighted = 1;
+		r.weight = u->weight;
+		record_sample(io->rec, &r);
+		HASH_DEL(io->byexit, u);
+		free(u);
+	}
 }
 
 void
@@ -285,6 +324,7 @@ io_finish(struct io *io, uint64_t end)
 	struct finish f = { io, end };
 
 	pending_each(io->threads, finish_one, &f);
+	add_unheld_sums(io);
 }
 
 uint64_t
@@ -304,6 +344,7 @@ void
 io_free(struct io *io)
 {
 	struct fdname *f, *tmp;
+	struct unheld *u, *utmp;
 
 	if (io == NULL)
 		return;
@@ -311,6 +352,10 @@ io_free(struct io *io)
 		HASH_DEL(io->fds, f);
 		free(f->name);
 		free(f);
+	}
+	HASH_ITER(hh, io->byexit, u, utmp) {
+		HASH_DEL(io->byexit, u);
+		free(u);
 	}
 	pending_free(io->threads);
 	free(io);
