@@ -392,6 +392,7 @@ line_of(const char *loc, size_t n, size_t *file_len)
 struct modmap {
 	struct keyed *head;
 	size_t next;
+	uint64_t *ids;     /* the mapping of each */
 };
 
 struct frame_ref {
@@ -407,7 +408,8 @@ pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const s
 	const char *type = meta_get(m, "type"), *unit = meta_get(m, "unit"), *st, *su, *s;
 	struct pprof_writer *w;
 	struct unit u;
-	struct modmap mods = { NULL, 0 };
+	struct modmap mods = { NULL, 0, NULL };
+	uint64_t nomod = 0;
 	struct frame_ref *fr = NULL;
 	size_t frcap = 0;
 	uint64_t *locs = NULL;
@@ -504,16 +506,25 @@ pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const s
 				lines[k].line = line;
 				k++;
 			}
-			uint64_t map = 0;
+			uint64_t map;
 			const struct frame_parts *q = &fr[b].fp;
-			if (q->module_len > 0) {
+			if (q->module_len == 0) {
+				/* A mapping without a file, its functions known:
+				 * else pprof makes one up and warns that the main
+				 * binary has no file name. */
+				if (nomod == 0)
+					nomod = pprof_writer_mapping(w, "", NULL, 0, 0, 0);
+				map = nomod;
+			} else {
 				int made;
-				map = intern(&mods.head, q->module, q->module_len, &mods.next, &made) + 1;
+				map = intern(&mods.head, q->module, q->module_len, &mods.next, &made);
 				if (made) {
 					char *mod = xmemdup(q->module, q->module_len);
-					pprof_writer_mapping(w, mod, NULL, 0, 0, 0);
+					mods.ids = xreallocarray(mods.ids, mods.next, sizeof(*mods.ids));
+					mods.ids[map] = pprof_writer_mapping(w, mod, NULL, 0, 0, 0);
 					free(mod);
 				}
+				map = mods.ids[map];
 			}
 			locs[nl++] = pprof_writer_location(w, map, 0, lines, k);
 			a = b;
@@ -523,6 +534,7 @@ pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const s
 	{
 		struct keyed *k, *tmp;
 		HASH_ITER(hh, mods.head, k, tmp) { HASH_DEL(mods.head, k); free(k); }
+		free(mods.ids);
 	}
 	free(fr);
 	free(locs);
