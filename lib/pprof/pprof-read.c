@@ -67,8 +67,9 @@ pprof_detect(const void *buf, size_t n)
 		uint64_t key, v;
 		size_t k = varint(p + i, n - i, &key);
 
+		/* the first field says it; a later one may be damaged */
 		if (k == 0 || !profile_field(key >> 3, key & 7))
-			return 0;
+			return fields > 0;
 		i += k;
 		if ((k = varint(p + i, n - i, &v)) == 0)
 			return fields > 0;

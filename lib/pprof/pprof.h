@@ -73,7 +73,7 @@ struct pprof_opts {
 /*
  * Returns non-zero if buf[0..n), the start of an input, is a pprof
  * profile: gzip's magic number, or the start of a profile.proto message
- * (its first fields are Profile's, with their wire types, and it holds a
+ * (its first field is one of Profile's, with its wire type, and it holds a
  * byte that text does not: a control character other than white space).
  * Neither text format prof reads can start so.
  */
