@@ -238,6 +238,8 @@ reserve(struct reader *r, size_t n)
 static void
 put(struct reader *r, const char *s, size_t n)
 {
+	if (n == 0)
+		return;
 	reserve(r, n);
 	memcpy(r->buf + r->buflen, s, n);
 	r->buflen += n;
@@ -247,6 +249,8 @@ put(struct reader *r, const char *s, size_t n)
 static void
 put_clean(struct reader *r, const char *s, size_t n)
 {
+	if (n == 0)
+		return;
 	reserve(r, n);
 	folded_name(r->buf + r->buflen, s, n);
 	r->buflen += n;
@@ -348,7 +352,7 @@ render_location(struct reader *r, size_t li)
 	}
 	if (text_room(r, r->buflen) < 0)
 		return -1;
-	r->loc_text[li] = xmemdup(r->buf, r->buflen);
+	r->loc_text[li] = xmemdup(r->buflen ? r->buf : "", r->buflen);
 	r->loc_len[li] = r->buflen;
 	return 0;
 }
@@ -701,7 +705,7 @@ decode(struct reader *r, struct stacktable *tab, struct meta *m)
 				put(r, ";", 1);
 			put(r, r->loc_text[li], r->loc_len[li]);
 		}
-		stacktable_add(tab, r->buf, r->buflen, c);
+		stacktable_add(tab, r->buflen ? r->buf : "", r->buflen, c);
 	}
 	return 0;
 }
