@@ -9,6 +9,11 @@
  * its counts fit pprof's int64 values), reads back as the same stacks
  * with the same counts; input's detection agrees that a gzip stream is
  * a profile.  The limits of pprof.h bound memory on every input.
+ *
+ * Seeds (t/fuzz/pprof/): the cases of t/data/pprof/craft.py, named after
+ * them (`python3 t/data/pprof/craft.py CASE`; features-gz gzipped),
+ * go-cpu, go-heap and go-mutex from t/data/pprof/profgen.go, and the
+ * crash-* inputs the fuzzer found (UBSan: a null buffer for empty text).
  */
 #define _GNU_SOURCE
 #include <stdio.h>

@@ -395,7 +395,7 @@ input_text(struct input *g, int fd, const char *name, const char *head, size_t n
 	memcpy(buf, head, nhead);
 	have = nhead;
 	eof = nhead < PPROF_DETECT_SIZE;
-	while (!eof || have > 0) {
+	for (int first = 1; first || !eof || have > 0; first = 0) {
 		size_t end;
 
 		if (!eof) {
