@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 
 	if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-		fuzz_assert(pprof_detect(data, size));
+		fuzz_assert(pprof_detect(data, size, 0));
 	/* the first byte picks the options, so that each path is fuzzed */
 	if (size > 0 && (data[0] & 0x80) == 0) {
 		o.context = data[0] & 1;
@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (pprof_write_table(fp, v, n, &m, err, sizeof(err)) < 0)
 				fuzz_fail("the profile read cannot be written: %s", err);
 			fuzz_assert(fclose(fp) == 0);
-			fuzz_assert(pprof_detect(buf, len));
+			fuzz_assert(pprof_detect(buf, len, 0));
 			if (pprof_read(buf, len, &plain, back, &m2, err, sizeof(err)) < 0)
 				fuzz_fail("prof's own profile cannot be read: %s", err);
 			same_tables(t, back);

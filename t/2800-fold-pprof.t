@@ -90,10 +90,12 @@ test_expect_success 'microseconds are made nanoseconds; an empty stack is one em
 	test_cmp expect actual
 '
 
+# (--input-format pprof: a plain profile damaged in its first bytes is no
+# longer known as one, and would be refused as text)
 while read -r case why; do
 	case_case=$case case_why=$why
 	test_expect_success "refused, nothing written: $case ($why)" '
-		test_expect_code 2 prof-fold -o out $case_case.pb 2>err &&
+		test_expect_code 2 prof-fold --input-format pprof -o out $case_case.pb 2>err &&
 		test ! -e out &&
 		grep -F "prof-fold: $case_case.pb: not a readable pprof profile: $case_why" err
 	'
@@ -118,6 +120,16 @@ test_expect_success 'a damaged gzip stream is refused' '
 	printf "\037\213garbage" >bad.gz &&
 	test_expect_code 2 prof-fold bad.gz 2>err &&
 	grep -F "prof-fold: bad.gz: not a readable pprof profile: gzip:" err
+'
+
+test_expect_success 'a text format asked for: a plain profile is text, a gzipped one a profile' '
+	test_expect_code 2 prof-fold --input-format folded features.pb >out 2>err &&
+	grep -F "prof-fold: features.pb: not a profile:" err &&
+	prof-fold --input-format folded features.pb.gz >actual &&
+	prof-fold features.pb >expect &&
+	test_cmp expect actual &&
+	test_expect_code 2 prof-fold wire.pb 2>err &&
+	grep -F "prof-fold: wire.pb: not a profile:" err
 '
 
 test_expect_success 'an unknown --sample-type names the types there are' '

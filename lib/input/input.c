@@ -351,10 +351,11 @@ input_fd(struct input *g, int fd, const char *name)
 	size_t nhead;
 
 	/* The first bytes say whether it is a pprof profile; they are then
-	 * the start of the text. */
+	 * the start of the text.  A text format asked for keeps its text:
+	 * only gzip, which no text is, makes it a profile. */
 	if (read_full(fd, head, sizeof(head), &nhead, name) < 0)
 		return -1;
-	if (g->format == INPUT_PPROF || pprof_detect(head, nhead))
+	if (g->format == INPUT_PPROF || pprof_detect(head, nhead, g->format == INPUT_AUTO))
 		return input_pprof(g, fd, name, head, nhead);
 	return input_text(g, fd, name, head, nhead);
 }

@@ -2,9 +2,10 @@
  * input: reading inputs (folded stacks, `perf script` text or pprof
  * profiles) into one stack table, in parallel.
  *
- * A pprof profile (pprof.h) is known by its first bytes (gzip's magic
- * number, or a binary profile.proto message), whatever text format is
- * asked for, since no text starts so; INPUT_PPROF reads every input as
+ * A pprof profile (pprof.h) is known by its first bytes: gzip's magic
+ * number, or with INPUT_AUTO a binary profile.proto message; a text
+ * format asked for (INPUT_PERF, INPUT_FOLDED) still reads gzip as a
+ * profile, since no text is gzipped.  INPUT_PPROF reads every input as
  * one.  It is read whole, by one thread, into the same table, its
  * metadata merged as a folded input's.
  *

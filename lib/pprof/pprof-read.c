@@ -47,7 +47,7 @@ varint(const unsigned char *p, size_t n, uint64_t *v)
 }
 
 int
-pprof_detect(const void *buf, size_t n)
+pprof_detect(const void *buf, size_t n, int text_too)
 {
 	const unsigned char *p = buf;
 	size_t i = 0, fields = 0;
@@ -55,21 +55,23 @@ pprof_detect(const void *buf, size_t n)
 
 	if (n >= 2 && memcmp(p, gzip_magic, 2) == 0)
 		return 1;
+	if (!text_too)
+		return 0;
 	for (size_t k = 0; k < n && k < PPROF_DETECT_SIZE; k++)
 		if (p[k] < 0x20 && p[k] != '\t' && p[k] != '\n' && p[k] != '\r' && p[k] != '\f' &&
 		    p[k] != '\v')
 			binary = 1;
 	if (!binary)
 		return 0;
-	/* Walks the top-level fields that end within what was read (the
-	 * first, sample_type or the string table, usually does). */
+	/* Walks the top-level fields that end within what was read: every
+	 * one is Profile's, and the first is a message or the string table,
+	 * as every writer starts. */
 	while (i < n && fields < 64) {
 		uint64_t key, v;
 		size_t k = varint(p + i, n - i, &key);
 
-		/* the first field says it; a later one may be damaged */
-		if (k == 0 || !profile_field(key >> 3, key & 7))
-			return fields > 0;
+		if (k == 0 || !profile_field(key >> 3, key & 7) || (fields == 0 && (key & 7) != 2))
+			return 0;
 		i += k;
 		if ((k = varint(p + i, n - i, &v)) == 0)
 			return fields > 0;

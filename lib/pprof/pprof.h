@@ -72,12 +72,14 @@ struct pprof_opts {
 
 /*
  * Returns non-zero if buf[0..n), the start of an input, is a pprof
- * profile: gzip's magic number, or the start of a profile.proto message
- * (its first field is one of Profile's, with its wire type, and it holds a
- * byte that text does not: a control character other than white space).
- * Neither text format prof reads can start so.
+ * profile: gzip's magic number, or (with text_too) the start of a
+ * profile.proto message: its fields are Profile's, with their wire types,
+ * the first a message or the string table (as every writer starts), and
+ * it holds a byte that text does not (a control character other than
+ * white space).  Text is never gzipped, so the magic number alone says
+ * that an input of a text format is a profile.
  */
-int pprof_detect(const void *buf, size_t n);
+int pprof_detect(const void *buf, size_t n, int text_too);
 
 /*
  * Reads the profile data[0..n) (gzipped or not) into tab (its stacks, the
