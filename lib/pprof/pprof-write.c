@@ -327,10 +327,16 @@ pprof_writer_finish(struct pprof_writer *w, FILE *fp, char *err, size_t errlen)
 	p.n_comment = w->ncomments;
 	p.comment = w->comments;
 	p.default_sample_type = st->type;
-	/* Mappings that name their functions already: pprof must not look
-	 * for the files to symbolize them. */
+	/* A mapping whose every location names its functions has them:
+	 * pprof does not look for its file to symbolize it (and does not
+	 * warn that it lacks one); the others it may symbolize from the
+	 * file, its build-id and offset. */
 	for (size_t i = 0; i < w->nmap; i++)
-		w->map[i]->has_functions = w->nfn > 0;
+		w->map[i]->has_functions = 1;
+	for (size_t i = 0; i < w->nloc; i++)
+		if (w->loc[i]->mapping_id >= 1 && w->loc[i]->mapping_id <= w->nmap &&
+		    w->loc[i]->n_line == 0)
+			w->map[w->loc[i]->mapping_id - 1]->has_functions = 0;
 
 	n = pprof__profile__get_packed_size(&p);
 	msg = xmalloc(n ? n : 1);

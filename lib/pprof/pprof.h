@@ -116,8 +116,11 @@ void pprof_writer_comment(struct pprof_writer *w, const char *text);
 /*
  * Adds a mapping: the file (a path, or "[vdso]"), its GNU build-id in
  * hex (NULL if unknown), the addresses it occupies and the offset in the
- * file of start; pprof uses the build-id and offset to symbolize.
- * Returns its id.
+ * file of start; pprof uses the build-id and offset to symbolize the
+ * locations of a mapping that has one without a function (a mapping
+ * whose every location has its functions is written as symbolized).
+ * Returns its id, 1 for the first (the main executable, by pprof's
+ * convention), then 2, 3, ...
  */
 uint64_t pprof_writer_mapping(struct pprof_writer *w, const char *file, const char *build_id,
     uint64_t start, uint64_t limit, uint64_t offset);
