@@ -15,6 +15,9 @@ DESTDIR   ?=
 CC         ?= cc
 CFLAGS     ?= -O2 -g
 PKG_CONFIG ?= pkg-config
+# protoc-c (protobuf-c-compiler) makes lib/pprof's decoder and encoder from
+# lib/pprof/profile.proto at build time; its output is not kept in git.
+PROTOC_C   ?= protoc-c
 # SANITIZE=1 builds everything with AddressSanitizer and UBSan.
 SANITIZE   ?=
 
@@ -27,11 +30,11 @@ SANITIZE   ?=
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_OUT     ?= fuzz.out
-FUZZ_TARGETS ?= perf folded bench gobench rules conf palette
+FUZZ_TARGETS ?= perf folded pprof bench gobench rules conf palette
 
 # libunwind-generic: the remote API (_Ux86_64_*) prof-record's second
 # unwinder uses, besides libunwind itself.
-PKGS := libdw libelf libunwind libunwind-generic
+PKGS := libdw libelf libunwind libunwind-generic libprotobuf-c zlib
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -49,10 +52,13 @@ BUILD_TAG := normal
 endif
 
 PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench prof-plan
-# lib/core/share-data.c is generated (share/prof's files as C strings), so
-# it is named here even before it exists.  lib/README maps the folders.
+# lib/core/share-data.c is generated (share/prof's files as C strings), and
+# so is lib/pprof/profile.pb-c.c (protoc-c's code for profile.proto), so
+# they are named here even before they exist.  lib/README maps the folders.
 SHARE_FILES := share/prof/flame.js share/prof/flame.css share/prof/rules.csv share/prof/waits.csv
-LIB_SRC := $(filter-out lib/core/share-data.c lib/agent/%,$(wildcard lib/*/*.c)) lib/core/share-data.c
+GEN_SRC := lib/core/share-data.c lib/pprof/profile.pb-c.c
+GEN_HDR := lib/pprof/profile.pb-c.h
+LIB_SRC := $(filter-out $(GEN_SRC) lib/agent/%,$(wildcard lib/*/*.c)) $(GEN_SRC)
 LIB_OBJ := $(LIB_SRC:.c=.o)
 CMD_OBJ := $(PROGS:%=cmd/%.o)
 BINS    := $(PROGS:%=bin/%)
@@ -69,12 +75,20 @@ all: $(BINS) $(AGENT)
 	touch $@
 
 $(LIB_OBJ) $(CMD_OBJ): .build-$(BUILD_TAG)
+# Made before any object, since -MMD's lists exist only after a first build.
+$(LIB_OBJ) $(CMD_OBJ): | $(GEN_HDR)
 
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 lib/core/share-data.c: scripts/embed $(SHARE_FILES)
 	scripts/embed $(SHARE_FILES) >$@.tmp && mv $@.tmp $@
+
+# protoc-c names its output after the .proto, under --c_out; it includes
+# its header as "pprof/profile.pb-c.h", found with -Ilib.  (A pattern
+# rule, so that one run makes both files.)
+lib/%.pb-c.c lib/%.pb-c.h: lib/%.proto
+	$(PROTOC_C) --proto_path=lib --c_out=lib $<
 
 lib/libprof.a: $(LIB_OBJ)
 	rm -f $@
@@ -124,11 +138,11 @@ FUZZ_LIBS   := $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null) 
 FUZZ_LIBOBJ := $(LIB_SRC:lib/%.c=$(FUZZ_OUT)/lib/%.o)
 FUZZ_BINS   := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz-%)
 
-$(FUZZ_OUT)/lib/%.o: lib/%.c
+$(FUZZ_OUT)/lib/%.o: lib/%.c | $(GEN_HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FUZZ_OUT)/fuzz/%.o: fuzz/%.c
+$(FUZZ_OUT)/fuzz/%.o: fuzz/%.c | $(GEN_HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
@@ -191,7 +205,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(AGENTDIR) 2>/dev/null
 
 clean:
-	rm -rf bin lib/*/*.o lib/*/*.d cmd/*.o cmd/*.d lib/libprof.a lib/core/share-data.c .build-* t/trash.* $(FUZZ_OUT)
+	rm -rf bin lib/*/*.o lib/*/*.d cmd/*.o cmd/*.d lib/libprof.a $(GEN_SRC) $(GEN_HDR) .build-* t/trash.* $(FUZZ_OUT)
 
 .PHONY: all deps check demo bench install uninstall clean fuzz fuzz-build
 

@@ -10,7 +10,7 @@ XML_CFLAGS=$(pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS=$(pkg-config --libs libxml-2.0 2>/dev/null)
 test -n "$XML_LIBS" || skip_or_fail 'no libxml2 (libxml2-dev)'
 test -f "$ROOT/lib/libprof.a" || skip_all 'lib/libprof.a is not built (make)'
-LIBS="$ROOT/lib/libprof.a $(pkg-config --libs libdw libelf libunwind libunwind-generic) $XML_LIBS -lcsv -lstdc++ -lm -pthread"
+LIBS="$ROOT/lib/libprof.a $(pkg-config --libs libdw libelf libunwind libunwind-generic libprotobuf-c zlib) $XML_LIBS -lcsv -lstdc++ -lm -pthread"
 
 for dir in "$ROOT"/t/fuzz/*/; do
 	target=$(basename "$dir")

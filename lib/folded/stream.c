@@ -42,6 +42,15 @@ fill(struct stream *fs)
 		warn("%s: read error:", fs->name);
 		fs->error = 1;
 	}
+	/* A gzipped file (a pprof profile) is no text: its readers are
+	 * lib/input's, which the callers fall back to on an error. */
+	if (r >= 2 && fs->end == 0 && fs->lineno == 0 && memcmp(fs->buf, "\x1f\x8b", 2) == 0) {
+		if (!fs->quiet)
+			warn("%s: gzipped, not folded stacks (a pprof profile is read by prof-fold)",
+			    fs->name);
+		fs->error = 1;
+		r = 0;
+	}
 	if (r <= 0) {
 		fs->eof = 1;
 		return -1;

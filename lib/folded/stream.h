@@ -11,7 +11,8 @@
  * The stream also notes whether its stacks came in the order prof's
  * writers use (bytewise, a proper prefix first; a stack may repeat): sorted
  * stays 1 until a stack breaks it.  Totals are exact; a sum past the
- * format's limit dies.
+ * format's limit dies.  A gzipped input (a pprof profile, which
+ * lib/input reads) is a read error.
  */
 #ifndef PROF_STREAM_H
 #define PROF_STREAM_H

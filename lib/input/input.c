@@ -253,6 +253,8 @@ prescan(struct input *g, const char *buf, size_t n, int format, int *kind)
 	}
 }
 
+static int input_text(struct input *g, int fd, const char *name, const char *head, size_t nhead);
+
 static int
 read_full(int fd, char *buf, size_t n, size_t *got, const char *name)
 {
@@ -272,8 +274,94 @@ read_full(int fd, char *buf, size_t n, size_t *got, const char *name)
 	return 0;
 }
 
+/* Notes the kind of an input, refusing to mix profiles and differential ones. */
+static int
+set_kind(struct input *g, int kind, const char *name)
+{
+	int err = 0;
+
+	if (kind != FOLDED_UNKNOWN) {
+		if (g->kind != FOLDED_UNKNOWN && g->kind != kind) {
+			warn("%s: a differential profile (two counts a line) cannot be merged with a profile", name);
+			err = 1;
+		}
+		g->kind = kind;
+	}
+	return err;
+}
+
+/* A pprof profile, of which head[0..nhead) is read: read whole, then
+ * decoded into the stack table (the first job's: its sink, if any). */
+static int
+input_pprof(struct input *g, int fd, const char *name, const char *head, size_t nhead)
+{
+	static const struct pprof_opts defaults;
+	size_t cap = nhead > 65536 ? nhead : 65536, have = nhead, got;
+	char *buf = xmalloc(cap), err[512];
+	struct meta meta = { 0 };
+	struct stacktable *t = stacktable_new();
+	int ret = 0;
+
+	memcpy(buf, head, nhead);
+	for (;;) {
+		if (have == cap) {
+			if (cap > PPROF_MAX_SIZE) {
+				warn("%s: not read: a pprof profile is at most %zu bytes", name,
+				    (size_t)PPROF_MAX_SIZE);
+				ret = -1;
+				break;
+			}
+			buf = xrealloc(buf, cap *= 2);
+		}
+		if (read_full(fd, buf + have, cap - have, &got, name) < 0) {
+			ret = -1;
+			break;
+		}
+		have += got;
+		if (have < cap)
+			break;
+	}
+	if (g->sink != NULL) {
+		t->sink = g->sink;
+		t->sink_arg = g->sink_args[0];
+	}
+	if (ret == 0 && pprof_read(buf, have, g->pprof ? g->pprof : &defaults, t, &meta, err,
+	    sizeof(err)) < 0) {
+		/* an option's error names the option, others the profile */
+		warn(err[0] == '-' ? "%s: %s" : "%s: not a readable pprof profile: %s", name, err);
+		ret = -1;
+	}
+	free(buf);
+	stacktable_merge(g->tab, t);
+	if (ret == 0) {
+		meta_merge(&g->meta, &meta, g->nmeta == 0);
+		g->nmeta++;
+		if (set_kind(g, FOLDED_SINGLE, name))
+			ret = -1;
+	}
+	meta_free(&meta);
+	g->ninputs++;
+	return ret;
+}
+
 int
 input_fd(struct input *g, int fd, const char *name)
+{
+	char head[PPROF_DETECT_SIZE];
+	size_t nhead;
+
+	/* The first bytes say whether it is a pprof profile; they are then
+	 * the start of the text.  A text format asked for keeps its text:
+	 * only gzip, which no text is, makes it a profile. */
+	if (read_full(fd, head, sizeof(head), &nhead, name) < 0)
+		return -1;
+	if (g->format == INPUT_PPROF || pprof_detect(head, nhead, g->format == INPUT_AUTO))
+		return input_pprof(g, fd, name, head, nhead);
+	return input_text(g, fd, name, head, nhead);
+}
+
+static int
+input_text(struct input *g, int fd, const char *name, const char *head, size_t nhead)
 {
 	struct pool pl = { .perf = g->perf };
 	struct worker *ws;
@@ -305,7 +393,10 @@ input_fd(struct input *g, int fd, const char *name)
 	}
 
 	buf = pool_buffer(&pl, CHUNK_SIZE, &cap);
-	while (!eof || have > 0) {
+	memcpy(buf, head, nhead);
+	have = nhead;
+	eof = nhead < PPROF_DETECT_SIZE;
+	for (int first = 1; first || !eof || have > 0; first = 0) {
 		size_t end;
 
 		if (!eof) {
@@ -422,13 +513,8 @@ input_fd(struct input *g, int fd, const char *name)
 		g->nmeta++;
 	}
 	meta_free(&meta);
-	if (kind != FOLDED_UNKNOWN) {
-		if (g->kind != FOLDED_UNKNOWN && g->kind != kind) {
-			warn("%s: a differential profile (two counts a line) cannot be merged with a profile", name);
-			err = 1;
-		}
-		g->kind = kind;
-	}
+	if (set_kind(g, kind, name))
+		err = 1;
 	g->ninputs++;
 
 	free(buf);

@@ -1,6 +1,13 @@
 /*
- * input: reading inputs (folded stacks or `perf script` text) into one
- * stack table, in parallel.
+ * input: reading inputs (folded stacks, `perf script` text or pprof
+ * profiles) into one stack table, in parallel.
+ *
+ * A pprof profile (pprof.h) is known by its first bytes: gzip's magic
+ * number, or with INPUT_AUTO a binary profile.proto message; a text
+ * format asked for (INPUT_PERF, INPUT_FOLDED) still reads gzip as a
+ * profile, since no text is gzipped.  INPUT_PPROF reads every input as
+ * one.  It is read whole, by one thread, into the same table, its
+ * metadata merged as a folded input's.
  *
  * An input is read in chunks that end at a record boundary (a newline for
  * folded stacks, a blank line for perf script, where a parser's state is
@@ -23,14 +30,16 @@
 #include "folded/meta.h"
 #include "folded/stacktable.h"
 #include "input/perf.h"
+#include "pprof/pprof.h"
 
-enum input_format { INPUT_AUTO, INPUT_PERF, INPUT_FOLDED };
+enum input_format { INPUT_AUTO, INPUT_PERF, INPUT_FOLDED, INPUT_PPROF };
 
 struct input {
 	/* set by the caller before the first input */
 	int format;                 /* enum input_format */
 	int jobs;                   /* threads, 1 or more */
 	const struct perf_opts *perf;  /* NULL: perf script's defaults */
+	const struct pprof_opts *pprof; /* NULL: pprof's defaults */
 	char *event;                /* --event-filter, or the first event seen */
 	int event_given;
 	/* With a sink, stacks are not stored but given to sink, with
@@ -42,9 +51,9 @@ struct input {
 	/* the result, over all inputs */
 	struct stacktable *tab;
 	int kind;                   /* enum folded_kind of the inputs */
-	struct meta meta;           /* merged metadata of folded inputs */
+	struct meta meta;           /* merged metadata of folded and pprof inputs */
 	int ninputs;                /* inputs read so far */
-	int nmeta;                  /* folded inputs read so far */
+	int nmeta;                  /* folded and pprof inputs read so far */
 	uint64_t bad_lines;         /* over all inputs */
 	int kinds_differ, perf_seen;
 };

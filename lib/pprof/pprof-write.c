@@ -1,0 +1,553 @@
+#define _GNU_SOURCE
+#include "pprof/pprof.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <uthash.h>
+#include <zlib.h>
+
+#include "core/count.h"
+#include "core/util.h"
+#include "folded/frame.h"
+#include "folded/unit.h"
+#include "pprof/profile.pb-c.h"
+
+/* A byte string and the number it was given (a string index, an id). */
+struct keyed {
+	UT_hash_handle hh;
+	uint64_t id;
+	size_t len;
+	char key[];
+};
+
+struct pprof_writer {
+	struct keyed *strings, *functions, *locations;  /* uthash heads */
+	ProtobufCBinaryData *strtab;
+	size_t nstr, strcap;
+	Pprof__Function **fn;
+	size_t nfn, fncap;
+	Pprof__Location **loc;
+	size_t nloc, loccap;
+	Pprof__Mapping **map;
+	size_t nmap, mapcap;
+	Pprof__Sample **smp;
+	size_t nsmp, smpcap;
+	int64_t *comments;
+	size_t ncomments;
+	Pprof__ValueType sample_type, period_type;
+	int64_t period, time_nanos, duration_nanos;
+	int has_period;
+};
+
+static void
+grow(void *pp, size_t *cap, size_t n, size_t size)
+{
+	void **p = pp;
+
+	if (n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*p = xreallocarray(*p, *cap, size);
+	}
+}
+
+/* The id of key[0..len) in the table *head, made (the next of *next) if new. */
+static uint64_t
+intern(struct keyed **head, const void *key, size_t len, size_t *next, int *made)
+{
+	struct keyed *k;
+
+	HASH_FIND(hh, *head, key, len, k);
+	*made = k == NULL;
+	if (k != NULL)
+		return k->id;
+	k = xmalloc(sizeof(*k) + len + 1);
+	k->id = (*next)++;
+	k->len = len;
+	memcpy(k->key, key, len);
+	k->key[len] = '\0';
+	HASH_ADD(hh, *head, key, len, k);
+	return k->id;
+}
+
+/* The string table's index of s[0..n). */
+static int64_t
+string_index(struct pprof_writer *w, const char *s, size_t n)
+{
+	size_t next = w->nstr;
+	int made;
+	uint64_t i = intern(&w->strings, s, n, &next, &made);
+
+	if (made) {
+		grow(&w->strtab, &w->strcap, w->nstr, sizeof(*w->strtab));
+		w->strtab[w->nstr].data = (uint8_t *)xmemdup(s, n);
+		w->strtab[w->nstr].len = n;
+		w->nstr++;
+	}
+	return (int64_t)i;
+}
+
+static int64_t
+string_of(struct pprof_writer *w, const char *s)
+{
+	return s ? string_index(w, s, strlen(s)) : 0;
+}
+
+struct pprof_writer *
+pprof_writer_new(const char *type, const char *unit)
+{
+	struct pprof_writer *w = xcalloc(1, sizeof(*w));
+
+	string_index(w, "", 0);  /* entry 0 is always "" */
+	pprof__value_type__init(&w->sample_type);
+	pprof__value_type__init(&w->period_type);
+	w->sample_type.type = string_of(w, type);
+	w->sample_type.unit = string_of(w, unit);
+	return w;
+}
+
+void
+pprof_writer_period(struct pprof_writer *w, const char *type, const char *unit, int64_t period)
+{
+	w->period_type.type = string_of(w, type);
+	w->period_type.unit = string_of(w, unit);
+	w->period = period;
+	w->has_period = 1;
+}
+
+void
+pprof_writer_time(struct pprof_writer *w, int64_t time_nanos, int64_t duration_nanos)
+{
+	w->time_nanos = time_nanos;
+	w->duration_nanos = duration_nanos;
+}
+
+void
+pprof_writer_comment(struct pprof_writer *w, const char *text)
+{
+	w->comments = xreallocarray(w->comments, w->ncomments + 1, sizeof(*w->comments));
+	w->comments[w->ncomments++] = string_of(w, text);
+}
+
+uint64_t
+pprof_writer_mapping(struct pprof_writer *w, const char *file, const char *build_id,
+    uint64_t start, uint64_t limit, uint64_t offset)
+{
+	Pprof__Mapping *m = xmalloc(sizeof(*m));
+
+	pprof__mapping__init(m);
+	m->id = w->nmap + 1;
+	m->memory_start = start;
+	m->memory_limit = limit;
+	m->file_offset = offset;
+	m->filename = string_of(w, file);
+	m->build_id = string_of(w, build_id);
+	grow(&w->map, &w->mapcap, w->nmap, sizeof(*w->map));
+	w->map[w->nmap++] = m;
+	return m->id;
+}
+
+uint64_t
+pprof_writer_function(struct pprof_writer *w, const char *name, size_t len, const char *file,
+    size_t flen)
+{
+	int64_t key[2] = { string_index(w, name, len), string_index(w, file, flen) };
+	size_t next = w->nfn + 1;
+	int made;
+	uint64_t id = intern(&w->functions, key, sizeof(key), &next, &made);
+
+	if (made) {
+		Pprof__Function *f = xmalloc(sizeof(*f));
+		pprof__function__init(f);
+		f->id = id;
+		f->name = f->system_name = key[0];
+		f->filename = key[1];
+		grow(&w->fn, &w->fncap, w->nfn, sizeof(*w->fn));
+		w->fn[w->nfn++] = f;
+	}
+	return id;
+}
+
+uint64_t
+pprof_writer_location(struct pprof_writer *w, uint64_t mapping, uint64_t address,
+    const struct pprof_line *lines, size_t n)
+{
+	uint64_t small[2 + 2 * 8], *key = small;
+	size_t klen = 2 + 2 * n, next = w->nloc + 1;
+	int made;
+	uint64_t id;
+
+	if (n > 8)
+		key = xreallocarray(NULL, klen, sizeof(*key));
+	key[0] = mapping;
+	key[1] = address;
+	for (size_t i = 0; i < n; i++) {
+		key[2 + 2 * i] = lines[i].function;
+		key[3 + 2 * i] = (uint64_t)lines[i].line;
+	}
+	id = intern(&w->locations, key, klen * sizeof(*key), &next, &made);
+	if (key != small)
+		free(key);
+	if (made) {
+		Pprof__Location *l = xmalloc(sizeof(*l));
+		pprof__location__init(l);
+		l->id = id;
+		l->mapping_id = mapping;
+		l->address = address;
+		l->n_line = n;
+		l->line = xreallocarray(NULL, n ? n : 1, sizeof(*l->line));
+		for (size_t i = 0; i < n; i++) {
+			Pprof__Line *ln = xmalloc(sizeof(*ln));
+			pprof__line__init(ln);
+			ln->function_id = lines[i].function;
+			ln->line = lines[i].line;
+			l->line[i] = ln;
+		}
+		grow(&w->loc, &w->loccap, w->nloc, sizeof(*w->loc));
+		w->loc[w->nloc++] = l;
+	}
+	return id;
+}
+
+void
+pprof_writer_sample(struct pprof_writer *w, const uint64_t *locs, size_t n, int64_t value)
+{
+	Pprof__Sample *s = xmalloc(sizeof(*s) + sizeof(int64_t));
+
+	pprof__sample__init(s);
+	s->n_location_id = n;
+	s->location_id = xreallocarray(NULL, n ? n : 1, sizeof(*s->location_id));
+	if (n > 0)
+		memcpy(s->location_id, locs, n * sizeof(*locs));
+	s->n_value = 1;
+	s->value = (int64_t *)(s + 1);
+	s->value[0] = value;
+	grow(&w->smp, &w->smpcap, w->nsmp, sizeof(*w->smp));
+	w->smp[w->nsmp++] = s;
+}
+
+void
+pprof_writer_free(struct pprof_writer *w)
+{
+	struct keyed *k, *tmp;
+
+	if (w == NULL)
+		return;
+	HASH_ITER(hh, w->strings, k, tmp) { HASH_DEL(w->strings, k); free(k); }
+	HASH_ITER(hh, w->functions, k, tmp) { HASH_DEL(w->functions, k); free(k); }
+	HASH_ITER(hh, w->locations, k, tmp) { HASH_DEL(w->locations, k); free(k); }
+	for (size_t i = 0; i < w->nstr; i++)
+		free(w->strtab[i].data);
+	for (size_t i = 0; i < w->nfn; i++)
+		free(w->fn[i]);
+	for (size_t i = 0; i < w->nloc; i++) {
+		for (size_t j = 0; j < w->loc[i]->n_line; j++)
+			free(w->loc[i]->line[j]);
+		free(w->loc[i]->line);
+		free(w->loc[i]);
+	}
+	for (size_t i = 0; i < w->nmap; i++)
+		free(w->map[i]);
+	for (size_t i = 0; i < w->nsmp; i++) {
+		free(w->smp[i]->location_id);
+		free(w->smp[i]);
+	}
+	free(w->strtab);
+	free(w->fn);
+	free(w->loc);
+	free(w->map);
+	free(w->smp);
+	free(w->comments);
+	free(w);
+}
+
+/* Writes the message msg[0..n) gzipped to fp. */
+static int
+gzip_to(FILE *fp, const uint8_t *msg, size_t n, char *err, size_t errlen)
+{
+	z_stream z;
+	unsigned char out[1 << 16];
+	int ret;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		snprintf(err, errlen, "zlib: cannot start compressing");
+		return -1;
+	}
+	z.next_in = (uint8_t *)msg;
+	do {
+		size_t chunk = n > (1u << 30) ? (1u << 30) : n;
+		z.avail_in = (uInt)chunk;
+		n -= chunk;
+		do {
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			ret = deflate(&z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
+			fwrite(out, 1, sizeof(out) - z.avail_out, fp);
+		} while (z.avail_out == 0);
+	} while (n > 0);
+	deflateEnd(&z);
+	if (ret != Z_STREAM_END) {
+		snprintf(err, errlen, "zlib: compressing failed");
+		return -1;
+	}
+	return 0;
+}
+
+int
+pprof_writer_finish(struct pprof_writer *w, FILE *fp, char *err, size_t errlen)
+{
+	Pprof__Profile p = PPROF__PROFILE__INIT;
+	Pprof__ValueType *st = &w->sample_type;
+	uint8_t *msg;
+	size_t n;
+	int ret;
+
+	p.n_sample_type = 1;
+	p.sample_type = &st;
+	p.n_sample = w->nsmp;
+	p.sample = w->smp;
+	p.n_mapping = w->nmap;
+	p.mapping = w->map;
+	p.n_location = w->nloc;
+	p.location = w->loc;
+	p.n_function = w->nfn;
+	p.function = w->fn;
+	p.n_string_table = w->nstr;
+	p.string_table = w->strtab;
+	p.time_nanos = w->time_nanos;
+	p.duration_nanos = w->duration_nanos;
+	if (w->has_period) {
+		p.period_type = &w->period_type;
+		p.period = w->period;
+	}
+	p.n_comment = w->ncomments;
+	p.comment = w->comments;
+	p.default_sample_type = st->type;
+	/* A mapping whose every location names its functions has them:
+	 * pprof does not look for its file to symbolize it (and does not
+	 * warn that it lacks one); the others it may symbolize from the
+	 * file, its build-id and offset. */
+	for (size_t i = 0; i < w->nmap; i++)
+		w->map[i]->has_functions = 1;
+	for (size_t i = 0; i < w->nloc; i++)
+		if (w->loc[i]->mapping_id >= 1 && w->loc[i]->mapping_id <= w->nmap &&
+		    w->loc[i]->n_line == 0)
+			w->map[w->loc[i]->mapping_id - 1]->has_functions = 0;
+
+	n = pprof__profile__get_packed_size(&p);
+	msg = xmalloc(n ? n : 1);
+	pprof__profile__pack(&p, msg);
+	ret = gzip_to(fp, msg, n, err, errlen);
+	free(msg);
+	pprof_writer_free(w);
+	return ret;
+}
+
+/*
+ * The folded stacks' side.
+ */
+
+/* pprof's name of a sample type for prof's type and unit. */
+static void
+sample_type_of(const char *type, const char *unit, const char **st, const char **su)
+{
+#define IS(a, b) (strcmp((a), (b)) == 0)
+	*su = unit;
+	*st = type ? type : "samples";
+	if (IS(unit, "nanoseconds")) {
+		*st = !type ? "time" : IS(type, "lock") ? "delay" : type;
+	} else if (IS(unit, "bytes")) {
+		*st = !type || IS(type, "memory") ? "alloc_space" : type;
+	} else if (IS(unit, "objects")) {
+		*st = !type || IS(type, "memory") ? "alloc_objects" : type;
+		*su = "count";
+	} else if (IS(unit, "threads")) {
+		*st = "threads";
+		*su = "count";
+	} else if (IS(unit, "samples")) {
+		*st = type && IS(type, "lock") ? "contentions" : type && IS(type, "threads") ? "threads" :
+		    "samples";
+		*su = "count";
+	}
+#undef IS
+}
+
+/* "LINE" of "FILE:LINE": 1 or more, no leading zero; else 0 (all is file). */
+static int64_t
+line_of(const char *loc, size_t n, size_t *file_len)
+{
+	size_t i = n;
+	int64_t v = 0;
+
+	*file_len = n;
+	while (i > 0 && loc[i - 1] >= '0' && loc[i - 1] <= '9')
+		i--;
+	if (i == 0 || i == n || loc[i - 1] != ':' || loc[i] == '0' || n - i > 18)
+		return 0;
+	for (size_t k = i; k < n; k++)
+		v = v * 10 + (loc[k] - '0');
+	*file_len = i - 1;
+	return v;
+}
+
+/* A table of module names to mapping ids. */
+struct modmap {
+	struct keyed *head;
+	size_t next;
+	uint64_t *ids;     /* the mapping of each */
+};
+
+struct frame_ref {
+	const char *f;
+	size_t n;
+	struct frame_parts fp;
+};
+
+int
+pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
+    char *err, size_t errlen)
+{
+	const char *type = meta_get(m, "type"), *unit = meta_get(m, "unit"), *st, *su, *s;
+	struct pprof_writer *w;
+	struct unit u;
+	struct modmap mods = { NULL, 0, NULL };
+	uint64_t nomod = 0;
+	struct frame_ref *fr = NULL;
+	size_t frcap = 0;
+	uint64_t *locs = NULL;
+	struct pprof_line *lines = NULL;
+	size_t lcap = 0;
+	int ret = 0;
+
+	sample_type_of(type, unit ? unit : "samples", &st, &su);
+	w = pprof_writer_new(st, su);
+	unit_from_meta(m, &u);
+	if (u.kind == UNIT_SAMPLES && (u.period_ns > 0 || type != NULL))
+		pprof_writer_period(w, type ? type : "cpu", u.period_ns > 0 ? "nanoseconds" : "count",
+		    u.period_ns > 0 ? (int64_t)(u.period_ns + 0.5) : 0);
+	{
+		int64_t t0 = 0, dur = 0;
+		struct tm tm;
+		count_t c;
+		if ((s = meta_get(m, "start")) != NULL) {
+			memset(&tm, 0, sizeof(tm));
+			const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+			if (end != NULL && (*end == 'Z' || *end == '\0'))
+				t0 = (int64_t)timegm(&tm) * 1000000000;
+		}
+		if ((s = meta_get(m, "duration")) != NULL) {
+			size_t k = strcspn(s, " ");
+			/* a count is in units of 10^-9: "2.5" is 2.5e9 ns */
+			if (strcmp(s + k, " s") == 0 && count_parse(s, k, &c) == COUNT_OK &&
+			    c <= (count_t)INT64_MAX)
+				dur = (int64_t)c;
+		}
+		pprof_writer_time(w, t0 > 0 ? t0 : 0, dur);
+	}
+	for (size_t i = 0; i < m->list.n; i++) {
+		char *c = xasprintf("# %s: %s", m->list.items[i].key, m->list.items[i].value);
+		pprof_writer_comment(w, c);
+		free(c);
+	}
+
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		const char *key = v[i]->key, *end = key + v[i]->len;
+		size_t nf = 0, nl = 0;
+		count_t c = v[i]->n[0];
+
+		if (c % COUNT_ONE != 0 || c / COUNT_ONE > (count_t)INT64_MAX) {
+			char b[COUNT_BUFSZ];
+			count_format(c, b);
+			snprintf(err, errlen, "the count %s is not a whole number of at most 19 digits, "
+			    "as pprof's values are (--scale can make it one)", b);
+			ret = -1;
+			break;
+		}
+		/* the frames, root first */
+		for (const char *p = key;; ) {
+			const char *semi = memchr(p, ';', (size_t)(end - p));
+			const char *fe = semi ? semi : end;
+			grow(&fr, &frcap, nf, sizeof(*fr));
+			fr[nf].f = p;
+			fr[nf].n = (size_t)(fe - p);
+			frame_split(p, fr[nf].n, &fr[nf].fp);
+			nf++;
+			if (semi == NULL)
+				break;
+			p = semi + 1;
+		}
+		if (nf > lcap) {
+			lcap = nf;
+			locs = xreallocarray(locs, lcap, sizeof(*locs));
+			lines = xreallocarray(lines, lcap, sizeof(*lines));
+		}
+		/* A frame and the _[i] frames after it in the same module are
+		 * one location, its lines innermost first. */
+		for (size_t a = nf; a > 0;) {
+			size_t b = a - 1, k = 0;
+			while (b > 0 && frame_annotation(&fr[b].fp) == 'i' &&
+			    fr[b].fp.module_len == fr[b - 1].fp.module_len &&
+			    memcmp(fr[b].fp.module, fr[b - 1].fp.module, fr[b].fp.module_len) == 0)
+				b--;
+			for (size_t j = a; j-- > b;) {
+				const struct frame_parts *q = &fr[j].fp;
+				size_t flen;
+				int64_t line = line_of(q->loc, q->loc_len, &flen);
+				if (j == b && q->suffix_len > 0) {
+					/* the frame's own annotation stays in its name */
+					char *nm = xmalloc(q->name_len + q->suffix_len);
+					memcpy(nm, q->name, q->name_len);
+					memcpy(nm + q->name_len, q->suffix, q->suffix_len);
+					lines[k].function = pprof_writer_function(w, nm,
+					    q->name_len + q->suffix_len, q->loc, flen);
+					free(nm);
+				} else {
+					lines[k].function = pprof_writer_function(w, q->name, q->name_len,
+					    q->loc, flen);
+				}
+				lines[k].line = line;
+				k++;
+			}
+			uint64_t map;
+			const struct frame_parts *q = &fr[b].fp;
+			if (q->module_len == 0) {
+				/* A mapping without a file, its functions known:
+				 * else pprof makes one up and warns that the main
+				 * binary has no file name. */
+				if (nomod == 0)
+					nomod = pprof_writer_mapping(w, "", NULL, 0, 0, 0);
+				map = nomod;
+			} else {
+				int made;
+				map = intern(&mods.head, q->module, q->module_len, &mods.next, &made);
+				if (made) {
+					char *mod = xmemdup(q->module, q->module_len);
+					mods.ids = xreallocarray(mods.ids, mods.next, sizeof(*mods.ids));
+					mods.ids[map] = pprof_writer_mapping(w, mod, NULL, 0, 0, 0);
+					free(mod);
+				}
+				map = mods.ids[map];
+			}
+			locs[nl++] = pprof_writer_location(w, map, 0, lines, k);
+			a = b;
+		}
+		pprof_writer_sample(w, locs, nl, (int64_t)(c / COUNT_ONE));
+	}
+	{
+		struct keyed *k, *tmp;
+		HASH_ITER(hh, mods.head, k, tmp) { HASH_DEL(mods.head, k); free(k); }
+		free(mods.ids);
+	}
+	free(fr);
+	free(locs);
+	free(lines);
+	if (ret < 0) {
+		pprof_writer_free(w);
+		return -1;
+	}
+	return pprof_writer_finish(w, fp, err, errlen);
+}
