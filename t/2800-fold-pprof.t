@@ -273,4 +273,19 @@ else
 	test_skip '--format pprof does not write binary to a terminal' 'script(1) cannot open a pty'
 fi
 
+test_expect_success 'prof-diff reads pprof files, plain or gzipped; a flame chart refuses one' '
+	printf "a;b 3\na;c 2\n" >d1.folded &&
+	printf "a;b 1\na;c 4\n" >d2.folded &&
+	prof-fold --format pprof -o d1.pb.gz d1.folded &&
+	prof-fold --format pprof -o d2.pb.gz d2.folded &&
+	gzip -dc d1.pb.gz >d1.pb && gzip -dc d2.pb.gz >d2.pb &&
+	prof-diff d1.folded d2.folded | grep -v "^#" >expect &&
+	prof-diff d1.pb d2.pb | grep -v "^#" >actual &&
+	test_cmp expect actual &&
+	prof-diff d1.pb.gz d2.pb | grep -v "^#" >actual &&
+	test_cmp expect actual &&
+	test_expect_code 2 prof-flame --flamechart d1.pb.gz >chart.svg 2>err &&
+	cat err
+'
+
 done_testing

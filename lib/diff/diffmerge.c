@@ -10,6 +10,7 @@
 
 #include "core/util.h"
 #include "folded/folded.h"
+#include "input/input.h"
 
 int
 diffmerge_spill(int fd, const char *name)
@@ -73,7 +74,8 @@ diffmerge_open(struct diffmerge *m, int fd[2], const char *name[2], int jobs)
 	pthread_t th;
 	int threaded;
 
-	if (!rereadable(fd[0]) || !rereadable(fd[1]))
+	if (!rereadable(fd[0]) || !rereadable(fd[1]) || input_is_pprof(fd[0]) ||
+	    input_is_pprof(fd[1]))
 		return -1;
 	for (int i = 0; i < 2; i++) {
 		stream_open(&m->fs[i], fd[i], name[i], FOLDED_UNKNOWN);

@@ -68,21 +68,24 @@ flame_reader_free(struct flame_reader *r)
 	free(r);
 }
 
-/* Adds the stacks of one input to *f, made at the first stack. */
-static void
+/* Adds the stacks of one input to *f, made at the first stack.  Returns
+ * -1 when the input could not be read (stream_next said why). */
+static int
 chart_input(struct flame **f, int flags, int fd, const char *name, struct meta *meta)
 {
 	struct stream fs;
 	struct folded_line fl;
+	int r;
 
 	stream_open(&fs, fd, name, *f ? ((*f)->diff ? FOLDED_DIFF : FOLDED_SINGLE) : FOLDED_UNKNOWN);
-	while (stream_next(&fs, &fl) > 0) {
+	while ((r = stream_next(&fs, &fl)) > 0) {
 		if (*f == NULL)
 			*f = flame_new(flags, fs.kind == FOLDED_DIFF);
 		flame_add(*f, fl.stack, fl.len, fl.n);
 	}
 	meta_update(meta, &fs.meta);
 	stream_close(&fs);
+	return r < 0 ? -1 : 0;
 }
 
 struct flame *
@@ -100,7 +103,8 @@ flame_chart(int flags, int n, char *const files[], struct meta *meta, int *statu
 			*status = EXIT_USAGE;
 			continue;
 		}
-		chart_input(&f, flags, fd, std ? "stdin" : name, meta);
+		if (chart_input(&f, flags, fd, std ? "stdin" : name, meta) < 0)
+			*status = EXIT_USAGE;
 		if (!std)
 			close(fd);
 	}

@@ -558,6 +558,15 @@ input_files(struct input *g, int n, char *const files[])
 }
 
 int
+input_is_pprof(int fd)
+{
+	char head[PPROF_DETECT_SIZE];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+
+	return n > 0 && pprof_detect(head, (size_t)n, 1);
+}
+
+int
 input_default_jobs(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -86,6 +86,11 @@ int input_fd(struct input *g, int fd, const char *name);
 int input_files(struct input *g, int n, char *const files[]);
 
 /* The default number of jobs: the online CPUs, 1 to 256. */
+/* Non-zero when the file open at fd (read at offset 0, not moved) starts
+ * as a pprof profile, gzipped or not: a reader of folded text that can
+ * read it again from the start leaves it to input_fd. */
+int input_is_pprof(int fd);
+
 int input_default_jobs(void);
 
 /* Frees the table and what g owns. */
