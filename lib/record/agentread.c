@@ -575,7 +575,7 @@ stk_name(struct agentread *a, struct image *im, struct stk *s, size_t *len)
 
 	if (s->name == NULL) {
 		a->name.len = 0;
-		stackname_root(&a->name, im->comm, im->pid, &a->o.name);
+		stackname_root(&a->name, im->comm, im->pid, 0, &a->o.name);
 		n = s->n < 0 ? 0 : s->n;
 		if (a->o.max_stack > 0 && n > a->o.max_stack)
 			n = a->o.max_stack;
