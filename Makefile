@@ -30,7 +30,7 @@ SANITIZE   ?=
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_OUT     ?= fuzz.out
-FUZZ_TARGETS ?= perf folded pprof bench gobench rules conf palette
+FUZZ_TARGETS ?= perf folded pprof bench gobench rules conf palette agentread
 
 # libunwind-generic: the remote API (_Ux86_64_*) prof-record's second
 # unwinder uses, besides libunwind itself.
@@ -184,6 +184,7 @@ bench: deps
 	@scripts/bench-bench
 	@scripts/bench-record
 	@scripts/bench-offcpu
+	@scripts/bench-memory
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(SHAREDIR)

@@ -1,27 +1,36 @@
 /* prof-bench: benchmarks of commands and built-in micro-benchmarks.  See prof-bench(1). */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "bench/bench.h"
 #include "bench/benchbuiltin.h"
 #include "bench/benchplan.h"
 #include "bench/benchreport.h"
 #include "bench/benchsession.h"
+#include "bench/launch.h"
 #include "core/arg.h"
+#include "core/cmdline.h"
 #include "core/util.h"
+#include "record/agentread.h"
 static const char synopsis[] =
 "usage: prof-bench [-iN] [-w runs] [-r runs] [-m runs] [-M runs] [--duration seconds]\n"
 "                  [-p cmd] [-c cmd] [-s cmd] [-C cmd] [-S shell]\n"
 "                  [-P var min max [--step d]] [-L var list] [-n name]\n"
 "                  [--reference cmd] [--order order] [--seed n]\n"
 "                  [--input file] [--output where] [--show-output]\n"
-"                  [--concurrency n] [--record file] [-u unit] [--sort method]\n"
+"                  [--concurrency n] [--record file] [--allocs] [-u unit]\n"
+"                  [--sort method]\n"
 "                  [--export-json file] [--export-csv file]\n"
 "                  [--export-markdown file] [--save name] [--results-dir dir]\n"
 "                  command ...\n"
@@ -56,6 +65,8 @@ static const char options_help[] =
 "  --show-output           as --output inherit\n"
 "  --concurrency n         n copies at once: throughput and latency\n"
 "  --record file           also record a CPU profile (folded) with prof-record\n"
+"  --allocs                count each command's allocations and bytes in one\n"
+"                          more run, with prof-record's agent (not timed)\n"
 "  -u, --time-unit unit    s, ms, us or ns (default: by size)\n"
 "  --sort method           auto (default), command or mean-time\n"
 "  --export-json file      hyperfine's JSON schema, extended\n"
@@ -70,13 +81,14 @@ static const char options_help[] =
 "See prof-bench(1).\n";
 
 enum {
-	OPT_BUILTIN = 256, OPT_CONCURRENCY, OPT_DURATION, OPT_EXPORT_CSV, OPT_EXPORT_JSON,
+	OPT_ALLOCS = 256, OPT_BUILTIN, OPT_CONCURRENCY, OPT_DURATION, OPT_EXPORT_CSV, OPT_EXPORT_JSON,
 	OPT_EXPORT_MD, OPT_HELP, OPT_INPUT, OPT_ITERATIONS, OPT_LIST, OPT_ORDER, OPT_OUTPUT,
 	OPT_RECORD, OPT_REFERENCE, OPT_RESULTS_DIR, OPT_SAVE, OPT_SEED, OPT_SHOW_OUTPUT,
 	OPT_SORT, OPT_STEP
 };
 
 static const struct option longopts[] = {
+	{ "allocs", no_argument, NULL, OPT_ALLOCS },
 	{ "builtin", required_argument, NULL, OPT_BUILTIN },
 	{ "cleanup", required_argument, NULL, 'C' },
 	{ "command-name", required_argument, NULL, 'n' },
@@ -127,6 +139,105 @@ time_unit(const char *s)
 	return units[arg_choice(s, units, "a unit", "-u")];
 }
 
+/*
+ * One run of argv under the agent in its counting mode (agent.h,
+ * AGENT_REC_COUNT), its stream in an unnamed file opened O_APPEND (no pipe
+ * to drain while the command runs); the allocations and bytes of all its
+ * processes into *allocs and *bytes.  Returns 0, or -1 after a warning.
+ */
+static int
+count_run(char *const argv[], const char *agent, const struct launch_io *io,
+    double *allocs, double *bytes)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char *saved = old != NULL ? xstrdup(old) : NULL;
+	struct agentread_stats st;
+	struct agentread *a;
+	struct bench_run run;
+	int fd, rc;
+
+	if ((fd = memfd_create("prof-bench-allocs", 0)) < 0 ||
+	    fcntl(fd, F_SETFL, O_APPEND) < 0)
+		die("--allocs: memfd_create:");
+	agentread_setenv(agent, fd, 1, AGENT_EV_COUNT);
+	rc = launch_run(argv, io, 0, &run);
+	if (saved != NULL)
+		setenv("LD_PRELOAD", saved, 1);
+	else
+		unsetenv("LD_PRELOAD");
+	free(saved);
+	unsetenv(AGENT_ENV_FD);
+	unsetenv(AGENT_ENV_RATE);
+	unsetenv(AGENT_ENV_EVENTS);
+	if (rc < 0) {
+		close(fd);
+		warn("--allocs: cannot run %s:", argv[0]);
+		return -1;
+	}
+	a = agentread_new(&(struct agentread_opts){ .max_stack = 0 });
+	if (lseek(fd, 0, SEEK_SET) != 0 || agentread_fd(a, fd) < 0)
+		die("--allocs: the agent's stream:");
+	close(fd);
+	agentread_end(a);
+	agentread_get_stats(a, &st);
+	agentread_free(a);
+	if (st.counted == 0) {
+		warn("--allocs: %s: the agent counted nothing (a static or setuid program?)", argv[0]);
+		return -1;
+	}
+	if (st.counted < st.images)
+		warn("--allocs: %s: %llu of %llu processes did not send their count (killed "
+		    "by a signal?): the counts miss theirs", argv[0],
+		    (unsigned long long)(st.images - st.counted), (unsigned long long)st.images);
+	*allocs = (double)st.counted_allocs;
+	*bytes = (double)st.counted_bytes;
+	return 0;
+}
+
+/*
+ * --allocs: after the measured runs, one more run of each command counts
+ * its allocations into its allocs_per_op and bytes_per_op (per run); a
+ * command run under the shell has the shell's own (of an empty command)
+ * subtracted, as its time has.  Returns 0, or 1 when a count failed.
+ */
+static int
+count_allocs(const struct benchsession_opts *so, const struct benchsession_cmd *cmds, size_t n,
+    struct bench_results *r)
+{
+	struct launch_io io = { so->in, so->out, so->err };
+	char agent[PATH_MAX], *sh[] = { (char *)so->shell, "-c", "", NULL }, **argv;
+	double shell_allocs = -1, shell_bytes = 0, allocs, bytes;
+	const char *err;
+	int status = EXIT_OK;
+
+	if (agentread_agent_path(agent, sizeof agent) != 0)
+		die("--allocs: " AGENT_LIBRARY " not found beside prof-bench or in ../lib/prof");
+	for (size_t i = 0; i < n && i < r->n; i++) {
+		if (cmds[i].shell) {
+			if (shell_allocs < 0 && count_run(sh, agent, &io, &shell_allocs, &shell_bytes) < 0)
+				shell_allocs = shell_bytes = 0;
+			sh[2] = (char *)cmds[i].command;
+			argv = sh;
+		} else if ((argv = cmdline_split(cmds[i].command, &err)) == NULL) {
+			die("%s: %s", cmds[i].name, err);
+		}
+		if (count_run(argv, agent, &io, &allocs, &bytes) == 0) {
+			if (cmds[i].shell) {
+				allocs = fmax(0, allocs - shell_allocs);
+				bytes = fmax(0, bytes - shell_bytes);
+			}
+			r->b[i].allocs_per_op = allocs;
+			r->b[i].bytes_per_op = bytes;
+		} else {
+			status = EXIT_FINDING;
+		}
+		if (argv != sh)
+			free(argv);
+		sh[2] = "";
+	}
+	return status;
+}
+
 /* An option's second (and third) argument: the next words of argv. */
 static const char *
 next_arg(int argc, char *argv[], const char *opt)
@@ -148,6 +259,7 @@ main(int argc, char *argv[])
 	struct benchsession_cmd *cmds = NULL;
 	struct bench_results *r;
 	const char *input = NULL, *output = NULL, *dir = NULL, *save = NULL, *record = NULL;
+	int allocs = 0;
 	const char *builtin = NULL, *min, *max;
 	char *save_path = NULL;
 	long long iterations = 0;
@@ -181,6 +293,7 @@ main(int argc, char *argv[])
 		case 's': benchplan_push(&plan.setup, optarg); break;
 		case 'u': ro.unit = time_unit(optarg); break;
 		case 'w': so.warmup = (int)arg_int(optarg, 0, 1000000, "-w"); break;
+		case OPT_ALLOCS: allocs = 1; break;
 		case OPT_BUILTIN:
 			benchbuiltin_check_name(optarg, "--builtin");
 			builtin = optarg;
@@ -231,6 +344,8 @@ main(int argc, char *argv[])
 	if (builtin) {
 		if (optind < argc)
 			die("--builtin: no commands with it");
+		if (allocs)
+			die("--allocs: a built-in counts its allocations already");
 		if (iterations && duration_given)
 			die("--iterations and --duration: one or the other");
 		if (!duration_given)
@@ -280,6 +395,8 @@ main(int argc, char *argv[])
 		so.shell = plan.shell ? plan.shell : "/bin/sh";
 		benchsession_streams(&so, input, output);
 		status = benchsession_run(&so, cmds, ncmd, r);
+		if (status == EXIT_OK && allocs)
+			status = count_allocs(&so, cmds, ncmd, r);
 		ro.ref = plan.reference ? 0 : -1;
 		ro.hw_note = 1;
 	}

@@ -13,6 +13,7 @@
 
 static const char synopsis[] =
 "usage: prof-record [-F hz] [-d seconds] [-o file] [--type type] [--weight what]\n"
+"                   [--alloc-rate bytes] [--view view]\n"
 "                   [--max-stack n] [--lines] [--no-inline] [--pid | --tid]\n"
 "                   [--kernel | --user-only] [--stack-size bytes] [--sampler name]\n"
 "                   [--unwinder name] [--addrs] [--debuginfod] [--] command [arg ...]\n"
@@ -32,6 +33,9 @@ static const char options_help[] =
 "  --max-stack n         keep at most n frames from the leaf\n"
 "  --lines               frames carry their source file:line\n"
 "  --no-inline           no frames of their own for inlined functions\n"
+"  --alloc-rate bytes    --type memory: one sample per this many bytes\n"
+"                        allocated, on average (default 524288); 1 records\n"
+"                        every allocation\n"
 "  --addrs               a frame without a name is MODULE+0xOFFSET (the\n"
 "                        offset of its function in the file), not a guess\n"
 "                        or [MODULE]\n"
@@ -45,32 +49,50 @@ static const char options_help[] =
 "  --stack-size bytes    user stack copied per sample (default 16384)\n"
 "  --type type           cpu (on-CPU samples, the default), offcpu (time off\n"
 "                        CPU, in ns), wall (both, in samples), io (system\n"
-"                        calls on files), or threads (a stack per thread,\n"
-"                        -p); prof.conf, PROF_TYPE\n"
+"                        calls on files), threads (a stack per thread, -p);\n"
+"                        with the in-process agent: memory (bytes\n"
+"                        allocated), lock (ns waited for mutexes), block\n"
+"                        (ns in condition waits, semaphores, joins) or\n"
+"                        threadcreate (threads created); prof.conf, PROF_TYPE\n"
 "  --unwinder name       dwfl (default), libunwind, or compare (both, and\n"
 "                        report the samples where they differ)\n"
+"  --view view           --type memory: alloc-space (the default),\n"
+"                        alloc-objects, inuse-space, inuse-objects (not\n"
+"                        freed: the leaks), peak, or all (-o names a prefix)\n"
 "  --user-only           user mode only: no time in the kernel, no _[k] frames\n"
 "  --weight what         --type io: a call weighs its bytes (default), ns or\n"
 "                        calls\n"
 "  --help                this text\n"
 "See prof-record(1), prof.conf(5), prof-folded(5) and prof(7).\n";
 
-static const char *const types[] = { "cpu", "threads", "offcpu", "wall", "io", NULL };
-enum { TYPE_CPU, TYPE_THREADS, TYPE_OFFCPU, TYPE_WALL, TYPE_IO };
+static const char *const types[] = {
+	"cpu", "threads", "offcpu", "wall", "io", "memory", "lock", "block", "threadcreate", NULL
+};
+enum {
+	TYPE_CPU, TYPE_THREADS, TYPE_OFFCPU, TYPE_WALL, TYPE_IO, TYPE_MEMORY, TYPE_LOCK,
+	TYPE_BLOCK, TYPE_THREADCREATE
+};
 static const int session_type[] = {
 	[TYPE_CPU] = SESSION_CPU, [TYPE_OFFCPU] = SESSION_OFFCPU,
-	[TYPE_WALL] = SESSION_WALL, [TYPE_IO] = SESSION_IO
+	[TYPE_WALL] = SESSION_WALL, [TYPE_IO] = SESSION_IO, [TYPE_MEMORY] = SESSION_MEMORY,
+	[TYPE_LOCK] = SESSION_LOCK, [TYPE_BLOCK] = SESSION_BLOCK,
+	[TYPE_THREADCREATE] = SESSION_THREADCREATE
+};
+/* --view: the memory views, in the order of enum agentread_view, and all. */
+static const char *const views[] = {
+	"alloc-space", "alloc-objects", "inuse-space", "inuse-objects", "peak", "all", NULL
 };
 static const char *const weights[] = { "bytes", "ns", "calls", NULL };
 
 enum {
-	OPT_ADDRS = 256, OPT_DEBUGINFOD, OPT_DEPTH, OPT_HELP, OPT_KERNEL, OPT_LINES,
+	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_DEBUGINFOD, OPT_DEPTH, OPT_HELP, OPT_KERNEL, OPT_LINES,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
-	OPT_UNWINDER, OPT_USERONLY, OPT_WEIGHT
+	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT
 };
 
 static const struct option longopts[] = {
 	{ "addrs", no_argument, NULL, OPT_ADDRS },
+	{ "alloc-rate", required_argument, NULL, OPT_ALLOCRATE },
 	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "duration", required_argument, NULL, 'd' },
@@ -87,6 +109,7 @@ static const struct option longopts[] = {
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
 	{ "user-only", no_argument, NULL, OPT_USERONLY },
+	{ "view", required_argument, NULL, OPT_VIEW },
 	{ "weight", required_argument, NULL, OPT_WEIGHT },
 	{ NULL, 0, NULL, 0 }
 };
@@ -102,9 +125,9 @@ main(int argc, char *argv[])
 		.sample = { .stack_size = 16384, .kernel = 1 },
 	};
 	struct conf conf = { 0 };
-	const char *v, *where;
+	const char *v, *where, *sampling = NULL, *memory_opt = NULL;
 	pid_t *pids = NULL;
-	int npids = 0, freq = 0, type = -1, weight = -1, c, longind, status;
+	int npids = 0, freq = 0, type = -1, weight = -1, view = 0, c, longind, status;
 
 	util_setprog(argv[0]);
 	while (longind = -1,
@@ -112,6 +135,7 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'F':
 			freq = (int)arg_int(optarg, 1, 100000, "-F");
+			sampling = "-F";
 			break;
 		case 'd':
 			o.duration = arg_real(optarg, 0.001, 31536000,
@@ -132,6 +156,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ADDRS:
 			o.record.addrs = 1;
+			break;
+		case OPT_ALLOCRATE:
+			o.alloc_rate = (uint64_t)arg_int(optarg, 1, 1099511627776LL, "--alloc-rate");
+			memory_opt = "--alloc-rate";
 			break;
 		case OPT_DEBUGINFOD:
 			o.debuginfod = 1;
@@ -159,17 +187,21 @@ main(int argc, char *argv[])
 		case OPT_SAMPLER:
 			o.sampler = arg_choice(optarg, (const char *const[]){ "perf", "ptrace", NULL },
 			    "a sampler", "--sampler") == 0 ? SESSION_PERF : SESSION_PTRACE;
+			sampling = "--sampler";
 			break;
 		case OPT_STACK:
 			o.sample.stack_size = (uint32_t)arg_int(optarg, 1024, 65528, "--stack-size") & ~7u;
+			sampling = "--stack-size";
 			break;
 		case OPT_TID:
 			o.record.tid = 1;
+			sampling = "--tid";
 			break;
 		case OPT_TYPE:
 			type = arg_choice(optarg, types, "a type", "--type");
 			break;
 		case OPT_UNWINDER:
+			sampling = "--unwinder";
 			switch (arg_choice(optarg, (const char *const[]){ "dwfl", "libunwind", "compare", NULL },
 			    "an unwinder", "--unwinder")) {
 			case 0:
@@ -184,6 +216,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_USERONLY:
 			o.record.kernel = o.sample.kernel = 0;
+			break;
+		case OPT_VIEW:
+			view = arg_choice(optarg, views, "a view", "--view");
+			memory_opt = "--view";
 			break;
 		case OPT_WEIGHT:
 			weight = arg_choice(optarg, weights, "a weight", "--weight");
@@ -217,7 +253,19 @@ main(int argc, char *argv[])
 		die("--weight applies to --type io only");
 	if (o.sampler == SESSION_PTRACE && (type == TYPE_OFFCPU || type == TYPE_IO))
 		die("--type %s needs perf_event_open: --sampler ptrace cannot record it", types[type]);
+	if (type >= TYPE_MEMORY) {
+		/* The agent is preloaded into a program as it starts. */
+		if (npids > 0)
+			die("--type %s needs the process started by prof-record: "
+			    "prof-record [options] -- command", types[type]);
+		if (sampling != NULL)
+			die("%s applies to the sampled types (cpu, offcpu, wall, io), not "
+			    "--type %s", sampling, types[type]);
+	}
+	if (memory_opt != NULL && type != TYPE_MEMORY)
+		die("%s applies to --type memory only", memory_opt);
 	o.type = session_type[type];
+	o.view = views[view + 1] == NULL ? SESSION_VIEW_ALL : view;
 	o.io_weight = weight == 1 ? IO_NS : weight == 2 ? IO_CALLS : IO_BYTES;
 	/* Only the tests look elsewhere for tracefs. */
 	if ((v = getenv("PROF_TRACEFS")) != NULL && *v != '\0')

@@ -145,8 +145,9 @@ test_expect_success 'html: a hostile name stays text' '
 test_expect_success 'defaults from the metadata: count name, title, palette' '
 	printf "# type: memory\n# unit: bytes\n# command: ./app\na;b 4096\n" >in &&
 	prof-flame in >out.svg &&
-	grep ">Memory: ./app<" out.svg &&
-	grep "4,096 bytes" out.svg &&
+	grep ">Memory Flame Graph (bytes)<" out.svg &&
+	grep ">./app<" out.svg &&
+	grep "4KiB (100.00%)" out.svg &&
 	prof-flame --colors mem in >mem.svg &&
 	grep -o "fill=\"#[0-9a-f]*\"" out.svg | sort >a &&
 	grep -o "fill=\"#[0-9a-f]*\"" mem.svg | sort >b &&

@@ -309,7 +309,7 @@ printf '# type: memory\n# unit: bytes\nmain;alloc 1048576\nmain;parse;alloc 1536
 
 test_expect_success 'bytes: binary prefixes in the table' '
 	prof-top --rows 0 bytes >out &&
-	grep "^Total: 3GiB (3222275684 bytes)\$" out &&
+	grep "^Total bytes allocated: 3GiB (3222275684 bytes)\$" out &&
 	grep "^3GiB .*  main\$" out &&
 	grep "^1MiB .*  alloc\$" out &&
 	grep "^100B .*  small\$" out &&

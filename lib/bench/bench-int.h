@@ -38,8 +38,9 @@ extern const size_t bench_nsum_keys;
 #define BENCH_HYPERFINE_KEYS 7
 
 /*
- * Built-in and concurrency figures (struct bench_entry), in three groups
- * written only when a benchmark has them: [0, 4) when ops > 0, [4, 6)
+ * Built-in and concurrency figures (struct bench_entry), in groups
+ * written only when a benchmark has them: [0, 2) when ops > 0, [2, 4)
+ * when ops > 0 or allocations were counted (prof-bench --allocs), [4, 6)
  * when concurrency > 1 or throughput > 0, [6, 7) when shell_spawn != 0.
  */
 extern const struct bench_key bench_op_keys[];

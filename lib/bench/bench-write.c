@@ -204,13 +204,13 @@ int
 bench_write_csv(const struct bench_results *r, FILE *fp)
 {
 	locale_t old = uselocale(json_c_locale());
-	int group[3] = { 0, 0, 0 };
+	int group[4] = { 0, 0, 0, 0 };
 	size_t nkeys;
 	const char **keys = param_keys(r, &nkeys);
 
 	for (size_t i = 0; i < r->n; i++)
 		for (size_t k = 0; k < bench_nop_keys; k++)
-			group[k < 4 ? 0 : k < 6 ? 1 : 2] |= bench_op_group(&r->b[i], k);
+			group[k < 2 ? 0 : k < 4 ? 3 : k < 6 ? 1 : 2] |= bench_op_group(&r->b[i], k);
 	fputs("command", fp);
 	for (size_t k = 0; k < BENCH_HYPERFINE_KEYS; k++)
 		fprintf(fp, ",%s", bench_sum_keys[k].key);
@@ -218,7 +218,7 @@ bench_write_csv(const struct bench_results *r, FILE *fp)
 	for (size_t k = BENCH_HYPERFINE_KEYS; k < bench_nsum_keys; k++)
 		fprintf(fp, ",%s", bench_sum_keys[k].key);
 	for (size_t k = 0; k < bench_nop_keys; k++)
-		if (group[k < 4 ? 0 : k < 6 ? 1 : 2])
+		if (group[k < 2 ? 0 : k < 4 ? 3 : k < 6 ? 1 : 2])
 			fprintf(fp, ",%s", bench_op_keys[k].key);
 	for (size_t j = 0; j < nkeys; j++) {
 		char *h;
@@ -246,7 +246,7 @@ bench_write_csv(const struct bench_results *r, FILE *fp)
 		for (size_t k = BENCH_HYPERFINE_KEYS; k < bench_nsum_keys; k++)
 			csv_figure(fp, &b->sum, &bench_sum_keys[k]);
 		for (size_t k = 0; k < bench_nop_keys; k++)
-			if (group[k < 4 ? 0 : k < 6 ? 1 : 2])
+			if (group[k < 2 ? 0 : k < 4 ? 3 : k < 6 ? 1 : 2])
 				csv_figure(fp, b, &bench_op_keys[k]);
 		for (size_t j = 0; j < nkeys; j++) {
 			const char *v = kv_get(&b->params, keys[j]);

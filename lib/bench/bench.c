@@ -75,8 +75,11 @@ _Static_assert(sizeof(bench_sum_keys) / sizeof(bench_sum_keys[0]) <= BENCH_MAXKE
 int
 bench_op_group(const struct bench_entry *b, size_t key)
 {
-	if (key < 4)
+	if (key < 2)
 		return b->ops > 0;
+	/* allocations: of a built-in, or of a command (prof-bench --allocs) */
+	if (key < 4)
+		return b->ops > 0 || b->allocs_per_op >= 0;
 	if (key < 6)
 		return b->concurrency > 1 || b->throughput > 0;
 	return b->shell_spawn != 0;

@@ -73,6 +73,10 @@ block(FILE *fp, const struct bench_entry *b, size_t k, const char *unit)
 		fprintf(fp, "  Throughput:          %.4g runs/s with %d at once\n", b->throughput,
 		    b->concurrency);
 	}
+	/* prof-bench --allocs: of one more run, under the agent */
+	if (!perop && b->allocs_per_op >= 0)
+		fprintf(fp, "  Allocations:         %.0f per run, %s per run\n", b->allocs_per_op,
+		    bytes(t1, sizeof t1, b->bytes_per_op));
 	if ((v = s->maxrss) >= 0) {
 		double mf = MEAN(b, minflt), jf = MEAN(b, majflt);
 		double vc = MEAN(b, nvcsw), ic = MEAN(b, nivcsw);

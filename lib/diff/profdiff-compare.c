@@ -70,6 +70,15 @@ comparable(const int kind[2], const struct meta *m[2], const char *name[2], int 
 		warn("the inputs differ in unit (%s, %s): their counts cannot be compared",
 		    u[0].name, u[1].name);
 		status = EXIT_USAGE;
+	} else if (m[0]->conflict_view || m[1]->conflict_view) {
+		warn("%s holds several views of a memory profile (see its '# view:' lines): "
+		    "compare one view with one", name[m[0]->conflict_view ? 0 : 1]);
+		status = EXIT_USAGE;
+	} else if (meta_get(m[0], "view") != NULL && meta_get(m[1], "view") != NULL &&
+	    strcmp(meta_get(m[0], "view"), meta_get(m[1], "view")) != 0) {
+		warn("the inputs are different views (%s, %s): their counts cannot be compared",
+		    meta_get(m[0], "view"), meta_get(m[1], "view"));
+		status = EXIT_USAGE;
 	} else if (meta_get(m[0], "weight") != NULL && meta_get(m[1], "weight") != NULL &&
 	    strcmp(meta_get(m[0], "weight"), meta_get(m[1], "weight")) != 0) {
 		warn("the inputs differ in weight (%s, %s): their counts cannot be compared",

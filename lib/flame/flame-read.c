@@ -108,5 +108,11 @@ flame_chart(int flags, int n, char *const files[], struct meta *meta, int *statu
 		if (!std)
 			close(fd);
 	}
+	if (meta->conflict_view) {
+		warn("the input holds several views of a memory profile (see its '# view:' "
+		    "lines): their counts cannot be summed; record one --view, or write "
+		    "them to files with -o");
+		*status = EXIT_USAGE;
+	}
 	return f != NULL ? f : flame_new(flags, 0);
 }

@@ -11,8 +11,9 @@
 
 const char *const flameout_formats[] = { "svg", "html", "text", "speedscope", NULL };
 
-/* A title in words for what the counts of a wall, offcpu or io profile
- * measure (they need one more than a cpu profile's); "" for the others. */
+/* A title in words for what the counts of a wall, offcpu, io or agent's
+ * profile measure (they need one more than a cpu profile's); "" for the
+ * others. */
 static void
 type_title(const struct unit *u, const struct svg_opts *o, char *title, size_t len)
 {
@@ -27,6 +28,15 @@ type_title(const struct unit *u, const struct svg_opts *o, char *title, size_t l
 	else if (u->type == UNIT_TYPE_IO)
 		snprintf(title, len, "I/O %s (%s)", graph, u->kind == UNIT_NS ? "time" :
 		    u->kind == UNIT_CALLS ? "calls" : u->name);
+	else if (u->type == UNIT_TYPE_MEMORY)
+		snprintf(title, len, "Memory %s (%s)", graph, u->view ? u->view :
+		    u->kind == UNIT_OBJECTS ? "objects" : u->name);
+	else if (u->type == UNIT_TYPE_LOCK)
+		snprintf(title, len, "Lock Wait %s", graph);
+	else if (u->type == UNIT_TYPE_BLOCK)
+		snprintf(title, len, "Blocked Time %s", graph);
+	else if (u->type == UNIT_TYPE_THREADCREATE)
+		snprintf(title, len, "Thread Creation %s", graph);
 }
 
 /* The defaults the metadata m (whose unit is u) suggests for what o

@@ -8,6 +8,21 @@
 
 #include "core/util.h"
 
+/*
+ * A stream of several views (prof-record --type memory --view all)
+ * changes its "view" between sections: their counts must not be summed,
+ * nor the later view's lines win over the earlier's.
+ */
+static void
+view_change(struct meta *m, const char *key, const char *value)
+{
+	const char *old;
+
+	if (strcmp(key, "view") == 0 && (old = meta_get(m, "view")) != NULL &&
+	    strcmp(old, value) != 0)
+		m->conflict_unit = m->conflict_view = 1;
+}
+
 int
 meta_parse(struct meta *m, const char *line, size_t len)
 {
@@ -41,6 +56,7 @@ meta_parse(struct meta *m, const char *line, size_t len)
 	}
 	key = xmemdup(k0, (size_t)(k1 - k0));
 	value = xmemdup(p, vlen);
+	view_change(m, key, value);
 	meta_set(m, key, value);
 	free(key);
 	free(value);
@@ -68,8 +84,12 @@ meta_del(struct meta *m, const char *key)
 void
 meta_update(struct meta *dst, const struct meta *src)
 {
-	for (size_t i = 0; i < src->list.n; i++)
+	dst->conflict_unit |= src->conflict_unit;
+	dst->conflict_view |= src->conflict_view;
+	for (size_t i = 0; i < src->list.n; i++) {
+		view_change(dst, src->list.items[i].key, src->list.items[i].value);
 		kv_set(&dst->list, src->list.items[i].key, src->list.items[i].value);
+	}
 }
 
 int
@@ -96,6 +116,10 @@ is_ns(const char *unit)
 void
 meta_merge(struct meta *dst, const struct meta *src, int first)
 {
+	if (src->conflict_unit)
+		dst->conflict_unit = 1;
+	if (src->conflict_view)
+		dst->conflict_view = 1;
 	if (first) {
 		meta_update(dst, src);
 		return;
@@ -125,6 +149,8 @@ meta_merge(struct meta *dst, const struct meta *src, int first)
 		if (v != NULL && (strcmp(key, "type") == 0 || strcmp(key, "unit") == 0 ||
 		    strcmp(key, "weight") == 0))
 			dst->conflict_unit = 1;
+		if (v != NULL && strcmp(key, "view") == 0)
+			dst->conflict_unit = dst->conflict_view = 1;
 		meta_del(dst, key);
 	}
 }
@@ -147,5 +173,5 @@ void
 meta_free(struct meta *m)
 {
 	kv_free(&m->list);
-	m->conflict_unit = 0;
+	m->conflict_unit = m->conflict_view = 0;
 }

@@ -17,13 +17,18 @@
 
 struct meta {
 	struct kv list;     /* the keys and values, in the order first set */
-	int conflict_unit;  /* set by meta_merge when types, units or weights differ */
+	int conflict_unit;  /* set by meta_merge when types, units, weights or
+	                       views differ, and by meta_parse and meta_update
+	                       when a stream's "view" changes */
+	int conflict_view;  /* of these, views (prof-record --view all) */
 };
 
 /*
  * Parses a "# key: value" line; returns 0 and stores copies in the meta
  * (replacing an earlier value of the key), or -1 when the line is a mere
- * comment.  A value in double quotes loses them.
+ * comment.  A value in double quotes loses them.  A "view" other than
+ * the one before sets conflict_unit and conflict_view: the stream holds
+ * several views of one recording, whose counts must not be summed.
  */
 int meta_parse(struct meta *m, const char *line, size_t len);
 
@@ -43,7 +48,8 @@ void meta_del(struct meta *m, const char *key);
  */
 int meta_samples(const char *v, unsigned long long *n);
 
-/* Sets every key of src in dst: src's values win (a later input's line). */
+/* Sets every key of src in dst: src's values win (a later input's line);
+ * a view that changes is a conflict, as in meta_parse. */
 void meta_update(struct meta *dst, const struct meta *src);
 
 /*

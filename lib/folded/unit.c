@@ -19,7 +19,17 @@ static const struct {
 	int type;
 } types[] = {
 	{ "cpu", UNIT_TYPE_CPU }, { "wall", UNIT_TYPE_WALL }, { "offcpu", UNIT_TYPE_OFFCPU },
-	{ "io", UNIT_TYPE_IO },
+	{ "io", UNIT_TYPE_IO }, { "memory", UNIT_TYPE_MEMORY }, { "lock", UNIT_TYPE_LOCK },
+	{ "block", UNIT_TYPE_BLOCK }, { "threadcreate", UNIT_TYPE_THREADCREATE },
+};
+
+/* A memory profile's views (prof-record --view), and what they measure. */
+static const struct {
+	const char *view, *measure;
+} views[] = {
+	{ "alloc-space", "bytes allocated" }, { "alloc-objects", "allocations" },
+	{ "inuse-space", "bytes not freed" }, { "inuse-objects", "blocks not freed" },
+	{ "peak", "bytes live at the peak" },
 };
 
 static const char *const states[] = { NULL, "sleep", "disk", "runnable" };
@@ -67,6 +77,7 @@ unit_from_meta(const struct meta *m, struct unit *u)
 	u->name = "samples";
 	u->period_ns = 0;
 	u->type_name = m ? meta_get(m, "type") : NULL;
+	u->view = m ? meta_get(m, "view") : NULL;
 	u->type = u->type_name ? UNIT_TYPE_OTHER : UNIT_TYPE_NONE;
 	for (size_t i = 0; u->type_name && i < sizeof(types) / sizeof(types[0]); i++)
 		if (strcmp(u->type_name, types[i].name) == 0)
@@ -213,6 +224,17 @@ unit_measure(const struct unit *u, char buf[UNIT_BUFSZ])
 	else if (u->type == UNIT_TYPE_IO)
 		s = time ? "I/O time" : u->kind == UNIT_BYTES ? "I/O bytes" :
 		    u->kind == UNIT_CALLS ? "I/O calls" : "I/O";
+	else if (u->type == UNIT_TYPE_MEMORY) {
+		s = u->kind == UNIT_OBJECTS ? "allocations" : "bytes allocated";
+		for (size_t i = 0; u->view && i < sizeof(views) / sizeof(views[0]); i++)
+			if (strcmp(u->view, views[i].view) == 0)
+				s = views[i].measure;
+	} else if (u->type == UNIT_TYPE_LOCK)
+		s = "lock wait time";
+	else if (u->type == UNIT_TYPE_BLOCK)
+		s = "blocked time";
+	else if (u->type == UNIT_TYPE_THREADCREATE)
+		s = "threads created";
 	snprintf(buf, UNIT_BUFSZ, "%s", s);
 	return strlen(buf);
 }

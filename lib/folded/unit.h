@@ -32,9 +32,11 @@ enum unit_kind {
 };
 
 /* The profile's type; UNIT_TYPE_NONE without the key, OTHER for any
- * type these do not name (memory, lock, diff, threads, ...). */
+ * type these do not name (diff, threads, ...).  MEMORY to THREADCREATE
+ * are the in-process agent's (prof-record(1)). */
 enum unit_type {
 	UNIT_TYPE_NONE, UNIT_TYPE_CPU, UNIT_TYPE_WALL, UNIT_TYPE_OFFCPU, UNIT_TYPE_IO,
+	UNIT_TYPE_MEMORY, UNIT_TYPE_LOCK, UNIT_TYPE_BLOCK, UNIT_TYPE_THREADCREATE,
 	UNIT_TYPE_OTHER
 };
 
@@ -44,6 +46,7 @@ struct unit {
 	double period_ns;      /* ns per sample when known and kind is samples; else 0 */
 	int type;              /* enum unit_type */
 	const char *type_name; /* the type as written, or NULL */
+	const char *view;      /* a memory profile's view ("alloc-space"), or NULL */
 };
 
 /* The unit of a profile with metadata m (name points into m or is static). */
@@ -68,9 +71,12 @@ size_t unit_show_delta(const struct unit *u, count_t a, count_t b, char buf[UNIT
 size_t unit_describe(const struct unit *u, char buf[UNIT_BUFSZ]);
 
 /*
- * What the counts of a wall, offcpu or io profile measure, as a header
- * or a title says it: "off-CPU time", "wall-clock time" (or "wall-clock
- * samples" without a period), "I/O bytes", "I/O time", "I/O calls".
+ * What the counts of a wall, offcpu, io or agent's profile measure, as a
+ * header or a title says it: "off-CPU time", "wall-clock time" (or
+ * "wall-clock samples" without a period), "I/O bytes", "I/O time", "I/O
+ * calls"; "bytes allocated", "allocations", "bytes not freed", "blocks
+ * not freed", "bytes live at the peak" (by the memory view), "lock wait
+ * time", "blocked time", "threads created".
  * Writes "" and returns 0 for the other types (a cpu profile's counts
  * need no such word, and its readers see none).
  */

@@ -83,14 +83,18 @@ plan_verify(struct plan *pl)
 		plan_text_add(x, ".");
 	}
 	q = sq(cmd);
-	/* the profile again as it was recorded: a wall, offcpu or io one */
+	/* the profile again as it was recorded: a wall, offcpu, io or agent's one */
 	if (pl->measure[0] != '\0') {
 		const char *w = meta_get(&pl->meta, "weight");
 		int word = w != NULL && w[strspn(w, "abcdefghijklmnopqrstuvwxyz")] == '\0';
 
+		/* a memory profile's view too: what the task is a share of */
+		if (pl->u.type == UNIT_TYPE_MEMORY && pl->u.view != NULL)
+			w = pl->u.view, word = w[strspn(w, "abcdefghijklmnopqrstuvwxyz-")] == '\0';
 		snprintf(type, sizeof(type), "--type %s%s%s ", pl->u.type_name,
-		    pl->u.type == UNIT_TYPE_IO && word ? " --weight " : "",
-		    pl->u.type == UNIT_TYPE_IO && word ? w : "");
+		    pl->u.type == UNIT_TYPE_IO && word ? " --weight " :
+		    pl->u.type == UNIT_TYPE_MEMORY && word ? " --view " : "",
+		    (pl->u.type == UNIT_TYPE_IO || pl->u.type == UNIT_TYPE_MEMORY) && word ? w : "");
 	}
 	if (cmdline_needs_shell(cmd))
 		rec = xasprintf("prof-record %s-- sh -c %s", type, q);

@@ -222,7 +222,7 @@ struct builder {
 	char *buf;               /* path being built */
 	size_t cap;
 	count_t own;             /* computation in the binary's own functions */
-	struct seen *seen[5];    /* the rule cache, per kind of stack (kind_index) */
+	struct seen *seen[9];    /* the rule cache, per kind of stack (kind_index) */
 	count_t located;         /* samples whose site has a source line */
 	char *key;               /* the last frame_key, whole: never cut, so
 	                          * that two long C++ names stay two */
@@ -308,7 +308,8 @@ static int
 kind_index(int kind)
 {
 	return kind == RULES_ON_SLEEP ? 1 : kind == RULES_ON_DISK ? 2 :
-	    kind == RULES_ON_RUNNABLE ? 3 : kind == RULES_ON_IO ? 4 : 0;
+	    kind == RULES_ON_RUNNABLE ? 3 : kind == RULES_ON_IO ? 4 : kind == RULES_ON_WAIT ? 5 :
+	    kind == RULES_ON_ALLOC ? 6 : kind == RULES_ON_LEAK ? 7 : kind == RULES_ON_THREADS ? 8 : 0;
 }
 
 static const struct rules_entry *
@@ -363,7 +364,19 @@ stack_kind(const struct plan *pl, const struct frames *f)
 		case UNIT_STATE_RUNNABLE:
 			return RULES_ON_RUNNABLE;
 		}
-	return pl->u.type == UNIT_TYPE_IO ? RULES_ON_IO : RULES_ON_CPU;
+	switch (pl->u.type) {
+	case UNIT_TYPE_IO:
+		return RULES_ON_IO;
+	case UNIT_TYPE_LOCK:
+	case UNIT_TYPE_BLOCK:
+		return RULES_ON_WAIT;
+	case UNIT_TYPE_MEMORY:
+		return pl->u.view != NULL && strncmp(pl->u.view, "inuse-", 6) == 0 ?
+		    RULES_ON_LEAK : RULES_ON_ALLOC;
+	case UNIT_TYPE_THREADCREATE:
+		return RULES_ON_THREADS;
+	}
+	return RULES_ON_CPU;
 }
 
 /* One stack: claimed by the outermost frame a rule matches, else by the
@@ -381,7 +394,15 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 	path_of(b, f->n - 1, &len2);
 	cnt_add(&b->paths, b->buf, len2, c);
 	kind = stack_kind(b->pl, f);
-	for (i = 0; i < f->n; i++)
+	/* An allocation's (a thread creation's) site is the leaf. */
+	if (kind & RULES_ON_SITE) {
+		i = f->n - 1;
+		if ((r = rule_of(b, i, kind)) != NULL) {
+			claim(b, r, &f->p[i], NULL, i, c);
+			return;
+		}
+	}
+	for (i = 0; !(kind & RULES_ON_SITE) && i < f->n; i++)
 		if ((r = rule_of(b, i, kind)) != NULL)
 			break;
 	if (r != NULL) {

@@ -212,6 +212,8 @@ parse_stacks(const char *s)
 	} words[] = {
 		{ "cpu", RULES_ON_CPU }, { "sleep", RULES_ON_SLEEP }, { "disk", RULES_ON_DISK },
 		{ "runnable", RULES_ON_RUNNABLE }, { "offcpu", RULES_ON_OFFCPU }, { "io", RULES_ON_IO },
+		{ "wait", RULES_ON_WAIT }, { "alloc", RULES_ON_ALLOC }, { "leak", RULES_ON_LEAK },
+		{ "threads", RULES_ON_THREADS },
 	};
 	int bits = 0;
 

@@ -36,7 +36,14 @@
  *             empty), "sleep", "disk", "runnable" (the stacks of an offcpu
  *             or wall profile that end in that state, unit.h), "offcpu"
  *             (all three), "io" (the stacks of an io profile, whose leaf
- *             is "SYSCALL(TARGET)")
+ *             is "SYSCALL(TARGET)"); of the in-process agent's
+ *             profiles: "wait" (lock and block, whose leaf is the
+ *             function waited in), "alloc" (memory: alloc-space,
+ *             alloc-objects, peak), "leak" (memory: inuse-space,
+ *             inuse-objects), "threads" (threadcreate); the stacks of
+ *             alloc, leak and threads end in the function that
+ *             allocated or created, and their rules are tried on that
+ *             leaf alone, which is the task's site
  * Required columns: id, category, match, pattern, speedup, problem, advice;
  * problem and advice may not be empty, and loop "yes" needs a source
  * pattern.  Category and match are read in any case.  Blank records (and
@@ -81,7 +88,10 @@ enum rules_category { RULES_CPU, RULES_MEMORY, RULES_IO, RULES_LOCKING, RULES_BU
 /* The stacks a rule is tried on (the stacks column), a set of bits. */
 enum rules_stacks {
 	RULES_ON_CPU = 1, RULES_ON_SLEEP = 2, RULES_ON_DISK = 4, RULES_ON_RUNNABLE = 8,
-	RULES_ON_IO = 16,
+	RULES_ON_IO = 16, RULES_ON_WAIT = 32, RULES_ON_ALLOC = 64, RULES_ON_LEAK = 128,
+	RULES_ON_THREADS = 256,
+	/* the agent's stacks whose leaf is the site: tried on the leaf alone */
+	RULES_ON_SITE = RULES_ON_ALLOC | RULES_ON_LEAK | RULES_ON_THREADS,
 	RULES_ON_OFFCPU = RULES_ON_SLEEP | RULES_ON_DISK | RULES_ON_RUNNABLE
 };
 enum rules_match { RULES_FUNCTION, RULES_KERNEL, RULES_MODULE, RULES_OTHER };

@@ -427,6 +427,16 @@ record(struct agentread *a, struct image *im, const struct agent_rec *h, size_t 
 		im->threads++;
 		a->st.threads++;
 		return 0;
+	case AGENT_REC_COUNT: {
+		struct agent_count c;
+		if (size < sizeof(c))
+			return -1;
+		memcpy(&c, h, sizeof(c));
+		a->st.counted++;
+		a->st.counted_allocs += c.allocs;
+		a->st.counted_bytes += c.bytes;
+		return 0;
+	}
 	case AGENT_REC_EXIT:
 		if (size < sizeof(struct agent_exit))
 			return -1;
@@ -575,7 +585,7 @@ stk_name(struct agentread *a, struct image *im, struct stk *s, size_t *len)
 
 	if (s->name == NULL) {
 		a->name.len = 0;
-		stackname_root(&a->name, im->comm, im->pid, &a->o.name);
+		stackname_root(&a->name, im->comm, im->pid, 0, &a->o.name);
 		n = s->n < 0 ? 0 : s->n;
 		if (a->o.max_stack > 0 && n > a->o.max_stack)
 			n = a->o.max_stack;
@@ -934,7 +944,7 @@ agentread_agent_path(char *buf, size_t size)
 void
 agentread_setenv(const char *agent, int fd, uint64_t rate, unsigned events)
 {
-	static const char *const kinds[] = { "memory", "lock", "block", "threadcreate" };
+	static const char *const kinds[] = { "memory", "lock", "block", "threadcreate", "count" };
 	const char *old = getenv("LD_PRELOAD");
 	char num[32], list[64] = "";
 	char *s;

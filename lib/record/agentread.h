@@ -129,6 +129,9 @@ struct agentread_stats {
 	uint64_t unknown_frees;   /* of a block never allocated */
 	uint64_t untracked;    /* allocations past AGENTREAD_MAX_LIVE */
 	uint64_t skipped;      /* records of images past the limit */
+	/* PROF_AGENT_EVENTS=count: every allocation, summed over the images
+	 * that sent their count (counted of them) */
+	uint64_t counted, counted_allocs, counted_bytes;
 };
 void agentread_get_stats(const struct agentread *a, struct agentread_stats *s);
 
@@ -162,7 +165,8 @@ int agentread_agent_path(char *buf, size_t size);
 /*
  * Sets the environment that carries the agent into a program and the
  * programs it runs: LD_PRELOAD (the agent first, what was there after),
- * PROF_AGENT_FD, PROF_AGENT_RATE and PROF_AGENT_EVENTS (AGENT_EV_* bits).
+ * PROF_AGENT_FD, PROF_AGENT_RATE and PROF_AGENT_EVENTS (AGENT_EV_* bits,
+ * AGENT_EV_COUNT included).
  * For the child of a fork, before it execs.
  */
 void agentread_setenv(const char *agent, int fd, uint64_t rate, unsigned events);

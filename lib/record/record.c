@@ -18,6 +18,7 @@
 
 #include "core/util.h"
 #include "folded/folded.h"
+#include "record/stackname.h"
 #include "record/unwind.h"
 #include "sym/ksym.h"
 
@@ -44,8 +45,8 @@ struct record {
 	struct proc *procs;
 	struct thread *threads;
 	struct ksym_table *ksyms;
-	char *buf;
-	size_t len, cap;
+	struct stackname_opts nameopts;  /* o's */
+	struct stackname_buf name;       /* the stack being named */
 	uint64_t pcs[MAX_FRAMES], pcs2[MAX_FRAMES];
 	uint64_t samples, truncated, compared, disagreed;
 	count_t counted;            /* the counts added */
@@ -61,6 +62,8 @@ record_new(const struct record_opts *o, struct stacktable *out)
 
 	r->o = *o;
 	r->out = out;
+	r->nameopts = (struct stackname_opts){ .pid = o->pid, .tid = o->tid,
+	    .lines = o->lines, .inline_frames = o->inline_frames, .addrs = o->addrs };
 	/* Kernel symbols read now, before the events start, so that the
 	 * first samples do not wait for them while the rings fill. */
 	if (o->kernel)
@@ -155,118 +158,20 @@ record_attach(struct record *r, pid_t pid)
 	closedir(d);
 }
 
-static void
-put(struct record *r, const char *s, size_t n)
-{
-	if (r->len + n > r->cap) {
-		r->cap = (r->len + n) * 2 + 256;
-		r->buf = xrealloc(r->buf, r->cap);
-	}
-	memcpy(r->buf + r->len, s, n);
-	r->len += n;
-}
-
-static void
-put_name(struct record *r, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (r->len + n > r->cap) {
-		r->cap = (r->len + n) * 2 + 256;
-		r->buf = xrealloc(r->buf, r->cap);
-	}
-	folded_name(r->buf + r->len, s, n);
-	r->len += n;
-}
-
+/* The root frame of a sample of thread tid, its comm read from /proc
+ * the first time. */
 static void
 put_root(struct record *r, int pid, int tid)
 {
 	struct thread *t;
-	char num[32];
 
 	HASH_FIND_INT(r->threads, &tid, t);
-	r->len = 0;
 	if (t == NULL || t->comm[0] == '\0') {
 		thread_comm_from_proc(r, pid, tid);
 		HASH_FIND_INT(r->threads, &tid, t);
 	}
-	{
-		const char *c = t && t->comm[0] ? t->comm : "[unknown]";
-		size_t start = r->len;
-		put_name(r, c);
-		/* As stackcollapse-perf.pl writes a command name. */
-		for (size_t i = start; i < r->len; i++)
-			if (r->buf[i] == ' ')
-				r->buf[i] = '_';
-	}
-	if (r->o.tid)
-		put(r, num, (size_t)snprintf(num, sizeof(num), "-%d/%d", pid, tid));
-	else if (r->o.pid)
-		put(r, num, (size_t)snprintf(num, sizeof(num), "-%d", pid));
-}
-
-/*
- * A frame nothing names: a guess from a stripped file's exports, marked
- * with "?"; with addrs, the place in the file instead; else the module.
- */
-static void
-put_unnamed(struct record *r, struct proc *p, uint64_t pc, int is_return,
-    const char *module)
-{
-	struct sym_place pl;
-	char num[32];
-
-	if (module != NULL && unwind_locate(p->stk, pc, is_return, &pl)) {
-		if (r->o.addrs) {
-			put(r, ";", 1);
-			put_name(r, module);
-			put(r, num, (size_t)snprintf(num, sizeof(num), "+0x%llx",
-			    (unsigned long long)pl.offset));
-			return;
-		}
-		if (pl.near != NULL) {
-			put(r, ";", 1);
-			put_name(r, pl.near);
-			put(r, num, (size_t)snprintf(num, sizeof(num), "+0x%llx?",
-			    (unsigned long long)pl.near_off));
-			return;
-		}
-	}
-	put(r, ";[", 2);
-	put_name(r, module ? module : "unknown");
-	put(r, "]", 1);
-}
-
-static void
-put_user_frames(struct record *r, struct proc *p, int n)
-{
-	char num[32];
-
-	for (int i = n - 1; i >= 0; i--) {
-		const struct sym_frame *fr;
-		const char *module = NULL;
-		/* every frame but the leaf holds a return address */
-		int nf = unwind_name(p->stk, r->pcs[i], i > 0, r->o.inline_frames, &fr, &module);
-		if (nf == 0) {
-			put_unnamed(r, p, r->pcs[i], i > 0, module);
-			continue;
-		}
-		for (int j = 0; j < nf; j++) {
-			put(r, ";", 1);
-			put_name(r, fr[j].name);
-			if (r->o.lines && fr[j].file != NULL) {
-				put(r, "\t", 1);
-				put_name(r, fr[j].file);
-				if (fr[j].line > 0)
-					put(r, num, (size_t)snprintf(num, sizeof(num), ":%d", fr[j].line));
-			}
-			if (j > 0)
-				put(r, "_[i]", 4);
-		}
-		if (module == unwind_jit_module)
-			put(r, "_[j]", 4);
-	}
+	r->name.len = 0;
+	stackname_root(&r->name, t != NULL ? t->comm : NULL, pid, tid, &r->nameopts);
 }
 
 static void
@@ -278,9 +183,9 @@ put_kernel_frames(struct record *r, const struct sample_record *s)
 		r->ksyms = ksym_load(NULL);
 	for (size_t i = s->nkchain; i > 0; i--) {
 		const char *name = ksym_name(r->ksyms, s->kchain[i - 1]);
-		put(r, ";", 1);
-		put_name(r, name ? name : "[kernel]");
-		put(r, "_[k]", 4);
+		stackname_put(&r->name, ";", 1);
+		stackname_put_name(&r->name, name ? name : "[kernel]");
+		stackname_put(&r->name, "_[k]", 4);
 	}
 }
 
@@ -316,19 +221,20 @@ sample(struct record *r, const struct sample_record *s)
 			if (n2 != n || memcmp(r->pcs, r->pcs2, (size_t)n * sizeof(*r->pcs)) != 0)
 				r->disagreed++;
 		}
-		put_user_frames(r, p, n);
+		/* every frame but the leaf holds a return address */
+		stackname_frames(&r->name, p->stk, r->pcs, n, 1, &r->nameopts);
 	}
 	if (r->o.kernel && s->nkchain > 0)
 		put_kernel_frames(r, s);
 	if (n == 0 && !(r->o.kernel && s->nkchain > 0))
-		put(r, ";[unknown]", 10);
+		stackname_put(&r->name, ";[unknown]", 10);
 	if (s->leaf != NULL) {
-		put(r, ";", 1);
-		put_name(r, s->leaf);
+		stackname_put(&r->name, ";", 1);
+		stackname_put_name(&r->name, s->leaf);
 	}
 	if (s->weighted)
 		c[0] = (count_t)s->weight * COUNT_ONE;
-	stacktable_add(r->out, r->buf, r->len, c);
+	stacktable_add(r->out, r->name.s, r->name.len, c);
 	count_add(&r->counted, c[0]);
 	r->samples++;
 }
@@ -747,6 +653,6 @@ record_free(struct record *r)
 	}
 	ksym_free(r->ksyms);
 	free(r->stack);
-	free(r->buf);
+	stackname_buf_free(&r->name);
 	free(r);
 }

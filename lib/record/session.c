@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "core/outfile.h"
 #include "core/util.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
 #include "folded/stacktable.h"
+#include "record/agentread.h"
 #include "record/io.h"
 #include "record/offcpu.h"
 #include "record/record.h"
@@ -48,9 +52,16 @@ struct session {
 	struct io *io;                  /* io, or NULL */
 	void (*cb)(void *, const struct sample_record *);  /* the sampler's */
 	void *cbctx;
+
+	struct agentread *agent;        /* the agent's types, or NULL */
+	int agent_fd;                   /* the read end of its pipe, or -1 */
+	int agent_wfd;                  /* the write end, for the child */
+	char agent_path[PATH_MAX];
 };
 
-static const char *const type_names[] = { "cpu", "offcpu", "wall", "io" };
+static const char *const type_names[] = {
+	"cpu", "offcpu", "wall", "io", "memory", "lock", "block", "threadcreate"
+};
 static const char *const weight_names[] = { "bytes", "ns", "calls" };
 static const char *const weight_units[] = { "bytes", "nanoseconds", "calls" };
 
@@ -184,11 +195,15 @@ begin(struct session *s, const struct session_opts *o, char *const argv[],
 	s->npids = npids;
 	s->child = -1;
 	s->go = s->errp = s->tty = -1;
+	s->agent_fd = s->agent_wfd = -1;
 	s->tab = stacktable_new();
 	s->rec = record_new(&o->record, s->tab);
 	s->to_stdout = strcmp(o->output, "-") == 0;
-	s->of = outfile_open(o->output);
-	s->out = outfile_fp(s->of);
+	/* The agent's five views go to five files, named at the end. */
+	if (!(o->type == SESSION_MEMORY && o->view == SESSION_VIEW_ALL && !s->to_stdout)) {
+		s->of = outfile_open(o->output);
+		s->out = outfile_fp(s->of);
+	}
 
 	strftime(s->when, sizeof(s->when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
 	for (int i = 0; argv != NULL && argv[i] != NULL; i++) {
@@ -205,15 +220,237 @@ begin(struct session *s, const struct session_opts *o, char *const argv[],
 static int
 end(struct session *s, int status)
 {
-	if (outfile_commit(s->of) < 0 && status == EXIT_OK)
+	if (s->of != NULL && outfile_commit(s->of) < 0 && status == EXIT_OK)
 		status = EXIT_FINDING;
 	offcpu_free(s->off);
 	io_free(s->io);
+	agentread_free(s->agent);
+	if (s->agent_fd >= 0)
+		close(s->agent_fd);
 	record_free(s->rec);
 	stacktable_free(s->tab);
 	meta_free(&s->head);
 	meta_free(&s->tail);
 	return status;
+}
+
+/* ---- the agent's types ---- */
+
+static int
+is_agent_type(int type)
+{
+	return type >= SESSION_MEMORY;
+}
+
+static uint64_t
+agent_rate(const struct session_opts *o)
+{
+	return o->alloc_rate != 0 ? o->alloc_rate : AGENT_RATE_DEFAULT;
+}
+
+static unsigned
+agent_events(int type)
+{
+	return type == SESSION_MEMORY ? AGENT_EV_MEMORY : type == SESSION_LOCK ? AGENT_EV_LOCK :
+	    type == SESSION_BLOCK ? AGENT_EV_BLOCK : AGENT_EV_THREADCREATE;
+}
+
+/*
+ * Before anything is created: the command must take the agent, and the
+ * agent be found.  Then the pipe: its read end close-on-exec, its write
+ * end the command's (PROF_AGENT_FD), as large as the kernel lets a user
+ * make it, so that a burst of records seldom blocks the command.
+ */
+static void
+agent_prepare(struct session *s, const char *cmd)
+{
+	char err[PATH_MAX + 256];
+	int p[2];
+
+	if (!agentread_preloadable(cmd, err, sizeof(err)))
+		die("--type %s: %s", type_names[s->o->type], err);
+	if (agentread_agent_path(s->agent_path, sizeof(s->agent_path)) != 0)
+		die("--type %s: " AGENT_LIBRARY " not found beside prof-record or in "
+		    "../lib/prof (or its path holds a space or a colon)", type_names[s->o->type]);
+	if (pipe(p) < 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) < 0)
+		die("pipe:");
+	(void)fcntl(p[0], F_SETPIPE_SZ, 1 << 20);
+	s->agent_fd = p[0];
+	s->agent_wfd = p[1];
+	s->agent = agentread_new(&(struct agentread_opts){
+		.name = { .pid = s->o->record.pid, .lines = s->o->record.lines,
+		    .inline_frames = s->o->record.inline_frames, .addrs = s->o->record.addrs },
+		.max_stack = s->o->record.max_stack });
+}
+
+/*
+ * Reads what the agent sent, waiting at most ms for it: 1 when bytes
+ * came, 0 when none did (or a signal came first), -1 at the end of the
+ * stream (every process holding the pipe has closed it).
+ */
+static int
+agent_read(struct session *s, int ms)
+{
+	struct pollfd pfd = { .fd = s->agent_fd, .events = POLLIN };
+	char buf[65536];
+	ssize_t n;
+
+	if (s->agent_fd < 0)
+		return -1;
+	if (poll(&pfd, 1, ms) <= 0)
+		return 0;
+	if ((n = read(s->agent_fd, buf, sizeof(buf))) > 0) {
+		agentread_feed(s->agent, buf, (size_t)n);
+		return 1;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	close(s->agent_fd);
+	s->agent_fd = -1;
+	return -1;
+}
+
+/*
+ * The command has ended; what it started may still hold the pipe (a
+ * daemon, a job left in the background): read until the pipe is idle
+ * or at its end, for at most SESSION_AGENT_LINGER_MS.
+ */
+static void
+agent_drain(struct session *s)
+{
+	double until = now() + SESSION_AGENT_LINGER_MS / 1e3, left;
+
+	while (s->agent_fd >= 0 && (left = until - now()) > 0)
+		if (agent_read(s, left * 1e3 < SESSION_AGENT_IDLE_MS ?
+		    (int)(left * 1e3) + 1 : SESSION_AGENT_IDLE_MS) <= 0)
+			break;
+	agentread_end(s->agent);
+}
+
+/*
+ * What the stream lacks, said once on stderr; the metadata carries the
+ * counts.
+ */
+static void
+agent_warn(struct session *s, const struct agentread_stats *st)
+{
+	if (st->images == 0)
+		warn("the agent sent nothing: no process of the command took it (a "
+		    "static program it ran, or one that cleared LD_PRELOAD)");
+	if (st->unfinished > 0)
+		warn("%llu of %llu processes ended without the agent's summary (killed by "
+		    "a signal, or still running when the recording ended): what they had "
+		    "not sent is missing%s", (unsigned long long)st->unfinished,
+		    (unsigned long long)st->images, s->o->type == SESSION_MEMORY ?
+		    ", and the blocks they held count as not freed" : "");
+	if (st->lost_chunks > 0 || st->bad_records > 0 || st->bad_bytes > 0 || st->missing > 0)
+		warn("the agent's stream was damaged: %llu chunks lost, %llu records "
+		    "malformed, %llu records missing", (unsigned long long)st->lost_chunks,
+		    (unsigned long long)st->bad_records, (unsigned long long)st->missing);
+	if (st->nounwind > 0)
+		warn("the agent found no libunwind in %llu processes: their stacks hold "
+		    "only the function that called", (unsigned long long)st->nounwind);
+	if (st->untracked > 0)
+		warn("%llu allocations past %u live blocks were not tracked: they count in "
+		    "the alloc views only", (unsigned long long)st->untracked, AGENTREAD_MAX_LIVE);
+}
+
+/* The metadata of a view of the agent's stream. */
+static void
+agent_meta(struct session *s, struct meta *m, int view, const struct agentread_stats *st,
+    double seconds)
+{
+	const char *unit = agentread_view_unit(view);
+	uint64_t samples;
+	struct rusage ru;
+	char buf[64];
+
+	meta_set(m, "type", type_names[s->o->type]);
+	meta_set(m, "unit", strcmp(unit, "ns") == 0 ? "nanoseconds" : unit);
+	if (s->o->type == SESSION_MEMORY) {
+		meta_set(m, "view", agentread_view_names[view]);
+		snprintf(buf, sizeof(buf), "%llu bytes", (unsigned long long)agent_rate(s->o));
+		meta_set(m, "alloc-rate", buf);
+	}
+	meta_set(m, "event", AGENT_LIBRARY);
+	meta_set(m, "command", s->cmdline);
+	meta_set(m, "start", s->when);
+	meta_num(m, "duration", "%.3f s", seconds);
+	samples = s->o->type == SESSION_MEMORY ? st->allocs :
+	    s->o->type == SESSION_THREADCREATE ? st->threads : st->waits;
+	meta_num(m, "samples", "%.0f samples", (double)samples);
+	meta_num(m, "lost", "%.0f samples", (double)st->missing);
+	if (st->unfinished > 0)
+		meta_num(m, "unfinished", "%.0f processes", (double)st->unfinished);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		meta_num(m, "recorder-cpu", "%.6f s", (double)ru.ru_utime.tv_sec +
+		    (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+		    (double)ru.ru_stime.tv_usec / 1e6);
+}
+
+/* One view to out: its metadata, then its stacks. */
+static void
+agent_write_view(struct session *s, FILE *out, int view, const struct agentread_stats *st,
+    double seconds)
+{
+	struct stacktable *t = stacktable_new();
+	struct meta m = { 0 };
+
+	agent_meta(s, &m, view, st, seconds);
+	meta_write(out, &m);
+	agentread_view(s->agent, view, t);
+	write_stacks(out, t);
+	stacktable_free(t);
+	meta_free(&m);
+}
+
+/*
+ * The profile of the agent's stream: one view, or the five memory views
+ * (to stdout one after the other; else each in PREFIX-VIEW.folded).
+ * Returns 0, or -1 when a file could not be written.
+ */
+static int
+agent_write(struct session *s, double seconds)
+{
+	struct agentread_stats st;
+	int view, lo, hi, rc = 0;
+
+	agentread_get_stats(s->agent, &st);
+	agent_warn(s, &st);
+	switch (s->o->type) {
+	case SESSION_MEMORY:
+		lo = hi = s->o->view;
+		if (s->o->view == SESSION_VIEW_ALL)
+			lo = AGENTREAD_ALLOC_SPACE, hi = AGENTREAD_PEAK;
+		break;
+	case SESSION_LOCK:
+		lo = hi = AGENTREAD_LOCK;
+		break;
+	case SESSION_BLOCK:
+		lo = hi = AGENTREAD_BLOCK;
+		break;
+	default:
+		lo = hi = AGENTREAD_THREADCREATE;
+	}
+	for (view = lo; view <= hi; view++) {
+		if (s->out != NULL) {
+			agent_write_view(s, s->out, view, &st, seconds);
+			continue;
+		}
+		char *path = xasprintf("%s-%s.folded", s->o->output, agentread_view_names[view]);
+		struct outfile *of = outfile_create(path, 0);
+		if (of == NULL) {
+			rc = -1;
+		} else {
+			agent_write_view(s, outfile_fp(of), view, &st, seconds);
+			if (outfile_commit(of) < 0)
+				rc = -1;
+		}
+		free(path);
+	}
+	if (s->o->type == SESSION_MEMORY)
+		agentread_leaks(s->agent, stderr, "prof-record: ", 5);
+	return rc;
 }
 
 /*
@@ -245,6 +482,9 @@ launch(struct session *s, char *const argv[])
 		if (read(go[0], &ch, 1) != 1)
 			_exit(127);
 		close(go[0]);
+		if (s->agent != NULL)
+			agentread_setenv(s->agent_path, s->agent_wfd, agent_rate(s->o),
+			    agent_events(s->o->type));
 		execvp(argv[0], argv);
 		int e = errno;
 		(void)!write(errp[1], &e, sizeof(e));
@@ -252,6 +492,10 @@ launch(struct session *s, char *const argv[])
 	}
 	close(go[0]);
 	close(errp[1]);
+	if (s->agent_wfd >= 0) {
+		close(s->agent_wfd);
+		s->agent_wfd = -1;
+	}
 	s->go = go[1];
 	s->errp = errp[0];
 	/* Both set it, so that it is set whichever runs first.  The
@@ -457,7 +701,9 @@ sample_loop(struct session *s, double start, int progress, int *status)
 	double last_flush = start, deadline = s->o->duration > 0 ? start + s->o->duration : 0;
 
 	for (;;) {
-		if (s->sampler != NULL)
+		if (s->agent != NULL)
+			agent_read(s, 100);
+		else if (s->sampler != NULL)
 			sample_read(s->sampler, 100, s->cb, s->cbctx);
 		else
 			ptrace_sample(s);
@@ -515,6 +761,20 @@ wait_command(struct session *s, int *status)
 	int seen = stop_count;
 	pid_t w;
 
+	/* The agent's pipe is read meanwhile: a command that exits on the
+	 * signal sends its records, and would block on a full pipe. */
+	while (s->agent != NULL && (w = waitpid(s->child, status, WNOHANG)) == 0) {
+		agent_read(s, 100);
+		if (stop_count > seen && seen > 0) {
+			group_signal(s->child, SIGKILL);
+			seen = stop_count;
+		}
+	}
+	if (s->agent != NULL) {
+		if (w < 0)
+			*status = 128 << 8;
+		return;
+	}
 	while ((w = waitpid(s->child, status, 0)) < 0 && errno == EINTR)
 		if (stop_count > seen && seen > 0) {
 			group_signal(s->child, SIGKILL);
@@ -740,12 +1000,44 @@ record_run(struct session *s, char *const argv[])
 	return EXIT_OK;
 }
 
+/*
+ * A profile by the agent of the command argv: the command launched as
+ * any other (record_run), the pipe read while it runs.
+ */
+static int
+agent_run(struct session *s, char *const argv[])
+{
+	int status = 0, exec_failed, reaped = 0;
+
+	launch(s, argv);
+	prepare_unwinding(s->o);
+	catch_stops();
+	double start = now();
+	if (!(exec_failed = start_command(s, argv[0])))
+		reaped = sample_loop(s, start, 0, &status);
+	if (!reaped)
+		wait_command(s, &status);
+	if (s->tty >= 0 && tcgetpgrp(s->tty) == s->child)
+		tty_give(s->tty, getpgrp());
+	agent_drain(s);
+	if (agent_write(s, now() - start) < 0 && status == 0)
+		status = EXIT_FINDING << 8;
+	if (exec_failed)
+		return exec_failed;
+	return WIFEXITED(status) ? WEXITSTATUS(status) :
+	    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_FINDING;
+}
+
 int
 session_launch(const struct session_opts *o, char *const argv[])
 {
 	struct session s;
 
 	begin(&s, o, argv, NULL, 0);
+	if (is_agent_type(o->type)) {
+		agent_prepare(&s, argv[0]);
+		return end(&s, agent_run(&s, argv));
+	}
 	return end(&s, record_run(&s, argv));
 }
 

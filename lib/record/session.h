@@ -58,6 +58,21 @@
  * metadata says the type, unit, weight, how states were told apart
  * ("state"), and what was left out ("kernel").
  *
+ * Memory, lock, block and threadcreate are recorded by the in-process
+ * agent instead (lib/agent: libprof-agent.so, preloaded), in a launched
+ * command only: the command starts with the agent's environment and the
+ * write end of a pipe (whose read end the session reads in the loop that
+ * waits for the command), and the profile is written at the end, from
+ * the whole stream (lib/record/agentread), its metadata first.  A
+ * command's descendants left running after it hold the pipe open: the
+ * session reads on until the pipe is idle for SESSION_AGENT_IDLE_MS, at
+ * most SESSION_AGENT_LINGER_MS after the command ended; what they had
+ * not sent by then is lost (their images are unfinished).  With
+ * SESSION_VIEW_ALL, the five memory views: to stdout one after the
+ * other, each with its metadata and "view" (prof-folded(5)), or, with
+ * an output path P, in the files P-VIEW.folded.  The memory types end
+ * with the leak summary on stderr.
+ *
  * What stops a recording dies (exit 2): a process of session_attach
  * that does not exist, pipe or fork failing, both perf_event_open and
  * ptrace refused, the events of offcpu or io refused (the launched
@@ -66,6 +81,7 @@
 #ifndef PROF_SESSION_H
 #define PROF_SESSION_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "record/record.h"
@@ -77,18 +93,33 @@ enum session_type {
 	SESSION_OFFCPU,      /* intervals off CPU, in ns (lib/record/offcpu) */
 	SESSION_WALL,        /* both, in samples at the frequency; with the
 	                        ptrace sampler, every thread at each period */
-	SESSION_IO           /* system calls on files (lib/record/io) */
+	SESSION_IO,          /* system calls on files (lib/record/io) */
+	/* The agent's (lib/agent, read by lib/record/agentread): */
+	SESSION_MEMORY,      /* allocations, sampled by bytes */
+	SESSION_LOCK,        /* waits to take a mutex or rwlock, in ns */
+	SESSION_BLOCK,       /* waits in pthread_cond_*wait, sem_*wait, join */
+	SESSION_THREADCREATE /* pthread_create, by the creator's stack */
 };
+
+/* session_opts.view for SESSION_MEMORY: every memory view. */
+#define SESSION_VIEW_ALL (-1)
 
 enum session_sampler {
 	SESSION_PERF,        /* perf_event_open; ptrace when the kernel refuses it */
 	SESSION_PTRACE       /* stop the running threads, at most 99 Hz */
 };
 
+#define SESSION_AGENT_IDLE_MS 250
+#define SESSION_AGENT_LINGER_MS 5000
+
 struct session_opts {
 	const char *output;          /* the profile's path; "-": stdout */
 	int type;                    /* enum session_type (session_threads: none) */
 	int io_weight;               /* SESSION_IO: enum io_weight */
+	int view;                    /* SESSION_MEMORY: enum agentread_view of
+	                                a memory view, or SESSION_VIEW_ALL */
+	uint64_t alloc_rate;         /* SESSION_MEMORY: mean bytes between
+	                                samples (1: every allocation) */
 	int sampler;                 /* enum session_sampler */
 	double duration;             /* seconds; 0: until the processes end */
 	int debuginfod;              /* keep DEBUGINFOD_URLS: names may come
@@ -100,7 +131,9 @@ struct session_opts {
 
 /*
  * Runs argv[0] (looked up in PATH) with arguments argv, NULL-terminated,
- * and records it.  Returns its status as a shell gives it: its exit
+ * and records it.  For the agent's types, dies (exit 2) when argv[0]
+ * cannot be preloaded (static, setuid, not found) or the agent is not
+ * found.  Returns its status as a shell gives it: its exit
  * status, 128 + N when signal N killed it, 126 when it could not be
  * executed, 127 when it was not found; 1 when that would be 0 but the
  * profile could not be written.

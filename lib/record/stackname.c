@@ -37,7 +37,7 @@ stackname_put_name(struct stackname_buf *b, const char *s)
 }
 
 void
-stackname_root(struct stackname_buf *b, const char *comm, int pid,
+stackname_root(struct stackname_buf *b, const char *comm, int pid, int tid,
     const struct stackname_opts *o)
 {
 	size_t start = b->len, i;
@@ -47,7 +47,9 @@ stackname_root(struct stackname_buf *b, const char *comm, int pid,
 	for (i = start; i < b->len; i++)
 		if (b->s[i] == ' ')
 			b->s[i] = '_';
-	if (o->pid)
+	if (o->tid)
+		stackname_put(b, num, (size_t)snprintf(num, sizeof(num), "-%d/%d", pid, tid));
+	else if (o->pid)
 		stackname_put(b, num, (size_t)snprintf(num, sizeof(num), "-%d", pid));
 }
 

@@ -8,9 +8,8 @@
  * map) is marked _[j].  A frame nothing names is "NEAR+0xOFF?" where a
  * stripped file's exports give a guess, "[MODULE]", with addrs
  * "MODULE+0xOFFSET" (no guesses), or "[unknown]" outside any file.
- * This is prof-record's naming (lib/record/record.c writes the same for
- * the sampled stacks), here for stacks that come from elsewhere: the
- * in-process agent's (lib/record/agentread).
+ * This is prof-record's naming, for the sampled stacks (lib/record/record)
+ * and those of the in-process agent (lib/record/agentread) alike.
  *
  * A struct stackname_buf is the caller's: bytes appended, not
  * NUL-terminated; len is set back to 0 by the caller to reuse it.
@@ -25,6 +24,7 @@
 
 struct stackname_opts {
 	int pid;             /* the root frame is comm-PID */
+	int tid;             /* the root frame is comm-PID/TID (wins over pid) */
 	int lines;           /* frames carry their file:line */
 	int inline_frames;   /* inlined functions as frames of their own */
 	int addrs;           /* unnamed frames as module+0xOFFSET, no guesses */
@@ -41,9 +41,10 @@ void stackname_put(struct stackname_buf *b, const char *s, size_t n);
 /* Appends the name s, cleaned as a frame name. */
 void stackname_put_name(struct stackname_buf *b, const char *s);
 
-/* Appends the root frame: comm (NULL: "[unknown]"), its spaces made
- * '_' as stackcollapse-perf.pl writes a command, and with o->pid "-PID". */
-void stackname_root(struct stackname_buf *b, const char *comm, int pid,
+/* Appends the root frame: comm (NULL or "": "[unknown]"), its spaces
+ * made '_' as stackcollapse-perf.pl writes a command, and with o->tid
+ * "-PID/TID", else with o->pid "-PID". */
+void stackname_root(struct stackname_buf *b, const char *comm, int pid, int tid,
     const struct stackname_opts *o);
 
 /*

@@ -41,6 +41,7 @@ stats(const struct agentread_stats *s)
 	P(images); P(unfinished); P(sampled); P(nounwind); P(chunks);
 	P(lost_chunks); P(bad_bytes); P(bad_records); P(missing); P(allocs);
 	P(frees); P(waits); P(threads); P(unknown_frees); P(untracked); P(skipped);
+	P(counted); P(counted_allocs); P(counted_bytes);
 #undef P
 }
 
