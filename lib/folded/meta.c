@@ -175,3 +175,18 @@ meta_free(struct meta *m)
 	kv_free(&m->list);
 	m->conflict_unit = m->conflict_view = 0;
 }
+
+int
+meta_conflict(const struct meta *m)
+{
+	if (m->conflict_view)
+		warn("the input holds several views of a memory profile (see its '# view:' "
+		    "lines): their counts cannot be summed; record one --view, or write "
+		    "them to files with -o");
+	else if (m->conflict_unit)
+		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): "
+		    "their counts cannot be summed");
+	else
+		return 0;
+	return 1;
+}

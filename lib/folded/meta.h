@@ -69,4 +69,8 @@ void meta_write(FILE *fp, const struct meta *m);
 /* Frees what the meta owns and empties it. */
 void meta_free(struct meta *m);
 
+/* When merged inputs conflicted (conflict_view, conflict_unit): says why
+ * on stderr, as a reader that cannot sum them, and returns 1; else 0. */
+int meta_conflict(const struct meta *m);
+
 #endif

@@ -188,15 +188,7 @@ stream_files(int n, char *const files[], void (*fn)(void *, const struct folded_
 		if (!std)
 			close(fd);
 	}
-	if (meta->conflict_view) {
-		warn("the input holds several views of a memory profile (see its '# view:' "
-		    "lines): their counts cannot be summed; record one --view, or write "
-		    "them to files with -o");
+	if (meta_conflict(meta))
 		status = EXIT_USAGE;
-	} else if (meta->conflict_unit) {
-		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): "
-		    "their counts cannot be summed");
-		status = EXIT_USAGE;
-	}
 	return status;
 }

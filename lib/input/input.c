@@ -549,11 +549,8 @@ input_files(struct input *g, int n, char *const files[])
 		if (!std)
 			close(fd);
 	}
-	if (g->meta.conflict_unit) {
-		warn("the inputs differ in type or unit (see their '# type:' and '# unit:' lines): "
-		    "their counts cannot be summed");
+	if (meta_conflict(&g->meta))
 		status = EXIT_USAGE;
-	}
 	return status;
 }
 
