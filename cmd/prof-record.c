@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arg.h"
 #include "core/conf.h"
@@ -12,7 +13,8 @@
 #include "record/unwind.h"
 
 static const char synopsis[] =
-"usage: prof-record [-F hz] [-d seconds] [-o file] [--type type] [--weight what]\n"
+"usage: prof-record [-F hz] [-d seconds] [-o file] [--format name]\n"
+"                   [--type type] [--weight what]\n"
 "                   [--alloc-rate bytes] [--view view]\n"
 "                   [--max-stack n] [--lines] [--no-inline] [--pid | --tid]\n"
 "                   [--kernel | --user-only] [--stack-size bytes] [--sampler name]\n"
@@ -29,6 +31,9 @@ static const char options_help[] =
 "                        gets SIGTERM)\n"
 "  -o, --output file     write to file, atomically (default: stdout; the\n"
 "                        command's stdout then goes to stderr)\n"
+"  --format name         folded (default) or pprof (pprof's profile.proto,\n"
+"                        gzipped; unnamed frames are addresses in their\n"
+"                        files, by build-id, for pprof to name)\n"
 "  -p pid[,pid...]       attach to running processes instead\n"
 "  --max-stack n         keep at most n frames from the leaf\n"
 "  --lines               frames carry their source file:line\n"
@@ -85,7 +90,8 @@ static const char *const views[] = {
 static const char *const weights[] = { "bytes", "ns", "calls", NULL };
 
 enum {
-	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_DEBUGINFOD, OPT_DEPTH, OPT_HELP, OPT_KERNEL, OPT_LINES,
+	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_DEBUGINFOD, OPT_DEPTH, OPT_FORMAT, OPT_HELP, OPT_KERNEL,
+	OPT_LINES,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
 	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT
 };
@@ -96,6 +102,7 @@ static const struct option longopts[] = {
 	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "duration", required_argument, NULL, 'd' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "lines", no_argument, NULL, OPT_LINES },
@@ -153,6 +160,10 @@ main(int argc, char *argv[])
 				if (comma == NULL)
 					break;
 			}
+			break;
+		case OPT_FORMAT:
+			o.pprof = arg_choice(optarg, (const char *const[]){ "folded", "pprof", NULL },
+			    "a format", "--format");
 			break;
 		case OPT_ADDRS:
 			o.record.addrs = 1;
@@ -264,6 +275,16 @@ main(int argc, char *argv[])
 	}
 	if (memory_opt != NULL && type != TYPE_MEMORY)
 		die("%s applies to --type memory only", memory_opt);
+	if (o.pprof) {
+		if (strcmp(o.output, "-") == 0 && isatty(STDOUT_FILENO))
+			die("--format pprof: not writing a binary profile to a terminal; "
+			    "use -o file or a redirection");
+		if (type == TYPE_MEMORY && views[view + 1] == NULL && strcmp(o.output, "-") == 0)
+			die("--format pprof --view all: five profiles cannot be one; "
+			    "-o PREFIX writes PREFIX-VIEW.pb.gz");
+		/* pprof names what prof-record could not, from the build-id. */
+		o.record.addrs = 1;
+	}
 	o.type = session_type[type];
 	o.view = views[view + 1] == NULL ? SESSION_VIEW_ALL : view;
 	o.io_weight = weight == 1 ? IO_NS : weight == 2 ? IO_CALLS : IO_BYTES;

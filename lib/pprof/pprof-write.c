@@ -407,10 +407,57 @@ struct frame_ref {
 	struct frame_parts fp;
 };
 
+/*
+ * The module of mods[0..nmods) whose address f[0..len) is,
+ * "NAME+0xOFFSET" with NAME its name, and the offset in *off; NULL when
+ * f is not such an address, or NAME is no module, or two.
+ */
+static const struct pprof_module *
+address_of(const char *f, size_t len, const struct pprof_module *mods, size_t nmods, uint64_t *off)
+{
+	const struct pprof_module *found = NULL;
+	const char *plus = NULL;
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = len; i >= 3; i--)
+		if (f[i - 3] == '+' && f[i - 2] == '0' && f[i - 1] == 'x') {
+			plus = f + i - 3;
+			break;
+		}
+	if (plus == NULL || plus == f || (size_t)(f + len - (plus + 3)) == 0 ||
+	    (size_t)(f + len - (plus + 3)) > 16)
+		return NULL;
+	for (const char *h = plus + 3; h < f + len; h++) {
+		int d = *h >= '0' && *h <= '9' ? *h - '0' : *h >= 'a' && *h <= 'f' ? *h - 'a' + 10 : -1;
+		if (d < 0)
+			return NULL;
+		v = v << 4 | (uint64_t)d;
+	}
+	for (i = 0; i < nmods; i++)
+		if (strlen(mods[i].name) == (size_t)(plus - f) &&
+		    memcmp(mods[i].name, f, (size_t)(plus - f)) == 0) {
+			if (found != NULL && (found->build_id == NULL || mods[i].build_id == NULL ||
+			    strcmp(found->build_id, mods[i].build_id) != 0))
+				return NULL;
+			found = &mods[i];
+		}
+	*off = v;
+	return found;
+}
+
 int
 pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
     char *err, size_t errlen)
 {
+	return pprof_write_modules(fp, v, n, m, NULL, 0, err, errlen);
+}
+
+int
+pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
+    const struct pprof_module *pmods, size_t npmods, char *err, size_t errlen)
+{
+	struct modmap addrmods = { NULL, 0, NULL };
 	const char *type = meta_get(m, "type"), *unit = meta_get(m, "unit"), *st, *su, *s;
 	struct pprof_writer *w;
 	struct unit u;
@@ -489,6 +536,25 @@ pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const s
 		 * one location, its lines innermost first. */
 		for (size_t a = nf; a > 0;) {
 			size_t b = a - 1, k = 0;
+			const struct pprof_module *am;
+			uint64_t off;
+
+			if (npmods > 0 && fr[b].fp.loc_len == 0 && fr[b].fp.module_len == 0 &&
+			    fr[b].fp.suffix_len == 0 &&
+			    (am = address_of(fr[b].fp.name, fr[b].fp.name_len, pmods, npmods, &off)) != NULL) {
+				int made;
+				uint64_t mi = intern(&addrmods.head, am->name, strlen(am->name),
+				    &addrmods.next, &made);
+				if (made) {
+					addrmods.ids = xreallocarray(addrmods.ids, addrmods.next,
+					    sizeof(*addrmods.ids));
+					addrmods.ids[mi] = pprof_writer_mapping(w, am->path, am->build_id,
+					    0, UINT64_MAX, 0);
+				}
+				locs[nl++] = pprof_writer_location(w, addrmods.ids[mi], off, NULL, 0);
+				a = b;
+				continue;
+			}
 			while (b > 0 && frame_annotation(&fr[b].fp) == 'i' &&
 			    fr[b].fp.module_len == fr[b - 1].fp.module_len &&
 			    memcmp(fr[b].fp.module, fr[b - 1].fp.module, fr[b].fp.module_len) == 0)
@@ -541,6 +607,8 @@ pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const s
 		struct keyed *k, *tmp;
 		HASH_ITER(hh, mods.head, k, tmp) { HASH_DEL(mods.head, k); free(k); }
 		free(mods.ids);
+		HASH_ITER(hh, addrmods.head, k, tmp) { HASH_DEL(addrmods.head, k); free(k); }
+		free(addrmods.ids);
 	}
 	free(fr);
 	free(locs);

@@ -159,4 +159,23 @@ void pprof_writer_free(struct pprof_writer *w);
 int pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
     char *err, size_t errlen);
 
+/* A file a recorder read, as its frames name it (name, the basename),
+ * where it is (path) and its GNU build-id in hex (NULL: unknown). */
+struct pprof_module {
+	const char *name, *path, *build_id;
+};
+
+/*
+ * As pprof_write_table(), but a frame "NAME+0xOFFSET" (prof-folded(5)'s
+ * address of a frame that could not be named, with no location, guess or
+ * annotation) whose NAME is one of mods[0..nmods) is written as what it
+ * is, an address not symbolized: at OFFSET in a mapping of the module's
+ * path and build-id that starts at offset 0 of the file, so that pprof
+ * (or any symbolizer) names it later from the binary or its debug
+ * information, found by build-id.  A module named by two files of
+ * different build-ids is not used (its frames stay names).
+ */
+int pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
+    const struct pprof_module *mods, size_t nmods, char *err, size_t errlen);
+
 #endif

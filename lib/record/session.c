@@ -20,12 +20,14 @@
 #include "folded/folded.h"
 #include "folded/meta.h"
 #include "folded/stacktable.h"
+#include "pprof/pprof.h"
 #include "record/agentread.h"
 #include "record/io.h"
 #include "record/offcpu.h"
 #include "record/record.h"
 #include "record/sample.h"
 #include "record/session.h"
+#include "record/unwind.h"
 
 struct session {
 	const struct session_opts *o;
@@ -35,6 +37,7 @@ struct session {
 	struct outfile *of;
 	FILE *out;
 	int to_stdout;
+	int failed;                 /* the profile could not be written as asked */
 	struct meta head, tail;         /* known at the start, at the end */
 	char when[32], cmdline[4096];   /* the metadata start and command */
 
@@ -165,6 +168,66 @@ write_stacks(FILE *out, struct stacktable *t)
 	free(v);
 }
 
+/* The files read, for pprof's mappings. */
+struct modules {
+	struct pprof_module *v;
+	size_t n;
+};
+
+static void
+add_module(void *ctx, const char *name, const char *path, const unsigned char *id, size_t idlen)
+{
+	struct modules *ms = ctx;
+	char *hex = xmalloc(2 * idlen + 1);
+
+	for (size_t i = 0; i < idlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	ms->v = xreallocarray(ms->v, ms->n + 1, sizeof(*ms->v));
+	ms->v[ms->n++] = (struct pprof_module){ xstrdup(name), xstrdup(path), hex };
+}
+
+/*
+ * A profile to out: its metadata (head, then tail) and its stacks t,
+ * folded, or with o->pprof a pprof profile whose frames that could not
+ * be named are addresses in the files read, by build-id.  Returns 0, or
+ * -1 when the profile cannot be written as pprof (said on stderr).
+ */
+static int
+emit(const struct session *s, FILE *out, const struct meta *head, const struct meta *tail,
+    struct stacktable *t)
+{
+	struct modules ms = { NULL, 0 };
+	struct meta m = { 0 };
+	struct stacktable_entry **v;
+	char err[256];
+	size_t n;
+	int rc;
+
+	if (!s->o->pprof) {
+		meta_write(out, head);
+		if (tail != NULL)
+			meta_write(out, tail);
+		write_stacks(out, t);
+		return 0;
+	}
+	meta_update(&m, head);
+	if (tail != NULL)
+		meta_update(&m, tail);
+	unwind_modules(add_module, &ms);
+	v = stacktable_sorted(t, &n);
+	if ((rc = pprof_write_modules(out, v, n, &m, ms.v, ms.n, err, sizeof(err))) < 0)
+		warn("%s: %s", s->o->output, err);
+	free(v);
+	for (size_t i = 0; i < ms.n; i++) {
+		free((char *)ms.v[i].name);
+		free((char *)ms.v[i].path);
+		free((char *)ms.v[i].build_id);
+	}
+	free(ms.v);
+	meta_free(&m);
+	return rc;
+}
+
 static void
 meta_num(struct meta *m, const char *key, const char *fmt, double v)
 {
@@ -220,7 +283,7 @@ begin(struct session *s, const struct session_opts *o, char *const argv[],
 static int
 end(struct session *s, int status)
 {
-	if (s->of != NULL && outfile_commit(s->of) < 0 && status == EXIT_OK)
+	if (((s->of != NULL && outfile_commit(s->of) < 0) || s->failed) && status == EXIT_OK)
 		status = EXIT_FINDING;
 	offcpu_free(s->off);
 	io_free(s->io);
@@ -397,9 +460,9 @@ agent_write_view(struct session *s, FILE *out, int view, const struct agentread_
 	struct meta m = { 0 };
 
 	agent_meta(s, &m, view, st, seconds);
-	meta_write(out, &m);
 	agentread_view(s->agent, view, t);
-	write_stacks(out, t);
+	if (emit(s, out, &m, NULL, t) < 0)
+		s->failed = 1;
 	stacktable_free(t);
 	meta_free(&m);
 }
@@ -437,7 +500,8 @@ agent_write(struct session *s, double seconds)
 			agent_write_view(s, s->out, view, &st, seconds);
 			continue;
 		}
-		char *path = xasprintf("%s-%s.folded", s->o->output, agentread_view_names[view]);
+		char *path = xasprintf(s->o->pprof ? "%s-%s.pb.gz" : "%s-%s.folded", s->o->output,
+		    agentread_view_names[view]);
 		struct outfile *of = outfile_create(path, 0);
 		if (of == NULL) {
 			rc = -1;
@@ -740,7 +804,8 @@ sample_loop(struct session *s, double start, int progress, int *status)
 			    (unsigned long long)(s->sampler ? sample_lost(s->sampler) : 0));
 		/* A pipe sees the profile grow; stacks seen again are written
 		 * again, and readers sum them. */
-		if (s->to_stdout && t - last_flush >= 2 && stacktable_count(s->tab) > 0) {
+		if (s->to_stdout && !s->o->pprof && t - last_flush >= 2 &&
+		    stacktable_count(s->tab) > 0) {
 			write_stacks(s->out, s->tab);
 			fflush(s->out);
 			stacktable_free(s->tab);
@@ -875,10 +940,9 @@ write_end(struct session *s, double seconds)
 		meta_num(&s->tail, "recorder-cpu", "%.6f s", (double)ru.ru_utime.tv_sec +
 		    (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
 		    (double)ru.ru_stime.tv_usec / 1e6);
-	if (!s->to_stdout) {
-		meta_write(s->out, &s->head);
-		meta_write(s->out, &s->tail);
-		write_stacks(s->out, s->tab);
+	if (!s->to_stdout || s->o->pprof) {
+		if (emit(s, s->out, &s->head, &s->tail, s->tab) < 0)
+			s->failed = 1;
 	} else {
 		write_stacks(s->out, s->tab);
 		meta_write(s->out, &s->tail);
@@ -958,7 +1022,7 @@ record_run(struct session *s, char *const argv[])
 	catch_stops();
 
 	head_meta(s);
-	if (s->to_stdout) {
+	if (s->to_stdout && !s->o->pprof) {
 		meta_write(s->out, &s->head);
 		fflush(s->out);
 	}
@@ -1069,7 +1133,7 @@ session_threads(const struct session_opts *o, const pid_t *pids, int npids)
 	meta_set(&s.head, "unit", "threads");
 	meta_set(&s.head, "command", s.cmdline);
 	meta_set(&s.head, "start", s.when);
-	meta_write(s.out, &s.head);
-	write_stacks(s.out, s.tab);
+	if (emit(&s, s.out, &s.head, NULL, s.tab) < 0)
+		s.failed = 1;
 	return end(&s, n == npids ? EXIT_OK : EXIT_USAGE);
 }

@@ -114,6 +114,8 @@ enum session_sampler {
 
 struct session_opts {
 	const char *output;          /* the profile's path; "-": stdout */
+	int pprof;                   /* write pprof's profile.proto, gzipped,
+	                                with the files' build-ids (not folded) */
 	int type;                    /* enum session_type (session_threads: none) */
 	int io_weight;               /* SESSION_IO: enum io_weight */
 	int view;                    /* SESSION_MEMORY: enum agentread_view of

@@ -449,3 +449,18 @@ unwind_elf_sym_path(struct unwind_elf *e)
 	}
 	return e->sym_path;
 }
+
+void
+unwind_modules(void (*fn)(void *ctx, const char *name, const char *path,
+    const unsigned char *id, size_t idlen), void *ctx)
+{
+	struct unwind_elf *e, *tmp;
+	const char *slash;
+
+	HASH_ITER(hh, g.elves, e, tmp) {
+		if (e->path == NULL || e->idlen == 0)
+			continue;
+		slash = strrchr(e->path, '/');
+		fn(ctx, slash ? slash + 1 : e->path, e->path, e->id, e->idlen);
+	}
+}

@@ -111,4 +111,12 @@ extern const char unwind_jit_module[];
 int unwind_locate(struct unwind_proc *p, uint64_t pc, int is_return,
     struct sym_place *pl);
 
+/*
+ * Calls fn for every ELF file read so far that has a GNU build-id (for
+ * all processes, in no order): name its basename, as frames name their
+ * module, path the file's as it was mapped, id[0..idlen) the build-id.
+ */
+void unwind_modules(void (*fn)(void *ctx, const char *name, const char *path,
+    const unsigned char *id, size_t idlen), void *ctx);
+
 #endif
