@@ -95,7 +95,7 @@ int
 main(int argc, char *argv[])
 {
 	struct svg_opts so;
-	struct input g = { .format = INPUT_FOLDED };
+	struct input g = { .format = INPUT_FOLDED, .plain_pprof = 1 };
 	struct meta meta = { 0 };
 	struct flame *f;
 	struct flame_cut cut;

@@ -288,4 +288,12 @@ test_expect_success 'prof-diff reads pprof files, plain or gzipped; a flame char
 	cat err
 '
 
+test_expect_success 'prof-flame and prof-plan read a plain profile from a file; text that looks like one stays text' '
+	prof-flame d1.pb >plain.svg && grep -F "<title>b" plain.svg &&
+	prof-plan d1.pb >plan.md && grep -F "5 samples" plan.md &&
+	printf "\na;b 3\n" >looks.folded &&
+	prof-flame looks.folded >looks.svg 2>err && cat err &&
+	grep -F "<title>b" looks.svg
+'
+
 done_testing

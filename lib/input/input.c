@@ -293,7 +293,8 @@ set_kind(struct input *g, int kind, const char *name)
 /* A pprof profile, of which head[0..nhead) is read: read whole, then
  * decoded into the stack table (the first job's: its sink, if any). */
 static int
-input_pprof(struct input *g, int fd, const char *name, const char *head, size_t nhead)
+input_pprof(struct input *g, int fd, const char *name, const char *head, size_t nhead,
+    int may_be_text)
 {
 	static const struct pprof_opts defaults;
 	size_t cap = nhead > 65536 ? nhead : 65536, have = nhead, got;
@@ -327,6 +328,13 @@ input_pprof(struct input *g, int fd, const char *name, const char *head, size_t 
 	}
 	if (ret == 0 && pprof_read(buf, have, g->pprof ? g->pprof : &defaults, t, &meta, err,
 	    sizeof(err)) < 0) {
+		if (may_be_text && err[0] != '-') {
+			/* text after all, which looked like a profile */
+			free(buf);
+			stacktable_free(t);
+			meta_free(&meta);
+			return 1;
+		}
 		/* an option's error names the option, others the profile */
 		warn(err[0] == '-' ? "%s: %s" : "%s: not a readable pprof profile: %s", name, err);
 		ret = -1;
@@ -356,7 +364,17 @@ input_fd(struct input *g, int fd, const char *name)
 	if (read_full(fd, head, sizeof(head), &nhead, name) < 0)
 		return -1;
 	if (g->format == INPUT_PPROF || pprof_detect(head, nhead, g->format == INPUT_AUTO))
-		return input_pprof(g, fd, name, head, nhead);
+		return input_pprof(g, fd, name, head, nhead, 0);
+	/* Folded stacks asked for, in a file that can be read again: a plain
+	 * profile too, else the text read again from the start. */
+	if (g->format == INPUT_FOLDED && g->plain_pprof && pprof_detect(head, nhead, 1) &&
+	    lseek(fd, 0, SEEK_CUR) == (off_t)nhead) {
+		int r = input_pprof(g, fd, name, head, nhead, 1);
+		if (r <= 0)
+			return r;
+		if (lseek(fd, 0, SEEK_SET) != 0 || read_full(fd, head, sizeof(head), &nhead, name) < 0)
+			return -1;
+	}
 	return input_text(g, fd, name, head, nhead);
 }
 

@@ -5,7 +5,9 @@
  * A pprof profile (pprof.h) is known by its first bytes: gzip's magic
  * number, or with INPUT_AUTO a binary profile.proto message; a text
  * format asked for (INPUT_PERF, INPUT_FOLDED) still reads gzip as a
- * profile, since no text is gzipped.  INPUT_PPROF reads every input as
+ * profile, since no text is gzipped; with plain_pprof, INPUT_FOLDED reads
+ * a binary message in a file it can read again as a profile too, and as
+ * text when it does not decode as one.  INPUT_PPROF reads every input as
  * one.  It is read whole, by one thread, into the same table, its
  * metadata merged as a folded input's.
  *
@@ -37,6 +39,9 @@ enum input_format { INPUT_AUTO, INPUT_PERF, INPUT_FOLDED, INPUT_PPROF };
 struct input {
 	/* set by the caller before the first input */
 	int format;                 /* enum input_format */
+	int plain_pprof;            /* INPUT_FOLDED as a default, not asked for:
+	                               a binary message in a file it can read
+	                               again is a profile if it decodes as one */
 	int jobs;                   /* threads, 1 or more */
 	const struct perf_opts *perf;  /* NULL: perf script's defaults */
 	const struct pprof_opts *pprof; /* NULL: pprof's defaults */
