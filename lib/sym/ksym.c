@@ -96,7 +96,8 @@ ksym_load(const char *path)
 		used += len + 1;
 	}
 	fclose(fp);
-	qsort(t->v, t->n, sizeof(*t->v), cmp);
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), cmp);
 	return t;
 }
 
