@@ -473,6 +473,9 @@ pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const
 	sample_type_of(type, unit ? unit : "samples", &st, &su);
 	w = pprof_writer_new(st, su);
 	unit_from_meta(m, &u);
+	/* a period past pprof's int64 is no period it can hold */
+	if (!(u.period_ns < 9e18))
+		u.period_ns = 0;
 	if (u.kind == UNIT_SAMPLES && (u.period_ns > 0 || type != NULL))
 		pprof_writer_period(w, type ? type : "cpu", u.period_ns > 0 ? "nanoseconds" : "count",
 		    u.period_ns > 0 ? (int64_t)(u.period_ns + 0.5) : 0);
