@@ -929,101 +929,40 @@ wait_end(struct wait *w, unsigned kind)
 #define LOCKING() (LIKELY(!__atomic_load_n(&on_lock, __ATOMIC_RELAXED)) || busy)
 #define BLOCKING() (LIKELY(!__atomic_load_n(&on_block, __ATOMIC_RELAXED)) || busy)
 
-EXPORT int
-pthread_mutex_lock(pthread_mutex_t *m)
-{
-	struct wait w;
-	int r;
-
-	if (LOCKING())
-		return REAL(mutex_lock)(m);
-	if ((r = REAL(mutex_trylock)(m)) != EBUSY)
-		return r;
-	wait_begin(&w);
-	r = REAL(mutex_lock)(m);
-	wait_end(&w, AGENT_WAIT_MUTEX);
-	return r;
+/*
+ * A lock taken by FN (the next one's REAL), tried first with TRY: an
+ * uncontended lock costs one trylock; a contended one is timed, from
+ * before the stack is taken to the lock held, as a wait of KIND.
+ */
+#define TIMED_LOCK(NAME, REALFN, TRY, KIND, PARAMS, ARGS, OBJ) \
+EXPORT int \
+NAME PARAMS \
+{ \
+	struct wait w; \
+	int r; \
+\
+	if (LOCKING()) \
+		return REAL(REALFN) ARGS; \
+	if ((r = REAL(TRY)(OBJ)) != EBUSY) \
+		return r; \
+	wait_begin(&w); \
+	r = REAL(REALFN) ARGS; \
+	wait_end(&w, KIND); \
+	return r; \
 }
 
-EXPORT int
-pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t)
-{
-	struct wait w;
-	int r;
-
-	if (LOCKING())
-		return REAL(mutex_timedlock)(m, t);
-	if ((r = REAL(mutex_trylock)(m)) != EBUSY)
-		return r;
-	wait_begin(&w);
-	r = REAL(mutex_timedlock)(m, t);
-	wait_end(&w, AGENT_WAIT_MUTEX);
-	return r;
-}
-
-EXPORT int
-pthread_rwlock_rdlock(pthread_rwlock_t *l)
-{
-	struct wait w;
-	int r;
-
-	if (LOCKING())
-		return REAL(rdlock)(l);
-	if ((r = REAL(tryrdlock)(l)) != EBUSY)
-		return r;
-	wait_begin(&w);
-	r = REAL(rdlock)(l);
-	wait_end(&w, AGENT_WAIT_RDLOCK);
-	return r;
-}
-
-EXPORT int
-pthread_rwlock_wrlock(pthread_rwlock_t *l)
-{
-	struct wait w;
-	int r;
-
-	if (LOCKING())
-		return REAL(wrlock)(l);
-	if ((r = REAL(trywrlock)(l)) != EBUSY)
-		return r;
-	wait_begin(&w);
-	r = REAL(wrlock)(l);
-	wait_end(&w, AGENT_WAIT_WRLOCK);
-	return r;
-}
-
-EXPORT int
-pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t)
-{
-	struct wait w;
-	int r;
-
-	if (LOCKING())
-		return REAL(timedrdlock)(l, t);
-	if ((r = REAL(tryrdlock)(l)) != EBUSY)
-		return r;
-	wait_begin(&w);
-	r = REAL(timedrdlock)(l, t);
-	wait_end(&w, AGENT_WAIT_RDLOCK);
-	return r;
-}
-
-EXPORT int
-pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *t)
-{
-	struct wait w;
-	int r;
-
-	if (LOCKING())
-		return REAL(timedwrlock)(l, t);
-	if ((r = REAL(trywrlock)(l)) != EBUSY)
-		return r;
-	wait_begin(&w);
-	r = REAL(timedwrlock)(l, t);
-	wait_end(&w, AGENT_WAIT_WRLOCK);
-	return r;
-}
+TIMED_LOCK(pthread_mutex_lock, mutex_lock, mutex_trylock, AGENT_WAIT_MUTEX,
+    (pthread_mutex_t *m), (m), m)
+TIMED_LOCK(pthread_mutex_timedlock, mutex_timedlock, mutex_trylock, AGENT_WAIT_MUTEX,
+    (pthread_mutex_t *m, const struct timespec *t), (m, t), m)
+TIMED_LOCK(pthread_rwlock_rdlock, rdlock, tryrdlock, AGENT_WAIT_RDLOCK,
+    (pthread_rwlock_t *l), (l), l)
+TIMED_LOCK(pthread_rwlock_wrlock, wrlock, trywrlock, AGENT_WAIT_WRLOCK,
+    (pthread_rwlock_t *l), (l), l)
+TIMED_LOCK(pthread_rwlock_timedrdlock, timedrdlock, tryrdlock, AGENT_WAIT_RDLOCK,
+    (pthread_rwlock_t *l, const struct timespec *t), (l, t), l)
+TIMED_LOCK(pthread_rwlock_timedwrlock, timedwrlock, trywrlock, AGENT_WAIT_WRLOCK,
+    (pthread_rwlock_t *l, const struct timespec *t), (l, t), l)
 
 EXPORT int
 pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
