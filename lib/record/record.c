@@ -64,10 +64,6 @@ record_new(const struct record_opts *o, struct stacktable *out)
 	r->out = out;
 	r->nameopts = (struct stackname_opts){ .pid = o->pid, .tid = o->tid,
 	    .lines = o->lines, .inline_frames = o->inline_frames, .addrs = o->addrs };
-	/* Kernel symbols read now, before the events start, so that the
-	 * first samples do not wait for them while the rings fill. */
-	if (o->kernel)
-		r->ksyms = ksym_load(NULL);
 	return r;
 }
 

@@ -1014,11 +1014,16 @@ record_run(struct session *s, char *const argv[])
 	 * comes faster than a reader the command's threads crowd out
 	 * takes it (nothing is changed where that is not permitted). */
 	errno = 0;
-	int nice = getpriority(PRIO_PROCESS, 0);
-	if (errno == 0 && nice > -10)
-		(void)setpriority(PRIO_PROCESS, 0, nice - 10 < -10 ? -10 : nice - 10);
+	int prio = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && prio > -10)
+		(void)setpriority(PRIO_PROCESS, 0, prio - 10 < -10 ? -10 : prio - 10);
 	prepare_unwinding(s->o);
 	open_sampler(s);
+	/* Kernel symbols read before a launched command starts (its first
+	 * samples would wait for them while the rings fill), and only by a
+	 * session whose samples carry kernel frames. */
+	if (s->sampler != NULL && s->o->record.kernel)
+		(void)record_ksym(s->rec, 0);
 	catch_stops();
 
 	head_meta(s);
