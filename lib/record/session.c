@@ -283,7 +283,13 @@ begin(struct session *s, const struct session_opts *o, char *const argv[],
 static int
 end(struct session *s, int status)
 {
-	if (((s->of != NULL && outfile_commit(s->of) < 0) || s->failed) && status == EXIT_OK)
+	/* A profile that could not be written as asked leaves the path as
+	 * it was. */
+	if (s->of != NULL && s->failed)
+		outfile_discard(s->of);
+	else if (s->of != NULL && outfile_commit(s->of) < 0)
+		s->failed = 1;
+	if (s->failed && status == EXIT_OK)
 		status = EXIT_FINDING;
 	offcpu_free(s->off);
 	io_free(s->io);
@@ -451,20 +457,22 @@ agent_meta(struct session *s, struct meta *m, int view, const struct agentread_s
 		    (double)ru.ru_stime.tv_usec / 1e6);
 }
 
-/* One view to out: its metadata, then its stacks. */
-static void
+/* One view to out: its metadata, then its stacks.  Returns 0, or -1 when
+ * it could not be written as asked (emit). */
+static int
 agent_write_view(struct session *s, FILE *out, int view, const struct agentread_stats *st,
     double seconds)
 {
 	struct stacktable *t = stacktable_new();
 	struct meta m = { 0 };
+	int rc;
 
 	agent_meta(s, &m, view, st, seconds);
 	agentread_view(s->agent, view, t);
-	if (emit(s, out, &m, NULL, t) < 0)
-		s->failed = 1;
+	rc = emit(s, out, &m, NULL, t);
 	stacktable_free(t);
 	meta_free(&m);
+	return rc;
 }
 
 /*
@@ -497,7 +505,8 @@ agent_write(struct session *s, double seconds)
 	}
 	for (view = lo; view <= hi; view++) {
 		if (s->out != NULL) {
-			agent_write_view(s, s->out, view, &st, seconds);
+			if (agent_write_view(s, s->out, view, &st, seconds) < 0)
+				s->failed = 1;
 			continue;
 		}
 		char *path = xasprintf(s->o->pprof ? "%s-%s.pb.gz" : "%s-%s.folded", s->o->output,
@@ -505,10 +514,11 @@ agent_write(struct session *s, double seconds)
 		struct outfile *of = outfile_create(path, 0);
 		if (of == NULL) {
 			rc = -1;
-		} else {
-			agent_write_view(s, outfile_fp(of), view, &st, seconds);
-			if (outfile_commit(of) < 0)
-				rc = -1;
+		} else if (agent_write_view(s, outfile_fp(of), view, &st, seconds) < 0) {
+			outfile_discard(of);
+			rc = -1;
+		} else if (outfile_commit(of) < 0) {
+			rc = -1;
 		}
 		free(path);
 	}
