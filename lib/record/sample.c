@@ -85,6 +85,17 @@ struct sample_session {
 	unsigned char wrap[65536];      /* a record that wraps the ring's end */
 };
 
+void
+sample_reader_priority(void)
+{
+	int prio;
+
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && prio > -10)
+		(void)setpriority(PRIO_PROCESS, 0, prio - 10 < -10 ? -10 : prio - 10);
+}
+
 uint64_t
 sample_now(void)
 {

@@ -217,6 +217,15 @@ const char *sample_tracefs(const char *tracefs);
 /* Now, on the clock of the records' times (CLOCK_MONOTONIC, ns). */
 uint64_t sample_now(void);
 
+/*
+ * Raises the calling thread's priority by 10 nice levels (to -10 at most),
+ * where that is permitted (root, CAP_SYS_NICE), so that the reader of the
+ * rings goes before the threads it samples and a busy machine's: the
+ * kernel need not drop what comes faster than a crowded-out reader takes
+ * it.  Processes forked before keep their own.
+ */
+void sample_reader_priority(void);
+
 /* Closes the events and frees the session. */
 void sample_close(struct sample_session *s);
 

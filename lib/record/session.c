@@ -1019,14 +1019,8 @@ record_run(struct session *s, char *const argv[])
 		launch(s, argv);
 	else
 		attach(s);
-	/* The command keeps its priority (it was forked before); the
-	 * reader goes before it, so that the kernel need not drop what
-	 * comes faster than a reader the command's threads crowd out
-	 * takes it (nothing is changed where that is not permitted). */
-	errno = 0;
-	int prio = getpriority(PRIO_PROCESS, 0);
-	if (errno == 0 && prio > -10)
-		(void)setpriority(PRIO_PROCESS, 0, prio - 10 < -10 ? -10 : prio - 10);
+	/* The command keeps its priority: it was forked before. */
+	sample_reader_priority();
 	prepare_unwinding(s->o);
 	open_sampler(s);
 	/* Kernel symbols read before a launched command starts (its first

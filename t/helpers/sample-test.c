@@ -406,6 +406,10 @@ main(int argc, char **argv)
 			maps_read(pids[i]);
 	}
 
+	/* As prof-record's reader: what the test counts is then not what a
+	 * reader starved by a busy machine let the kernel drop. */
+	sample_reader_priority();
+
 	if (dry) {
 		s = NULL;
 	} else if ((s = sample_open(&opts, pids, npids, child > 0, &event, err, sizeof(err))) == NULL) {
