@@ -132,7 +132,7 @@ main(int argc, char *argv[])
 		.sample = { .stack_size = 16384, .kernel = 1 },
 	};
 	struct conf conf = { 0 };
-	const char *v, *where, *sampling = NULL, *memory_opt = NULL;
+	const char *v, *where, *sampling = NULL, *memory_opt = NULL, *format = NULL;
 	pid_t *pids = NULL;
 	int npids = 0, freq = 0, type = -1, weight = -1, view = 0, c, longind, status;
 
@@ -162,8 +162,8 @@ main(int argc, char *argv[])
 			}
 			break;
 		case OPT_FORMAT:
-			o.pprof = arg_choice(optarg, (const char *const[]){ "folded", "pprof", NULL },
-			    "a format", "--format");
+			/* its words depend on what is asked: see below */
+			format = optarg;
 			break;
 		case OPT_ADDRS:
 			o.record.addrs = 1;
@@ -275,6 +275,9 @@ main(int argc, char *argv[])
 	}
 	if (memory_opt != NULL && type != TYPE_MEMORY)
 		die("%s applies to --type memory only", memory_opt);
+	if (format != NULL)
+		o.pprof = arg_choice(format, (const char *const[]){ "folded", "pprof", NULL },
+		    "a format", "--format");
 	if (o.pprof) {
 		if (strcmp(o.output, "-") == 0 && isatty(STDOUT_FILENO))
 			die("--format pprof: not writing a binary profile to a terminal; "
