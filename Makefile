@@ -119,7 +119,7 @@ AGENT_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Ilib -MMD -MP -pthread -fPIC \
 	-fvisibility=hidden -ftls-model=initial-exec -fno-plt -fno-builtin-malloc -fno-builtin-free
 $(AGENT): lib/agent/agent.c
 	@mkdir -p bin
-	$(CC) $(AGENT_CFLAGS) -MF lib/agent/agent.d -shared -o $@ lib/agent/agent.c $(LDFLAGS) -ldl -lm
+	$(CC) $(AGENT_CFLAGS) -MF lib/agent/agent.d -shared -o $@ lib/agent/agent.c $(LDFLAGS) -ldl
 
 # The demo's target program: optimised, without frame pointers (the default
 # at -O2), so the demo shows stacks unwound from DWARF.  Not installed.
