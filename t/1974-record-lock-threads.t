@@ -32,6 +32,25 @@ test_expect_success '--type block: the joins of the main thread, no lock waits' 
 	test "$(psite bl pthread_mutex_lock)" = 0
 '
 
+# Each wait is about 30 ms (HOLD_NS): at least that, and never more than
+# the program ran.
+test_expect_success 'timed variants and those on a chosen clock: each wait seen, its length right' '
+	build waits &&
+	prof-record --type lock -o wl ./waits &&
+	prof-record --type block -o wb ./waits &&
+	cat wl wb &&
+	for s in mutex_timedlock:pthread_mutex_lock mutex_clocklock:pthread_mutex_lock \
+	    rwlock_clockrdlock:pthread_rwlock_rdlock rwlock_clockwrlock:pthread_rwlock_wrlock \
+	    cond_timedwait:pthread_cond_wait cond_clockwait:pthread_cond_wait \
+	    sem_timedwait:sem_wait sem_clockwait:sem_wait \
+	    timedjoin:pthread_join clockjoin:pthread_join; do
+		f=wb && case $s in *lock:*) f=wl ;; esac &&
+		n=$(psite $f "at_${s%%:*};${s#*:}") &&
+		test_cmp_num "$n" ">=" 25000000 &&
+		test_cmp_num "$n" "<" 10000000000 || return 1
+	done
+'
+
 test_expect_success '--type threadcreate: exactly 7 from one site and 3 from the other' '
 	prof-record --type threadcreate -o tc ./threads &&
 	grep -x "# unit: threads" tc &&

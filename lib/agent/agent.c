@@ -52,6 +52,14 @@ static struct {
 	int (*trywrlock)(pthread_rwlock_t *);
 	int (*timedrdlock)(pthread_rwlock_t *, const struct timespec *);
 	int (*timedwrlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*mutex_clocklock)(pthread_mutex_t *, clockid_t, const struct timespec *);
+	int (*clockrdlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*clockwrlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+	    const struct timespec *);
+	int (*sem_clockwait)(sem_t *, clockid_t, const struct timespec *);
+	int (*timedjoin)(pthread_t, void **, const struct timespec *);
+	int (*clockjoin)(pthread_t, void **, clockid_t, const struct timespec *);
 	int (*cond_wait)(pthread_cond_t *, pthread_mutex_t *);
 	int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
 	int (*sem_wait)(sem_t *);
@@ -86,6 +94,13 @@ resolve(void)
 	NEXT(trywrlock, "pthread_rwlock_trywrlock");
 	NEXT(timedrdlock, "pthread_rwlock_timedrdlock");
 	NEXT(timedwrlock, "pthread_rwlock_timedwrlock");
+	NEXT(mutex_clocklock, "pthread_mutex_clocklock");
+	NEXT(clockrdlock, "pthread_rwlock_clockrdlock");
+	NEXT(clockwrlock, "pthread_rwlock_clockwrlock");
+	NEXT(cond_clockwait, "pthread_cond_clockwait");
+	NEXT(sem_clockwait, "sem_clockwait");
+	NEXT(timedjoin, "pthread_timedjoin_np");
+	NEXT(clockjoin, "pthread_clockjoin_np");
 	NEXTV(cond_wait, "pthread_cond_wait", "GLIBC_2.3.2");
 	NEXTV(cond_timedwait, "pthread_cond_timedwait", "GLIBC_2.3.2");
 	NEXT(cond_wait, "pthread_cond_wait");
@@ -991,84 +1006,86 @@ TIMED_LOCK(pthread_rwlock_timedrdlock, timedrdlock, tryrdlock, AGENT_WAIT_RDLOCK
     (pthread_rwlock_t *l, const struct timespec *t), (l, t), l)
 TIMED_LOCK(pthread_rwlock_timedwrlock, timedwrlock, trywrlock, AGENT_WAIT_WRLOCK,
     (pthread_rwlock_t *l, const struct timespec *t), (l, t), l)
+/* glibc 2.30's variants on a chosen clock */
+TIMED_LOCK(pthread_mutex_clocklock, mutex_clocklock, mutex_trylock, AGENT_WAIT_MUTEX,
+    (pthread_mutex_t *m, clockid_t k, const struct timespec *t), (m, k, t), m)
+TIMED_LOCK(pthread_rwlock_clockrdlock, clockrdlock, tryrdlock, AGENT_WAIT_RDLOCK,
+    (pthread_rwlock_t *l, clockid_t k, const struct timespec *t), (l, k, t), l)
+TIMED_LOCK(pthread_rwlock_clockwrlock, clockwrlock, trywrlock, AGENT_WAIT_WRLOCK,
+    (pthread_rwlock_t *l, clockid_t k, const struct timespec *t), (l, k, t), l)
 
-EXPORT int
-pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
-{
-	struct wait w;
-	int r;
-
-	if (BLOCKING())
-		return REAL(cond_wait)(c, m);
-	wait_begin(&w);
-	r = REAL(cond_wait)(c, m);
-	wait_end(&w, AGENT_WAIT_COND);
-	return r;
+/*
+ * A wait of KIND in FN (the next one's REAL), timed from before the stack
+ * is taken to its return.  A semaphore or a join is tried first with TRY
+ * (TRYOK: what the try returns when it did not have to wait), so that
+ * one that does not wait costs a try.
+ */
+#define TIMED_WAIT(NAME, REALFN, KIND, PARAMS, ARGS) \
+EXPORT int \
+NAME PARAMS \
+{ \
+	struct wait w; \
+	int r; \
+\
+	if (BLOCKING()) \
+		return REAL(REALFN) ARGS; \
+	wait_begin(&w); \
+	r = REAL(REALFN) ARGS; \
+	wait_end(&w, KIND); \
+	return r; \
 }
 
-EXPORT int
-pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *t)
-{
-	struct wait w;
-	int r;
-
-	if (BLOCKING())
-		return REAL(cond_timedwait)(c, m, t);
-	wait_begin(&w);
-	r = REAL(cond_timedwait)(c, m, t);
-	wait_end(&w, AGENT_WAIT_COND);
-	return r;
+#define TRIED_SEM(NAME, REALFN, PARAMS, ARGS) \
+EXPORT int \
+NAME PARAMS \
+{ \
+	struct wait w; \
+	int r, saved = errno; \
+\
+	if (BLOCKING()) \
+		return REAL(REALFN) ARGS; \
+	if ((r = REAL(sem_trywait)(s)) == 0 || errno != EAGAIN) \
+		return r; \
+	errno = saved; \
+	wait_begin(&w); \
+	r = REAL(REALFN) ARGS; \
+	wait_end(&w, AGENT_WAIT_SEM); \
+	return r; \
 }
 
-EXPORT int
-sem_wait(sem_t *s)
-{
-	struct wait w;
-	int r, saved = errno;
-
-	if (BLOCKING())
-		return REAL(sem_wait)(s);
-	if ((r = REAL(sem_trywait)(s)) == 0 || errno != EAGAIN)
-		return r;
-	errno = saved;
-	wait_begin(&w);
-	r = REAL(sem_wait)(s);
-	wait_end(&w, AGENT_WAIT_SEM);
-	return r;
+#define TRIED_JOIN(NAME, REALFN, PARAMS, ARGS) \
+EXPORT int \
+NAME PARAMS \
+{ \
+	struct wait w; \
+	int r; \
+\
+	if (BLOCKING()) \
+		return REAL(REALFN) ARGS; \
+	if ((r = REAL(tryjoin)(t, ret)) != EBUSY) \
+		return r; \
+	wait_begin(&w); \
+	r = REAL(REALFN) ARGS; \
+	wait_end(&w, AGENT_WAIT_JOIN); \
+	return r; \
 }
 
-EXPORT int
-sem_timedwait(sem_t *s, const struct timespec *t)
-{
-	struct wait w;
-	int r, saved = errno;
-
-	if (BLOCKING())
-		return REAL(sem_timedwait)(s, t);
-	if ((r = REAL(sem_trywait)(s)) == 0 || errno != EAGAIN)
-		return r;
-	errno = saved;
-	wait_begin(&w);
-	r = REAL(sem_timedwait)(s, t);
-	wait_end(&w, AGENT_WAIT_SEM);
-	return r;
-}
-
-EXPORT int
-pthread_join(pthread_t t, void **ret)
-{
-	struct wait w;
-	int r;
-
-	if (BLOCKING())
-		return REAL(join)(t, ret);
-	if ((r = REAL(tryjoin)(t, ret)) != EBUSY)
-		return r;
-	wait_begin(&w);
-	r = REAL(join)(t, ret);
-	wait_end(&w, AGENT_WAIT_JOIN);
-	return r;
-}
+TIMED_WAIT(pthread_cond_wait, cond_wait, AGENT_WAIT_COND,
+    (pthread_cond_t *c, pthread_mutex_t *m), (c, m))
+TIMED_WAIT(pthread_cond_timedwait, cond_timedwait, AGENT_WAIT_COND,
+    (pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *t), (c, m, t))
+TIMED_WAIT(pthread_cond_clockwait, cond_clockwait, AGENT_WAIT_COND,
+    (pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, const struct timespec *t),
+    (c, m, k, t))
+TRIED_SEM(sem_wait, sem_wait, (sem_t *s), (s))
+TRIED_SEM(sem_timedwait, sem_timedwait, (sem_t *s, const struct timespec *t), (s, t))
+TRIED_SEM(sem_clockwait, sem_clockwait, (sem_t *s, clockid_t k, const struct timespec *t),
+    (s, k, t))
+TRIED_JOIN(pthread_join, join, (pthread_t t, void **ret), (t, ret))
+TRIED_JOIN(pthread_timedjoin_np, timedjoin,
+    (pthread_t t, void **ret, const struct timespec *a), (t, ret, a))
+TRIED_JOIN(pthread_clockjoin_np, clockjoin,
+    (pthread_t t, void **ret, clockid_t k, const struct timespec *a), (t, ret, k, a))
 
 EXPORT int
 pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
@@ -1207,63 +1224,51 @@ count_args(va_list ap)
 	return n;
 }
 
+/*
+ * The arguments of execl and its kin, ARG and the variable ones to the
+ * NULL, as argv, an array in the caller's frame; ap is left after the
+ * NULL (execle's envp follows it) for the caller to end.
+ */
+#define EXECL_ARGV(argv, arg, ap) \
+	size_t n_ = count_args(ap); \
+	char *argv[n_ + 1]; \
+	argv[0] = (char *)(arg); \
+	for (size_t i_ = 1; i_ <= n_; i_++) \
+		argv[i_] = va_arg(ap, char *)
+
 EXPORT int
 execl(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	size_t n, i;
 
 	va_start(ap, arg);
-	n = count_args(ap);
-	{
-		char *argv[n + 1];
-
-		argv[0] = (char *)arg;
-		for (i = 1; i <= n; i++)
-			argv[i] = va_arg(ap, char *);
-		va_end(ap);
-		return execv(path, argv);
-	}
+	EXECL_ARGV(argv, arg, ap);
+	va_end(ap);
+	return execv(path, argv);
 }
 
 EXPORT int
 execlp(const char *file, const char *arg, ...)
 {
 	va_list ap;
-	size_t n, i;
 
 	va_start(ap, arg);
-	n = count_args(ap);
-	{
-		char *argv[n + 1];
-
-		argv[0] = (char *)arg;
-		for (i = 1; i <= n; i++)
-			argv[i] = va_arg(ap, char *);
-		va_end(ap);
-		return execvp(file, argv);
-	}
+	EXECL_ARGV(argv, arg, ap);
+	va_end(ap);
+	return execvp(file, argv);
 }
 
 EXPORT int
 execle(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	size_t n, i;
 	char **envp;
 
 	va_start(ap, arg);
-	n = count_args(ap);
-	{
-		char *argv[n + 1];
-
-		argv[0] = (char *)arg;
-		for (i = 1; i <= n; i++)
-			argv[i] = va_arg(ap, char *);
-		envp = va_arg(ap, char **);
-		va_end(ap);
-		return execve(path, argv, envp);
-	}
+	EXECL_ARGV(argv, arg, ap);
+	envp = va_arg(ap, char **);
+	va_end(ap);
+	return execve(path, argv, envp);
 }
 
 /* ---- the start of an image ---- */

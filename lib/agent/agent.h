@@ -7,9 +7,11 @@
  * LD_PRELOAD, it takes malloc, calloc, realloc, reallocarray, free,
  * posix_memalign, aligned_alloc, memalign, valloc and pvalloc (forwarded
  * to glibc's __libc_malloc and the rest, so the allocator stays glibc's),
- * pthread_mutex_lock and _timedlock, pthread_rwlock_rdlock, _wrlock,
- * _timedrdlock and _timedwrlock, pthread_cond_wait and _timedwait,
- * sem_wait and sem_timedwait, pthread_join and pthread_create, and, to
+ * pthread_mutex_lock, _timedlock and _clocklock, pthread_rwlock_rdlock,
+ * _wrlock, _timedrdlock, _timedwrlock, _clockrdlock and _clockwrlock,
+ * pthread_cond_wait, _timedwait and _clockwait, sem_wait, sem_timedwait
+ * and sem_clockwait, pthread_join, pthread_timedjoin_np and
+ * pthread_clockjoin_np, pthread_create, and, to
  * end an image's stream cleanly, the exec family, _exit and _Exit.
  *
  * Environment (read once, when the agent starts in a process image):
