@@ -973,118 +973,77 @@ wait_end(struct wait *w, unsigned kind)
 #define BLOCKING() (LIKELY(!__atomic_load_n(&on_block, __ATOMIC_RELAXED)) || busy)
 
 /*
- * A lock taken by FN (the next one's REAL), tried first with TRY: an
- * uncontended lock costs one trylock; a contended one is timed, from
- * before the stack is taken to the lock held, as a wait of KIND.
+ * NAME, which waits in REALFN (the next one's): when OFF() it is passed
+ * through; else TRY, a statement that returns when the call need not
+ * wait (a trylock: an uncontended lock costs one), and the rest is
+ * timed, from before the stack is taken to REALFN's return, as a wait
+ * of KIND.
  */
-#define TIMED_LOCK(NAME, REALFN, TRY, KIND, PARAMS, ARGS, OBJ) \
+#define TIMED(NAME, REALFN, KIND, OFF, TRY, PARAMS, ARGS) \
 EXPORT int \
 NAME PARAMS \
 { \
 	struct wait w; \
 	int r; \
 \
-	if (LOCKING()) \
+	if (OFF()) \
 		return REAL(REALFN) ARGS; \
-	if ((r = REAL(TRY)(OBJ)) != EBUSY) \
-		return r; \
+	TRY \
 	wait_begin(&w); \
 	r = REAL(REALFN) ARGS; \
 	wait_end(&w, KIND); \
 	return r; \
 }
-
-TIMED_LOCK(pthread_mutex_lock, mutex_lock, mutex_trylock, AGENT_WAIT_MUTEX,
-    (pthread_mutex_t *m), (m), m)
-TIMED_LOCK(pthread_mutex_timedlock, mutex_timedlock, mutex_trylock, AGENT_WAIT_MUTEX,
-    (pthread_mutex_t *m, const struct timespec *t), (m, t), m)
-TIMED_LOCK(pthread_rwlock_rdlock, rdlock, tryrdlock, AGENT_WAIT_RDLOCK,
-    (pthread_rwlock_t *l), (l), l)
-TIMED_LOCK(pthread_rwlock_wrlock, wrlock, trywrlock, AGENT_WAIT_WRLOCK,
-    (pthread_rwlock_t *l), (l), l)
-TIMED_LOCK(pthread_rwlock_timedrdlock, timedrdlock, tryrdlock, AGENT_WAIT_RDLOCK,
-    (pthread_rwlock_t *l, const struct timespec *t), (l, t), l)
-TIMED_LOCK(pthread_rwlock_timedwrlock, timedwrlock, trywrlock, AGENT_WAIT_WRLOCK,
-    (pthread_rwlock_t *l, const struct timespec *t), (l, t), l)
-/* glibc 2.30's variants on a chosen clock */
-TIMED_LOCK(pthread_mutex_clocklock, mutex_clocklock, mutex_trylock, AGENT_WAIT_MUTEX,
-    (pthread_mutex_t *m, clockid_t k, const struct timespec *t), (m, k, t), m)
-TIMED_LOCK(pthread_rwlock_clockrdlock, clockrdlock, tryrdlock, AGENT_WAIT_RDLOCK,
-    (pthread_rwlock_t *l, clockid_t k, const struct timespec *t), (l, k, t), l)
-TIMED_LOCK(pthread_rwlock_clockwrlock, clockwrlock, trywrlock, AGENT_WAIT_WRLOCK,
-    (pthread_rwlock_t *l, clockid_t k, const struct timespec *t), (l, k, t), l)
-
-/*
- * A wait of KIND in FN (the next one's REAL), timed from before the stack
- * is taken to its return.  A semaphore or a join is tried first with TRY
- * (TRYOK: what the try returns when it did not have to wait), so that
- * one that does not wait costs a try.
- */
-#define TIMED_WAIT(NAME, REALFN, KIND, PARAMS, ARGS) \
-EXPORT int \
-NAME PARAMS \
-{ \
-	struct wait w; \
-	int r; \
-\
-	if (BLOCKING()) \
-		return REAL(REALFN) ARGS; \
-	wait_begin(&w); \
-	r = REAL(REALFN) ARGS; \
-	wait_end(&w, KIND); \
-	return r; \
-}
-
-#define TRIED_SEM(NAME, REALFN, PARAMS, ARGS) \
-EXPORT int \
-NAME PARAMS \
-{ \
-	struct wait w; \
-	int r, saved = errno; \
-\
-	if (BLOCKING()) \
-		return REAL(REALFN) ARGS; \
+#define TRY_LOCK(FN, OBJ) if ((r = REAL(FN)(OBJ)) != EBUSY) return r;
+#define TRY_SEM { \
+	int saved = errno; \
 	if ((r = REAL(sem_trywait)(s)) == 0 || errno != EAGAIN) \
 		return r; \
 	errno = saved; \
-	wait_begin(&w); \
-	r = REAL(REALFN) ARGS; \
-	wait_end(&w, AGENT_WAIT_SEM); \
-	return r; \
 }
+#define TRY_JOIN if ((r = REAL(tryjoin)(t, ret)) != EBUSY) return r;
+#define NO_TRY
 
-#define TRIED_JOIN(NAME, REALFN, PARAMS, ARGS) \
-EXPORT int \
-NAME PARAMS \
-{ \
-	struct wait w; \
-	int r; \
-\
-	if (BLOCKING()) \
-		return REAL(REALFN) ARGS; \
-	if ((r = REAL(tryjoin)(t, ret)) != EBUSY) \
-		return r; \
-	wait_begin(&w); \
-	r = REAL(REALFN) ARGS; \
-	wait_end(&w, AGENT_WAIT_JOIN); \
-	return r; \
-}
+TIMED(pthread_mutex_lock, mutex_lock, AGENT_WAIT_MUTEX, LOCKING, TRY_LOCK(mutex_trylock, m),
+    (pthread_mutex_t *m), (m))
+TIMED(pthread_mutex_timedlock, mutex_timedlock, AGENT_WAIT_MUTEX, LOCKING,
+    TRY_LOCK(mutex_trylock, m), (pthread_mutex_t *m, const struct timespec *t), (m, t))
+TIMED(pthread_rwlock_rdlock, rdlock, AGENT_WAIT_RDLOCK, LOCKING, TRY_LOCK(tryrdlock, l),
+    (pthread_rwlock_t *l), (l))
+TIMED(pthread_rwlock_wrlock, wrlock, AGENT_WAIT_WRLOCK, LOCKING, TRY_LOCK(trywrlock, l),
+    (pthread_rwlock_t *l), (l))
+TIMED(pthread_rwlock_timedrdlock, timedrdlock, AGENT_WAIT_RDLOCK, LOCKING,
+    TRY_LOCK(tryrdlock, l), (pthread_rwlock_t *l, const struct timespec *t), (l, t))
+TIMED(pthread_rwlock_timedwrlock, timedwrlock, AGENT_WAIT_WRLOCK, LOCKING,
+    TRY_LOCK(trywrlock, l), (pthread_rwlock_t *l, const struct timespec *t), (l, t))
+/* glibc 2.30's variants on a chosen clock */
+TIMED(pthread_mutex_clocklock, mutex_clocklock, AGENT_WAIT_MUTEX, LOCKING,
+    TRY_LOCK(mutex_trylock, m), (pthread_mutex_t *m, clockid_t k, const struct timespec *t),
+    (m, k, t))
+TIMED(pthread_rwlock_clockrdlock, clockrdlock, AGENT_WAIT_RDLOCK, LOCKING,
+    TRY_LOCK(tryrdlock, l), (pthread_rwlock_t *l, clockid_t k, const struct timespec *t),
+    (l, k, t))
+TIMED(pthread_rwlock_clockwrlock, clockwrlock, AGENT_WAIT_WRLOCK, LOCKING,
+    TRY_LOCK(trywrlock, l), (pthread_rwlock_t *l, clockid_t k, const struct timespec *t),
+    (l, k, t))
 
-TIMED_WAIT(pthread_cond_wait, cond_wait, AGENT_WAIT_COND,
+TIMED(pthread_cond_wait, cond_wait, AGENT_WAIT_COND, BLOCKING, NO_TRY,
     (pthread_cond_t *c, pthread_mutex_t *m), (c, m))
-TIMED_WAIT(pthread_cond_timedwait, cond_timedwait, AGENT_WAIT_COND,
+TIMED(pthread_cond_timedwait, cond_timedwait, AGENT_WAIT_COND, BLOCKING, NO_TRY,
     (pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *t), (c, m, t))
-TIMED_WAIT(pthread_cond_clockwait, cond_clockwait, AGENT_WAIT_COND,
+TIMED(pthread_cond_clockwait, cond_clockwait, AGENT_WAIT_COND, BLOCKING, NO_TRY,
     (pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, const struct timespec *t),
     (c, m, k, t))
-TRIED_SEM(sem_wait, sem_wait, (sem_t *s), (s))
-TRIED_SEM(sem_timedwait, sem_timedwait, (sem_t *s, const struct timespec *t), (s, t))
-TRIED_SEM(sem_clockwait, sem_clockwait, (sem_t *s, clockid_t k, const struct timespec *t),
-    (s, k, t))
-TRIED_JOIN(pthread_join, join, (pthread_t t, void **ret), (t, ret))
-TRIED_JOIN(pthread_timedjoin_np, timedjoin,
+TIMED(sem_wait, sem_wait, AGENT_WAIT_SEM, BLOCKING, TRY_SEM, (sem_t *s), (s))
+TIMED(sem_timedwait, sem_timedwait, AGENT_WAIT_SEM, BLOCKING, TRY_SEM,
+    (sem_t *s, const struct timespec *t), (s, t))
+TIMED(sem_clockwait, sem_clockwait, AGENT_WAIT_SEM, BLOCKING, TRY_SEM,
+    (sem_t *s, clockid_t k, const struct timespec *t), (s, k, t))
+TIMED(pthread_join, join, AGENT_WAIT_JOIN, BLOCKING, TRY_JOIN, (pthread_t t, void **ret),
+    (t, ret))
+TIMED(pthread_timedjoin_np, timedjoin, AGENT_WAIT_JOIN, BLOCKING, TRY_JOIN,
     (pthread_t t, void **ret, const struct timespec *a), (t, ret, a))
-TRIED_JOIN(pthread_clockjoin_np, clockjoin,
+TIMED(pthread_clockjoin_np, clockjoin, AGENT_WAIT_JOIN, BLOCKING, TRY_JOIN,
     (pthread_t t, void **ret, clockid_t k, const struct timespec *a), (t, ret, k, a))
 
 EXPORT int
