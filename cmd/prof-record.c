@@ -7,7 +7,9 @@
 
 #include "core/arg.h"
 #include "core/conf.h"
+#include "core/table.h"
 #include "core/util.h"
+#include "live/livesession.h"
 #include "record/io.h"
 #include "record/session.h"
 #include "record/unwind.h"
@@ -20,7 +22,10 @@ static const char synopsis[] =
 "                   [--kernel | --user-only] [--stack-size bytes] [--sampler name]\n"
 "                   [--unwinder name] [--addrs] [--debuginfod] [--] command [arg ...]\n"
 "       prof-record -p pid[,pid...] [-F hz] [-d seconds] [-o file] [--type type]\n"
-"                   [options]\n";
+"                   [options]\n"
+"       prof-record --start [options] (-p pid | [--] command ...)\n"
+"       prof-record --list [--format table|json] [--output-dir dir]\n"
+"       prof-record --stop id [--output-dir dir]\n";
 
 static const char options_help[] =
 "\n"
@@ -33,7 +38,8 @@ static const char options_help[] =
 "                        command's stdout then goes to stderr)\n"
 "  --format name         folded (default) or pprof (pprof's profile.proto,\n"
 "                        gzipped; unnamed frames are addresses in their\n"
-"                        files, by build-id, for pprof to name)\n"
+"                        files, by build-id, for pprof to name); --list:\n"
+"                        table (default) or json\n"
 "  -p pid[,pid...]       attach to running processes instead\n"
 "  --max-stack n         keep at most n frames from the leaf\n"
 "  --lines               frames carry their source file:line\n"
@@ -67,6 +73,13 @@ static const char options_help[] =
 "  --user-only           user mode only: no time in the kernel, no _[k] frames\n"
 "  --weight what         --type io: a call weighs its bytes (default), ns or\n"
 "                        calls\n"
+"  --start               record in the background: print the session's id,\n"
+"                        return; the profile goes to DIR/ID.folded\n"
+"  --list                the sessions of DIR: id, type, status, start,\n"
+"                        elapsed, samples so far, target\n"
+"  --stop id             end a session, wait for its profile, sum it up\n"
+"  --output-dir dir      DIR, the sessions' directory (default tmp/profiles;\n"
+"                        prof.conf output-dir)\n"
 "  --help                this text\n"
 "See prof-record(1), prof.conf(5), prof-folded(5) and prof(7).\n";
 
@@ -93,7 +106,8 @@ enum {
 	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_DEBUGINFOD, OPT_DEPTH, OPT_FORMAT, OPT_HELP, OPT_KERNEL,
 	OPT_LINES,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
-	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT
+	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT,
+	OPT_LIST, OPT_OUTPUTDIR, OPT_START, OPT_STOP
 };
 
 static const struct option longopts[] = {
@@ -106,12 +120,16 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "lines", no_argument, NULL, OPT_LINES },
+	{ "list", no_argument, NULL, OPT_LIST },
 	{ "max-stack", required_argument, NULL, OPT_MAXSTACK },
 	{ "no-inline", no_argument, NULL, OPT_NOINLINE },
 	{ "output", required_argument, NULL, 'o' },
+	{ "output-dir", required_argument, NULL, OPT_OUTPUTDIR },
 	{ "pid", no_argument, NULL, OPT_PID },
 	{ "sampler", required_argument, NULL, OPT_SAMPLER },
 	{ "stack-size", required_argument, NULL, OPT_STACK },
+	{ "start", no_argument, NULL, OPT_START },
+	{ "stop", required_argument, NULL, OPT_STOP },
 	{ "tid", no_argument, NULL, OPT_TID },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
@@ -135,10 +153,23 @@ main(int argc, char *argv[])
 	const char *v, *where, *sampling = NULL, *memory_opt = NULL, *format = NULL;
 	pid_t *pids = NULL;
 	int npids = 0, freq = 0, type = -1, weight = -1, view = 0, c, longind, status;
+	/* Sessions: the mode (0, or OPT_START, OPT_LIST, OPT_STOP), the last
+	 * option of a recording seen, for --list and --stop to refuse it. */
+	const char *outdir = NULL, *stop_id = NULL, *mode_opt = NULL;
+	int mode = 0, ofile = 0;
+	char recording_opt[32] = "";
 
 	util_setprog(argv[0]);
 	while (longind = -1,
 	    (c = getopt_long(argc, argv, "+F:d:o:p:", longopts, &longind)) != -1) {
+		if (c != OPT_START && c != OPT_LIST && c != OPT_STOP && c != OPT_OUTPUTDIR &&
+		    c != OPT_FORMAT && c != OPT_HELP && c != '?') {
+			if (longind >= 0)
+				snprintf(recording_opt, sizeof(recording_opt), "--%s",
+				    longopts[longind].name);
+			else
+				snprintf(recording_opt, sizeof(recording_opt), "-%c", c);
+		}
 		switch (c) {
 		case 'F':
 			freq = (int)arg_int(optarg, 1, 100000, "-F");
@@ -150,6 +181,7 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			o.output = optarg;
+			ofile = 1;
 			break;
 		case 'p':
 			for (char *s = optarg, *comma;; s = comma + 1) {
@@ -235,12 +267,46 @@ main(int argc, char *argv[])
 		case OPT_WEIGHT:
 			weight = arg_choice(optarg, weights, "a weight", "--weight");
 			break;
+		case OPT_LIST:
+		case OPT_START:
+		case OPT_STOP:
+			if (mode != 0 && mode != c)
+				die("%s and --%s: one at a time", mode_opt, longopts[longind].name);
+			mode = c;
+			mode_opt = c == OPT_LIST ? "--list" : c == OPT_START ? "--start" : "--stop";
+			if (c == OPT_STOP)
+				stop_id = optarg;
+			break;
+		case OPT_OUTPUTDIR:
+			outdir = optarg;
+			break;
 		default:
 			arg_usage(synopsis);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (outdir != NULL && mode == 0)
+		die("--output-dir applies to --start, --list and --stop");
+	if (mode == OPT_LIST || mode == OPT_STOP) {
+		if (recording_opt[0] != '\0')
+			die("%s: an option of a recording, not of %s", recording_opt, mode_opt);
+		if (argc > 0)
+			arg_usage(synopsis);
+		if (mode == OPT_STOP && format != NULL)
+			die("--format applies to --start and --list, not --stop");
+		conf_load(&conf);
+		if (outdir == NULL && (outdir = conf_get(&conf, "record", "output-dir", NULL)) == NULL)
+			outdir = LIVESESSION_DIR;
+		conf_check(&conf, "record", (const char *const[]){ "frequency", "type",
+		    "output-dir", NULL });
+		status = mode == OPT_STOP ? livesession_stop(outdir, stop_id) :
+		    livesession_list(outdir, format != NULL && arg_choice(format,
+		    (const char *const[]){ "table", "json", NULL }, "a format", "--format") == 1 ?
+		    TABLE_JSON : TABLE_TEXT);
+		conf_free(&conf);
+		return status;
+	}
 	if ((npids == 0) == (argc == 0))
 		arg_usage(synopsis);
 
@@ -251,7 +317,7 @@ main(int argc, char *argv[])
 	if (freq == 0 && (v = conf_get(&conf, "record", "frequency", &where)) != NULL)
 		freq = (int)arg_int(v, 1, 100000, where);
 	o.sample.freq = freq != 0 ? freq : 99;
-	conf_check(&conf, "record", (const char *const[]){ "frequency", "type", NULL });
+	conf_check(&conf, "record", (const char *const[]){ "frequency", "type", "output-dir", NULL });
 	if (type < 0 && (v = getenv("PROF_TYPE")) != NULL && *v != '\0')
 		type = arg_choice(v, types, "a type", "PROF_TYPE");
 	if (type < 0 && (v = conf_get(&conf, "record", "type", &where)) != NULL)
@@ -278,11 +344,23 @@ main(int argc, char *argv[])
 	if (format != NULL)
 		o.pprof = arg_choice(format, (const char *const[]){ "folded", "pprof", NULL },
 		    "a format", "--format");
+	if (mode == OPT_START) {
+		if (outdir == NULL &&
+		    (outdir = conf_get(&conf, "record", "output-dir", NULL)) == NULL)
+			outdir = LIVESESSION_DIR;
+		if (ofile)
+			die("--start writes DIR/ID.folded (DIR: --output-dir): -o does not apply");
+		if (type == TYPE_THREADS)
+			die("--start: --type threads takes its stacks now; nothing runs in the background");
+		if (type == TYPE_MEMORY && views[view + 1] == NULL)
+			die("--start: --view all writes five profiles; name one view");
+	}
 	if (o.pprof) {
-		if (strcmp(o.output, "-") == 0 && isatty(STDOUT_FILENO))
+		if (mode == 0 && strcmp(o.output, "-") == 0 && isatty(STDOUT_FILENO))
 			die("--format pprof: not writing a binary profile to a terminal; "
 			    "use -o file or a redirection");
-		if (type == TYPE_MEMORY && views[view + 1] == NULL && strcmp(o.output, "-") == 0)
+		if (mode == 0 && type == TYPE_MEMORY && views[view + 1] == NULL &&
+		    strcmp(o.output, "-") == 0)
 			die("--format pprof --view all: five profiles cannot be one; "
 			    "-o PREFIX writes PREFIX-VIEW.pb.gz");
 		/* pprof names what prof-record could not, from the build-id. */
@@ -295,7 +373,9 @@ main(int argc, char *argv[])
 	if ((v = getenv("PROF_TRACEFS")) != NULL && *v != '\0')
 		o.sample.tracefs = v;
 
-	if (type == TYPE_THREADS)
+	if (mode == OPT_START)
+		status = livesession_start(outdir, types[type], &o, argv, pids, npids);
+	else if (type == TYPE_THREADS)
 		status = session_threads(&o, pids, npids);
 	else if (npids > 0)
 		status = session_attach(&o, pids, npids);

@@ -763,6 +763,35 @@ ptrace_sample(struct session *s)
 	}
 }
 
+/* The profile so far to o->checkpoint (see session.h). */
+static void
+checkpoint(struct session *s, double seconds)
+{
+	struct outfile *of;
+	struct meta m = { 0 };
+	struct agentread_stats st;
+	uint64_t samples = record_samples(s->rec);
+
+	if ((of = outfile_create(s->o->checkpoint, 0)) == NULL)
+		return;
+	meta_update(&m, &s->head);
+	if (s->agent != NULL) {
+		agentread_get_stats(s->agent, &st);
+		samples = s->o->type == SESSION_MEMORY ? st.allocs :
+		    s->o->type == SESSION_THREADCREATE ? st.threads : st.waits;
+		meta_set(&m, "type", type_names[s->o->type]);
+		meta_set(&m, "command", s->cmdline);
+		meta_set(&m, "start", s->when);
+	}
+	meta_num(&m, "duration", "%.3f s", seconds);
+	meta_num(&m, "samples", "%.0f samples", (double)samples);
+	meta_write(outfile_fp(of), &m);
+	if (s->agent == NULL)
+		write_stacks(outfile_fp(of), s->tab);
+	outfile_commit(of);
+	meta_free(&m);
+}
+
 /*
  * Samples until the processes end, the duration elapses or a signal
  * comes, the signal passed on to the command's group; with progress, a
@@ -773,7 +802,10 @@ static int
 sample_loop(struct session *s, double start, int progress, int *status)
 {
 	double last_flush = start, deadline = s->o->duration > 0 ? start + s->o->duration : 0;
+	double last_checkpoint = start;
 
+	if (s->o->checkpoint != NULL)
+		checkpoint(s, 0);
 	for (;;) {
 		if (s->agent != NULL)
 			agent_read(s, 100);
@@ -822,6 +854,10 @@ sample_loop(struct session *s, double start, int progress, int *status)
 			s->tab = stacktable_new();
 			record_set_out(s->rec, s->tab);
 			last_flush = t;
+		}
+		if (s->o->checkpoint != NULL && t - last_checkpoint >= 2) {
+			checkpoint(s, t - start);
+			last_checkpoint = t;
 		}
 	}
 }

@@ -73,6 +73,15 @@
  * an output path P, in the files P-VIEW.folded.  The memory types end
  * with the leak summary on stderr.
  *
+ * A checkpoint (o->checkpoint, for recordings in the background:
+ * lib/live/livesession) is the profile so far, folded whatever the
+ * output's format, its metadata with the "duration" and "samples" so far
+ * (the agent's types: the metadata alone), written atomically
+ * (core/outfile) when the sampling starts, so that its existence says the
+ * recording runs, then every 2 seconds.  The caller removes it once the
+ * output is there; a recorder that ended without its output, or was
+ * killed, leaves its profile so far in it.
+ *
  * What stops a recording dies (exit 2): a process of session_attach
  * that does not exist, pipe or fork failing, both perf_event_open and
  * ptrace refused, the events of offcpu or io refused (the launched
@@ -129,6 +138,8 @@ struct session_opts {
 	struct record_opts record;   /* what a stack holds, how it is unwound */
 	struct sample_opts sample;   /* frequency (not 0), stack copied, kernel
 	                                (with record.kernel: prof-record's default) */
+	const char *checkpoint;      /* NULL, or a path for the profile so far:
+	                                see "A checkpoint" above */
 };
 
 /*
