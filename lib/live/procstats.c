@@ -164,6 +164,45 @@ count_fds(int dfd, uint64_t *n)
 	return 0;
 }
 
+/*
+ * The context switches of every live thread: a process's status has its
+ * first thread's only, and no file has the process's total (the counts
+ * of ended threads are lost).  Without the task folder, the first
+ * thread's stay.
+ */
+static void
+sum_switches(int dfd, struct procstats *s)
+{
+	uint64_t vol = 0, invol = 0;
+	struct dirent *e;
+	char path[64], *buf;
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(dfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%.20s/status", e->d_name);
+		/* a thread that ended meanwhile counts no more */
+		if (read_file(dirfd(d), path, &buf) < 0)
+			continue;
+		vol += field(buf, "voluntary_ctxt_switches");
+		invol += field(buf, "nonvoluntary_ctxt_switches");
+		free(buf);
+	}
+	closedir(d);
+	if (vol + invol > 0) {
+		s->ctxsw_voluntary = vol;
+		s->ctxsw_involuntary = invol;
+	}
+}
+
 /* Whether the process of dfd still exists: its files vanish at its end. */
 static int
 alive(int dfd)
@@ -207,6 +246,7 @@ procstats_read(pid_t pid, struct procstats *s)
 	s->ctxsw_voluntary = field(buf, "voluntary_ctxt_switches");
 	s->ctxsw_involuntary = field(buf, "nonvoluntary_ctxt_switches");
 	free(buf);
+	sum_switches(dfd, s);
 	if (count_fds(dfd, &s->fds) < 0)
 		goto gone;
 	if (read_file(dfd, "io", &buf) >= 0) {

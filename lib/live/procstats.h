@@ -53,7 +53,7 @@ struct procstats {
 	uint64_t user_cs, system_cs;    /* CPU time of all its threads, live and ended */
 	uint64_t threads, fds;
 	uint64_t rss, rss_peak, vm, anon, swap;   /* bytes: VmRSS, VmHWM, VmSize, RssAnon, VmSwap */
-	uint64_t ctxsw_voluntary, ctxsw_involuntary;
+	uint64_t ctxsw_voluntary, ctxsw_involuntary;   /* of the live threads */
 	uint64_t faults_minor, faults_major;
 	int has_io, io_errno;           /* io_* read, or why not (errno) */
 	uint64_t io_read, io_write;     /* bytes */
