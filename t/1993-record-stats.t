@@ -348,6 +348,19 @@ test_expect_success 'a zombie has ended: exit 2' '
 	grep "process $z: no such process (or it has ended)" err
 '
 
+test_expect_success '--help and the man page have --interval, --count and the type stats' '
+	prof-record --help >help &&
+	for o in --interval --count; do
+		sed -n "/^usage:/,/^\$/!p" help | grep -e "^  $o " >/dev/null ||
+		{ echo "--help has no line for $o"; return 1; }
+		grep -e "^\.It Fl ${o#-} " "$ROOT/man/prof-record.1" >/dev/null ||
+		{ echo "man/prof-record.1 has no entry for $o"; return 1; }
+	done &&
+	grep "stats (figures of" help &&
+	grep -Fx ".It Cm stats" "$ROOT/man/prof-record.1" &&
+	grep -Fx ".Ss Runtime statistics" "$ROOT/man/prof-record.1"
+'
+
 # Usage errors: OPTIONS, then the message expected on stderr.
 while IFS='|' read -r args msg; do
 	case_args=$args case_msg=$msg
