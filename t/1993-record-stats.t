@@ -266,6 +266,29 @@ else
 	test_skip 'YAML: a document per snapshot' 'no python3-yaml (scripts/deps installs it)'
 fi
 
+test_expect_success 'a name with a newline, a quote and invalid UTF-8: every format stays valid' '
+	start bad -c "$(printf "a\nb\"\377:")" &&
+	pid=$(cat bad.pid) &&
+	prof-record --type stats -p $pid --format json >bad.json &&
+	prof-record --type stats -p $pid --format yaml >bad.yaml &&
+	prof-record --type stats -p $pid >bad.txt;
+	st=$?; stop bad; test $st = 0 &&
+	cat bad.json bad.yaml bad.txt &&
+	test_line_count = 1 bad.json &&
+	python3 -c "
+import json
+o = json.loads(open(\"bad.json\", encoding=\"utf-8\").read())
+assert o[\"comm\"] == \"a\ufffdb\\\"\ufffd:\", repr(o[\"comm\"])
+try:
+    import yaml
+except ImportError:
+    raise SystemExit(0)
+d = yaml.safe_load(open(\"bad.yaml\", encoding=\"utf-8\"))
+assert d[\"comm\"] == o[\"comm\"], repr(d[\"comm\"])
+" &&
+	grep -c "^pid $pid " bad.txt >n && echo 1 >expect && test_cmp expect n
+'
+
 test_expect_success 'table: every figure, headed by the pid and the name' '
 	start tb -c tabled &&
 	prof-record --type stats -p "$(cat tb.pid)" >tb.txt;
@@ -359,6 +382,54 @@ test_expect_success '--help and the man page have --interval, --count and the ty
 	grep "stats (figures of" help &&
 	grep -Fx ".It Cm stats" "$ROOT/man/prof-record.1" &&
 	grep -Fx ".Ss Runtime statistics" "$ROOT/man/prof-record.1"
+'
+
+# procstats_write, as the server calls it for /debug/stats: with the
+# agent's heap figures, and errno for a process that is not there.
+cat >procstats-test.c <<'EOF'
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "live/procstats.h"
+
+int
+main(int argc, char *argv[])
+{
+	struct procstats_heap heap = { 1048576, 10, 5242880, 50 };
+	int fmt = strcmp(argv[2], "json") == 0 ? PROCSTATS_JSON :
+	    strcmp(argv[2], "yaml") == 0 ? PROCSTATS_YAML : PROCSTATS_TABLE;
+
+	if (procstats_write(stdout, atoi(argv[1]), fmt, argc > 3 ? &heap : NULL) < 0) {
+		printf("%s\n", errno == ESRCH ? "ESRCH" : strerror(errno));
+		return 1;
+	}
+	return ferror(stdout) != 0;
+}
+EOF
+
+test_expect_success 'procstats_write: heap figures after the others when the caller has them; ESRCH' '
+	$DRIVER_CC $DRIVER_FLAGS -o procstats-test procstats-test.c "$ROOT/lib/libprof.a" \
+		$(pkg-config --libs yaml-0.1) -lcsv -lm &&
+	./procstats-test $$ json heap >heap.json &&
+	cat heap.json &&
+	python3 -c "
+import json
+o = json.loads(open(\"heap.json\").read())
+keys = \"$KEYS\".split()
+if \"io_read_bytes\" not in o:
+    keys = keys[:-2]
+assert list(o) == keys + [\"heap_live_bytes\", \"heap_live_blocks\", \"heap_alloc_bytes\", \"heap_allocs\"], list(o)
+assert (o[\"heap_live_bytes\"], o[\"heap_live_blocks\"], o[\"heap_alloc_bytes\"], o[\"heap_allocs\"]) == (1048576, 10, 5242880, 50)
+" &&
+	./procstats-test $$ table heap >heap.txt &&
+	grep "^heap live  *1MiB\$" heap.txt &&
+	grep "^heap allocations  *50\$" heap.txt &&
+	./procstats-test $$ json >noheap.json &&
+	! grep heap_ noheap.json &&
+	test_expect_code 1 ./procstats-test 4194304 json >gone &&
+	echo ESRCH >expect && test_cmp expect gone
 '
 
 # Usage errors: OPTIONS, then the message expected on stderr.
