@@ -259,7 +259,6 @@ procstats_read(pid_t pid, struct procstats *s)
 		goto fail;
 	} else
 		s->io_errno = errno;
-	/* Last, so that a process that ended meanwhile is not taken for live. */
 	if (hz <= 0)
 		hz = 100;
 	s->user_cs = ticks_cs(s->user_cs, hz);
@@ -283,6 +282,7 @@ procstats_read(pid_t pid, struct procstats *s)
 	free(buf);
 	start_ticks = ticks_cs(start_ticks, hz);
 	s->uptime_cs = up_cs > start_ticks ? up_cs - start_ticks : 0;
+	/* Last, so that a process that ended while it was read is not taken for live. */
 	if (!alive(dfd)) {
 		err = ESRCH;
 		goto fail;
