@@ -7,9 +7,11 @@
 
 #include "core/arg.h"
 #include "core/conf.h"
+#include "core/outfile.h"
 #include "core/table.h"
 #include "core/util.h"
 #include "live/livesession.h"
+#include "live/procstats.h"
 #include "record/io.h"
 #include "record/session.h"
 #include "record/unwind.h"
@@ -25,7 +27,9 @@ static const char synopsis[] =
 "                   [options]\n"
 "       prof-record --start [options] (-p pid | [--] command ...)\n"
 "       prof-record --list [--format table|json] [--output-dir dir]\n"
-"       prof-record --stop id [--output-dir dir]\n";
+"       prof-record --stop id [--output-dir dir]\n"
+"       prof-record --type stats -p pid[,pid...] [--format name]\n"
+"                   [--interval seconds [--count n]] [-o file]\n";
 
 static const char options_help[] =
 "\n"
@@ -39,7 +43,8 @@ static const char options_help[] =
 "  --format name         folded (default) or pprof (pprof's profile.proto,\n"
 "                        gzipped; unnamed frames are addresses in their\n"
 "                        files, by build-id, for pprof to name); --list:\n"
-"                        table (default) or json\n"
+"                        table (default) or json; --type stats: table\n"
+"                        (default), json or yaml\n"
 "  -p pid[,pid...]       attach to running processes instead\n"
 "  --max-stack n         keep at most n frames from the leaf\n"
 "  --lines               frames carry their source file:line\n"
@@ -64,7 +69,9 @@ static const char options_help[] =
 "                        with the in-process agent: memory (bytes\n"
 "                        allocated), lock (ns waited for mutexes), block\n"
 "                        (ns in condition waits, semaphores, joins) or\n"
-"                        threadcreate (threads created); prof.conf, PROF_TYPE\n"
+"                        threadcreate (threads created); stats (figures of\n"
+"                        the processes of -p: memory, CPU, threads, fds,\n"
+"                        I/O); prof.conf, PROF_TYPE\n"
 "  --unwinder name       dwfl (default), libunwind, or compare (both, and\n"
 "                        report the samples where they differ)\n"
 "  --view view           --type memory: alloc-space (the default),\n"
@@ -81,14 +88,18 @@ static const char options_help[] =
 "  --output-dir dir      DIR, the sessions' directory (default tmp/profiles;\n"
 "                        prof.conf output-dir)\n"
 "  --help                this text\n"
+"  --interval seconds    --type stats: a snapshot every this many seconds\n"
+"  --count n             --type stats --interval: n snapshots (default: until\n"
+"                        the processes end, or SIGINT)\n"
 "See prof-record(1), prof.conf(5), prof-folded(5) and prof(7).\n";
 
 static const char *const types[] = {
-	"cpu", "threads", "offcpu", "wall", "io", "memory", "lock", "block", "threadcreate", NULL
+	"cpu", "threads", "offcpu", "wall", "io", "memory", "lock", "block", "threadcreate",
+	"stats", NULL
 };
 enum {
 	TYPE_CPU, TYPE_THREADS, TYPE_OFFCPU, TYPE_WALL, TYPE_IO, TYPE_MEMORY, TYPE_LOCK,
-	TYPE_BLOCK, TYPE_THREADCREATE
+	TYPE_BLOCK, TYPE_THREADCREATE, TYPE_STATS
 };
 static const int session_type[] = {
 	[TYPE_CPU] = SESSION_CPU, [TYPE_OFFCPU] = SESSION_OFFCPU,
@@ -103,8 +114,8 @@ static const char *const views[] = {
 static const char *const weights[] = { "bytes", "ns", "calls", NULL };
 
 enum {
-	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_DEBUGINFOD, OPT_DEPTH, OPT_FORMAT, OPT_HELP, OPT_KERNEL,
-	OPT_LINES,
+	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_COUNT, OPT_DEBUGINFOD, OPT_DEPTH, OPT_FORMAT, OPT_HELP,
+	OPT_INTERVAL, OPT_KERNEL, OPT_LINES,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
 	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT,
 	OPT_LIST, OPT_OUTPUTDIR, OPT_START, OPT_STOP
@@ -113,11 +124,13 @@ enum {
 static const struct option longopts[] = {
 	{ "addrs", no_argument, NULL, OPT_ADDRS },
 	{ "alloc-rate", required_argument, NULL, OPT_ALLOCRATE },
+	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "lines", no_argument, NULL, OPT_LINES },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -139,6 +152,40 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/*
+ * --type stats: no recording, the figures of the processes from /proc
+ * (lib/live/procstats), once or every interval seconds.
+ */
+static int
+stats(const struct session_opts *o, const char *sampling, const char *format,
+    const pid_t *pids, int npids, double interval, long long count)
+{
+	static const int formats[] = { PROCSTATS_TABLE, PROCSTATS_JSON, PROCSTATS_YAML };
+	const char *opt = sampling != NULL ? sampling : o->duration > 0 ? "-d" :
+	    o->record.max_stack > 0 ? "--max-stack" : o->record.lines ? "--lines" :
+	    !o->record.inline_frames ? "--no-inline" : o->record.pid ? "--pid" :
+	    o->record.addrs ? "--addrs" : o->debuginfod ? "--debuginfod" :
+	    !o->record.kernel ? "--user-only" : NULL;
+	struct outfile *out;
+	int fmt = PROCSTATS_TABLE, status;
+
+	if (npids == 0)
+		die("--type stats reads a running process: -p PID");
+	if (opt != NULL)
+		die("%s applies to recordings, not --type stats", opt);
+	if (format != NULL)
+		fmt = formats[arg_choice(format, (const char *const[]){ "table", "json", "yaml", NULL },
+		    "a format", "--format")];
+	out = outfile_open(o->output);
+	status = procstats_watch(outfile_fp(out), pids, npids, fmt, interval, count);
+	if (status != EXIT_OK) {
+		/* nothing was written: a file keeps what it held */
+		outfile_discard(out);
+		return status;
+	}
+	return outfile_commit(out) < 0 ? EXIT_FINDING : EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -151,6 +198,7 @@ main(int argc, char *argv[])
 	};
 	struct conf conf = { 0 };
 	const char *v, *where, *sampling = NULL, *memory_opt = NULL, *format = NULL;
+	const char *stats_opt = NULL;
 	pid_t *pids = NULL;
 	int npids = 0, freq = 0, type = -1, weight = -1, view = 0, c, longind, status;
 	/* Sessions: the mode (0, or OPT_START, OPT_LIST, OPT_STOP), the last
@@ -158,6 +206,8 @@ main(int argc, char *argv[])
 	const char *outdir = NULL, *stop_id = NULL, *mode_opt = NULL;
 	int mode = 0, ofile = 0;
 	char recording_opt[32] = "";
+	double interval = 0;
+	long long count = 0;
 
 	util_setprog(argv[0]);
 	while (longind = -1,
@@ -204,6 +254,10 @@ main(int argc, char *argv[])
 			o.alloc_rate = (uint64_t)arg_int(optarg, 1, 1099511627776LL, "--alloc-rate");
 			memory_opt = "--alloc-rate";
 			break;
+		case OPT_COUNT:
+			count = arg_int(optarg, 1, 1000000000, "--count");
+			stats_opt = "--count";
+			break;
 		case OPT_DEBUGINFOD:
 			o.debuginfod = 1;
 			break;
@@ -212,6 +266,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_INTERVAL:
+			interval = arg_real(optarg, 0.01, 86400, "--interval");
+			stats_opt = "--interval";
+			break;
 		case OPT_KERNEL:
 			o.record.kernel = o.sample.kernel = 1;
 			break;
@@ -307,6 +365,8 @@ main(int argc, char *argv[])
 		conf_free(&conf);
 		return status;
 	}
+	if (type == TYPE_STATS && npids == 0)
+		die("--type stats reads a running process: -p PID");
 	if ((npids == 0) == (argc == 0))
 		arg_usage(synopsis);
 
@@ -330,7 +390,7 @@ main(int argc, char *argv[])
 		die("--weight applies to --type io only");
 	if (o.sampler == SESSION_PTRACE && (type == TYPE_OFFCPU || type == TYPE_IO))
 		die("--type %s needs perf_event_open: --sampler ptrace cannot record it", types[type]);
-	if (type >= TYPE_MEMORY) {
+	if (type >= TYPE_MEMORY && type <= TYPE_THREADCREATE) {
 		/* The agent is preloaded into a program as it starts. */
 		if (npids > 0)
 			die("--type %s needs the process started by prof-record: "
@@ -341,6 +401,16 @@ main(int argc, char *argv[])
 	}
 	if (memory_opt != NULL && type != TYPE_MEMORY)
 		die("%s applies to --type memory only", memory_opt);
+	if (stats_opt != NULL && type != TYPE_STATS)
+		die("%s applies to --type stats only", stats_opt);
+	if (count > 0 && interval == 0)
+		die("--count takes --interval: the seconds between snapshots");
+	if (type == TYPE_STATS) {
+		status = stats(&o, sampling, format, pids, npids, interval, count);
+		conf_free(&conf);
+		free(pids);
+		return status;
+	}
 	if (format != NULL)
 		o.pprof = arg_choice(format, (const char *const[]){ "folded", "pprof", NULL },
 		    "a format", "--format");

@@ -148,7 +148,7 @@ prof-record: --depth: renamed; use --max-stack (see prof(7))
 --sampler bogus true
 prof-record: --sampler: 'bogus' is not a sampler; use perf or ptrace
 --type bogus true
-prof-record: --type: 'bogus' is not a type; use cpu, threads, offcpu, wall, io, memory, lock, block or threadcreate
+prof-record: --type: 'bogus' is not a type; use cpu, threads, offcpu, wall, io, memory, lock, block, threadcreate or stats
 --unwinder bogus true
 prof-record: --unwinder: 'bogus' is not an unwinder; use dwfl, libunwind or compare
 TABLE
@@ -156,7 +156,7 @@ TABLE
 test_expect_success 'type = bogus in prof.conf: the message of --type, naming prof.conf:2' '
 	mkdir tb && cd tb &&
 	printf "[record]\ntype = bogus\n" >prof.conf &&
-	echo "prof-record: prof.conf:2: ${SQ}bogus${SQ} is not a type; use cpu, threads, offcpu, wall, io, memory, lock, block or threadcreate" >expect &&
+	echo "prof-record: prof.conf:2: ${SQ}bogus${SQ} is not a type; use cpu, threads, offcpu, wall, io, memory, lock, block, threadcreate or stats" >expect &&
 	test_expect_code 2 prof-record true >out 2>err &&
 	test_must_be_empty out &&
 	test_cmp expect err
