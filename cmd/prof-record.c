@@ -406,6 +406,9 @@ main(int argc, char *argv[])
 	if (count > 0 && interval == 0)
 		die("--count takes --interval: the seconds between snapshots");
 	if (type == TYPE_STATS) {
+		if (mode == OPT_START)
+			die("--start: --type stats reads its figures now (--interval for a "
+			    "series); nothing runs in the background");
 		status = stats(&o, sampling, format, pids, npids, interval, count);
 		conf_free(&conf);
 		free(pids);

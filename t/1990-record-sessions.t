@@ -248,6 +248,8 @@ done <<'TABLE'
 --output-dir somewhere ./spin 1
 --start -o x.folded ./spin 1
 --start --type threads -p 1
+--start --type stats -p 1
+--list --type stats
 --start
 TABLE
 
