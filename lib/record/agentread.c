@@ -17,6 +17,9 @@
 
 #include <uthash.h>
 
+_Static_assert(AGENTREAD_EVENTS_ALL == AGENT_EV_ALL, "the agent's events");
+_Static_assert(AGENTREAD_RATE_DEFAULT == AGENT_RATE_DEFAULT, "the agent's rate");
+
 const char *const agentread_view_names[] = {
 	"alloc-space", "alloc-objects", "inuse-space", "inuse-objects", "peak",
 	"lock", "block", "threadcreate", NULL
@@ -1017,4 +1020,13 @@ agentread_setenv(const char *agent, int fd, uint64_t rate, unsigned events)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list),
 			    "%s%s", list[0] ? "," : "", kinds[i]);
 	setenv(AGENT_ENV_EVENTS, list, 1);
+}
+
+void
+agentread_setenv_flush(unsigned ms)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%u", ms);
+	setenv(AGENT_ENV_FLUSH, num, 1);
 }

@@ -78,6 +78,11 @@
 #define AGENTREAD_MAX_STACKS (1u << 22)
 #define AGENTREAD_MAX_LIVE (1u << 24)
 
+/* For the callers outside record/: the agent's four kinds of events
+ * (AGENT_EV_ALL, for agentread_setenv) and its default rate. */
+#define AGENTREAD_EVENTS_ALL 15u
+#define AGENTREAD_RATE_DEFAULT (512 * 1024)
+
 enum agentread_view {
 	AGENTREAD_ALLOC_SPACE,
 	AGENTREAD_ALLOC_OBJECTS,
@@ -196,5 +201,12 @@ int agentread_agent_path(char *buf, size_t size);
  * For the child of a fork, before it execs.
  */
 void agentread_setenv(const char *agent, int fd, uint64_t rate, unsigned events);
+
+/*
+ * After agentread_setenv(), for a reader that serves the program while
+ * it runs: the agent writes what it has buffered at least every ms
+ * milliseconds (PROF_AGENT_FLUSH_MS), not only when a chunk is full.
+ */
+void agentread_setenv_flush(unsigned ms);
 
 #endif
