@@ -35,6 +35,8 @@ FUZZ_TARGETS ?= perf folded pprof bench gobench rules conf palette agentread
 # libunwind-generic: the remote API (_Ux86_64_*) prof-record's second
 # unwinder uses, besides libunwind itself.
 PKGS := libdw libelf libunwind libunwind-generic libprotobuf-c zlib
+# libmicrohttpd: prof-record --serve's HTTP server (lib/live/serve).
+PKGS += libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

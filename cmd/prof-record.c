@@ -8,6 +8,7 @@
 #include "core/arg.h"
 #include "core/conf.h"
 #include "core/util.h"
+#include "live/serve.h"
 #include "record/io.h"
 #include "record/session.h"
 #include "record/unwind.h"
@@ -20,7 +21,11 @@ static const char synopsis[] =
 "                   [--kernel | --user-only] [--stack-size bytes] [--sampler name]\n"
 "                   [--unwinder name] [--addrs] [--debuginfod] [--] command [arg ...]\n"
 "       prof-record -p pid[,pid...] [-F hz] [-d seconds] [-o file] [--type type]\n"
-"                   [options]\n";
+"                   [options]\n"
+"       prof-record --serve [addr:]port [--auto-profile seconds] [--keep n]\n"
+"                   [options] (-p pid[,pid...] | [--] command [arg ...])\n"
+"       prof-record --auto-profile seconds [--keep n] [-d seconds] [options]\n"
+"                   (-p pid[,pid...] | [--] command [arg ...])\n";
 
 static const char options_help[] =
 "\n"
@@ -67,6 +72,14 @@ static const char options_help[] =
 "  --user-only           user mode only: no time in the kernel, no _[k] frames\n"
 "  --weight what         --type io: a call weighs its bytes (default), ns or\n"
 "                        calls\n"
+"  --serve [addr:]port   serve /debug/pprof/ (Go's endpoints: profile, heap,\n"
+"                        allocs, mutex, block, goroutine, threadcreate) and\n"
+"                        /debug/stats on 127.0.0.1 or addr, until the command\n"
+"                        or the processes end\n"
+"  --auto-profile seconds\n"
+"                        every this long, a CPU profile of -d seconds (default\n"
+"                        10) into the output directory, cpu_TIME.pb.gz\n"
+"  --keep n              --auto-profile: keep the last n profiles (default 10)\n"
 "  --help                this text\n"
 "See prof-record(1), prof.conf(5), prof-folded(5) and prof(7).\n";
 
@@ -91,7 +104,7 @@ static const char *const weights[] = { "bytes", "ns", "calls", NULL };
 
 enum {
 	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_DEBUGINFOD, OPT_DEPTH, OPT_FORMAT, OPT_HELP, OPT_KERNEL,
-	OPT_LINES,
+	OPT_LINES, OPT_AUTOPROFILE, OPT_KEEP, OPT_SERVE,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
 	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT
 };
@@ -99,11 +112,13 @@ enum {
 static const struct option longopts[] = {
 	{ "addrs", no_argument, NULL, OPT_ADDRS },
 	{ "alloc-rate", required_argument, NULL, OPT_ALLOCRATE },
+	{ "auto-profile", required_argument, NULL, OPT_AUTOPROFILE },
 	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "lines", no_argument, NULL, OPT_LINES },
 	{ "max-stack", required_argument, NULL, OPT_MAXSTACK },
@@ -111,6 +126,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "pid", no_argument, NULL, OPT_PID },
 	{ "sampler", required_argument, NULL, OPT_SAMPLER },
+	{ "serve", required_argument, NULL, OPT_SERVE },
 	{ "stack-size", required_argument, NULL, OPT_STACK },
 	{ "tid", no_argument, NULL, OPT_TID },
 	{ "type", required_argument, NULL, OPT_TYPE },
@@ -120,6 +136,94 @@ static const struct option longopts[] = {
 	{ "weight", required_argument, NULL, OPT_WEIGHT },
 	{ NULL, 0, NULL, 0 }
 };
+
+/*
+ * --serve and --auto-profile: the profiles are the server's children's,
+ * which get the sampling options given here.
+ */
+static int
+serve_main(struct session_opts *o, const char *serve, double auto_profile, int keep,
+    const char *output_dir, const char *format, int type, int view, const char *memory_opt,
+    int weight, pid_t *pids, int npids, char *argv[])
+{
+	const char *opt = serve != NULL ? "--serve" : "--auto-profile";
+	char *args[32], freq[16], stack[16], depth[16];
+	struct serve_opts so = { 0 };
+	int n = 0, status;
+
+	if (type >= 0 && type != TYPE_CPU)
+		die("%s takes no --type: it serves every type it can", opt);
+	if (strcmp(o->output, "-") != 0)
+		die("%s writes no -o: %s", opt, serve != NULL ? "the profiles go to the clients" :
+		    "--auto-profile writes into the output directory");
+	if (weight >= 0 || (memory_opt != NULL && strcmp(memory_opt, "--view") == 0) || view != 0)
+		die("%s: --weight and --view are for one profile of its type", opt);
+	if (o->duration > 0 && auto_profile == 0)
+		die("-d with --serve is --auto-profile's: the length of each profile it saves");
+	if (keep >= 0 && auto_profile == 0)
+		die("--keep applies to --auto-profile only");
+	if (format != NULL)
+		so.folded = arg_choice(format, (const char *const[]){ "folded", "pprof", NULL },
+		    "a format", "--format") == 0;
+	if (format != NULL && auto_profile == 0)
+		die("--format with --serve is --auto-profile's; a client asks ?format=folded");
+	so.auto_duration = o->duration > 0 ? o->duration :
+	    auto_profile < SERVE_AUTO_DURATION ? auto_profile : SERVE_AUTO_DURATION;
+	if (so.auto_duration > auto_profile && auto_profile > 0)
+		die("-d %g: longer than --auto-profile %g (a profile at a time)", o->duration,
+		    auto_profile);
+
+	/* What the children sample with: every sampling option given. */
+	snprintf(freq, sizeof(freq), "%d", o->sample.freq);
+	args[n++] = "-F", args[n++] = freq;
+	if (o->sampler == SESSION_PTRACE)
+		args[n++] = "--sampler", args[n++] = "ptrace";
+	if (o->sample.stack_size != 16384) {
+		snprintf(stack, sizeof(stack), "%u", (unsigned)o->sample.stack_size);
+		args[n++] = "--stack-size", args[n++] = stack;
+	}
+	if (o->record.unwinder == UNWIND_LIBUNWIND)
+		args[n++] = "--unwinder", args[n++] = "libunwind";
+	else if (o->record.compare)
+		args[n++] = "--unwinder", args[n++] = "compare";
+	if (o->record.max_stack > 0) {
+		snprintf(depth, sizeof(depth), "%d", o->record.max_stack);
+		args[n++] = "--max-stack", args[n++] = depth;
+	}
+	if (o->record.lines)
+		args[n++] = "--lines";
+	if (!o->record.inline_frames)
+		args[n++] = "--no-inline";
+	if (o->record.addrs)
+		args[n++] = "--addrs";
+	if (o->record.tid)
+		args[n++] = "--tid";
+	else if (o->record.pid)
+		args[n++] = "--pid";
+	if (!o->record.kernel)
+		args[n++] = "--user-only";
+	if (o->debuginfod)
+		args[n++] = "--debuginfod";
+	args[n] = NULL;
+
+	so.listen = serve;
+	so.pids = pids;
+	so.npids = npids;
+	so.argv = argv;
+	so.record_args = args;
+	so.auto_interval = auto_profile;
+	so.keep = keep > 0 ? keep : SERVE_DEFAULT_KEEP;
+	so.output_dir = output_dir != NULL ? output_dir : "tmp/profiles";
+	so.alloc_rate = o->alloc_rate;
+	/* pprof names the frames the agent's stacks could not, by build-id */
+	so.agent = (struct agentread_opts){
+		.name = { .pid = o->record.pid, .tid = 0, .lines = o->record.lines,
+		    .inline_frames = o->record.inline_frames, .addrs = 1 },
+		.max_stack = o->record.max_stack };
+	status = serve_run(&so);
+	free(pids);
+	return status;
+}
 
 int
 main(int argc, char *argv[])
@@ -135,6 +239,11 @@ main(int argc, char *argv[])
 	const char *v, *where, *sampling = NULL, *memory_opt = NULL, *format = NULL;
 	pid_t *pids = NULL;
 	int npids = 0, freq = 0, type = -1, weight = -1, view = 0, c, longind, status;
+	/* --serve, --auto-profile; output_dir is --output-dir's (prof.conf
+	 * output-dir), NULL: tmp/profiles */
+	const char *serve = NULL, *output_dir = NULL;
+	double auto_profile = 0;
+	int keep = -1;
 
 	util_setprog(argv[0]);
 	while (longind = -1,
@@ -167,6 +276,15 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ADDRS:
 			o.record.addrs = 1;
+			break;
+		case OPT_AUTOPROFILE:
+			auto_profile = arg_real(optarg, 1, 86400, "--auto-profile");
+			break;
+		case OPT_KEEP:
+			keep = (int)arg_int(optarg, 1, 100000, "--keep");
+			break;
+		case OPT_SERVE:
+			serve = optarg;
 			break;
 		case OPT_ALLOCRATE:
 			o.alloc_rate = (uint64_t)arg_int(optarg, 1, 1099511627776LL, "--alloc-rate");
@@ -256,6 +374,11 @@ main(int argc, char *argv[])
 		type = arg_choice(v, types, "a type", "PROF_TYPE");
 	if (type < 0 && (v = conf_get(&conf, "record", "type", &where)) != NULL)
 		type = arg_choice(v, types, "a type", where);
+	if (serve != NULL || auto_profile > 0)
+		return serve_main(&o, serve, auto_profile, keep, output_dir, format, type, view,
+		    memory_opt, weight, pids, npids, argv);
+	if (keep >= 0)
+		die("--keep applies to --auto-profile only");
 	if (type < 0)
 		type = TYPE_CPU;
 	if (type == TYPE_THREADS && npids == 0)
