@@ -42,6 +42,7 @@ struct serve {
 	char cmdline[4096], when[32];
 	time_t t0;
 	char dir[PATH_MAX];          /* the private directory, "" none */
+	char exe[PATH_MAX];          /* this program, for the children */
 	atomic_uint seq;             /* its files' numbers */
 	atomic_int stopping;
 	sigset_t origmask;           /* the children's */
@@ -208,7 +209,7 @@ spawn(struct serve *s, char *const argv[], const char *errpath)
 		dup2(err, STDERR_FILENO);
 		sigaction(SIGPIPE, &dfl, NULL);
 		sigprocmask(SIG_SETMASK, &s->origmask, NULL);
-		execv("/proc/self/exe", argv);
+		execv(s->exe, argv);
 		_exit(127);
 	}
 	close(null);
@@ -1030,6 +1031,12 @@ serve_run(const struct serve_opts *o)
 	s.agent_fd = -1;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_mutex_init(&s.agent_lock, NULL);
+	/* its path, not /proc/self/exe: the children's name is then
+	 * prof-record, in ps and top */
+	ssize_t len = readlink("/proc/self/exe", s.exe, sizeof(s.exe) - 1);
+	s.exe[len > 0 ? len : 0] = '\0';
+	if (len <= 0 || access(s.exe, X_OK) != 0)
+		snprintf(s.exe, sizeof(s.exe), "/proc/self/exe");
 	s.t0 = time(NULL);
 	strftime(s.when, sizeof(s.when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&s.t0));
 	snprintf(s.no_agent, sizeof(s.no_agent), "it needs the process started by "
