@@ -49,6 +49,9 @@ struct serve {
 
 	pthread_mutex_t lock;        /* cpu_busy */
 	int cpu_busy;
+	/* one threads snapshot at a time: each stops the threads with
+	 * ptrace, and a thread has one tracer */
+	pthread_mutex_t snap_lock;
 
 	pthread_mutex_t agent_lock;  /* agent, and unwind */
 	struct agentread *agent;     /* NULL: no agent (why: no_agent) */
@@ -800,9 +803,14 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		return stats(s, c, pid);
 	if (strcmp(url, "/debug/pprof/profile") == 0)
 		return cpu_profile(s, c, seconds, folded);
-	if (strcmp(url, "/debug/pprof/goroutine") == 0)
-		return child_profile(s, c, "goroutine", folded,
+	if (strcmp(url, "/debug/pprof/goroutine") == 0) {
+		enum MHD_Result ret;
+		pthread_mutex_lock(&s->snap_lock);
+		ret = child_profile(s, c, "goroutine", folded,
 		    (const char *const[]){ "--type", "threads", NULL });
+		pthread_mutex_unlock(&s->snap_lock);
+		return ret;
+	}
 	for (int i = 0; agent_paths[i] != NULL; i++)
 		if (strcmp(url, agent_paths[i]) == 0)
 			return agent_profile(s, c, i, folded);
@@ -1031,6 +1039,7 @@ serve_run(const struct serve_opts *o)
 	s.agent_fd = -1;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_mutex_init(&s.agent_lock, NULL);
+	pthread_mutex_init(&s.snap_lock, NULL);
 	/* its path, not /proc/self/exe: the children's name is then
 	 * prof-record, in ps and top */
 	ssize_t len = readlink("/proc/self/exe", s.exe, sizeof(s.exe) - 1);
@@ -1165,5 +1174,6 @@ serve_run(const struct serve_opts *o)
 	sigprocmask(SIG_SETMASK, &s.origmask, NULL);
 	pthread_mutex_destroy(&s.lock);
 	pthread_mutex_destroy(&s.agent_lock);
+	pthread_mutex_destroy(&s.snap_lock);
 	return status;
 }
