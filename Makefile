@@ -37,6 +37,8 @@ FUZZ_TARGETS ?= perf folded pprof bench gobench rules conf palette agentread
 PKGS := libdw libelf libunwind libunwind-generic libprotobuf-c zlib
 # yaml-0.1 (libyaml): prof-record --type stats --format yaml.
 PKGS += yaml-0.1
+# libmicrohttpd: prof-record --serve's HTTP server (lib/live/serve).
+PKGS += libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "live/livesession.h"
 #include "live/procstats.h"
+#include "live/serve.h"
 #include "record/io.h"
 #include "record/session.h"
 #include "record/unwind.h"
@@ -29,7 +30,11 @@ static const char synopsis[] =
 "       prof-record --list [--format table|json] [--output-dir dir]\n"
 "       prof-record --stop id [--output-dir dir]\n"
 "       prof-record --type stats -p pid[,pid...] [--format name]\n"
-"                   [--interval seconds [--count n]] [-o file]\n";
+"                   [--interval seconds [--count n]] [-o file]\n"
+"       prof-record --serve [addr:]port [--auto-profile seconds] [--keep n]\n"
+"                   [options] (-p pid[,pid...] | [--] command [arg ...])\n"
+"       prof-record --auto-profile seconds [--keep n] [-d seconds] [options]\n"
+"                   (-p pid[,pid...] | [--] command [arg ...])\n";
 
 static const char options_help[] =
 "\n"
@@ -85,8 +90,16 @@ static const char options_help[] =
 "  --list                the sessions of DIR: id, type, status, start,\n"
 "                        elapsed, samples so far, target\n"
 "  --stop id             end a session, wait for its profile, sum it up\n"
-"  --output-dir dir      DIR, the sessions' directory (default tmp/profiles;\n"
-"                        prof.conf output-dir)\n"
+"  --output-dir dir      DIR, the sessions' directory, and --auto-profile's\n"
+"                        (default tmp/profiles; prof.conf output-dir)\n"
+"  --serve [addr:]port   serve /debug/pprof/ (Go's endpoints: profile, heap,\n"
+"                        allocs, mutex, block, goroutine, threadcreate) and\n"
+"                        /debug/stats on 127.0.0.1 or addr, until the command\n"
+"                        or the processes end\n"
+"  --auto-profile seconds\n"
+"                        every this long, a CPU profile of -d seconds (default\n"
+"                        10) into the output directory, cpu_TIME.pb.gz\n"
+"  --keep n              --auto-profile: keep the last n profiles (default 10)\n"
 "  --help                this text\n"
 "  --interval seconds    --type stats: a snapshot every this many seconds\n"
 "  --count n             --type stats --interval: n snapshots (default: until\n"
@@ -114,8 +127,8 @@ static const char *const views[] = {
 static const char *const weights[] = { "bytes", "ns", "calls", NULL };
 
 enum {
-	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_COUNT, OPT_DEBUGINFOD, OPT_DEPTH, OPT_FORMAT, OPT_HELP,
-	OPT_INTERVAL, OPT_KERNEL, OPT_LINES,
+	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_AUTOPROFILE, OPT_COUNT, OPT_DEBUGINFOD, OPT_DEPTH,
+	OPT_FORMAT, OPT_HELP, OPT_INTERVAL, OPT_KEEP, OPT_KERNEL, OPT_LINES, OPT_SERVE,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
 	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT,
 	OPT_LIST, OPT_OUTPUTDIR, OPT_START, OPT_STOP
@@ -124,6 +137,7 @@ enum {
 static const struct option longopts[] = {
 	{ "addrs", no_argument, NULL, OPT_ADDRS },
 	{ "alloc-rate", required_argument, NULL, OPT_ALLOCRATE },
+	{ "auto-profile", required_argument, NULL, OPT_AUTOPROFILE },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
@@ -131,6 +145,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "lines", no_argument, NULL, OPT_LINES },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -140,6 +155,7 @@ static const struct option longopts[] = {
 	{ "output-dir", required_argument, NULL, OPT_OUTPUTDIR },
 	{ "pid", no_argument, NULL, OPT_PID },
 	{ "sampler", required_argument, NULL, OPT_SAMPLER },
+	{ "serve", required_argument, NULL, OPT_SERVE },
 	{ "stack-size", required_argument, NULL, OPT_STACK },
 	{ "start", no_argument, NULL, OPT_START },
 	{ "stop", required_argument, NULL, OPT_STOP },
@@ -186,6 +202,94 @@ stats(const struct session_opts *o, const char *sampling, const char *format,
 	return outfile_commit(out) < 0 ? EXIT_FINDING : EXIT_OK;
 }
 
+/*
+ * --serve and --auto-profile: the profiles are the server's children's,
+ * which get the sampling options given here.
+ */
+static int
+serve_main(struct session_opts *o, const char *serve, double auto_profile, int keep,
+    const char *output_dir, const char *format, int type, int view, const char *memory_opt,
+    int weight, pid_t *pids, int npids, char *argv[])
+{
+	const char *opt = serve != NULL ? "--serve" : "--auto-profile";
+	char *args[32], freq[16], stack[16], depth[16];
+	struct serve_opts so = { 0 };
+	int n = 0, status;
+
+	if (type >= 0 && type != TYPE_CPU)
+		die("%s takes no --type: it serves every type it can", opt);
+	if (strcmp(o->output, "-") != 0)
+		die("%s writes no -o: %s", opt, serve != NULL ? "the profiles go to the clients" :
+		    "--auto-profile writes into the output directory");
+	if (weight >= 0 || (memory_opt != NULL && strcmp(memory_opt, "--view") == 0) || view != 0)
+		die("%s: --weight and --view are for one profile of its type", opt);
+	if (o->duration > 0 && auto_profile == 0)
+		die("-d with --serve is --auto-profile's: the length of each profile it saves");
+	if (keep >= 0 && auto_profile == 0)
+		die("--keep applies to --auto-profile only");
+	if (format != NULL)
+		so.folded = arg_choice(format, (const char *const[]){ "folded", "pprof", NULL },
+		    "a format", "--format") == 0;
+	if (format != NULL && auto_profile == 0)
+		die("--format with --serve is --auto-profile's; a client asks ?format=folded");
+	so.auto_duration = o->duration > 0 ? o->duration :
+	    auto_profile < SERVE_AUTO_DURATION ? auto_profile : SERVE_AUTO_DURATION;
+	if (so.auto_duration > auto_profile && auto_profile > 0)
+		die("-d %g: longer than --auto-profile %g (a profile at a time)", o->duration,
+		    auto_profile);
+
+	/* What the children sample with: every sampling option given. */
+	snprintf(freq, sizeof(freq), "%d", o->sample.freq);
+	args[n++] = "-F", args[n++] = freq;
+	if (o->sampler == SESSION_PTRACE)
+		args[n++] = "--sampler", args[n++] = "ptrace";
+	if (o->sample.stack_size != 16384) {
+		snprintf(stack, sizeof(stack), "%u", (unsigned)o->sample.stack_size);
+		args[n++] = "--stack-size", args[n++] = stack;
+	}
+	if (o->record.unwinder == UNWIND_LIBUNWIND)
+		args[n++] = "--unwinder", args[n++] = "libunwind";
+	else if (o->record.compare)
+		args[n++] = "--unwinder", args[n++] = "compare";
+	if (o->record.max_stack > 0) {
+		snprintf(depth, sizeof(depth), "%d", o->record.max_stack);
+		args[n++] = "--max-stack", args[n++] = depth;
+	}
+	if (o->record.lines)
+		args[n++] = "--lines";
+	if (!o->record.inline_frames)
+		args[n++] = "--no-inline";
+	if (o->record.addrs)
+		args[n++] = "--addrs";
+	if (o->record.tid)
+		args[n++] = "--tid";
+	else if (o->record.pid)
+		args[n++] = "--pid";
+	if (!o->record.kernel)
+		args[n++] = "--user-only";
+	if (o->debuginfod)
+		args[n++] = "--debuginfod";
+	args[n] = NULL;
+
+	so.listen = serve;
+	so.pids = pids;
+	so.npids = npids;
+	so.argv = argv;
+	so.record_args = args;
+	so.auto_interval = auto_profile;
+	so.keep = keep > 0 ? keep : SERVE_DEFAULT_KEEP;
+	so.output_dir = output_dir;
+	so.alloc_rate = o->alloc_rate;
+	/* pprof names the frames the agent's stacks could not, by build-id */
+	so.agent = (struct agentread_opts){
+		.name = { .pid = o->record.pid, .tid = 0, .lines = o->record.lines,
+		    .inline_frames = o->record.inline_frames, .addrs = 1 },
+		.max_stack = o->record.max_stack };
+	status = serve_run(&so);
+	free(pids);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -208,6 +312,10 @@ main(int argc, char *argv[])
 	char recording_opt[32] = "";
 	double interval = 0;
 	long long count = 0;
+	/* --serve, --auto-profile */
+	const char *serve = NULL;
+	double auto_profile = 0;
+	int keep = -1;
 
 	util_setprog(argv[0]);
 	while (longind = -1,
@@ -249,6 +357,15 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ADDRS:
 			o.record.addrs = 1;
+			break;
+		case OPT_AUTOPROFILE:
+			auto_profile = arg_real(optarg, 1, 86400, "--auto-profile");
+			break;
+		case OPT_KEEP:
+			keep = (int)arg_int(optarg, 1, 100000, "--keep");
+			break;
+		case OPT_SERVE:
+			serve = optarg;
 			break;
 		case OPT_ALLOCRATE:
 			o.alloc_rate = (uint64_t)arg_int(optarg, 1, 1099511627776LL, "--alloc-rate");
@@ -344,8 +461,11 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (outdir != NULL && mode == 0)
-		die("--output-dir applies to --start, --list and --stop");
+	if ((serve != NULL || auto_profile > 0) && mode != 0)
+		die("%s and %s: a server runs in the foreground", mode_opt,
+		    serve != NULL ? "--serve" : "--auto-profile");
+	if (outdir != NULL && mode == 0 && auto_profile == 0)
+		die("--output-dir applies to --start, --list, --stop and --auto-profile");
 	if (mode == OPT_LIST || mode == OPT_STOP) {
 		if (recording_opt[0] != '\0')
 			die("%s: an option of a recording, not of %s", recording_opt, mode_opt);
@@ -382,6 +502,15 @@ main(int argc, char *argv[])
 		type = arg_choice(v, types, "a type", "PROF_TYPE");
 	if (type < 0 && (v = conf_get(&conf, "record", "type", &where)) != NULL)
 		type = arg_choice(v, types, "a type", where);
+	if (serve != NULL || auto_profile > 0) {
+		if (outdir == NULL &&
+		    (outdir = conf_get(&conf, "record", "output-dir", NULL)) == NULL)
+			outdir = LIVESESSION_DIR;
+		return serve_main(&o, serve, auto_profile, keep, outdir, format, type, view,
+		    memory_opt, weight, pids, npids, argv);
+	}
+	if (keep >= 0)
+		die("--keep applies to --auto-profile only");
 	if (type < 0)
 		type = TYPE_CPU;
 	if (type == TYPE_THREADS && npids == 0)

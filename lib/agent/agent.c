@@ -261,11 +261,57 @@ flush(void)
 	used = sizeof(*c);
 }
 
+/* PROF_AGENT_FLUSH_MS: the flusher writes the buffer every flush_ms;
+ * flusher_pid is the process it runs in. */
+static unsigned flush_ms;
+static pid_t flusher_pid;
+
+static void *
+flusher(void *arg)
+{
+	struct timespec ts = { flush_ms / 1000, (long)(flush_ms % 1000) * 1000000 };
+	sigset_t all;
+
+	busy = 1;
+	/* the program's signals are its own threads' to take */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		nanosleep(&ts, NULL);
+		lock();
+		if (dead || flusher_pid != (pid_t)syscall(SYS_getpid)) {
+			unlock();
+			return NULL;
+		}
+		flush();
+		unlock();
+	}
+}
+
+/* Starts the flusher of this process (with busy set: what creating a
+ * thread allocates is not the program's). */
+static void
+start_flusher(void)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	flusher_pid = pid;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	REAL(create)(&t, &a, flusher, NULL);
+	pthread_attr_destroy(&a);
+}
+
 /* Room for a record of size bytes (a multiple of 8) in the buffer. */
 static void *
 put(unsigned type, size_t size, uint32_t arg)
 {
 	struct agent_rec *r;
+
+	if (flush_ms != 0 && flusher_pid != pid)
+		start_flusher();    /* a forked child's */
 
 	if (used + size > sizeof(buf))
 		flush();
@@ -1423,6 +1469,7 @@ agent_init(void)
 	rate = env_num(AGENT_ENV_RATE, AGENT_RATE_DEFAULT, 1, AGENT_RATE_MAX);
 	events = env_events();
 	seed = env_num(AGENT_ENV_SEED, 0, 0, UINT64_MAX - 1);
+	flush_ms = (unsigned)env_num(AGENT_ENV_FLUSH, 0, 1, 60000);
 	if (seed == 0)
 		seed = now_ns() ^ ((uint64_t)getpid() << 32);
 

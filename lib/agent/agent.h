@@ -30,6 +30,13 @@
  *                     (AGENT_REC_COUNT).
  *   PROF_AGENT_SEED   a seed for the sampling's random numbers (tests
  *                     that want one run again); default from the clock.
+ *   PROF_AGENT_FLUSH_MS  for a reader that serves the process while it
+ *                     runs (prof-record --serve): the records buffered are
+ *                     written at least this often (1 to 60000 ms), by a
+ *                     thread of the agent's (its signals blocked, made
+ *                     again in a forked child at its first record).
+ *                     Unset: a chunk is written when full, at a fork, an
+ *                     exec and the exit.
  *
  * Sampling.  Allocations are sampled by bytes, as tcmalloc and Go do:
  * each thread counts down an exponentially distributed number of bytes
@@ -117,6 +124,7 @@
 #define AGENT_ENV_RATE "PROF_AGENT_RATE"
 #define AGENT_ENV_EVENTS "PROF_AGENT_EVENTS"
 #define AGENT_ENV_SEED "PROF_AGENT_SEED"
+#define AGENT_ENV_FLUSH "PROF_AGENT_FLUSH_MS"
 
 #define AGENT_MAGIC 0x31474150u       /* "PAG1" */
 #define AGENT_CHUNK_MAX 4096          /* PIPE_BUF on Linux */

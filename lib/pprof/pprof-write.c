@@ -38,7 +38,8 @@ struct pprof_writer {
 	size_t nsmp, smpcap;
 	int64_t *comments;
 	size_t ncomments;
-	Pprof__ValueType sample_type, period_type;
+	Pprof__ValueType sample_type[PPROF_MAX_VALUES], period_type;
+	size_t ntypes, default_type;    /* sample_type[0..ntypes) */
 	int64_t period, time_nanos, duration_nanos;
 	int has_period;
 };
@@ -102,11 +103,26 @@ pprof_writer_new(const char *type, const char *unit)
 	struct pprof_writer *w = xcalloc(1, sizeof(*w));
 
 	string_index(w, "", 0);  /* entry 0 is always "" */
-	pprof__value_type__init(&w->sample_type);
+	pprof__value_type__init(&w->sample_type[0]);
 	pprof__value_type__init(&w->period_type);
-	w->sample_type.type = string_of(w, type);
-	w->sample_type.unit = string_of(w, unit);
+	w->sample_type[0].type = string_of(w, type);
+	w->sample_type[0].unit = string_of(w, unit);
+	w->ntypes = 1;
 	return w;
+}
+
+/* The sample types of vals[0..n), the default vals[def]'s, instead of
+ * the one the writer was made with. */
+static void
+writer_types(struct pprof_writer *w, const struct pprof_value *vals, size_t n, size_t def)
+{
+	for (size_t i = 0; i < n; i++) {
+		pprof__value_type__init(&w->sample_type[i]);
+		w->sample_type[i].type = string_of(w, vals[i].type);
+		w->sample_type[i].unit = string_of(w, vals[i].unit);
+	}
+	w->ntypes = n;
+	w->default_type = def;
 }
 
 void
@@ -212,21 +228,28 @@ pprof_writer_location(struct pprof_writer *w, uint64_t mapping, uint64_t address
 	return id;
 }
 
-void
-pprof_writer_sample(struct pprof_writer *w, const uint64_t *locs, size_t n, int64_t value)
+/* A sample of w->ntypes values. */
+static void
+writer_sample(struct pprof_writer *w, const uint64_t *locs, size_t n, const int64_t *values)
 {
-	Pprof__Sample *s = xmalloc(sizeof(*s) + sizeof(int64_t));
+	Pprof__Sample *s = xmalloc(sizeof(*s) + w->ntypes * sizeof(int64_t));
 
 	pprof__sample__init(s);
 	s->n_location_id = n;
 	s->location_id = xreallocarray(NULL, n ? n : 1, sizeof(*s->location_id));
 	if (n > 0)
 		memcpy(s->location_id, locs, n * sizeof(*locs));
-	s->n_value = 1;
+	s->n_value = w->ntypes;
 	s->value = (int64_t *)(s + 1);
-	s->value[0] = value;
+	memcpy(s->value, values, w->ntypes * sizeof(int64_t));
 	grow(&w->smp, &w->smpcap, w->nsmp, sizeof(*w->smp));
 	w->smp[w->nsmp++] = s;
+}
+
+void
+pprof_writer_sample(struct pprof_writer *w, const uint64_t *locs, size_t n, int64_t value)
+{
+	writer_sample(w, locs, n, &value);
 }
 
 void
@@ -301,13 +324,15 @@ int
 pprof_writer_finish(struct pprof_writer *w, FILE *fp, char *err, size_t errlen)
 {
 	Pprof__Profile p = PPROF__PROFILE__INIT;
-	Pprof__ValueType *st = &w->sample_type;
+	Pprof__ValueType *st[PPROF_MAX_VALUES];
 	uint8_t *msg;
 	size_t n;
 	int ret;
 
-	p.n_sample_type = 1;
-	p.sample_type = &st;
+	for (size_t i = 0; i < w->ntypes; i++)
+		st[i] = &w->sample_type[i];
+	p.n_sample_type = w->ntypes;
+	p.sample_type = st;
 	p.n_sample = w->nsmp;
 	p.sample = w->smp;
 	p.n_mapping = w->nmap;
@@ -326,7 +351,7 @@ pprof_writer_finish(struct pprof_writer *w, FILE *fp, char *err, size_t errlen)
 	}
 	p.n_comment = w->ncomments;
 	p.comment = w->comments;
-	p.default_sample_type = st->type;
+	p.default_sample_type = w->sample_type[w->default_type].type;
 	/* A mapping whose every location names its functions has them:
 	 * pprof does not look for its file to symbolize it (and does not
 	 * warn that it lacks one); the others it may symbolize from the
@@ -446,6 +471,10 @@ address_of(const char *f, size_t len, const struct pprof_module *mods, size_t nm
 	return found;
 }
 
+static int write_profile(FILE *fp, struct stacktable_entry *const *v, size_t n,
+    const struct meta *m, const struct pprof_module *pmods, size_t npmods,
+    const struct pprof_value *vals, size_t nvals, size_t def, char *err, size_t errlen);
+
 int
 pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
     char *err, size_t errlen)
@@ -456,6 +485,59 @@ pprof_write_table(FILE *fp, struct stacktable_entry *const *v, size_t n, const s
 int
 pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
     const struct pprof_module *pmods, size_t npmods, char *err, size_t errlen)
+{
+	return write_profile(fp, v, n, m, pmods, npmods, NULL, 0, 0, err, errlen);
+}
+
+/* A count as pprof's value, or -1 with the reason in err. */
+static int
+value_of(count_t c, int64_t *value, char *err, size_t errlen)
+{
+	if (c % COUNT_ONE != 0 || c / COUNT_ONE > (count_t)INT64_MAX) {
+		char b[COUNT_BUFSZ];
+		count_format(c, b);
+		snprintf(err, errlen, "the count %s is not a whole number of at most 19 digits, "
+		    "as pprof's values are (--scale can make it one)", b);
+		return -1;
+	}
+	*value = (int64_t)(c / COUNT_ONE);
+	return 0;
+}
+
+int
+pprof_write_values(FILE *fp, const struct pprof_value *vals, size_t nvals, size_t def,
+    const struct meta *m, const struct pprof_module *mods, size_t nmods, char *err, size_t errlen)
+{
+	struct stacktable *all = stacktable_new();
+	struct stacktable_entry *e, *tmp, **v;
+	static const count_t zero[2];
+	size_t n;
+	int ret;
+
+	if (nvals == 0 || nvals > PPROF_MAX_VALUES || def >= nvals) {
+		snprintf(err, errlen, "a profile has 1 to %d sample types", PPROF_MAX_VALUES);
+		stacktable_free(all);
+		return -1;
+	}
+	for (size_t j = 0; j < nvals; j++)
+		HASH_ITER(hh, vals[j].tab->head, e, tmp)
+			stacktable_add(all, e->key, e->len, zero);
+	v = stacktable_sorted(all, &n);
+	ret = write_profile(fp, v, n, m, mods, nmods, vals, nvals, def, err, errlen);
+	free(v);
+	stacktable_free(all);
+	return ret;
+}
+
+/*
+ * The stacks v[0..n) as a profile: with nvals 0, each one's count n[0],
+ * of the sample type m's type and unit say; else a value of each of
+ * vals[0..nvals), looked up by its key.
+ */
+static int
+write_profile(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
+    const struct pprof_module *pmods, size_t npmods, const struct pprof_value *vals, size_t nvals,
+    size_t def, char *err, size_t errlen)
 {
 	struct modmap addrmods = { NULL, 0, NULL };
 	const char *type = meta_get(m, "type"), *unit = meta_get(m, "unit"), *st, *su, *s;
@@ -472,11 +554,13 @@ pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const
 
 	sample_type_of(type, unit ? unit : "samples", &st, &su);
 	w = pprof_writer_new(st, su);
+	if (nvals > 0)
+		writer_types(w, vals, nvals, def);
 	unit_from_meta(m, &u);
 	/* a period past pprof's int64 is no period it can hold */
 	if (!(u.period_ns < 9e18))
 		u.period_ns = 0;
-	if (u.kind == UNIT_SAMPLES && (u.period_ns > 0 || type != NULL))
+	if (nvals == 0 && u.kind == UNIT_SAMPLES && (u.period_ns > 0 || type != NULL))
 		pprof_writer_period(w, type ? type : "cpu", u.period_ns > 0 ? "nanoseconds" : "count",
 		    u.period_ns > 0 ? (int64_t)(u.period_ns + 0.5) : 0);
 	{
@@ -507,16 +591,22 @@ pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		const char *key = v[i]->key, *end = key + v[i]->len;
 		size_t nf = 0, nl = 0;
-		count_t c = v[i]->n[0];
+		int64_t values[PPROF_MAX_VALUES];
 
-		if (c % COUNT_ONE != 0 || c / COUNT_ONE > (count_t)INT64_MAX) {
-			char b[COUNT_BUFSZ];
-			count_format(c, b);
-			snprintf(err, errlen, "the count %s is not a whole number of at most 19 digits, "
-			    "as pprof's values are (--scale can make it one)", b);
-			ret = -1;
-			break;
+		if (nvals == 0) {
+			ret = value_of(v[i]->n[0], &values[0], err, errlen);
+		} else {
+			for (size_t j = 0; j < nvals && ret == 0; j++) {
+				struct stacktable_entry *e;
+				HASH_FIND_BYHASHVALUE(hh, vals[j].tab->head, key, v[i]->len,
+				    stacktable_hash(key, v[i]->len), e);
+				values[j] = 0;
+				if (e != NULL)
+					ret = value_of(e->n[vals[j].col != 0], &values[j], err, errlen);
+			}
 		}
+		if (ret < 0)
+			break;
 		/* the frames, root first */
 		for (const char *p = key;; ) {
 			const char *semi = memchr(p, ';', (size_t)(end - p));
@@ -604,7 +694,7 @@ pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const
 			locs[nl++] = pprof_writer_location(w, map, 0, lines, k);
 			a = b;
 		}
-		pprof_writer_sample(w, locs, nl, (int64_t)(c / COUNT_ONE));
+		writer_sample(w, locs, nl, values);
 	}
 	{
 		struct keyed *k, *tmp;

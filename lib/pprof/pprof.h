@@ -178,4 +178,26 @@ struct pprof_module {
 int pprof_write_modules(FILE *fp, struct stacktable_entry *const *v, size_t n, const struct meta *m,
     const struct pprof_module *mods, size_t nmods, char *err, size_t errlen);
 
+/* The most values a sample of pprof_write_values() carries. */
+#define PPROF_MAX_VALUES 4
+
+/* A value of the samples of a profile that has several (Go's heap
+ * profile: alloc_objects, alloc_space, inuse_objects, inuse_space). */
+struct pprof_value {
+	const char *type, *unit;     /* pprof's words: "inuse_space", "bytes" */
+	struct stacktable *tab;      /* a stack's value is its count n[col]
+	                                there, 0 where tab lacks it */
+	int col;                     /* 0 or 1 */
+};
+
+/*
+ * As pprof_write_modules(), but each sample carries nvals values (1 to
+ * PPROF_MAX_VALUES), one of each of vals[0..nvals), in that order, and
+ * the profile's default sample type is vals[def]'s: a sample for each
+ * stack of any of the tables.  m gives the metadata only (its type and
+ * unit no sample type).
+ */
+int pprof_write_values(FILE *fp, const struct pprof_value *vals, size_t nvals, size_t def,
+    const struct meta *m, const struct pprof_module *mods, size_t nmods, char *err, size_t errlen);
+
 #endif

@@ -17,6 +17,9 @@
 
 #include <uthash.h>
 
+_Static_assert(AGENTREAD_EVENTS_ALL == AGENT_EV_ALL, "the agent's events");
+_Static_assert(AGENTREAD_RATE_DEFAULT == AGENT_RATE_DEFAULT, "the agent's rate");
+
 const char *const agentread_view_names[] = {
 	"alloc-space", "alloc-objects", "inuse-space", "inuse-objects", "peak",
 	"lock", "block", "threadcreate", NULL
@@ -54,6 +57,7 @@ struct stk {
 	double inuse_b, inuse_n;    /* at the end, from the live blocks */
 	uint64_t inuse_k;           /* live samples at the end */
 	uint64_t wait_ns[AGENT_WAIT_JOIN + 1];   /* by kind */
+	uint64_t wait_n[AGENT_WAIT_JOIN + 1];    /* the waits, by kind */
 	uint64_t threads;
 };
 
@@ -418,7 +422,9 @@ record(struct agentread *a, struct image *im, const struct agent_rec *h, size_t 
 		wr = (const struct agent_wait *)h;
 		if (wr->kind < AGENT_WAIT_MUTEX || wr->kind > AGENT_WAIT_JOIN)
 			return -1;
-		stk_get(a, im, h->arg)->wait_ns[wr->kind] += wr->ns;
+		s = stk_get(a, im, h->arg);
+		s->wait_ns[wr->kind] += wr->ns;
+		s->wait_n[wr->kind]++;
 		im->waits++;
 		a->st.waits++;
 		return 0;
@@ -600,8 +606,15 @@ stk_name(struct agentread *a, struct image *im, struct stk *s, size_t *len)
 	return s->name;
 }
 
+/* An image still running: its live blocks are in use now. */
+static int
+image_open(const struct image *im)
+{
+	return im->state == IMG_OPEN || im->state == IMG_EXECING;
+}
+
 static double
-value(const struct image *im, const struct stk *s, int view)
+value(const struct image *im, const struct stk *s, int view, int now)
 {
 	switch (view) {
 	case AGENTREAD_ALLOC_SPACE:
@@ -609,9 +622,9 @@ value(const struct image *im, const struct stk *s, int view)
 	case AGENTREAD_ALLOC_OBJECTS:
 		return s->alloc_n;
 	case AGENTREAD_INUSE_SPACE:
-		return s->inuse_b;
+		return now && image_open(im) ? s->live_b : s->inuse_b;
 	case AGENTREAD_INUSE_OBJECTS:
-		return s->inuse_n;
+		return now && image_open(im) ? s->live_n : s->inuse_n;
 	case AGENTREAD_PEAK:
 		return s->snap_epoch == im->epoch ? s->snap_b : s->live_b;
 	case AGENTREAD_THREADCREATE:
@@ -631,8 +644,9 @@ to_count(double v)
 	return (count_t)llround(fmin(v, 9e18)) * COUNT_ONE;
 }
 
-void
-agentread_view(struct agentread *a, int view, struct stacktable *out)
+/* The view's stacks to out; with now, as of now (agentread_snapshot). */
+static void
+add_view(struct agentread *a, int view, struct stacktable *out, int now)
 {
 	struct image *im;
 	struct stk *s, *tmp;
@@ -641,13 +655,12 @@ agentread_view(struct agentread *a, int view, struct stacktable *out)
 	count_t n[2] = { 0, 0 };
 	int k, lo, hi;
 
-	agentread_end(a);
 	lo = view == AGENTREAD_LOCK ? AGENT_WAIT_MUTEX : AGENT_WAIT_COND;
 	hi = view == AGENTREAD_LOCK ? AGENT_WAIT_WRLOCK : AGENT_WAIT_JOIN;
 	for (im = a->images; im != NULL; im = im->next) {
 		HASH_ITER(hh, im->stacks, s, tmp) {
 			if (view != AGENTREAD_LOCK && view != AGENTREAD_BLOCK) {
-				if ((n[0] = to_count(value(im, s, view))) == 0)
+				if ((n[0] = to_count(value(im, s, view, now))) == 0)
 					continue;
 				name = stk_name(a, im, s, &len);
 				stacktable_add(out, name, len, n);
@@ -655,9 +668,13 @@ agentread_view(struct agentread *a, int view, struct stacktable *out)
 			}
 			/* a wait's stack ends in the function waited in */
 			for (k = lo; k <= hi; k++) {
-				if (s->wait_ns[k] == 0)
+				if (s->wait_ns[k] == 0 && s->wait_n[k] == 0)
 					continue;
 				n[0] = (count_t)s->wait_ns[k] * COUNT_ONE;
+				if (now)
+					n[1] = (count_t)s->wait_n[k] * COUNT_ONE;
+				else if (n[0] == 0)
+					continue;
 				name = stk_name(a, im, s, &len);
 				a->name.len = 0;
 				stackname_put(&a->name, name, len);
@@ -667,6 +684,47 @@ agentread_view(struct agentread *a, int view, struct stacktable *out)
 			}
 		}
 	}
+}
+
+void
+agentread_view(struct agentread *a, int view, struct stacktable *out)
+{
+	agentread_end(a);
+	add_view(a, view, out, 0);
+}
+
+void
+agentread_snapshot(struct agentread *a, int view, struct stacktable *out)
+{
+	add_view(a, view, out, 1);
+}
+
+int
+agentread_heap(const struct agentread *a, int pid, struct agentread_heap *h)
+{
+	const struct image *im;
+	const struct stk *s, *tmp;
+	double lb = 0, ln = 0, ab = 0, an = 0;
+	int found = 0;
+
+	for (im = a->images; im != NULL; im = im->next) {
+		if (im->pid != pid)
+			continue;
+		found = 1;
+		HASH_ITER(hh, im->stacks, s, tmp) {
+			ab += s->alloc_b;
+			an += s->alloc_n;
+			if (image_open(im)) {
+				lb += s->live_b;
+				ln += s->live_n;
+			}
+		}
+	}
+	h->live_bytes = (uint64_t)llround(fmax(lb, 0));
+	h->live_blocks = (uint64_t)llround(fmax(ln, 0));
+	h->alloc_bytes = (uint64_t)llround(ab);
+	h->allocs = (uint64_t)llround(an);
+	return found ? 0 : -1;
 }
 
 void
@@ -962,4 +1020,13 @@ agentread_setenv(const char *agent, int fd, uint64_t rate, unsigned events)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list),
 			    "%s%s", list[0] ? "," : "", kinds[i]);
 	setenv(AGENT_ENV_EVENTS, list, 1);
+}
+
+void
+agentread_setenv_flush(unsigned ms)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%u", ms);
+	setenv(AGENT_ENV_FLUSH, num, 1);
 }

@@ -8,8 +8,12 @@
  * A struct agentread takes the stream in pieces of any size
  * (agentread_feed, or agentread_fd to read a descriptor to its end), then
  * agentread_end(); after that, each view can be added to a stack table,
- * any number of times.  One thread (it names frames through
- * lib/record/unwind, which is not thread-safe).
+ * any number of times.  A reader that serves a process still running
+ * takes the views as they are now (agentread_snapshot, agentread_heap)
+ * between two pieces, without ending the stream.  One thread at a time
+ * (it names frames through lib/record/unwind, which is not thread-safe:
+ * a caller with several holds one lock around feeding, snapshots and
+ * unwind's other calls).
  *
  * Processes.  Every process image (a program's run between its start, or
  * exec, and its exit) is kept apart: its own mappings (the agent's
@@ -74,6 +78,11 @@
 #define AGENTREAD_MAX_STACKS (1u << 22)
 #define AGENTREAD_MAX_LIVE (1u << 24)
 
+/* For the callers outside record/: the agent's four kinds of events
+ * (AGENT_EV_ALL, for agentread_setenv) and its default rate. */
+#define AGENTREAD_EVENTS_ALL 15u
+#define AGENTREAD_RATE_DEFAULT (512 * 1024)
+
 enum agentread_view {
 	AGENTREAD_ALLOC_SPACE,
 	AGENTREAD_ALLOC_OBJECTS,
@@ -113,6 +122,28 @@ void agentread_end(struct agentread *a);
 
 /* Adds the view's stacks (after agentread_end) to out. */
 void agentread_view(struct agentread *a, int view, struct stacktable *out);
+
+/*
+ * Adds the view's stacks as of now to out, the stream going on: an image
+ * still running counts its live blocks as in use (the inuse views), one
+ * that ended its leaks.  For lock and block, n[1] of each stack is the
+ * number of waits (the contentions) and n[0] their ns, as in
+ * agentread_view(); the other views leave n[1] 0.  Any number of times,
+ * between feeds.
+ */
+void agentread_snapshot(struct agentread *a, int view, struct stacktable *out);
+
+/* The heap of a process now: estimates at its images' rate, as the views. */
+struct agentread_heap {
+	uint64_t live_bytes, live_blocks;   /* allocated and not freed, in its
+	                                       image running now */
+	uint64_t alloc_bytes, allocs;       /* since it started, its images
+	                                       before an exec too */
+};
+
+/* The heap of process pid; returns 0, or -1 when the stream has no
+ * image of it (h is all 0 then). */
+int agentread_heap(const struct agentread *a, int pid, struct agentread_heap *h);
 
 /* What the stream held and what went wrong in it. */
 struct agentread_stats {
@@ -170,5 +201,12 @@ int agentread_agent_path(char *buf, size_t size);
  * For the child of a fork, before it execs.
  */
 void agentread_setenv(const char *agent, int fd, uint64_t rate, unsigned events);
+
+/*
+ * After agentread_setenv(), for a reader that serves the program while
+ * it runs: the agent writes what it has buffered at least every ms
+ * milliseconds (PROF_AGENT_FLUSH_MS), not only when a chunk is full.
+ */
+void agentread_setenv_flush(unsigned ms);
 
 #endif
