@@ -1162,8 +1162,12 @@ serve_run(const struct serve_opts *o)
 	}
 
 	atomic_store(&s.stopping, 1);
-	if (autopid > 0)
+	if (autopid > 0) {
+		/* SIGTERM ends its recording early, and it writes what it has:
+		 * one more file, within --keep too */
 		child_end(autopid);
+		prune(&s, o->folded ? ".folded" : ".pb.gz");
+	}
 	if (d != NULL)
 		MHD_stop_daemon(d);
 	cleanup_dir(&s);
