@@ -208,13 +208,13 @@ stats(const struct session_opts *o, const char *sampling, const char *format,
  */
 static int
 serve_main(struct session_opts *o, const char *serve, double auto_profile, int keep,
-    const char *output_dir, const char *format, int type, int view, const char *memory_opt,
+    int max_seconds, const char *output_dir, const char *format, int type, int view, const char *memory_opt,
     int weight, pid_t *pids, int npids, char *argv[])
 {
 	const char *opt = serve != NULL ? "--serve" : "--auto-profile";
-	char *args[32], freq[16], stack[16], depth[16];
 	struct serve_opts so = { 0 };
-	int n = 0, status;
+	char **args;
+	int status;
 
 	if (type >= 0 && type != TYPE_CPU)
 		die("%s takes no --type: it serves every type it can", opt);
@@ -238,44 +238,12 @@ serve_main(struct session_opts *o, const char *serve, double auto_profile, int k
 		die("-d %g: longer than --auto-profile %g (a profile at a time)", o->duration,
 		    auto_profile);
 
-	/* What the children sample with: every sampling option given. */
-	snprintf(freq, sizeof(freq), "%d", o->sample.freq);
-	args[n++] = "-F", args[n++] = freq;
-	if (o->sampler == SESSION_PTRACE)
-		args[n++] = "--sampler", args[n++] = "ptrace";
-	if (o->sample.stack_size != 16384) {
-		snprintf(stack, sizeof(stack), "%u", (unsigned)o->sample.stack_size);
-		args[n++] = "--stack-size", args[n++] = stack;
-	}
-	if (o->record.unwinder == UNWIND_LIBUNWIND)
-		args[n++] = "--unwinder", args[n++] = "libunwind";
-	else if (o->record.compare)
-		args[n++] = "--unwinder", args[n++] = "compare";
-	if (o->record.max_stack > 0) {
-		snprintf(depth, sizeof(depth), "%d", o->record.max_stack);
-		args[n++] = "--max-stack", args[n++] = depth;
-	}
-	if (o->record.lines)
-		args[n++] = "--lines";
-	if (!o->record.inline_frames)
-		args[n++] = "--no-inline";
-	if (o->record.addrs)
-		args[n++] = "--addrs";
-	if (o->record.tid)
-		args[n++] = "--tid";
-	else if (o->record.pid)
-		args[n++] = "--pid";
-	if (!o->record.kernel)
-		args[n++] = "--user-only";
-	if (o->debuginfod)
-		args[n++] = "--debuginfod";
-	args[n] = NULL;
-
 	so.listen = serve;
 	so.pids = pids;
 	so.npids = npids;
 	so.argv = argv;
-	so.record_args = args;
+	so.record_args = args = serve_record_args(o);
+	so.max_seconds = max_seconds;
 	so.auto_interval = auto_profile;
 	so.keep = keep > 0 ? keep : SERVE_DEFAULT_KEEP;
 	so.output_dir = output_dir;
@@ -286,6 +254,7 @@ serve_main(struct session_opts *o, const char *serve, double auto_profile, int k
 		    .inline_frames = o->record.inline_frames, .addrs = 1 },
 		.max_stack = o->record.max_stack };
 	status = serve_run(&so);
+	free(args);
 	free(pids);
 	return status;
 }
@@ -315,7 +284,7 @@ main(int argc, char *argv[])
 	/* --serve, --auto-profile */
 	const char *serve = NULL;
 	double auto_profile = 0;
-	int keep = -1;
+	int keep = -1, max_seconds;
 
 	util_setprog(argv[0]);
 	while (longind = -1,
@@ -477,7 +446,7 @@ main(int argc, char *argv[])
 		if (outdir == NULL && (outdir = conf_get(&conf, "record", "output-dir", NULL)) == NULL)
 			outdir = LIVESESSION_DIR;
 		conf_check(&conf, "record", (const char *const[]){ "frequency", "type",
-		    "output-dir", NULL });
+		    "output-dir", "serve-max-seconds", NULL });
 		status = mode == OPT_STOP ? livesession_stop(outdir, stop_id) :
 		    livesession_list(outdir, format != NULL && arg_choice(format,
 		    (const char *const[]){ "table", "json", NULL }, "a format", "--format") == 1 ?
@@ -497,7 +466,8 @@ main(int argc, char *argv[])
 	if (freq == 0 && (v = conf_get(&conf, "record", "frequency", &where)) != NULL)
 		freq = (int)arg_int(v, 1, 100000, where);
 	o.sample.freq = freq != 0 ? freq : 99;
-	conf_check(&conf, "record", (const char *const[]){ "frequency", "type", "output-dir", NULL });
+	conf_check(&conf, "record", (const char *const[]){ "frequency", "type", "output-dir",
+	    "serve-max-seconds", NULL });
 	if (type < 0 && (v = getenv("PROF_TYPE")) != NULL && *v != '\0')
 		type = arg_choice(v, types, "a type", "PROF_TYPE");
 	if (type < 0 && (v = conf_get(&conf, "record", "type", &where)) != NULL)
@@ -506,7 +476,9 @@ main(int argc, char *argv[])
 		if (outdir == NULL &&
 		    (outdir = conf_get(&conf, "record", "output-dir", NULL)) == NULL)
 			outdir = LIVESESSION_DIR;
-		return serve_main(&o, serve, auto_profile, keep, outdir, format, type, view,
+		max_seconds = (v = conf_get(&conf, "record", "serve-max-seconds", &where)) == NULL ?
+		    0 : (int)arg_int(v, 1, 86400, where);
+		return serve_main(&o, serve, auto_profile, keep, max_seconds, outdir, format, type, view,
 		    memory_opt, weight, pids, npids, argv);
 	}
 	if (keep >= 0)

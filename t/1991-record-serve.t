@@ -254,6 +254,22 @@ test_expect_success '-p: the server ends when its process ends, with 0' '
 	! kill -0 $(cat p.pid) 2>/dev/null
 '
 
+test_expect_success 'prof.conf serve-max-seconds: another maximum for ?seconds=' '
+	mkdir -p conf/prof &&
+	printf "[record]\nserve-max-seconds = 1\n" >conf/prof/prof.conf &&
+	./hot 300 >/dev/null 2>&1 &
+	echo $! >maxs-target.pid &&
+	XDG_CONFIG_HOME=$PWD/conf start_server maxs -p $(cat maxs-target.pid) &&
+	get maxs "/debug/pprof/profile?seconds=2" &&
+	echo 400 >expect && test_cmp expect status &&
+	grep "from 1 to 1" body &&
+	get maxs "/debug/pprof/profile?seconds=1&format=folded" &&
+	echo 200 >expect && test_cmp expect status &&
+	grep "hot_spin" body &&
+	stop_server maxs &&
+	kill $(cat maxs-target.pid)
+'
+
 test_expect_success '--auto-profile: a CPU profile every interval, the last --keep kept' '
 	./hot 300 >/dev/null 2>&1 &
 	echo $! >target.pid &&

@@ -888,6 +888,49 @@ launch(struct serve *s, char *const argv[])
 	}
 }
 
+/* ---- the children's options ---- */
+
+char **
+serve_record_args(const struct session_opts *o)
+{
+	/* at most 20 arguments, the numbers' digits in the block's tail */
+	char **v = xmalloc(24 * sizeof(*v) + 3 * 16), *num = (char *)(v + 24);
+	int n = 0;
+
+	snprintf(num, 16, "%d", o->sample.freq);
+	v[n++] = "-F", v[n++] = num;
+	if (o->sampler == SESSION_PTRACE)
+		v[n++] = "--sampler", v[n++] = "ptrace";
+	if (o->sample.stack_size != 16384) {
+		snprintf(num + 16, 16, "%u", (unsigned)o->sample.stack_size);
+		v[n++] = "--stack-size", v[n++] = num + 16;
+	}
+	if (o->record.unwinder == UNWIND_LIBUNWIND)
+		v[n++] = "--unwinder", v[n++] = "libunwind";
+	else if (o->record.compare)
+		v[n++] = "--unwinder", v[n++] = "compare";
+	if (o->record.max_stack > 0) {
+		snprintf(num + 32, 16, "%d", o->record.max_stack);
+		v[n++] = "--max-stack", v[n++] = num + 32;
+	}
+	if (o->record.lines)
+		v[n++] = "--lines";
+	if (!o->record.inline_frames)
+		v[n++] = "--no-inline";
+	if (o->record.addrs)
+		v[n++] = "--addrs";
+	if (o->record.tid)
+		v[n++] = "--tid";
+	else if (o->record.pid)
+		v[n++] = "--pid";
+	if (!o->record.kernel)
+		v[n++] = "--user-only";
+	if (o->debuginfod)
+		v[n++] = "--debuginfod";
+	v[n] = NULL;
+	return v;
+}
+
 /* ---- --auto-profile ---- */
 
 /* Keeps the last o->keep files cpu_TS.EXT of the output directory. */

@@ -39,6 +39,7 @@
 #include <sys/types.h>
 
 #include "record/agentread.h"
+#include "record/session.h"
 
 #define SERVE_MAX_SECONDS 300       /* the longest CPU profile asked */
 #define SERVE_DEFAULT_SECONDS 30    /* Go's default */
@@ -58,7 +59,8 @@ struct serve_opts {
 	char *const *argv;           /* the command, NULL-terminated */
 	char *const *record_args;    /* the sampling options for the children
 	                                (-F 99, ...), NULL-terminated */
-	int max_seconds;             /* ?seconds= at most this; 0: SERVE_MAX_SECONDS */
+	int max_seconds;             /* ?seconds= at most this (prof.conf
+	                                serve-max-seconds); 0: SERVE_MAX_SECONDS */
 	double auto_interval;        /* seconds between auto profiles; 0: none */
 	double auto_duration;        /* each one's length, at most the interval */
 	int keep;                    /* auto profiles kept, the last ones */
@@ -87,5 +89,14 @@ int serve_run(const struct serve_opts *o);
  * *v; returns 0, or -1 when it is not a number from lo to hi.
  */
 int serve_param_int(const char *s, int lo, int hi, int def, int *v);
+
+/*
+ * The sampling options of o (-F, --sampler, --stack-size, --unwinder,
+ * --max-stack, --lines, --no-inline, --addrs, --pid or --tid,
+ * --user-only, --debuginfod) as the arguments of a prof-record that
+ * samples alike, NULL-terminated: serve_opts.record_args.  One block,
+ * freed with free().
+ */
+char **serve_record_args(const struct session_opts *o);
 
 #endif
