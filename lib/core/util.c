@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *util_prog = "prof";
@@ -216,4 +217,31 @@ xregfree(regex_t *r)
 		regfree(r);
 		free(r);
 	}
+}
+
+double
+util_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+util_gone(pid_t pid)
+{
+	char path[64], buf[512];
+	const char *paren;
+	FILE *fp;
+	int z = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fp = fopen(path, "re")) == NULL)
+		return 1;
+	/* the state follows the command name, which may hold ") " itself */
+	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
+		z = paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+	fclose(fp);
+	return z;
 }

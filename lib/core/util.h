@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 enum { EXIT_OK = 0, EXIT_FINDING = 1, EXIT_USAGE = 2 };
 
@@ -69,5 +70,14 @@ int util_fshut(FILE *fp, const char *name);
  * installed for SIGPIPE run first.  For a write to a closed pipe.
  */
 void util_sigpipe(void) __attribute__((noreturn));
+
+/* Seconds on CLOCK_MONOTONIC: for intervals, never for dates. */
+double util_now(void);
+
+/*
+ * Whether process pid is gone: no /proc/PID, or a zombie (or dead) that
+ * nobody has reaped yet, which will never run again.
+ */
+int util_gone(pid_t pid);
 
 #endif

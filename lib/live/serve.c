@@ -61,33 +61,6 @@ struct serve {
 
 /* ---- small things ---- */
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A process that is gone, or a zombie: its state in /proc/PID/stat. */
-static int
-gone(pid_t pid)
-{
-	char path[64], buf[512];
-	const char *paren;
-	FILE *fp;
-	int z = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fp = fopen(path, "re")) == NULL)
-		return 1;
-	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
-		z = paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
-	fclose(fp);
-	return z;
-}
-
 int
 serve_param_int(const char *s, int lo, int hi, int def, int *v)
 {
@@ -453,7 +426,7 @@ child_profile(struct serve *s, struct MHD_Connection *c, const char *name, int f
 		msg[mlen - 1] = '\0';
 	/* a target that ended meanwhile is gone, not a fault */
 	for (int i = 0; i < s->npids; i++)
-		if (gone(s->pids[i])) {
+		if (util_gone(s->pids[i])) {
 			ret = reply_text(c, MHD_HTTP_GONE, "process %d has ended%s%s",
 			    (int)s->pids[i], msg && *msg ? ": " : "", msg ? msg : "");
 			free(msg);
@@ -1042,7 +1015,7 @@ static int
 all_gone(struct serve *s)
 {
 	for (int i = 0; i < s->npids; i++)
-		if (!gone(s->pids[i]))
+		if (!util_gone(s->pids[i]))
 			return 0;
 	return 1;
 }
@@ -1123,7 +1096,7 @@ serve_run(const struct serve_opts *o)
 		s.pids = o->pids;
 		s.npids = o->npids;
 		for (int i = 0; i < o->npids; i++)
-			if (gone(o->pids[i]))
+			if (util_gone(o->pids[i]))
 				die("-p: no process %d", (int)o->pids[i]);
 		for (int i = 0; i < o->npids; i++) {
 			size_t k = strlen(s.cmdline);
@@ -1157,7 +1130,7 @@ serve_run(const struct serve_opts *o)
 		    s.cmdline);
 	}
 	if (o->auto_interval > 0)
-		next_auto = now();
+		next_auto = util_now();
 
 	for (;;) {
 		int n = 0, ms = 250;
@@ -1166,7 +1139,7 @@ serve_run(const struct serve_opts *o)
 		if (s.agent_fd >= 0)
 			pfd[n++] = (struct pollfd){ .fd = s.agent_fd, .events = POLLIN };
 		if (autopid < 0 && o->auto_interval > 0) {
-			double left = next_auto - now();
+			double left = next_auto - util_now();
 			ms = left <= 0 ? 0 : left < 0.25 ? (int)(left * 1e3) + 1 : 250;
 		}
 		poll(pfd, (nfds_t)n, ms);
@@ -1196,11 +1169,11 @@ serve_run(const struct serve_opts *o)
 				    "status" : "signal", WIFEXITED(wst) ? WEXITSTATUS(wst) :
 				    WTERMSIG(wst), autopath);
 		}
-		if (o->auto_interval > 0 && autopid < 0 && now() >= next_auto) {
+		if (o->auto_interval > 0 && autopid < 0 && util_now() >= next_auto) {
 			autopid = auto_start(&s, autopath, sizeof(autopath));
 			next_auto += o->auto_interval;
-			if (next_auto < now())
-				next_auto = now() + o->auto_interval;
+			if (next_auto < util_now())
+				next_auto = util_now() + o->auto_interval;
 		}
 	}
 

@@ -78,33 +78,6 @@ on_stop(int sig)
 	stop_count++;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A process that is gone, or a zombie nobody has reaped yet. */
-static int
-gone(pid_t pid)
-{
-	char path[64], buf[512];
-	FILE *fp;
-	const char *paren;
-	int z = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return 1;
-	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
-		z = paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
-	fclose(fp);
-	return z;
-}
-
 /*
  * A stopped process keeps a signal pending until it is continued: SIGCONT
  * follows.
@@ -387,9 +360,9 @@ agent_read(struct session *s, int ms)
 static void
 agent_drain(struct session *s)
 {
-	double until = now() + SESSION_AGENT_LINGER_MS / 1e3, left;
+	double until = util_now() + SESSION_AGENT_LINGER_MS / 1e3, left;
 
-	while (s->agent_fd >= 0 && (left = until - now()) > 0)
+	while (s->agent_fd >= 0 && (left = until - util_now()) > 0)
 		if (agent_read(s, left * 1e3 < SESSION_AGENT_IDLE_MS ?
 		    (int)(left * 1e3) + 1 : SESSION_AGENT_IDLE_MS) <= 0)
 			break;
@@ -591,7 +564,7 @@ static void
 attach(struct session *s)
 {
 	for (int i = 0; i < s->npids; i++) {
-		if (gone(s->pids[i]))
+		if (util_gone(s->pids[i]))
 			die("-p: no process %d", (int)s->pids[i]);
 		record_attach(s->rec, s->pids[i]);
 	}
@@ -748,11 +721,11 @@ ptrace_sample(struct session *s)
 	usleep((useconds_t)(1e6 / s->freq));
 	/* A process that ended meanwhile refuses too: no error. */
 	for (int i = 0; i < s->npids; i++) {
-		if (gone(s->pids[i]))
+		if (util_gone(s->pids[i]))
 			continue;
 		if (record_ptrace_sample(s->rec, s->pids[i], s->ptrace_which, err, sizeof(err)) >= 0)
 			ok = 1;
-		else if (!gone(s->pids[i]))
+		else if (!util_gone(s->pids[i]))
 			refused = 1;
 	}
 	if (!ok && refused) {
@@ -813,7 +786,7 @@ sample_loop(struct session *s, double start, int progress, int *status)
 			sample_read(s->sampler, 100, s->cb, s->cbctx);
 		else
 			ptrace_sample(s);
-		double t = now();
+		double t = util_now();
 		if (s->child > 0) {
 			pid_t w = waitpid(s->child, status, WNOHANG | (s->tty >= 0 ? WUNTRACED : 0));
 			if (w == s->child && WIFSTOPPED(*status)) {
@@ -829,7 +802,7 @@ sample_loop(struct session *s, double start, int progress, int *status)
 		} else {
 			int alive = 0;
 			for (int i = 0; i < s->npids; i++)
-				alive += !gone(s->pids[i]);
+				alive += !util_gone(s->pids[i]);
 			if (alive == 0)
 				return 0;
 		}
@@ -1072,7 +1045,7 @@ record_run(struct session *s, char *const argv[])
 		fflush(s->out);
 	}
 
-	double start = now();
+	double start = util_now();
 	if (s->off != NULL)
 		offcpu_start(s->off, sample_now());
 	blocked_at_start(s);
@@ -1080,7 +1053,7 @@ record_run(struct session *s, char *const argv[])
 		exec_failed = start_command(s, argv[0]);
 	if (!exec_failed)
 		reaped = sample_loop(s, start, progress, &status);
-	double stopped = now();
+	double stopped = util_now();
 	uint64_t stopped_ns = sample_now();
 	if (s->off != NULL)
 		offcpu_stop(s->off, stopped_ns);
@@ -1121,7 +1094,7 @@ agent_run(struct session *s, char *const argv[])
 	launch(s, argv);
 	prepare_unwinding(s->o);
 	catch_stops();
-	double start = now();
+	double start = util_now();
 	if (!(exec_failed = start_command(s, argv[0])))
 		reaped = sample_loop(s, start, 0, &status);
 	if (!reaped)
@@ -1129,7 +1102,7 @@ agent_run(struct session *s, char *const argv[])
 	if (s->tty >= 0 && tcgetpgrp(s->tty) == s->child)
 		tty_give(s->tty, getpgrp());
 	agent_drain(s);
-	if (agent_write(s, now() - start) < 0 && status == 0)
+	if (agent_write(s, util_now() - start) < 0 && status == 0)
 		status = EXIT_FINDING << 8;
 	if (exec_failed)
 		return exec_failed;
