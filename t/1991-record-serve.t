@@ -63,8 +63,8 @@ print(p.links)
 '
 
 test_expect_success 'go tool pprof -top on /debug/pprof/profile?seconds=2 names the hot function' '
-	go tool pprof -top "http://127.0.0.1:$(cat s.port)/debug/pprof/profile?seconds=2" >top 2>perr &&
-	cat top &&
+	{ go tool pprof -top "http://127.0.0.1:$(cat s.port)/debug/pprof/profile?seconds=2" \
+		>top 2>perr; rc=$?; cat top perr; test $rc = 0; } &&
 	sed -n "/flat%/{n;p;}" top >first &&
 	grep " hot_spin\$" first
 '

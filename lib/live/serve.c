@@ -443,35 +443,6 @@ child_profile(struct serve *s, struct MHD_Connection *c, const char *name, int f
 
 enum { P_HEAP, P_ALLOCS, P_MUTEX, P_BLOCK, P_THREADCREATE };
 
-struct modules {
-	struct pprof_module *v;
-	size_t n;
-};
-
-static void
-add_module(void *ctx, const char *name, const char *path, const unsigned char *id, size_t idlen)
-{
-	struct modules *ms = ctx;
-	char *hex = xmalloc(2 * idlen + 1);
-
-	for (size_t i = 0; i < idlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", id[i]);
-	hex[2 * idlen] = '\0';
-	ms->v = xreallocarray(ms->v, ms->n + 1, sizeof(*ms->v));
-	ms->v[ms->n++] = (struct pprof_module){ xstrdup(name), xstrdup(path), hex };
-}
-
-static void
-modules_free(struct modules *ms)
-{
-	for (size_t i = 0; i < ms->n; i++) {
-		free((char *)ms->v[i].name);
-		free((char *)ms->v[i].path);
-		free((char *)ms->v[i].build_id);
-	}
-	free(ms->v);
-}
-
 static void
 write_folded(FILE *fp, const struct meta *m, struct stacktable *t)
 {
@@ -495,7 +466,7 @@ agent_profile(struct serve *s, struct MHD_Connection *c, int which, int folded)
 	static const char *const names[] = { "heap", "allocs", "mutex", "block", "threadcreate" };
 	struct stacktable *t[4] = { NULL, NULL, NULL, NULL };
 	struct pprof_value vals[4];
-	struct modules ms = { NULL, 0 };
+	struct pprof_modules ms = { NULL, 0 };
 	struct meta m = { 0 };
 	char *body = NULL, err[256], dur[32];
 	size_t len = 0, nv = 0, def = 0;
@@ -537,7 +508,7 @@ agent_profile(struct serve *s, struct MHD_Connection *c, int which, int folded)
 		break;
 	}
 	if (!folded)
-		unwind_modules(add_module, &ms);
+		unwind_modules(pprof_modules_add, &ms);
 	pthread_mutex_unlock(&s->agent_lock);
 
 	meta_set(&m, "type", which <= P_ALLOCS ? "memory" : which == P_MUTEX ? "lock" :
@@ -562,7 +533,7 @@ agent_profile(struct serve *s, struct MHD_Connection *c, int which, int folded)
 	}
 	if (fclose(fp) != 0)
 		rc = -1, snprintf(err, sizeof(err), "out of memory");
-	modules_free(&ms);
+	pprof_modules_free(&ms);
 	meta_free(&m);
 	for (int i = 0; i < 4; i++)
 		stacktable_free(t[i]);

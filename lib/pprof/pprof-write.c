@@ -712,3 +712,32 @@ write_profile(FILE *fp, struct stacktable_entry *const *v, size_t n, const struc
 	}
 	return pprof_writer_finish(w, fp, err, errlen);
 }
+
+void
+pprof_modules_add(void *ctx, const char *name, const char *path, const unsigned char *id,
+    size_t idlen)
+{
+	struct pprof_modules *ms = ctx;
+	char *hex = NULL;
+
+	if (idlen > 0) {
+		hex = xmalloc(2 * idlen + 1);
+		for (size_t i = 0; i < idlen; i++)
+			snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	}
+	ms->v = xreallocarray(ms->v, ms->n + 1, sizeof(*ms->v));
+	ms->v[ms->n++] = (struct pprof_module){ xstrdup(name), xstrdup(path), hex };
+}
+
+void
+pprof_modules_free(struct pprof_modules *ms)
+{
+	for (size_t i = 0; i < ms->n; i++) {
+		free((char *)ms->v[i].name);
+		free((char *)ms->v[i].path);
+		free((char *)ms->v[i].build_id);
+	}
+	free(ms->v);
+	ms->v = NULL;
+	ms->n = 0;
+}

@@ -165,6 +165,23 @@ struct pprof_module {
 	const char *name, *path, *build_id;
 };
 
+/* The modules a recorder read, gathered by pprof_modules_add. */
+struct pprof_modules {
+	struct pprof_module *v;
+	size_t n;
+};
+
+/*
+ * Adds the module name at path, of build-id id[0..idlen) (idlen 0: none
+ * known), to ctx, a struct pprof_modules: the callback of
+ * lib/record/unwind's unwind_modules.  Copies what it keeps.
+ */
+void pprof_modules_add(void *ctx, const char *name, const char *path,
+    const unsigned char *id, size_t idlen);
+
+/* Frees what pprof_modules_add kept, and empties ms. */
+void pprof_modules_free(struct pprof_modules *ms);
+
 /*
  * As pprof_write_table(), but a frame "NAME+0xOFFSET" (prof-folded(5)'s
  * address of a frame that could not be named, with no location, guess or

@@ -141,24 +141,6 @@ write_stacks(FILE *out, struct stacktable *t)
 	free(v);
 }
 
-/* The files read, for pprof's mappings. */
-struct modules {
-	struct pprof_module *v;
-	size_t n;
-};
-
-static void
-add_module(void *ctx, const char *name, const char *path, const unsigned char *id, size_t idlen)
-{
-	struct modules *ms = ctx;
-	char *hex = xmalloc(2 * idlen + 1);
-
-	for (size_t i = 0; i < idlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", id[i]);
-	ms->v = xreallocarray(ms->v, ms->n + 1, sizeof(*ms->v));
-	ms->v[ms->n++] = (struct pprof_module){ xstrdup(name), xstrdup(path), hex };
-}
-
 /*
  * A profile to out: its metadata (head, then tail) and its stacks t,
  * folded, or with o->pprof a pprof profile whose frames that could not
@@ -169,7 +151,7 @@ static int
 emit(const struct session *s, FILE *out, const struct meta *head, const struct meta *tail,
     struct stacktable *t)
 {
-	struct modules ms = { NULL, 0 };
+	struct pprof_modules ms = { NULL, 0 };
 	struct meta m = { 0 };
 	struct stacktable_entry **v;
 	char err[256];
@@ -186,17 +168,12 @@ emit(const struct session *s, FILE *out, const struct meta *head, const struct m
 	meta_update(&m, head);
 	if (tail != NULL)
 		meta_update(&m, tail);
-	unwind_modules(add_module, &ms);
+	unwind_modules(pprof_modules_add, &ms);
 	v = stacktable_sorted(t, &n);
 	if ((rc = pprof_write_modules(out, v, n, &m, ms.v, ms.n, err, sizeof(err))) < 0)
 		warn("%s: %s", s->o->output, err);
 	free(v);
-	for (size_t i = 0; i < ms.n; i++) {
-		free((char *)ms.v[i].name);
-		free((char *)ms.v[i].path);
-		free((char *)ms.v[i].build_id);
-	}
-	free(ms.v);
+	pprof_modules_free(&ms);
 	meta_free(&m);
 	return rc;
 }
