@@ -191,14 +191,22 @@ md_task(const struct plan *pl, const struct plan_task *t, size_t i, FILE *fp)
 {
 	fprintf(fp, "- [ ] **%zu. ", i + 1);
 	plan_md_text(fp, &t->title);
-	fprintf(fp, "**\n  - Priority: **%s**; category: %s; estimated gain: **%.1f%%** of the "
-	    "whole cost (p = %.1f%%, s = ", plan_priority_name(t->priority),
-	    rules_category_name(t->category), 100 * t->gain, 100 * t->share);
-	speedup_show(fp, t->speedup);
-	if (isinf(t->speedup))
-		fputs(")\n", fp);
-	else
-		fprintf(fp, "; overall speed-up %.2fx)\n", 1 / ((1 - t->share) + t->share / t->speedup));
+	if (t->hides) {
+		/* nothing is saved: the share is what becomes visible */
+		fprintf(fp, "**\n  - Priority: **%s**; category: %s; hides **%.1f%%** of the "
+		    "%s (ranked by it: no gain until it is named)\n", plan_priority_name(t->priority),
+		    rules_category_name(t->category), 100 * t->share, pl->noun);
+	} else {
+		fprintf(fp, "**\n  - Priority: **%s**; category: %s; estimated gain: **%.1f%%** of "
+		    "the whole cost (p = %.1f%%, s = ", plan_priority_name(t->priority),
+		    rules_category_name(t->category), 100 * t->gain, 100 * t->share);
+		speedup_show(fp, t->speedup);
+		if (isinf(t->speedup))
+			fputs(")\n", fp);
+		else
+			fprintf(fp, "; overall speed-up %.2fx)\n",
+			    1 / ((1 - t->share) + t->share / t->speedup));
+	}
 	if (*t->location) {
 		fputs("  - Location: ", fp);
 		plan_md_code(fp, t->location, 0);
@@ -325,6 +333,8 @@ plan_write_json(const struct plan *pl, FILE *fp)
 			fputs("null", fp);
 		else
 			fprintf(fp, "%g", t->speedup);
+		/* a symbols task saves nothing: gain_pct is the share it hides */
+		fprintf(fp, ",\n      \"hides\": %s", t->hides ? "true" : "false");
 		fputs(",\n      \"location\": ", fp);
 		jsonstr(fp, t->location);
 		fputs(",\n      \"function\": ", fp);

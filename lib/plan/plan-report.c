@@ -74,8 +74,9 @@ summary(const struct plan *pl, FILE *fp)
 	for (size_t i = 0; i < pl->nshown && i < 3; i++) {
 		fprintf(fp, "  %zu. ", i + 1);
 		plan_md_text(fp, &pl->tasks[i].title);
-		fprintf(fp, ": %s, about %.1f%% of the whole cost\n",
-		    plan_priority_name(pl->tasks[i].priority), 100 * pl->tasks[i].gain);
+		fprintf(fp, ": %s, %s %.1f%% of the whole cost\n",
+		    plan_priority_name(pl->tasks[i].priority), pl->tasks[i].hides ? "hiding" :
+		    "about", 100 * pl->tasks[i].gain);
 	}
 	if (pl->nregs > 0) {
 		fprintf(fp, "- %zu function%s grew in the differential profile, most of all ",

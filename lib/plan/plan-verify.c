@@ -109,6 +109,17 @@ plan_verify(struct plan *pl)
 		double rest = isinf(t->speedup) ? 0 : t->share / t->speedup;
 		double after = rest / ((1 - t->share) + rest);
 
+		if (t->hides) {
+			/* nothing to time: the check is that the module is named */
+			plan_strs_add(&t->verify, "# after installing the symbols:");
+			plan_strs_add(&t->verify, "%s | prof-fold > after.folded", rec);
+			char *qs = sq(t->site);
+
+			plan_strs_add(&t->verify, "grep -c -F -e %s after.folded   # 0: every frame "
+			    "of it has a name", qs);
+			free(qs);
+			continue;
+		}
 		if (b != NULL && b->sum.n > 0)
 			plan_text_add(plan_texts_new(&t->evidence), "prof-bench: %s runs in %s on average (%zu runs): "
 			    "the estimate is about %s less", b->name, bench_time_show(tb, sizeof(tb),

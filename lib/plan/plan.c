@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "plan/plan.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "core/util.h"
 #include "core/xmlsafe.h"
 #include "folded/frame.h"
+#include "plan/plan-int.h"
 #include "top/caveat.h"
 #include "top/top.h"
 
@@ -33,6 +35,8 @@ struct acc {
 	const struct rules_entry *rule;
 	char *site;              /* cleaned */
 	count_t count;
+	count_t waited;          /* of count, the stacks that wait under the
+	                          * claimed frame (a lock's futex wait) */
 	struct cnt *locs, *whats, *paths;
 	size_t keylen;
 	unsigned char key[];     /* rule, then the site's bytes */
@@ -290,6 +294,13 @@ claim(struct builder *b, const struct rules_entry *r, const struct frame_parts *
 		HASH_ADD(hh, b->accs, key, a->keylen, a);
 	}
 	a->count += c;
+	/* a lock taken is not yet a lock waited for */
+	if (r->category == RULES_LOCKING)
+		for (size_t i = upto; i < b->fr.n; i++)
+			if (plan_wait_frame(&b->fr.p[i])) {
+				a->waited += c;
+				break;
+			}
 	if (site != NULL && site->loc_len > 0) {
 		cnt_add(&a->locs, site->loc, site->loc_len, c);
 		b->located += c;
@@ -388,9 +399,16 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 	const struct rules_entry *r = NULL;
 	struct frames *f = &b->fr;
 	size_t i, len2, end;
+	char mod[PATH_MAX];
 	int kind;
 
 	frames_split(f, s, len);
+	if (b->pl->threads < 2)
+		for (i = 0; i < f->n; i++)
+			if (plan_thread_frame(&f->p[i])) {
+				b->pl->threads = 2;
+				break;
+			}
 	path_of(b, f->n - 1, &len2);
 	cnt_add(&b->paths, b->buf, len2, c);
 	kind = stack_kind(b->pl, f);
@@ -402,9 +420,15 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 			return;
 		}
 	}
-	for (i = 0; !(kind & RULES_ON_SITE) && i < f->n; i++)
+	for (i = 0; !(kind & RULES_ON_SITE) && i < f->n; i++) {
+		/* clone3 and start_thread at the root of a thread's stack
+		 * are where it began, not a thread being created */
+		if (plan_thread_frame(&f->p[i]) && i + 1 < f->n &&
+		    frame_annotation(&f->p[i + 1]) != 'k')
+			continue;
 		if ((r = rule_of(b, i, kind)) != NULL)
 			break;
+	}
 	if (r != NULL) {
 		/* A rule of the leaf of a wait or a system call (the state,
 		 * "write(/path)"): the code to change is the innermost user
@@ -418,6 +442,18 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 	/* A state is no code: the wait is in the frame under it. */
 	end = kind & RULES_ON_OFFCPU && f->n > 1 ? f->n - 1 : f->n;
 	i = innermost_user(f, end);
+	if (plan_symbols_claims(b->pl, &f->p[i], mod, sizeof(mod))) {
+		/* "[MODULE]", "MODULE+0xOFF": a task to get its names (one a
+		 * module, whatever the offsets), not hot computation */
+		struct frame_parts mp = f->p[i];
+
+		mp.name = mod;
+		mp.name_len = strlen(mod);
+		mp.suffix_len = 0;
+		b->pl->unnamed += c;
+		claim(b, plan_symbols_rule(), &mp, NULL, i, c);
+		return;
+	}
 	if (unnamed(&f->p[i]))
 		b->pl->unnamed += c;
 	else if (b->pl->opts->elf != NULL &&
@@ -617,6 +653,11 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 		if (n > 0)
 			plan_text_add(plan_texts_new(&t->strategy), "%.*s", (int)n, s);
 	}
+	if (r == plan_symbols_rule())
+		plan_symbols_evidence(pl, t);
+	else if (r->category == RULES_LOCKING && strcmp(r->id, "lock-contention") == 0 &&
+	    pl->u.type != UNIT_TYPE_LOCK && pl->u.type != UNIT_TYPE_BLOCK)
+		plan_lock_evidence(pl, t, a->waited);
 }
 
 static void
@@ -860,6 +901,7 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 	unit_measure(&pl->u, pl->measure);
 	pl->noun = pl->measure[0] != '\0' ? pl->measure : pl->unit;
 	pl->total = tab->total[0];
+	pl->threads = 1;
 	recording_caveats(pl);
 
 	/* Sorted, so that ties in what is kept (the heaviest path) do not

@@ -98,6 +98,9 @@ struct plan_task {
 	struct plan_texts evidence, strategy;
 	struct plan_strs verify; /* shell lines */
 	struct plan_strs quote;  /* the quoted source lines, "  56 | text", hot one marked */
+	int hides;               /* a task about what the profile cannot see (a
+	                          * module without symbols): its gain is the share
+	                          * it hides, by which it ranks, not a saving */
 };
 
 /* A function's cost, for the report's table of top consumers. */
@@ -143,6 +146,8 @@ struct plan {
 	size_t npaths;
 	count_t category[5];     /* what each category's tasks claim (build: 0) */
 	count_t unnamed;         /* samples whose innermost user frame has no name */
+	int threads;             /* threads the stacks show: 1 (the main one
+	                          * only), 2 (more: a start_thread frame) */
 	struct plan_texts facts; /* static facts, one sentence each */
 	struct plan_texts lacks; /* what the plan could not see, and what that costs */
 	struct plan_regression *regs;  /* --diff: grown functions, largest first */
