@@ -98,12 +98,12 @@ evidence(struct plan_task *t, const struct hotcode_result *r, const struct hotco
 			plan_text_add(x, " at ");
 			plan_text_code(x, "%s", r->span);
 		}
-		plan_text_add(x, ": %zu arithmetic instructions and no packed SIMD instruction, "
-		    "at %s (", f->count, elfacts_opt_name(r->opt));
+		plan_text_add(x, ": %zu arithmetic instruction%s and no packed SIMD instruction, "
+		    "at %s (", f->count, f->count == 1 ? "" : "s", elfacts_opt_name(r->opt));
 		plan_text_code(x, "%s", unit_name(r, t->site));
-		plan_text_add(x, "), though the loop has one exit that does not depend on the "
-		    "data and no dependence between iterations but a sum: the compiler could "
-		    "vectorise it");
+		plan_text_add(x, "), though its one exit does not depend on the data and no "
+		    "value is carried from one iteration to the next but a counter or a sum: the "
+		    "compiler could vectorise it");
 		break;
 	}
 }

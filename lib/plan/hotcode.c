@@ -627,7 +627,7 @@ calls(struct look *k, const struct loop *L)
 static void
 chases(struct look *k, const struct loop *L)
 {
-	uint64_t loaded = 0;
+	uint64_t loaded = 0, chased = 0;
 
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t j = L->from; j <= L->to; j++) {
@@ -639,20 +639,25 @@ chases(struct look *k, const struct loop *L)
 			else if (in->i->id == X86_INS_MOV && d != R_NONE && s != R_NONE)
 				loaded = (loaded & ~BIT(d)) | ((loaded & BIT(s)) ? BIT(d) : 0);
 		}
-	for (size_t j = L->from; j <= L->to; j++) {
-		struct ins *in = &k->v[j];
-		int b, x;
+	/* the chase first: the other loads from a chased node are its cost,
+	 * not an indirection of their own */
+	for (int chase = 1; chase >= 0; chase--)
+		for (size_t j = L->from; j <= L->to; j++) {
+			struct ins *in = &k->v[j];
+			int b, x;
 
-		if (!in->load)
-			continue;
-		b = in->mem->mem.base ? k->hc->reg[in->mem->mem.base] : R_NONE;
-		x = in->mem->mem.index ? k->hc->reg[in->mem->mem.index] : R_NONE;
-		if (b != R_NONE && (loaded & BIT(b)))
-			add_finding(k, in->movload && (in->wr & BIT(b)) ? HOTCODE_CHASE :
-			    HOTCODE_INDIRECT, j);
-		else if (x != R_NONE && (loaded & BIT(x)))
-			add_finding(k, HOTCODE_INDIRECT, j);
-	}
+			if (!in->load)
+				continue;
+			b = in->mem->mem.base ? k->hc->reg[in->mem->mem.base] : R_NONE;
+			x = in->mem->mem.index ? k->hc->reg[in->mem->mem.index] : R_NONE;
+			if (chase && b != R_NONE && (loaded & BIT(b)) && in->movload &&
+			    (in->wr & BIT(b))) {
+				add_finding(k, HOTCODE_CHASE, j);
+				chased |= BIT(b);
+			} else if (!chase && ((b != R_NONE && (loaded & BIT(b)) && !(chased & BIT(b))) ||
+			    (x != R_NONE && (loaded & BIT(x)) && !(chased & BIT(x)))))
+				add_finding(k, HOTCODE_INDIRECT, j);
+		}
 }
 
 /* Whether register r is an induction variable of the loop: written once,
@@ -739,7 +744,8 @@ scalar(struct look *k, const struct loop *L, uint64_t written)
 	for (size_t j = L->from; j <= L->to; j++) {
 		struct ins *in = &k->v[j];
 
-		if (in->call || packed(in->i))
+		/* no SIMD divides integers */
+		if (in->call || packed(in->i) || in->i->id == X86_INS_DIV || in->i->id == X86_INS_IDIV)
 			return;
 		if (in->mem != NULL)
 			memops++;
