@@ -1027,7 +1027,7 @@ hotcode_look(struct hotcode *hc, const char *name, size_t len,
 		goto out;
 	}
 	if ((f = find_func(hc, name, len, lines, nl, rg, &nrg)) == NULL) {
-		r->why = hc->nsyms == 0 ? "the binary has no symbols" :
+		r->why = hc->nsyms == 0 ? "the binary is stripped: no function has a symbol" :
 		    "the function is not in the binary's symbols";
 		goto out;
 	}
