@@ -18,6 +18,13 @@ at(struct plan_text *x, const struct hotcode_finding *f)
 	}
 }
 
+/* Where the findings were looked for. */
+static const char *
+loop(const struct hotcode_result *r)
+{
+	return r->lines ? "in the hot loop" : "in a loop of the function";
+}
+
 static const char *
 unit_name(const struct hotcode_result *r, const char *site)
 {
@@ -43,7 +50,7 @@ evidence(struct plan_task *t, const struct hotcode_result *r, const struct hotco
 		break;
 	case HOTCODE_DIVISION:
 		integer = strncmp(f->insn, "div ", 4) == 0 || strncmp(f->insn, "idiv ", 5) == 0;
-		plan_text_add(x, "Division in the hot loop: ");
+		plan_text_add(x, "Division %s: ", loop(r));
 		plan_text_code(x, "%s", f->insn);
 		at(x, f);
 		plan_text_add(x, integer ? " is an integer division or modulo by a value known only "
@@ -53,7 +60,7 @@ evidence(struct plan_task *t, const struct hotcode_result *r, const struct hotco
 			    "written in the loop)");
 		break;
 	case HOTCODE_CALL:
-		plan_text_add(x, "Call in the hot loop: ");
+		plan_text_add(x, "Call %s: ", loop(r));
 		plan_text_code(x, "%s", f->insn);
 		at(x, f);
 		plan_text_add(x, " calls ");
@@ -71,7 +78,7 @@ evidence(struct plan_task *t, const struct hotcode_result *r, const struct hotco
 			plan_text_add(x, " (its unit was built with -fno-inline)");
 		break;
 	case HOTCODE_CHASE:
-		plan_text_add(x, "Pointer chasing in the hot loop: ");
+		plan_text_add(x, "Pointer chasing %s: ", loop(r));
 		plan_text_code(x, "%s", f->insn);
 		at(x, f);
 		plan_text_add(x, " loads the address of the next load, so each iteration waits "
@@ -79,14 +86,14 @@ evidence(struct plan_task *t, const struct hotcode_result *r, const struct hotco
 		    "outgrows the cache)");
 		break;
 	case HOTCODE_INDIRECT:
-		plan_text_add(x, "Indirect load in the hot loop: ");
+		plan_text_add(x, "Indirect load %s: ", loop(r));
 		plan_text_code(x, "%s", f->insn);
 		at(x, f);
 		plan_text_add(x, " reads at an address (or index) that was itself loaded in the "
 		    "loop: two dependent memory accesses per element");
 		break;
 	case HOTCODE_FPSUM:
-		plan_text_add(x, "Floating-point sum in the hot loop: ");
+		plan_text_add(x, "Floating-point sum %s: ", loop(r));
 		plan_text_code(x, "%s", f->insn);
 		at(x, f);
 		plan_text_add(x, " adds into one scalar register; without -ffast-math the "

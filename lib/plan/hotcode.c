@@ -74,6 +74,8 @@ struct look {
 	Dwarf_Die cu;
 	int have_cu;
 	const char *file;        /* the task's file, or NULL */
+	const struct range *rg;  /* the hot lines' code */
+	size_t nrg;
 	struct hotcode_result *r;
 };
 
@@ -622,6 +624,16 @@ calls(struct look *k, const struct loop *L)
 	}
 }
 
+/* Whether addr is in the code of a hot line. */
+static int
+hot(const struct look *k, uint64_t addr)
+{
+	for (size_t q = 0; q < k->nrg; q++)
+		if (addr >= k->rg[q].lo && addr < k->rg[q].hi)
+			return 1;
+	return 0;
+}
+
 /* Loads whose address was loaded in the loop: the registers loaded (and
  * copied) are followed around the loop twice, for a chain that wraps. */
 static void
@@ -654,7 +666,7 @@ chases(struct look *k, const struct loop *L)
 			    (in->wr & BIT(b))) {
 				add_finding(k, HOTCODE_CHASE, j);
 				chased |= BIT(b);
-			} else if (!chase && ((b != R_NONE && (loaded & BIT(b)) && !(chased & BIT(b))) ||
+			} else if (!chase && hot(k, in->i->address) && ((b != R_NONE && (loaded & BIT(b)) && !(chased & BIT(b))) ||
 			    (x != R_NONE && (loaded & BIT(x)) && !(chased & BIT(x)))))
 				add_finding(k, HOTCODE_INDIRECT, j);
 		}
@@ -696,25 +708,30 @@ has_packed(struct look *k, const struct loop *L)
 	return 0;
 }
 
-/* The lines (of the task's file) of a loop's code, as a bit set of 64
- * lines from its first: enough to tell two loops of one line apart. */
+/* Whether two loops share a source line (of the task's file): the
+ * scalar remainder of a vectorised loop has the vector loop's lines.
+ * a's first 64 lines are compared, so the cost is linear. */
 static int
 same_lines(struct look *k, const struct loop *a, const struct loop *b)
 {
-	long la, lb;
+	long la[64], l;
+	size_t n = 0, q;
 	char *s;
 
-	for (size_t i = a->from; i <= a->to; i++) {
-		s = where(k, k->v[i].i->address, &la);
+	for (size_t i = a->from; i <= a->to && n < 64; i++) {
+		s = where(k, k->v[i].i->address, &l);
 		free(s);
-		if (la <= 0)
-			continue;
-		for (size_t j = b->from; j <= b->to; j++) {
-			s = where(k, k->v[j].i->address, &lb);
-			free(s);
-			if (la == lb)
+		for (q = 0; q < n && la[q] != l; q++)
+			;
+		if (l > 0 && q == n)
+			la[n++] = l;
+	}
+	for (size_t j = b->from; j <= b->to; j++) {
+		s = where(k, k->v[j].i->address, &l);
+		free(s);
+		for (q = 0; l > 0 && q < n; q++)
+			if (la[q] == l)
 				return 1;
-		}
 	}
 	return 0;
 }
@@ -1032,6 +1049,9 @@ hotcode_look(struct hotcode *hc, const char *name, size_t len,
 		goto out;
 	}
 	k.file = nl > 0 ? lines[0].file : NULL;
+	k.rg = rg;
+	k.nrg = nrg;
+	r->lines = nrg > 0;
 	unit_of(&k, f->addr);
 	if (r->opt == 0 || r->opt == 'g') {
 		if (r->n < HOTCODE_MAX_FINDINGS) {
@@ -1071,6 +1091,9 @@ hotcode_look(struct hotcode *hc, const char *name, size_t len,
 		if (!k.v[j].jump || !k.v[j].direct || k.v[j].target > k.insns[j].address ||
 		    (t = find_ins(&k, k.v[j].target)) == (size_t)-1 || !cycle(&k, t, j))
 			continue;
+		/* bounds the work: a loop costs a pass over the code */
+		if (k.nloops == HOTCODE_MAX_LOOPS)
+			break;
 		k.loops = xreallocarray(k.loops, k.nloops + 1, sizeof(*k.loops));
 		k.loops[k.nloops].from = t;
 		k.loops[k.nloops++].to = j;

@@ -20,7 +20,7 @@
  * at, and the debug file elfacts found for it); a function of more than
  * HOTCODE_MAX_CODE bytes is disassembled only around its hot lines
  * (HOTCODE_WINDOW bytes either side), or its first HOTCODE_MAX_CODE
- * bytes without lines; a stripped binary, one without DWARF, or a
+ * bytes without lines, and in it HOTCODE_MAX_LOOPS loops at most; a stripped binary, one without DWARF, or a
  * function not in it gives no finding and says why, never a guess.
  *
  * Invariants: a struct hotcode_result owns its strings; its findings are
@@ -36,6 +36,9 @@
 #define HOTCODE_WINDOW 4096
 /* A function shorter than this many bytes costs less than its call. */
 #define HOTCODE_SMALL 64
+/* The loops of one function looked at, at most: the first ones by
+ * address of their branch. */
+#define HOTCODE_MAX_LOOPS 1024
 /* The findings of one function, at most. */
 #define HOTCODE_MAX_FINDINGS 8
 
@@ -47,7 +50,8 @@ enum hotcode_kind {
 	HOTCODE_CALL,        /* a call in a hot loop to a small function */
 	HOTCODE_TINY,        /* the hot function itself is small and not inlined */
 	HOTCODE_CHASE,       /* a load whose address was loaded in the loop */
-	HOTCODE_INDIRECT,    /* a load indexed by a value loaded in the loop */
+	HOTCODE_INDIRECT,    /* on a hot line, a load whose address or index
+	                      * was loaded in the loop */
 	HOTCODE_FPSUM,       /* a floating-point sum in one scalar register */
 	HOTCODE_SCALAR       /* a loop the compiler could vectorise, scalar */
 };
@@ -69,6 +73,7 @@ struct hotcode_result {
 	size_t n;
 	size_t ninsns;       /* instructions looked at (in the hot loops or lines) */
 	size_t nloops;       /* loops looked at */
+	int lines;           /* 1: around the hot lines; 0: every loop of the function */
 	char *span;          /* "app.c:45..46": the lines of what was looked at, or NULL */
 	int opt;             /* the unit's level, as elfacts' opt; -1 unknown */
 	char *unit;          /* the unit's DW_AT_name, or NULL */
