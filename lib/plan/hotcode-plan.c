@@ -229,6 +229,7 @@ hotcode_plan(struct plan *pl)
 		struct plan_task *t = &pl->tasks[i];
 		struct hotcode_result r = { 0 };
 		struct hotcode_line lines[sizeof(t->lines) / sizeof(t->lines[0])];
+		size_t n;
 
 		if (t->rule == NULL || t->rule->match != RULES_OTHER || t->regression ||
 		    t->category != RULES_CPU || *t->site == '\0')
@@ -249,10 +250,13 @@ hotcode_plan(struct plan *pl)
 			lines[j].line = t->lines[j];
 			lines[j].share = t->line_shares[j];
 		}
-		if (t->file == NULL && !elfacts_defines(o->elf, t->site, strlen(t->site)))
+		n = strlen(t->site);
+		if (n >= 2 && t->site[0] == '[' && t->site[n - 1] == ']')
+			r.why = "the profile names no function there";
+		else if (t->file == NULL && !elfacts_defines(o->elf, t->site, n))
 			r.why = "the function is not in the binary";
 		else
-			hotcode_look(hc, t->site, strlen(t->site), lines, t->file ? t->nlines : 0, &r);
+			hotcode_look(hc, t->site, n, lines, t->file ? t->nlines : 0, &r);
 		explain(t, &r);
 		hotcode_result_free(&r);
 	}
