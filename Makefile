@@ -39,6 +39,8 @@ PKGS := libdw libelf libunwind libunwind-generic libprotobuf-c zlib
 PKGS += yaml-0.1
 # libmicrohttpd: prof-record --serve's HTTP server (lib/live/serve).
 PKGS += libmicrohttpd
+# capstone (libcapstone): prof-plan disassembles the hot code (lib/plan/hotcode).
+PKGS += capstone
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

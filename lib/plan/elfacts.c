@@ -95,8 +95,8 @@ find_word(const char *s, const char *word)
  * options but no -O was built at 0; other compilers' defaults differ
  * (nvcc's host code is -O3), so there no -O is unknown.
  */
-static int
-producer_opt(const char *p)
+int
+elfacts_producer_opt(const char *p)
 {
 	const char *s, *a;
 	size_t n, i;
@@ -228,7 +228,7 @@ read_units(struct elfacts *f, Dwarf *dw, size_t *keep, size_t *omit)
 		f->units++;
 		if (f->producer == NULL)
 			f->producer = xstrdup(producer);
-		opt = producer_opt(producer);
+		opt = elfacts_producer_opt(producer);
 		if (opt == 0)
 			add_noopt(f, name);
 		if (opt != -1 && opt_rank(opt) < opt_rank(lowest))

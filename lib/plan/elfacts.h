@@ -57,6 +57,10 @@ struct elfacts {
  */
 int elfacts_read(struct elfacts *f, const char *path, const char **why);
 
+/* The optimisation level a compile unit's DW_AT_producer records, as
+ * struct elfacts' opt (-1: it does not say). */
+int elfacts_producer_opt(const char *producer);
+
 /* Whether the binary defines a function named name[0..n). */
 int elfacts_defines(const struct elfacts *f, const char *name, size_t n);
 

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "core/xmlsafe.h"
 #include "folded/frame.h"
+#include "plan/hotcode.h"
 #include "plan/plan-int.h"
 #include "top/caveat.h"
 #include "top/top.h"
@@ -587,8 +588,10 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 			size_t fl = strlen(t->file);
 
 			if (v[i]->len > fl + 1 && memcmp(v[i]->key, t->file, fl) == 0 &&
-			    v[i]->key[fl] == ':' && v[i]->key[fl + 1] >= '0' && v[i]->key[fl + 1] <= '9')
+			    v[i]->key[fl] == ':' && v[i]->key[fl + 1] >= '0' && v[i]->key[fl + 1] <= '9') {
+				t->line_shares[t->nlines] = count_double(v[i]->n) / count_double(a->count);
 				t->lines[t->nlines++] = strtol(v[i]->key + fl + 1, NULL, 10);
+			}
 		}
 	} else
 		t->location = xstrdup(t->site);
@@ -966,6 +969,8 @@ plan_build(struct plan *pl, struct stacktable *tab, const struct meta *meta,
 		    "name functions, not lines, and nothing is quoted.  Record with prof-record "
 		    "--lines.");
 	sort_tasks(pl);
+	/* hot computation: what its machine code shows (hotcode.h) */
+	hotcode_plan(pl);
 	plan_quote(pl);
 }
 

@@ -94,6 +94,7 @@ struct plan_task {
 	char *file;              /* location's file, NULL when it has no line */
 	long line;
 	long lines[4];           /* the hottest lines in file, line first */
+	double line_shares[4];   /* each one's share of the task's count */
 	size_t nlines;
 	struct plan_texts evidence, strategy;
 	struct plan_strs verify; /* shell lines */
