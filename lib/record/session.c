@@ -245,9 +245,14 @@ begin(struct session *s, const struct session_opts *o, char *const argv[],
 	}
 
 	strftime(s->when, sizeof(s->when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+	/* quoted, so that the command read back is the one that ran
+	 * (sh -c 'a; b') */
 	for (int i = 0; argv != NULL && argv[i] != NULL; i++) {
 		size_t k = strlen(s->cmdline);
-		snprintf(s->cmdline + k, sizeof(s->cmdline) - k, "%s%s", i ? " " : "", argv[i]);
+		char *w = cmdline_quote(argv[i]);
+
+		snprintf(s->cmdline + k, sizeof(s->cmdline) - k, "%s%s", i ? " " : "", w);
+		free(w);
 	}
 	for (int i = 0; i < npids; i++) {
 		size_t k = strlen(s->cmdline);
