@@ -504,7 +504,7 @@ read_each(struct planrun *r, int n, char *const files[])
 	for (int i = 0; i < n; i++) {
 		struct input one = { .jobs = r->o->jobs > 0 ? r->o->jobs : input_default_jobs() };
 		struct planrun_profile *p = NULL;
-		const char *type;
+		const char *type, *label;
 		char *name;
 
 		input_init(&one);
@@ -514,11 +514,14 @@ read_each(struct planrun *r, int n, char *const files[])
 			continue;
 		}
 		type = meta_get(&one.meta, "type") ? meta_get(&one.meta, "type") : "cpu";
+		/* a recorded profile by its name, not its temporary directory */
+		label = r->recorded != NULL && strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 :
+		    files[i];
 		for (size_t k = 0; k < r->nprof && p == NULL; k++)
 			if (strcmp(r->prof[k].type, type) == 0)
 				p = &r->prof[k];
 		if (p == NULL) {
-			p = new_profile(r, type, files[i]);
+			p = new_profile(r, type, label);
 			stacktable_free(p->in.tab);
 			meta_free(&p->in.meta);
 			free(p->in.event);
@@ -536,7 +539,7 @@ read_each(struct planrun *r, int n, char *const files[])
 			meta_merge(&p->in.meta, &one.meta, p->in.nmeta == 0);
 		p->in.nmeta += one.nmeta;
 		p->in.ninputs += one.ninputs;
-		name = xasprintf("%s, %s", p->name, files[i]);
+		name = xasprintf("%s, %s", p->name, label);
 		free(p->name);
 		p->name = name;
 		input_free(&one);
