@@ -114,6 +114,24 @@ test_expect_success 'prof-fold and flamegraph readers keep reading the profile' 
 	grep -c "^# " in.folded >n && test "$(cat n)" -gt 3
 '
 
+FG=/usr/share/perl5/Devel/NYTProf/flamegraph.pl
+if test -f "$FG" && command -v perl >/dev/null 2>&1; then
+	test_expect_success 'flamegraph.pl draws the same frames with the new metadata lines' '
+		prof-record -F 999 -o fg.folded -- ./multi <input.txt &&
+		grep -x "# record-args: \"-F 999\"" fg.folded &&
+		grep "^# stdin: " fg.folded &&
+		grep -v "^# " fg.folded >plain.folded &&
+		perl "$FG" fg.folded >with.svg 2>/dev/null &&
+		perl "$FG" plain.folded >without.svg 2>/dev/null &&
+		grep "<title>" with.svg | sort >with &&
+		grep "<title>" without.svg | sort >without &&
+		test -s with &&
+		test_cmp without with
+	'
+else
+	test_skip 'flamegraph.pl draws the same frames with the new metadata lines' 'no flamegraph.pl'
+fi
+
 test_expect_success 'the verify block repeats -F 999 --lines and < FILE, quoted' '
 	prof-plan --min-gain 5 in.folded >plan.md &&
 	grep -F "prof-record -F 999 --lines -- ./multi copied.txt < $(pwd -P)/input.txt | prof-fold > before.folded" plan.md &&
