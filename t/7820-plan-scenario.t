@@ -123,8 +123,8 @@ if test -f "$FG" && command -v perl >/dev/null 2>&1; then
 		grep -v "^# " fg.folded >plain.folded &&
 		perl "$FG" fg.folded >with.svg 2>/dev/null &&
 		perl "$FG" plain.folded >without.svg 2>/dev/null &&
-		grep "<title>" with.svg | sort >with &&
-		grep "<title>" without.svg | sort >without &&
+		grep -o "<title>[^<]*</title>" with.svg | sort >with &&
+		grep -o "<title>[^<]*</title>" without.svg | sort >without &&
 		test -s with &&
 		test_cmp without with
 	'
