@@ -140,6 +140,8 @@ plan_verify(struct plan *pl)
 	if ((in = meta_get(&pl->meta, "stdin")) != NULL) {
 		char *w = cmdline_quote(in);
 
+		free(redirect);
+		free(input);
 		redirect = xasprintf(" < %s", w);
 		input = xasprintf("--input %s ", w);
 		free(w);
