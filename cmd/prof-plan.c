@@ -12,11 +12,13 @@ static const char synopsis[] =
 "usage: prof-plan [-j jobs] [-o file] [--format fmt] [--min-gain pct]\n"
 "                 [--binary path] [--source dir] [--diff file] [--bench file]\n"
 "                 [--rules file] [--report file] [file ...]\n"
-"       prof-plan --run-profile [--scenario name] [--apply] [options]\n";
+"       prof-plan --run-profile [--scenario name] [--profiler name] [--apply]\n"
+"                 [options]\n";
 
 static const char options_help[] =
 "\n"
-"Reads a folded profile; writes a ranked plan of optimisation tasks.\n"
+"Reads folded profiles (one plan of several types: cpu, offcpu, memory, ...);\n"
+"writes a ranked plan of optimisation tasks.\n"
 "  -j, --jobs jobs       threads reading (default: the CPUs)\n"
 "  -o, --output file     write the plan to file, atomically (default: stdout)\n"
 "  --format fmt          markdown (default) or json\n"
@@ -31,6 +33,9 @@ static const char options_help[] =
 "  --report file         also write the long report to file\n"
 "  --run-profile         record the scenario with prof-record, then plan\n"
 "  --scenario name       the [scenario name] of prof.conf (default: default)\n"
+"  --profiler name       with --run-profile: prof (prof-record, the default),\n"
+"                        perf (cpu only) or pprof (the scenario's pprof file\n"
+"                        or URL)\n"
 "  --apply               with --run-profile: write tasks.md, and the report\n"
 "                        into .prof/reports/\n"
 "  --help                this text\n"
@@ -38,7 +43,7 @@ static const char options_help[] =
 
 enum {
 	OPT_APPLY = 256, OPT_BENCH, OPT_BINARY, OPT_DIFF, OPT_FORMAT, OPT_HELP, OPT_MIN_GAIN,
-	OPT_REPORT, OPT_RULES, OPT_RUN, OPT_SCENARIO, OPT_SOURCE
+	OPT_PROFILER, OPT_REPORT, OPT_RULES, OPT_RUN, OPT_SCENARIO, OPT_SOURCE
 };
 
 static const struct option longopts[] = {
@@ -51,6 +56,7 @@ static const struct option longopts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "min-gain", required_argument, NULL, OPT_MIN_GAIN },
 	{ "output", required_argument, NULL, 'o' },
+	{ "profiler", required_argument, NULL, OPT_PROFILER },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "run-profile", no_argument, NULL, OPT_RUN },
@@ -62,7 +68,7 @@ static const struct option longopts[] = {
 int
 main(int argc, char *argv[])
 {
-	struct planrun_opts o = { .min_gain = 0.01, .argc = argc, .argv = argv };
+	struct planrun_opts o = { .min_gain = 0.01, .profiler = -1, .argc = argc, .argv = argv };
 	struct planrun *r;
 	char **rules = NULL;
 	int c, status;
@@ -97,6 +103,9 @@ main(int argc, char *argv[])
 		case OPT_MIN_GAIN:
 			o.min_gain = arg_real(optarg, 0, 100, "--min-gain") / 100;
 			break;
+		case OPT_PROFILER:
+			o.profiler = arg_choice(optarg, planrun_profilers, "a profiler", "--profiler");
+			break;
 		case OPT_REPORT:
 			o.report = optarg;
 			break;
@@ -120,8 +129,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	o.rules = rules;
-	if (!o.record && (o.apply || o.scenario != NULL))
-		die("--%s: only with --run-profile", o.apply ? "apply" : "scenario");
+	if (!o.record && (o.apply || o.scenario != NULL || o.profiler >= 0))
+		die("--%s: only with --run-profile", o.apply ? "apply" : o.scenario != NULL ?
+		    "scenario" : "profiler");
 	if (o.record && argc > 0)
 		die("--run-profile records its profile: no file operands");
 	if (o.apply && o.output != NULL)

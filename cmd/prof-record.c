@@ -285,6 +285,8 @@ main(int argc, char *argv[])
 	const char *serve = NULL;
 	double auto_profile = 0;
 	int keep = -1, max_seconds;
+	char *record_args, **opts;
+	int nopts;
 
 	util_setprog(argv[0]);
 	while (longind = -1,
@@ -428,6 +430,8 @@ main(int argc, char *argv[])
 			arg_usage(synopsis);
 		}
 	}
+	opts = argv + 1;
+	nopts = optind - 1;
 	argc -= optind;
 	argv += optind;
 	if ((serve != NULL || auto_profile > 0) && mode != 0)
@@ -547,6 +551,7 @@ main(int argc, char *argv[])
 	if ((v = getenv("PROF_TRACEFS")) != NULL && *v != '\0')
 		o.sample.tracefs = v;
 
+	o.record_args = record_args = session_record_args(opts, nopts);
 	if (mode == OPT_START)
 		status = livesession_start(outdir, types[type], &o, argv, pids, npids);
 	else if (type == TYPE_THREADS)
@@ -557,5 +562,6 @@ main(int argc, char *argv[])
 		status = session_launch(&o, argv);
 	conf_free(&conf);
 	free(pids);
+	free(record_args);
 	return status;
 }

@@ -1,5 +1,6 @@
 #include "core/cmdline.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +121,44 @@ cmdline_needs_shell(const char *line)
 			return 1;
 	}
 	return 0;
+}
+
+char *
+cmdline_quote(const char *word)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_./=:,+%@";
+	size_t n = strlen(word);
+	char *out, *o;
+
+	if (n > 0 && strspn(word, plain) == n)
+		return xstrdup(word);
+	if (n > (SIZE_MAX - 3) / 4)
+		die("out of memory");
+	out = o = xmalloc(4 * n + 3);
+	*o++ = '\'';
+	for (; *word; word++)
+		if (*word == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else
+			*o++ = *word;
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+char *
+cmdline_join(char *const argv[], int n)
+{
+	char *s = xstrdup(""), *w, *t;
+
+	for (int i = 0; i < n; i++) {
+		w = cmdline_quote(argv[i]);
+		t = xasprintf("%s%s%s", s, i ? " " : "", w);
+		free(s);
+		free(w);
+		s = t;
+	}
+	return s;
 }

@@ -25,4 +25,16 @@ char **cmdline_split(const char *line, const char **err);
  */
 int cmdline_needs_shell(const char *line);
 
+/*
+ * word as a POSIX shell reads it back as one word, owned by the caller:
+ * as it is when it holds only characters no shell treats specially
+ * (letters, digits, -_./=:,+%@), else in single quotes, a quote in it
+ * written '\''.  cmdline_split gives the word back.  For the command lines
+ * prof-record and prof-plan write for a person to run again.
+ */
+char *cmdline_quote(const char *word);
+
+/* The words argv[0..n) quoted and joined by spaces, owned. */
+char *cmdline_join(char *const argv[], int n);
+
 #endif

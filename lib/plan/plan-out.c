@@ -140,7 +140,7 @@ speedup_show(FILE *fp, double s)
 }
 
 static void
-md_profile_line(const struct plan *pl, FILE *fp)
+md_profile_line(const struct plan *pl, FILE *fp, const char *lead)
 {
 	const char *cmd = plan_command(pl), *type = meta_get(&pl->meta, "type");
 	const char *event = meta_get(&pl->meta, "event"), *freq = meta_get(&pl->meta, "frequency");
@@ -148,7 +148,7 @@ md_profile_line(const struct plan *pl, FILE *fp)
 	char buf[COUNT_BUFSZ];
 
 	buf[count_format(pl->total, buf)] = '\0';
-	fputs("Profile: ", fp);
+	fputs(lead, fp);
 	if (cmd != NULL) {
 		plan_md_code(fp, cmd, 0);
 		fputs(", ", fp);
@@ -195,17 +195,36 @@ md_task(const struct plan *pl, const struct plan_task *t, size_t i, FILE *fp)
 		/* nothing is saved: the share is what becomes visible */
 		fprintf(fp, "**\n  - Priority: **%s**; category: %s; hides **%.1f%%** of the "
 		    "%s (ranked by it: no gain until it is named)\n", plan_priority_name(t->priority),
-		    rules_category_name(t->category), 100 * t->share, pl->noun);
+		    rules_category_name(t->category), 100 * t->share,
+		    t->from != NULL ? plan_noun(t->from) : pl->noun);
 	} else {
 		fprintf(fp, "**\n  - Priority: **%s**; category: %s; estimated gain: **%.1f%%** of "
-		    "the whole cost (p = %.1f%%, s = ", plan_priority_name(t->priority),
-		    rules_category_name(t->category), 100 * t->gain, 100 * t->share);
+		    "the ", plan_priority_name(t->priority), rules_category_name(t->category),
+		    100 * t->gain);
+		if (t->from != NULL) {
+			/* in the unit of its own profile: 10.7% of the CPU time,
+			 * 3.0MiB of the bytes allocated */
+			char amount[UNIT_BUFSZ];
+
+			unit_show(&t->from->u, (count_t)(t->gain * count_double(t->from->total) *
+			    (double)COUNT_ONE + 0.5), amount);
+			plan_md_prosef(fp, "%s, %s%s", plan_noun(t->from), amount,
+			    t->from->u.kind == UNIT_SAMPLES && t->from->u.period_ns == 0 ?
+			    " samples" : "");
+		} else
+			fputs("whole cost", fp);
+		fprintf(fp, " (p = %.1f%%, s = ", 100 * t->share);
 		speedup_show(fp, t->speedup);
 		if (isinf(t->speedup))
 			fputs(")\n", fp);
 		else
 			fprintf(fp, "; overall speed-up %.2fx)\n",
 			    1 / ((1 - t->share) + t->share / t->speedup));
+	}
+	if (t->from != NULL) {
+		fputs("  - Profile: ", fp);
+		plan_md_code(fp, t->from->name ? t->from->name : "-", 0);
+		plan_md_prosef(fp, " (%s)\n", plan_type(t->from));
 	}
 	if (*t->location) {
 		fputs("  - Location: ", fp);
@@ -226,14 +245,27 @@ static void
 md_header(const struct plan *pl, FILE *fp)
 {
 	fputs("# Optimisation plan\n\n", fp);
-	md_profile_line(pl, fp);
-	fprintf(fp, "\n%zu task%s with an estimated gain of at least %.1f%% of the whole cost",
-	    pl->nshown, pl->nshown == 1 ? "" : "s", 100 * pl->opts->min_gain);
+	if (pl->nparts == 0)
+		md_profile_line(pl, fp, "Profile: ");
+	else
+		fputs("Profiles:\n\n", fp);
+	for (size_t i = 0; i < pl->nparts; i++) {
+		fputs("- ", fp);
+		plan_md_code(fp, pl->parts[i].name ? pl->parts[i].name : "-", 0);
+		md_profile_line(&pl->parts[i], fp, ": ");
+	}
+	fprintf(fp, "\n%zu task%s with an estimated gain of at least %.1f%% of the %s",
+	    pl->nshown, pl->nshown == 1 ? "" : "s", 100 * pl->opts->min_gain,
+	    pl->nparts > 0 ? "total of its profile" : "whole cost");
 	if (pl->ntasks > pl->nshown)
 		fprintf(fp, " (%zu more below it)", pl->ntasks - pl->nshown);
 	fputs(".  Each gain is Amdahl's law for one change: a share p of the cost made s "
 	    "times faster saves p(1 - 1/s) of the whole.  The gains overlap; they do not "
 	    "add up.\n", fp);
+	if (pl->nparts > 0)
+		fputs("Gains of different profiles measure different things (CPU time, time off "
+		    "the CPU, bytes): each is a share of its own profile's total, and the tasks "
+		    "are ranked by that share.\n", fp);
 }
 
 int
@@ -297,14 +329,21 @@ json_strs(FILE *fp, const char *key, const struct plan_strs *l, const char *inde
 	putc(']', fp);
 }
 
-int
-plan_write_json(const struct plan *pl, FILE *fp)
+/* {"command": ..., "unit": ..., "total": N}: a profile's summary. */
+static void
+json_profile(const struct plan *pl, FILE *fp)
 {
 	const char *cmd = plan_command(pl);
 	char buf[COUNT_BUFSZ];
 
 	buf[count_format(pl->total, buf)] = '\0';
-	fputs("{\n  \"profile\": {\"command\": ", fp);
+	fputs("{", fp);
+	if (pl->name != NULL) {
+		fputs("\"name\": ", fp);
+		jsonstr(fp, pl->name);
+		fputs(", ", fp);
+	}
+	fputs("\"command\": ", fp);
 	if (cmd != NULL)
 		jsonstr(fp, cmd);
 	else
@@ -312,14 +351,31 @@ plan_write_json(const struct plan *pl, FILE *fp)
 	fputs(", \"unit\": ", fp);
 	jsonstr(fp, pl->unit);
 	/* what a wall, offcpu or io profile measures: its shares are of that */
-	if (pl->measure[0] != '\0') {
+	if (pl->measure[0] != '\0' || pl->name != NULL) {
 		fputs(", \"type\": ", fp);
-		jsonstr(fp, pl->u.type_name);
+		jsonstr(fp, plan_type(pl));
 		fputs(", \"measure\": ", fp);
-		jsonstr(fp, pl->measure);
+		jsonstr(fp, plan_noun(pl));
 	}
-	fprintf(fp, ", \"total\": %s},\n  \"min_gain_pct\": %.1f,\n  \"tasks\": [", buf,
-	    100 * pl->opts->min_gain);
+	fprintf(fp, ", \"total\": %s}", buf);
+}
+
+int
+plan_write_json(const struct plan *pl, FILE *fp)
+{
+	char buf[COUNT_BUFSZ];
+
+	fputs("{\n  \"profile\": ", fp);
+	json_profile(pl->nparts > 0 ? &pl->parts[0] : pl, fp);
+	if (pl->nparts > 0) {
+		fputs(",\n  \"profiles\": [", fp);
+		for (size_t i = 0; i < pl->nparts; i++) {
+			fputs(i ? ",\n    " : "\n    ", fp);
+			json_profile(&pl->parts[i], fp);
+		}
+		fputs("\n  ]", fp);
+	}
+	fprintf(fp, ",\n  \"min_gain_pct\": %.1f,\n  \"tasks\": [", 100 * pl->opts->min_gain);
 	for (size_t i = 0; i < pl->nshown; i++) {
 		const struct plan_task *t = &pl->tasks[i];
 
@@ -341,6 +397,15 @@ plan_write_json(const struct plan *pl, FILE *fp)
 		jsonstr(fp, t->site);
 		buf[count_format(t->count, buf)] = '\0';
 		fprintf(fp, ",\n      \"count\": %s", buf);
+		if (t->from != NULL) {
+			/* which profile, and what its share and gain are of */
+			fputs(",\n      \"profile\": ", fp);
+			jsonstr(fp, t->from->name ? t->from->name : "-");
+			fputs(",\n      \"profile_type\": ", fp);
+			jsonstr(fp, plan_type(t->from));
+			fputs(",\n      \"measure\": ", fp);
+			jsonstr(fp, plan_noun(t->from));
+		}
 		json_texts(fp, "evidence", &t->evidence, "      ");
 		json_strs(fp, "source", &t->quote, "      ");
 		json_texts(fp, "strategy", &t->strategy, "      ");

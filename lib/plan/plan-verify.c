@@ -54,6 +54,44 @@ bench_of(const struct plan *pl, const char *cmd)
 	return r->n == 1 ? &r->b[0] : NULL;
 }
 
+/* The options of the recording (the metadata record-args, prof-folded(5))
+ * that the verify commands repeat, each followed by a space: all but
+ * those of the type, which plan_verify says from the profile itself (the
+ * type may have come from prof.conf or PROF_TYPE); "" without them. */
+static char *
+record_args(const struct plan *pl)
+{
+	static const char *const typed[] = { "--type", "--weight", "--view", NULL };
+	const char *ra = meta_get(&pl->meta, "record-args"), *err;
+	char **w, *s = xstrdup(""), *t, *x;
+
+	if (ra == NULL || (w = cmdline_split(ra, &err)) == NULL)
+		return s;
+	for (size_t i = 0; w[i] != NULL; i++) {
+		int skip = 0;
+
+		for (size_t k = 0; typed[k] != NULL; k++) {
+			size_t n = strlen(typed[k]);
+
+			if (strcmp(w[i], typed[k]) == 0)
+				skip = 2;
+			else if (strncmp(w[i], typed[k], n) == 0 && w[i][n] == '=')
+				skip = 1;
+		}
+		if (skip == 2 && w[i + 1] != NULL)
+			i++;
+		if (skip)
+			continue;
+		x = cmdline_quote(w[i]);
+		t = xasprintf("%s%s ", s, x);
+		free(x);
+		free(s);
+		s = t;
+	}
+	free(w);
+	return s;
+}
+
 const char *
 plan_command(const struct plan *pl)
 {
@@ -71,7 +109,9 @@ plan_verify(struct plan *pl)
 {
 	const char *cmd = plan_command(pl);
 	const struct bench_entry *b;
-	char *q, *rec, tb[64], sb[64], type[64] = "";
+	const char *in;
+	char *q, *rec, *args, *redirect = xstrdup(""), *input = xstrdup("");
+	char tb[64], sb[64], type[64] = "";
 
 	if (cmd == NULL) {
 		cmd = "./app";
@@ -96,10 +136,20 @@ plan_verify(struct plan *pl)
 		    pl->u.type == UNIT_TYPE_MEMORY && word ? " --view " : "",
 		    (pl->u.type == UNIT_TYPE_IO || pl->u.type == UNIT_TYPE_MEMORY) && word ? w : "");
 	}
+	args = record_args(pl);
+	if ((in = meta_get(&pl->meta, "stdin")) != NULL) {
+		char *w = cmdline_quote(in);
+
+		free(redirect);
+		free(input);
+		redirect = xasprintf(" < %s", w);
+		input = xasprintf("--input %s ", w);
+		free(w);
+	}
 	if (cmdline_needs_shell(cmd))
-		rec = xasprintf("prof-record %s-- sh -c %s", type, q);
+		rec = xasprintf("prof-record %s%s-- sh -c %s%s", type, args, q, redirect);
 	else
-		rec = xasprintf("prof-record %s-- %s", type, cmd);
+		rec = xasprintf("prof-record %s%s-- %s%s", type, args, cmd, redirect);
 	b = bench_of(pl, cmd);
 	/* Only the tasks shown: a profile may have thousands below the
 	 * minimum gain. */
@@ -127,7 +177,7 @@ plan_verify(struct plan *pl)
 			    t->gain * b->sum.mean, NULL));
 		plan_strs_add(&t->verify, "# now, before the change:");
 		plan_strs_add(&t->verify, "%s | prof-fold > before.folded", rec);
-		plan_strs_add(&t->verify, "prof-bench --save before %s", q);
+		plan_strs_add(&t->verify, "prof-bench %s--save before %s", input, q);
 		plan_strs_add(&t->verify, "# after the change:");
 		plan_strs_add(&t->verify, "%s | prof-fold > after.folded", rec);
 		if (t->regression)
@@ -139,7 +189,7 @@ plan_verify(struct plan *pl)
 			plan_strs_add(&t->verify, "prof-diff --summary before.folded after.folded"
 			    "   # this cost: %.1f%% of the total now, about %.1f%% after",
 			    100 * t->share, 100 * after);
-		plan_strs_add(&t->verify, "prof-bench --save after %s", q);
+		plan_strs_add(&t->verify, "prof-bench %s--save after %s", input, q);
 		if (n >= 0.1)
 			plan_strs_add(&t->verify, "prof-diff --fail-above %.1f --baseline after "
 			    "--current before   # exit 1 confirms: before was slower by more than "
@@ -150,4 +200,7 @@ plan_verify(struct plan *pl)
 	}
 	free(q);
 	free(rec);
+	free(args);
+	free(redirect);
+	free(input);
 }

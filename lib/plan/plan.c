@@ -1076,5 +1076,9 @@ plan_free(struct plan *pl)
 	plan_texts_free(&pl->facts);
 	plan_texts_free(&pl->lacks);
 	meta_free(&pl->meta);
+	/* a plan of several profiles (plan-merge.c) */
+	for (size_t i = 0; i < pl->nparts; i++)
+		plan_free(&pl->parts[i]);
+	free(pl->parts);
 	memset(pl, 0, sizeof(*pl));
 }

@@ -102,6 +102,9 @@ struct plan_task {
 	int hides;               /* a task about what the profile cannot see (a
 	                          * module without symbols): its gain is the share
 	                          * it hides, by which it ranks, not a saving */
+	const struct plan *from; /* in a plan of several profiles (plan_merge):
+	                          * the profile's own plan, whose unit the task's
+	                          * share and gain are in; else NULL */
 };
 
 /* A function's cost, for the report's table of top consumers. */
@@ -156,6 +159,13 @@ struct plan {
 	count_t diff_total[2];
 	const struct bench_results *bench;      /* --bench, or NULL (not owned) */
 	const struct plan_opts *opts;
+	/* Several profiles (plan_merge): */
+	const char *name;        /* the profile's files, as the plan names it
+	                          * ("cpu.folded"), or NULL (not owned) */
+	struct plan *parts;      /* a plan of several profiles: each one's own
+	                          * plan, its tasks moved into this one's; else
+	                          * NULL.  Owned (plan_free frees them). */
+	size_t nparts;
 };
 
 /* A priority's name: "CRITICAL", "HIGH", "MEDIUM", "LOW". */
@@ -246,6 +256,33 @@ void plan_strs_add(struct plan_strs *l, const char *fmt, ...)
 void plan_strs_free(struct plan_strs *l);
 
 void plan_free(struct plan *pl);
+
+/*
+ * One plan of several profiles of one program (plan-merge.c), each of
+ * another type (cpu, offcpu, memory, ...), each planned by plan_build
+ * (and plan_verify) in its own unit: moves parts[0..n) (an array from
+ * malloc, n >= 2) into *pl (zeroed by the caller), and every task into
+ * one list with task->from naming its profile.  The tasks are ranked by
+ * gain as a fraction of their own profile's total, then share, then
+ * title, then profile: gains of different profiles measure different
+ * things (CPU time, off-CPU time, bytes allocated), and this is the only
+ * common scale.  A build task is kept once (the first profile's), and
+ * what the plan lacks once per sentence.  The facts, the metadata, the
+ * unit and the total are the first profile's; the top consumers, heavy
+ * paths, categories and regressions stay each profile's own, in
+ * pl->parts.
+ */
+void plan_merge(struct plan *pl, struct plan *parts, size_t n, const struct plan_opts *o);
+
+/*
+ * What a profile's shares are of, as a gain says it: "CPU time" (a cpu
+ * profile, or one without a type), else what it measures ("off-CPU time",
+ * "bytes allocated"), else its unit.
+ */
+const char *plan_noun(const struct plan *pl);
+
+/* A profile's type as the plan names it: its type, "cpu" without one. */
+const char *plan_type(const struct plan *pl);
 
 /* Writers (plan-out.c).  Each returns 0, or -1 on a write error (not
  * reported: the caller names the file). */

@@ -20,6 +20,14 @@
 
 enum planrun_format { PLANRUN_MARKDOWN, PLANRUN_JSON };
 
+/* What records a scenario (--profiler): prof-record, perf record
+ * --call-graph dwarf (cpu only), or the command itself, which writes or
+ * serves a pprof profile. */
+enum planrun_profiler { PLANRUN_PROF, PLANRUN_PERF, PLANRUN_PPROF };
+
+/* Their names, as --profiler and prof.conf's profiler give them. */
+extern const char *const planrun_profilers[];
+
 struct planrun_opts {
 	const char *output;      /* -o: the plan's file; NULL: stdout, or with
 	                          * apply prof.conf's [plan] tasks (tasks.md) */
@@ -36,6 +44,8 @@ struct planrun_opts {
 	size_t nrules;           /* in order */
 	int record;              /* --run-profile */
 	const char *scenario;    /* its [scenario NAME]; NULL: default */
+	int profiler;            /* enum planrun_profiler; -1: the scenario's
+	                          * profiler, else prof */
 	int apply;               /* --apply */
 	int argc;                /* the whole command line, for the report's */
 	char *const *argv;       /* "how to reproduce" */
@@ -48,16 +58,21 @@ struct planrun;
 struct planrun *planrun_new(const struct planrun_opts *o);
 
 /*
- * --run-profile: records the command of prof.conf's [scenario NAME] with
- * prof-record --lines (the one beside this program, else PATH's) into a
- * temporary profile, the one planrun_read then reads.  Dies when there is
- * no such scenario or prof-record could not make a profile.
+ * --run-profile: records the command of prof.conf's [scenario NAME] into
+ * temporary profiles, those planrun_read then reads: one of each type of
+ * its types (default cpu) with prof-record --lines (the one beside this
+ * program, else PATH's) or perf (cpu only), or the pprof profile the
+ * command writes to, or serves at, its pprof path or URL (a URL on the
+ * loopback only: a plan is of this machine's program).  Dies (exit 2)
+ * when there is no such scenario, the recorder is missing, refuses, or
+ * could not make a profile, naming it.
  */
 void planrun_record(struct planrun *r);
 
 /*
- * Reads the profile (the recorded one, else files[0..n): none or "-" is
- * stdin), the facts of the binary (--binary, else the program of the
+ * Reads the profiles (the recorded ones, else files[0..n): none or "-" is
+ * stdin; inputs of one type summed, of several types planned apart and
+ * merged, plan_merge), the facts of the binary (--binary, else the program of the
  * profiled command, found as execvp would), the benchmark results and the
  * differential profile.  Returns EXIT_OK, or EXIT_USAGE for an input that
  * cannot be read or is of the wrong kind.

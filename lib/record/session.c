@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "core/cmdline.h"
 #include "core/outfile.h"
 #include "core/util.h"
 #include "folded/folded.h"
@@ -40,6 +42,8 @@ struct session {
 	int failed;                 /* the profile could not be written as asked */
 	struct meta head, tail;         /* known at the start, at the end */
 	char when[32], cmdline[4096];   /* the metadata start and command */
+	char *stdin_path;               /* a launched command's standard input
+	                                 * when it is a regular file, or NULL */
 
 	const pid_t *pids;              /* the processes sampled */
 	int npids;
@@ -187,6 +191,28 @@ meta_num(struct meta *m, const char *key, const char *fmt, double v)
 	meta_set(m, key, buf);
 }
 
+/* What the command read on its standard input, which it shares with
+ * prof-record: the real path of a regular file, so that a verify command
+ * can give it the same input (`sqlite3 t.db < q.sql`); NULL for a
+ * terminal, a pipe, /dev/null, or a path a metadata line cannot hold. */
+static char *
+stdin_file(void)
+{
+	struct stat st;
+	char *p;
+
+	if (fstat(STDIN_FILENO, &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	if ((p = realpath("/proc/self/fd/0", NULL)) == NULL)
+		return NULL;
+	for (const char *c = p; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f) {
+			free(p);
+			return NULL;
+		}
+	return p;
+}
+
 /*
  * The start of a session: the dispositions the command will get (before
  * any handler of the session's own), the stack table, the output, and the
@@ -219,14 +245,32 @@ begin(struct session *s, const struct session_opts *o, char *const argv[],
 	}
 
 	strftime(s->when, sizeof(s->when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+	/* quoted, so that the command read back is the one that ran
+	 * (sh -c 'a; b') */
 	for (int i = 0; argv != NULL && argv[i] != NULL; i++) {
 		size_t k = strlen(s->cmdline);
-		snprintf(s->cmdline + k, sizeof(s->cmdline) - k, "%s%s", i ? " " : "", argv[i]);
+		char *w = cmdline_quote(argv[i]);
+
+		snprintf(s->cmdline + k, sizeof(s->cmdline) - k, "%s%s", i ? " " : "", w);
+		free(w);
 	}
 	for (int i = 0; i < npids; i++) {
 		size_t k = strlen(s->cmdline);
 		snprintf(s->cmdline + k, sizeof(s->cmdline) - k, "%s-p %d", i ? " " : "", (int)pids[i]);
 	}
+	s->stdin_path = argv != NULL ? stdin_file() : NULL;
+}
+
+/* The command and how it was recorded, for a person (or prof-plan's
+ * verify commands) to record it again. */
+static void
+command_meta(const struct session *s, struct meta *m)
+{
+	meta_set(m, "command", s->cmdline);
+	if (s->o->record_args != NULL)
+		meta_set(m, "record-args", s->o->record_args);
+	if (s->stdin_path != NULL)
+		meta_set(m, "stdin", s->stdin_path);
 }
 
 /* Commits the output (status 1 when it fails and status was 0), frees s. */
@@ -250,6 +294,7 @@ end(struct session *s, int status)
 	stacktable_free(s->tab);
 	meta_free(&s->head);
 	meta_free(&s->tail);
+	free(s->stdin_path);
 	return status;
 }
 
@@ -392,7 +437,7 @@ agent_meta(struct session *s, struct meta *m, int view, const struct agentread_s
 		meta_set(m, "alloc-rate", buf);
 	}
 	meta_set(m, "event", AGENT_LIBRARY);
-	meta_set(m, "command", s->cmdline);
+	command_meta(s, m);
 	meta_set(m, "start", s->when);
 	meta_num(m, "duration", "%.3f s", seconds);
 	samples = s->o->type == SESSION_MEMORY ? st->allocs :
@@ -730,7 +775,7 @@ checkpoint(struct session *s, double seconds)
 		samples = s->o->type == SESSION_MEMORY ? st.allocs :
 		    s->o->type == SESSION_THREADCREATE ? st.threads : st.waits;
 		meta_set(&m, "type", type_names[s->o->type]);
-		meta_set(&m, "command", s->cmdline);
+		command_meta(s, &m);
 		meta_set(&m, "start", s->when);
 	}
 	meta_num(&m, "duration", "%.3f s", seconds);
@@ -976,7 +1021,7 @@ head_meta(struct session *s)
 		meta_set(&s->head, "state", s->sampler == NULL ? "from /proc (ptrace sampler)" :
 		    sample_switch_state(s->sampler) ? "from sched_switch" : "from kernel stacks");
 	kernel_meta(s);
-	meta_set(&s->head, "command", s->cmdline);
+	command_meta(s, &s->head);
 	meta_set(&s->head, "start", s->when);
 }
 
@@ -1126,9 +1171,38 @@ session_threads(const struct session_opts *o, const pid_t *pids, int npids)
 			n++;
 	meta_set(&s.head, "type", "threads");
 	meta_set(&s.head, "unit", "threads");
-	meta_set(&s.head, "command", s.cmdline);
+	command_meta(&s, &s.head);
 	meta_set(&s.head, "start", s.when);
 	if (emit(&s, s.out, &s.head, NULL, s.tab) < 0)
 		s.failed = 1;
 	return end(&s, n == npids ? EXIT_OK : EXIT_USAGE);
+}
+
+char *
+session_record_args(char *const argv[], int n)
+{
+	char **kept = xcalloc((size_t)n + 1, sizeof(*kept)), *s = NULL;
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(a, "-o", 2) == 0 || strncmp(a, "--output=", 9) == 0)
+			continue;
+		for (const char *c = a; *c; c++)
+			if ((unsigned char)*c < ' ' || *c == 0x7f)
+				goto out;
+		kept[k++] = argv[i];
+	}
+	if (k > 0)
+		s = cmdline_join(kept, k);
+out:
+	free(kept);
+	return s;
 }

@@ -140,6 +140,9 @@ struct session_opts {
 	                                (with record.kernel: prof-record's default) */
 	const char *checkpoint;      /* NULL, or a path for the profile so far:
 	                                see "A checkpoint" above */
+	const char *record_args;     /* NULL, or prof-record's options as a shell
+	                                reads them back, for the metadata
+	                                record-args (prof-folded(5)) */
 };
 
 /*
@@ -167,5 +170,15 @@ int session_attach(const struct session_opts *o, const pid_t *pids, int npids);
  * but the profile could not be written.
  */
 int session_threads(const struct session_opts *o, const pid_t *pids, int npids);
+
+/*
+ * prof-record's options argv[0..n) (after the program's name, before the
+ * command) as the metadata record-args gives them: quoted for the shell
+ * (cmdline_quote), without the output (-o, --output: a verify command
+ * writes elsewhere) and the "--" that ends them.  Owned by the caller;
+ * NULL when no option is left, or one holds a control character (a
+ * metadata line is one line).
+ */
+char *session_record_args(char *const argv[], int n);
 
 #endif
