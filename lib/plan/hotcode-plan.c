@@ -99,6 +99,21 @@ evidence(struct plan_task *t, const struct hotcode_result *r, const struct hotco
 		plan_text_add(x, " adds into one scalar register; without -ffast-math the "
 		    "compiler keeps the order of the additions, so it cannot vectorise the sum");
 		break;
+	case HOTCODE_BYTEWISE:
+		plan_text_add(x, "A byte at a time %s: ", loop(r));
+		plan_text_code(x, "%s", f->insn);
+		at(x, f);
+		plan_text_add(x, " reads one byte an iteration, and the loop's exit tests "
+		    "what it read: a scan or a parse that does a byte's work per step");
+		break;
+	case HOTCODE_CHAIN:
+		plan_text_add(x, "Dependency chain %s: ", loop(r));
+		plan_text_code(x, "%s", f->insn);
+		at(x, f);
+		plan_text_add(x, " multiplies a value computed by the iteration before, so each "
+		    "multiply waits for the last (3 to 4 cycles): the loop is bound by latency, "
+		    "not by the work");
+		break;
 	case HOTCODE_SCALAR:
 		plan_text_add(x, "Scalar loop");
 		if (r->span != NULL) {
@@ -156,6 +171,18 @@ strategy(struct plan_task *t, const struct hotcode_result *r, const struct hotco
 		plan_text_add(x, "Sum into several accumulators (4 or 8, added after the loop), "
 		    "or allow reassociation for this unit (-O3 -fassociative-math -fno-signed-zeros "
 		    "-fno-trapping-math, or -ffast-math) so that the compiler vectorises it");
+		break;
+	case HOTCODE_BYTEWISE:
+		plan_text_add(x, "Do more than a byte per step: glibc's vectorised memchr, "
+		    "strchr, strspn or strpbrk for a scan; eight bytes at a time (SWAR) or a "
+		    "256-entry table for digits and character classes; or keep lengths, so that "
+		    "the end is known instead of searched for");
+		break;
+	case HOTCODE_CHAIN:
+		plan_text_add(x, "Break the chain: work on several independent values at once "
+		    "(two or four hashes or lanes interleaved, combined at the end), or use a "
+		    "function with more parallelism per step; the core overlaps independent "
+		    "chains, not one");
 		break;
 	case HOTCODE_SCALAR:
 		plan_text_add(x, "Let the compiler vectorise the loop: -O3 or -ftree-vectorize "
@@ -232,7 +259,7 @@ hotcode_plan(struct plan *pl)
 		size_t n;
 
 		if (t->rule == NULL || t->rule->match != RULES_OTHER || t->regression ||
-		    t->category != RULES_CPU || *t->site == '\0')
+		    t->hides || t->category != RULES_CPU || *t->site == '\0')
 			continue;
 		if (o->elf == NULL)
 			why = o->binary_why != NULL ? "the binary cannot be read" :

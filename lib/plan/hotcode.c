@@ -842,6 +842,96 @@ scalar(struct look *k, const struct loop *L, uint64_t written)
 	}
 }
 
+/* The most instructions of a loop that walks bytes one at a time: a
+ * scan or a parse, not a body that happens to read a byte. */
+#define BYTEWISE_MAX 16
+
+/* Whether L is innermost among the loops found. */
+static int
+is_innermost(const struct look *k, const struct loop *L)
+{
+	for (size_t m = 0; m < k->nloops; m++) {
+		const struct loop *M = &k->loops[m];
+
+		if (M != L && M->from >= L->from && M->to <= L->to)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A small innermost loop that loads one byte (on a hot line, when the
+ * profile has lines) and leaves on a test of what it loaded: a byte at
+ * a time, where glibc's memchr/strspn or eight bytes at a time would do
+ * several per step.
+ */
+static void
+bytewise(struct look *k, const struct loop *L)
+{
+	uint64_t tainted = 0;
+	long byte = -1;
+
+	if (L->to - L->from + 1 > BYTEWISE_MAX || !is_innermost(k, L))
+		return;
+	for (size_t j = L->from; j <= L->to; j++) {
+		struct ins *in = &k->v[j];
+
+		if (in->call)
+			return;
+		if (in->load && in->mem->size == 1 && (k->nrg == 0 || hot(k, in->i->address))) {
+			byte = (long)j;
+			tainted |= in->wr;
+		} else if (in->rd & tainted)
+			tainted |= in->wr;
+	}
+	if (byte < 0)
+		return;
+	/* an exit whose flags come from the byte loaded */
+	for (size_t j = L->from; j <= L->to; j++) {
+		struct ins *in = &k->v[j];
+
+		if (!(in->jump && in->direct && in->i->id != X86_INS_JMP))
+			continue;
+		for (size_t f = j; f-- > L->from;)
+			if (k->v[f].flags) {
+				if ((k->v[f].load && k->v[f].mem->size == 1) ||
+				    (k->v[f].rd & tainted & ~BIT(R_RIP))) {
+					add_finding(k, HOTCODE_BYTEWISE, (size_t)byte);
+					return;
+				}
+				break;
+			}
+	}
+}
+
+/*
+ * A multiply (imul r, x) in an innermost loop whose r comes from the
+ * iteration before: no writer of r in the loop before it but ones that
+ * read r too (h ^= c; h *= k).  Each multiply waits for the last (3 to
+ * 4 cycles), whatever else the core could do meanwhile.
+ */
+static void
+chain(struct look *k, const struct loop *L)
+{
+	if (!is_innermost(k, L))
+		return;
+	for (size_t j = L->from; j <= L->to; j++) {
+		cs_insn *i = k->v[j].i;
+		int r = op_reg(k, i, 0), carried = 1;
+
+		if (i->id != X86_INS_IMUL || i->detail->x86.op_count != 2 || r == R_NONE ||
+		    r >= R_VEC || induction(k, L, r) || (k->nrg > 0 && !hot(k, i->address)))
+			continue;
+		for (size_t w = L->from; w < j; w++)
+			if ((k->v[w].wr & BIT(r)) && !(k->v[w].rd & BIT(r)))
+				carried = 0;
+		if (carried) {
+			add_finding(k, HOTCODE_CHAIN, j);
+			return;
+		}
+	}
+}
+
 static void
 look_loop(struct look *k, const struct loop *L)
 {
@@ -853,6 +943,8 @@ look_loop(struct look *k, const struct loop *L)
 	calls(k, L);
 	chases(k, L);
 	scalar(k, L, written);
+	bytewise(k, L);
+	chain(k, L);
 }
 
 static int

@@ -53,7 +53,11 @@ enum hotcode_kind {
 	HOTCODE_INDIRECT,    /* on a hot line, a load whose address or index
 	                      * was loaded in the loop */
 	HOTCODE_FPSUM,       /* a floating-point sum in one scalar register */
-	HOTCODE_SCALAR       /* a loop the compiler could vectorise, scalar */
+	HOTCODE_SCALAR,      /* a loop the compiler could vectorise, scalar */
+	HOTCODE_BYTEWISE,    /* a small loop that reads one byte an iteration,
+	                      * its exit decided by the byte (a scan, a parse) */
+	HOTCODE_CHAIN        /* a multiply whose operand is its own result of the
+	                      * iteration before: latency-bound (a hash chain) */
 };
 
 struct hotcode_finding {

@@ -51,6 +51,57 @@ plan_symbols_rule(void)
 	return &symbols_rule;
 }
 
+/* The rule of the stacks the recorder could not take ("[stack lost]"):
+ * like symbols_rule, a share hidden, not one to save. */
+static const struct rules_entry lost_rule = {
+	.id = "stack-lost",
+	.category = RULES_CPU,
+	.match = RULES_OTHER,
+	.speedup = INFINITY,
+	.problem = "stacks lost while recording",
+	.advice = "",
+	.finding = "",
+	.stacks = RULES_ON_CPU,
+};
+
+const struct rules_entry *
+plan_lost_rule(void)
+{
+	return &lost_rule;
+}
+
+int
+plan_lost_frame(const struct frame_parts *p)
+{
+	return p->name_len == 12 && memcmp(p->name, "[stack lost]", 12) == 0;
+}
+
+void
+plan_lost_evidence(struct plan *pl, struct plan_task *t)
+{
+	struct plan_text *x;
+
+	t->hides = 1;
+	plan_text_free(&t->title);
+	plan_text_add(&t->title, "Stacks lost while recording: %.1f%% of the %s has no stack",
+	    100 * t->share, pl->noun);
+	x = plan_texts_new(&t->evidence);
+	plan_text_add(x, "prof-record counted this time but could not take its stacks: the "
+	    "threads switched (or called) faster than it could unwind them, and it kept the "
+	    "time under ");
+	plan_text_code(x, "[stack lost]");
+	plan_text_add(x, " rather than drop it.  What it hides is unknown, not a saving.");
+	plan_text_add(plan_texts_new(&t->strategy), "Record again for a shorter time, or "
+	    "only the threads of interest (-p with their process), so that fewer switches "
+	    "queue up at once");
+	x = plan_texts_new(&t->strategy);
+	plan_text_add(x, "Copy less of each stack: ");
+	plan_text_code(x, "--stack-size 8192");
+	plan_text_add(x, " or ");
+	plan_text_code(x, "--max-stack 64");
+	plan_text_add(x, ", so that each is unwound faster");
+}
+
 int
 plan_module_frame(const struct frame_parts *p)
 {

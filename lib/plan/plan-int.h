@@ -47,6 +47,13 @@ void plan_md_fence(FILE *fp, const char *indent, const char *lang, const struct 
  * unnamed ("[MODULE]"), with the module's frame as the site. */
 const struct rules_entry *plan_symbols_rule(void);
 
+/* The rule of the stacks a recorder lost ("[stack lost]", whose time it
+ * kept), and whether p is that frame; the task says what it hides
+ * (plan_lost_evidence, which sets t->hides). */
+const struct rules_entry *plan_lost_rule(void);
+int plan_lost_frame(const struct frame_parts *p);
+void plan_lost_evidence(struct plan *pl, struct plan_task *t);
+
 /* Whether p names a mapped file without symbols, "[MODULE]" (not a
  * pseudo-frame: [unknown], [vdso], [stack lost], a state). */
 int plan_module_frame(const struct frame_parts *p);

@@ -160,13 +160,16 @@ plan_verify(struct plan *pl)
 		double after = rest / ((1 - t->share) + rest);
 
 		if (t->hides) {
-			/* nothing to time: the check is that the module is named */
-			plan_strs_add(&t->verify, "# after installing the symbols:");
-			plan_strs_add(&t->verify, "%s | prof-fold > after.folded", rec);
+			/* nothing to time: the check is that the frame is gone,
+			 * the module named or every stack taken */
+			int lost = strcmp(t->site, "[stack lost]") == 0;
 			char *qs = sq(t->site);
 
-			plan_strs_add(&t->verify, "grep -c -F -e %s after.folded   # 0: every frame "
-			    "of it has a name", qs);
+			plan_strs_add(&t->verify, "%s", lost ? "# recorded again, as the strategy "
+			    "says:" : "# after installing the symbols:");
+			plan_strs_add(&t->verify, "%s | prof-fold > after.folded", rec);
+			plan_strs_add(&t->verify, "grep -c -F -e %s after.folded   # 0: %s", qs,
+			    lost ? "every stack was taken" : "every frame of it has a name");
 			free(qs);
 			continue;
 		}

@@ -443,6 +443,10 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 	/* A state is no code: the wait is in the frame under it. */
 	end = kind & RULES_ON_OFFCPU && f->n > 1 ? f->n - 1 : f->n;
 	i = innermost_user(f, end);
+	if (plan_lost_frame(&f->p[i])) {
+		claim(b, plan_lost_rule(), &f->p[i], NULL, i, c);
+		return;
+	}
 	if (plan_symbols_claims(b->pl, &f->p[i], mod, sizeof(mod))) {
 		/* "[MODULE]", "MODULE+0xOFF": a task to get its names (one a
 		 * module, whatever the offsets), not hot computation */
@@ -658,6 +662,8 @@ task_from(struct plan *pl, struct plan_task *t, struct acc *a)
 	}
 	if (r == plan_symbols_rule())
 		plan_symbols_evidence(pl, t);
+	else if (r == plan_lost_rule())
+		plan_lost_evidence(pl, t);
 	else if (r->category == RULES_LOCKING && strcmp(r->id, "lock-contention") == 0 &&
 	    pl->u.type != UNIT_TYPE_LOCK && pl->u.type != UNIT_TYPE_BLOCK)
 		plan_lock_evidence(pl, t, a->waited);
