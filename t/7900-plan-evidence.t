@@ -42,6 +42,18 @@ assert d[\"tasks\"][0][\"hides\"], d[\"tasks\"][0][\"title\"]
 "
 '
 
+test_expect_success 'guessed names (no --addrs): one task, which says to record with --addrs' '
+	LD_LIBRARY_PATH=lib prof-record -F 999 -o guess.folded ./usestrip 1 &&
+	grep -q "x_leaf+0x[0-9a-f]*?" guess.folded &&
+	prof-plan -o guess.md guess.folded &&
+	cat guess.md &&
+	grep -c "Missing symbols: [0-9.]*% of the samples are in functions named by a guess" guess.md >n &&
+	echo 1 >expect && test_cmp expect n &&
+	! grep "Hot computation in \`x_leaf+0x" guess.md &&
+	grep -F "Record again with \`prof-record --addrs\`" guess.md &&
+	grep -F "grep -c -E -e '"'"'[+]0x[0-9a-f]+[?]'"'"' after.folded" guess.md
+'
+
 test_expect_success 'a module from a Debian package: its -dbgsym package and build-id' '
 	lib=$(ls /lib/x86_64-linux-gnu/libz.so.1.* /usr/lib/x86_64-linux-gnu/libz.so.1.* 2>/dev/null |
 		grep -v "[.]so[.]1\$" | head -n 1) &&

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "plan/plan.h"
+#include "plan/plan-int.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -170,6 +171,13 @@ plan_symbols_claims(const struct plan *pl, const struct frame_parts *p, char *mo
 	}
 	if (bin != NULL)
 		bin = base_of(bin);
+	/* prof-record's guess, "x_leaf+0x40?": some function of a file that
+	 * exports x_leaf, which file the frame does not say */
+	if (p->name_len > 5 && p->name[p->name_len - 1] == '?' && frame_annotation(p) == 0 &&
+	    memmem(p->name, p->name_len, "+0x", 3) != NULL) {
+		snprintf(mod, len, "%s", PLAN_GUESSED);
+		return 1;
+	}
 	if ((n = module_of(p, bin)) == 0)
 		return 0;
 	snprintf(mod, len, "[%.*s]", (int)n, p->name + (p->name[0] == '['));
@@ -281,6 +289,45 @@ build_id(const char *path, char *hex, size_t len)
 	close(fd);
 }
 
+/* A symbols task of the guessed names: which file is not known. */
+static void
+guessed_evidence(struct plan *pl, struct plan_task *t)
+{
+	struct plan_text *x;
+
+	char c1[COUNT_BUFSZ + UNIT_BUFSZ], c2[COUNT_BUFSZ + UNIT_BUFSZ];
+
+	plan_text_free(&t->title);
+	plan_text_add(&t->title, "Missing symbols: %.1f%% of the %s are in functions named by "
+	    "a guess", 100 * t->share, pl->noun);
+	/* the first evidence says where the cost is: no site to call from */
+	if (t->evidence.n > 0) {
+		plan_text_free(&t->evidence.v[0]);
+		plan_text_add(&t->evidence.v[0], "%s of %s %s (%.1f%%) are in frames whose name is "
+		    "a guess", plan_amount(pl, t->count, c1, sizeof(c1)),
+		    plan_amount(pl, pl->total, c2, sizeof(c2)), pl->noun, 100 * t->share);
+	}
+	free(t->location);
+	t->location = xstrdup("");
+	x = plan_texts_new(&t->evidence);
+	plan_text_add(x, "Frames such as ");
+	plan_text_code(x, "%s", t->what);
+	plan_text_add(x, " name the nearest exported function before the address: the file "
+	    "is stripped, and the function that ran is not known.  Its share is what this "
+	    "task would make visible, not a saving.");
+	x = plan_texts_new(&t->strategy);
+	plan_text_add(x, "Record again with ");
+	plan_text_code(x, "prof-record --addrs");
+	plan_text_add(x, ": each such frame becomes ");
+	plan_text_code(x, "FILE+0xOFFSET");
+	plan_text_add(x, ", and the plan then names the file, its Debian -dbgsym package and "
+	    "its build-id");
+	x = plan_texts_new(&t->strategy);
+	plan_text_add(x, "Or install the debugging symbols of the libraries the program "
+	    "uses, or record with ");
+	plan_text_code(x, "--debuginfod");
+}
+
 void
 plan_symbols_evidence(struct plan *pl, struct plan_task *t)
 {
@@ -289,6 +336,10 @@ plan_symbols_evidence(struct plan *pl, struct plan_task *t)
 	size_t n = strlen(t->site);
 
 	t->hides = 1;
+	if (strcmp(t->site, PLAN_GUESSED) == 0) {
+		guessed_evidence(pl, t);
+		return;
+	}
 	/* "[libsqlite3.so.0.8.6]": the module is inside the brackets */
 	snprintf(module, sizeof(module), "%.*s", n >= 2 ? (int)n - 2 : 0, t->site + (n >= 2));
 	plan_text_free(&t->title);

@@ -47,6 +47,10 @@ void plan_md_fence(FILE *fp, const char *indent, const char *lang, const struct 
  * unnamed ("[MODULE]"), with the module's frame as the site. */
 const struct rules_entry *plan_symbols_rule(void);
 
+/* The site of the symbols task of prof-record's guessed names
+ * ("x_leaf+0x40?"), whose file the frames do not say. */
+#define PLAN_GUESSED "[guessed names]"
+
 /* The rule of the stacks a recorder lost ("[stack lost]", whose time it
  * kept), and whether p is that frame; the task says what it hides
  * (plan_lost_evidence, which sets t->hides). */

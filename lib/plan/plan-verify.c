@@ -19,6 +19,7 @@
 #include "core/cmdline.h"
 #include "core/util.h"
 #include "plan/plan.h"
+#include "plan/plan-int.h"
 
 /* s in single quotes for sh, owned. */
 static char *
@@ -168,8 +169,12 @@ plan_verify(struct plan *pl)
 			plan_strs_add(&t->verify, "%s", lost ? "# recorded again, as the strategy "
 			    "says:" : "# after installing the symbols:");
 			plan_strs_add(&t->verify, "%s | prof-fold > after.folded", rec);
-			plan_strs_add(&t->verify, "grep -c -F -e %s after.folded   # 0: %s", qs,
-			    lost ? "every stack was taken" : "every frame of it has a name");
+			if (strcmp(t->site, PLAN_GUESSED) == 0)
+				plan_strs_add(&t->verify, "grep -c -E -e '[+]0x[0-9a-f]+[?]' "
+				    "after.folded   # 0: no name is a guess");
+			else
+				plan_strs_add(&t->verify, "grep -c -F -e %s after.folded   # 0: %s", qs,
+				    lost ? "every stack was taken" : "every frame of it has a name");
 			free(qs);
 			continue;
 		}

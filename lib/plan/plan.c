@@ -456,7 +456,9 @@ add_stack(struct builder *b, const char *s, size_t len, count_t c)
 		mp.name_len = strlen(mod);
 		mp.suffix_len = 0;
 		b->pl->unnamed += c;
-		claim(b, plan_symbols_rule(), &mp, NULL, i, c);
+		/* a guess's own name is kept as what it is: an example */
+		claim(b, plan_symbols_rule(), &mp, strcmp(mod, PLAN_GUESSED) == 0 ? &f->p[i] : NULL,
+		    i, c);
 		return;
 	}
 	if (unnamed(&f->p[i]))
