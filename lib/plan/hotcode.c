@@ -737,6 +737,30 @@ same_lines(struct look *k, const struct loop *a, const struct loop *b)
 }
 
 /*
+ * Whether a conditional branch of L tests flags set by a load (of one
+ * byte, with byte_only) or from the registers in tainted: an exit that
+ * depends on the data.
+ */
+static int
+data_exit(struct look *k, const struct loop *L, uint64_t tainted, int byte_only)
+{
+	for (size_t j = L->from; j <= L->to; j++) {
+		struct ins *in = &k->v[j];
+
+		if (!(in->jump && in->direct && in->i->id != X86_INS_JMP))
+			continue;
+		for (size_t f = j; f-- > L->from;)
+			if (k->v[f].flags) {
+				if ((k->v[f].load && (!byte_only || k->v[f].mem->size == 1)) ||
+				    (k->v[f].rd & tainted & ~BIT(R_RIP)))
+					return 1;
+				break;
+			}
+	}
+	return 0;
+}
+
+/*
  * A loop that is scalar where the compiler could have vectorised it: an
  * innermost loop with data in memory and arithmetic on it, no call, one
  * exit whose test does not depend on the data (a search loop cannot be
@@ -777,18 +801,8 @@ scalar(struct look *k, const struct loop *L, uint64_t written)
 		for (size_t j = L->from; j <= L->to; j++)
 			if (k->v[j].load || (k->v[j].rd & tainted))
 				tainted |= k->v[j].wr;
-	for (size_t j = L->from; j <= L->to; j++) {
-		struct ins *in = &k->v[j];
-
-		if (!(in->jump && in->direct && in->i->id != X86_INS_JMP))
-			continue;
-		for (size_t f = j; f-- > L->from;)
-			if (k->v[f].flags) {
-				if (k->v[f].load || (k->v[f].rd & tainted & ~BIT(R_RIP)))
-					return;
-				break;
-			}
-	}
+	if (data_exit(k, L, tainted, 0))
+		return;
 	/* what is carried from one iteration to the next */
 	for (size_t j = L->from; j <= L->to; j++) {
 		carried |= k->v[j].rd & ~seen & written;
@@ -887,21 +901,8 @@ bytewise(struct look *k, const struct loop *L)
 	if (byte < 0)
 		return;
 	/* an exit whose flags come from the byte loaded */
-	for (size_t j = L->from; j <= L->to; j++) {
-		struct ins *in = &k->v[j];
-
-		if (!(in->jump && in->direct && in->i->id != X86_INS_JMP))
-			continue;
-		for (size_t f = j; f-- > L->from;)
-			if (k->v[f].flags) {
-				if ((k->v[f].load && k->v[f].mem->size == 1) ||
-				    (k->v[f].rd & tainted & ~BIT(R_RIP))) {
-					add_finding(k, HOTCODE_BYTEWISE, (size_t)byte);
-					return;
-				}
-				break;
-			}
-	}
+	if (data_exit(k, L, tainted, 1))
+		add_finding(k, HOTCODE_BYTEWISE, (size_t)byte);
 }
 
 /*

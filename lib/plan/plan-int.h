@@ -38,6 +38,10 @@ void plan_md_text(FILE *fp, const struct plan_text *t);
  * indent; the fence is longer than any run of backticks. */
 void plan_md_fence(FILE *fp, const char *indent, const char *lang, const struct plan_strs *l);
 
+/* The order of a plan's tasks (plan.c): gain, then share, then title,
+ * then location; a qsort comparison of struct plan_task. */
+int plan_task_cmp(const void *a, const void *b);
+
 /*
  * Evidence from the stacks (plan-evidence.c), for plan.c.
  */

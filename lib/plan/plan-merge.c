@@ -10,6 +10,7 @@
 
 #include "core/util.h"
 #include "plan/plan.h"
+#include "plan/plan-int.h"
 
 const char *
 plan_type(const struct plan *pl)
@@ -42,13 +43,7 @@ merged_cmp(const void *a, const void *b, void *arg)
 	const struct plan *pl = arg;
 	int c;
 
-	if (x->gain != y->gain)
-		return x->gain > y->gain ? -1 : 1;
-	if (x->share != y->share)
-		return x->share > y->share ? -1 : 1;
-	if ((c = plan_text_cmp(&x->title, &y->title)) != 0)
-		return c;
-	if ((c = strcmp(x->location, y->location)) != 0)
+	if ((c = plan_task_cmp(x, y)) != 0)
 		return c;
 	return from_index(pl, x) - from_index(pl, y);
 }

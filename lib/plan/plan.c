@@ -685,8 +685,8 @@ task_free(struct plan_task *t)
 	plan_strs_free(&t->quote);
 }
 
-static int
-task_cmp(const void *a, const void *b)
+int
+plan_task_cmp(const void *a, const void *b)
 {
 	const struct plan_task *x = a, *y = b;
 	int c;
@@ -706,7 +706,7 @@ sort_tasks(struct plan *pl)
 	const double min = pl->opts->min_gain;
 
 	if (pl->ntasks > 1)
-		qsort(pl->tasks, pl->ntasks, sizeof(*pl->tasks), task_cmp);
+		qsort(pl->tasks, pl->ntasks, sizeof(*pl->tasks), plan_task_cmp);
 	/* Compared as shown, in tenths of a percent. */
 	for (pl->nshown = 0; pl->nshown < pl->ntasks; pl->nshown++)
 		if (round(pl->tasks[pl->nshown].gain * 1000) < round(min * 1000) - 1e-9)
