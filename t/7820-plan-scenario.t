@@ -82,6 +82,21 @@ test_expect_success '--profiler pprof: the profile the command writes' '
 	grep "^- \[ \] \*\*[0-9]*\. Hot computation in .spin." plan.md
 '
 
+test_expect_success '--profiler pprof: a /debug/pprof URL the command serves (prof-record --serve)' '
+	mkdir pprof-url && cd pprof-url &&
+	port=$(python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])") &&
+	cat >prof.conf <<-EOF &&
+	[scenario default]
+	command = prof-record --serve 127.0.0.1:$port -- sh -c "while :; do ../multi; done"
+	profiler = pprof
+	pprof = http://127.0.0.1:$port/debug/pprof/profile?seconds=2
+	EOF
+	XDG_CONFIG_HOME=/nonexistent timeout 120 prof-plan --run-profile --min-gain 5 >plan.md 2>err;
+	cat err &&
+	grep -F "pprof from http://127.0.0.1:$port/debug/pprof/profile?seconds=2" err &&
+	grep "^- \[ \] \*\*[0-9]*\. Hot computation in .spin." plan.md
+'
+
 test_expect_success '--profiler pprof: no pprof key, a URL off the loopback, no profile: exit 2' '
 	mkdir pprof2 && cd pprof2 &&
 	printf "[scenario default]\ncommand = ../multi\n" >prof.conf &&
