@@ -9,16 +9,21 @@
 #include "core/outfile.h"
 #include "core/table.h"
 #include "core/util.h"
+#include "folded/transform.h"
 #include "folded/unit.h"
 #include "input/input.h"
 #include "top/caveat.h"
 #include "top/top.h"
 #include "top/topfmt.h"
+#include "top/traces.h"
 
 static const char synopsis[] =
 "usage: prof-top [-j jobs] [-o file] [--rows n] [--sort key] [--granularity g]\n"
 "                [--focus regex] [--ignore regex] [--hide regex]\n"
 "                [--callers name] [--callees name] [--format format]\n"
+"                [--color when] [file ...]\n"
+"       prof-top --traces [-j jobs] [-o file] [--rows n] [--focus regex]\n"
+"                [--ignore regex] [--hide regex] [--format format]\n"
 "                [--color when] [file ...]\n";
 
 static const char options_help[] =
@@ -35,6 +40,8 @@ static const char options_help[] =
 "  --callers name        who calls the function name, and how much\n"
 "  --callees name        what the function name calls, and how much\n"
 "  --format format       table (default), csv, json or markdown\n"
+"  --traces              the heaviest whole stacks, innermost frame first,\n"
+"                        not functions (pprof -traces); --rows of them\n"
 "  --color when          auto (default: on a terminal, unless NO_COLOR),\n"
 "                        always or never\n"
 "  --help                this text\n"
@@ -42,7 +49,7 @@ static const char options_help[] =
 
 enum {
 	OPT_CALLEES = 256, OPT_CALLERS, OPT_COLOR, OPT_FOCUS, OPT_FORMAT, OPT_GRAN,
-	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_ROWS, OPT_SORT
+	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_ROWS, OPT_SORT, OPT_TRACES
 };
 
 static const struct option longopts[] = {
@@ -59,6 +66,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "traces", no_argument, NULL, OPT_TRACES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -66,6 +74,40 @@ static void
 add(void *tp, const char *stack, size_t len, const count_t n[2])
 {
 	top_add(tp, stack, len, n);
+}
+
+/*
+ * --traces: the stacks kept whole (the filters as prof-top's, by
+ * lib/folded/transform), the heaviest first.
+ */
+static int
+traces_main(struct input *g, const struct top_opts *to, struct outfile *of, int format,
+    int color, int width, size_t rows, int argc, char *argv[])
+{
+	struct transform_opts xo = { .focus = to->focus, .ignore = to->ignore, .hide = to->hide };
+	struct table *t;
+	struct caveat cv;
+	struct unit u;
+	int status;
+
+	input_init(g);
+	if ((status = input_files(g, argc, argv)) != EXIT_OK) {
+		input_free(g);
+		outfile_discard(of);
+		return status;
+	}
+	if (transform_active(&xo))
+		g->tab = transform_apply(g->tab, &xo);
+	unit_from_meta(&g->meta, &u);
+	t = table_new(format);
+	caveat_read(&cv, &g->meta);
+	caveat_table(t, &cv);
+	traces_rows(t, g->tab, &u, g->kind == FOLDED_DIFF, rows);
+	table_write(t, outfile_fp(of), color, width);
+	status = outfile_commit(of) < 0 ? EXIT_FINDING : EXIT_OK;
+	table_free(t);
+	input_free(g);
+	return status;
 }
 
 int
@@ -78,7 +120,7 @@ main(int argc, char *argv[])
 	struct top *tp;
 	struct table *t;
 	const char *ofile = "-", *when = "auto", *callers = NULL, *callees = NULL;
-	int c, sort = -1, format = TABLE_TEXT, color, width, status;
+	int c, sort = -1, format = TABLE_TEXT, color, width, status, traces = 0;
 	size_t rows = 20;
 
 	util_setprog(argv[0]);
@@ -131,6 +173,9 @@ main(int argc, char *argv[])
 		case OPT_ROWS:
 			rows = (size_t)arg_int(optarg, 0, 1000000000, "--rows");
 			break;
+		case OPT_TRACES:
+			traces = 1;
+			break;
 		case OPT_SORT:
 			if ((sort = top_sort_parse(optarg)) < 0)
 				die("--sort: '%s' is not a key; use flat, cum, name or delta", optarg);
@@ -145,6 +190,9 @@ main(int argc, char *argv[])
 		die("--callers and --callees: one function at a time ('%s' or '%s')", callers, callees);
 	to.peek = callers != NULL ? callers : callees;
 	to.peek_len = to.peek ? strlen(to.peek) : 0;
+	if (traces && (to.peek != NULL || sort >= 0 || to.granularity != TOP_FUNCTION))
+		die("--traces shows whole stacks: --%s does not apply", to.peek != NULL ?
+		    (callers != NULL ? "callers" : "callees") : sort >= 0 ? "sort" : "granularity");
 
 	/* Write errors are seen when the output is closed: a closed pipe
 	 * ends the program as SIGPIPE would, any other is reported. */
@@ -152,6 +200,13 @@ main(int argc, char *argv[])
 	struct outfile *of = outfile_open(ofile);
 	table_terminal(ofile, when, &color, &width);
 
+	if (traces) {
+		status = traces_main(&g, &to, of, format, color, width, rows, argc, argv);
+		xregfree(to.focus);
+		xregfree(to.ignore);
+		xregfree(to.hide);
+		return status;
+	}
 	/* Each job sums the stacks it reads into its own top, unstored. */
 	g.sink = add;
 	g.sink_args = xcalloc((size_t)g.jobs, sizeof(void *));

@@ -130,6 +130,24 @@ test_expect_success 'the default value is the profile'"'"'s (heap: inuse_space),
 	grep -Fx "# unit: bytes" folded
 '
 
+# prof-top --traces (issue 21) reads the pprof file itself, at its default
+# value: the sets of (stack, value) equal go tool pprof -traces'.
+for file in cpu.pb.gz heap.pb.gz mutex.pb.gz; do
+	case_file=$file
+	test_expect_success "$file: prof-top --traces equals go tool pprof -traces" '
+		go tool pprof -traces -unit=$(case $case_file in heap*) echo B ;; *) echo ns ;; esac) \
+			$case_file 2>/dev/null | python3 traces.py >expect &&
+		prof-top --traces --rows 0 --format csv $case_file >traces.csv &&
+		python3 -c "
+import csv, sys
+for r in csv.DictReader(open(\"traces.csv\")):
+    print(\"%s %s\" % (r[\"stack\"], r[\"count\"]))
+" >folded.traces &&
+		python3 unmark.py folded.traces >actual &&
+		test_cmp expect actual
+	'
+done
+
 test_expect_success 'metadata: cpu in nanoseconds, its period, start and duration' '
 	prof-fold cpu.pb.gz >folded &&
 	grep -Fx "# type: cpu" folded &&

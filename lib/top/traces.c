@@ -1,0 +1,98 @@
+/* traces: the heaviest whole stacks.  See traces.h. */
+#include "top/traces.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/count.h"
+#include "core/util.h"
+
+static const struct table_col cols[] = {
+	{ "count", "count", 1 }, { "pct", "%", 1 }, { "stack", "stack", 0 },
+};
+
+/* The order of the rows: the count shown, heaviest first, then the
+ * stack's bytes. */
+static int traces_which;
+
+static int
+heavier(const void *a, const void *b)
+{
+	const struct stacktable_entry *x = *(struct stacktable_entry *const *)a;
+	const struct stacktable_entry *y = *(struct stacktable_entry *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c;
+
+	if (x->n[traces_which] != y->n[traces_which])
+		return x->n[traces_which] > y->n[traces_which] ? -1 : 1;
+	if ((c = memcmp(x->key, y->key, n)) != 0)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/* The stack innermost frame first, frames apart by " < ", into a new
+ * string. */
+static char *
+leaf_first(const char *key, size_t len)
+{
+	char *s = xmalloc(len * 3 + 1), *p = s;
+	size_t end = len;
+
+	while (end > 0) {
+		size_t start = end;
+
+		while (start > 0 && key[start - 1] != ';')
+			start--;
+		if (p != s) {
+			memcpy(p, " < ", 3);
+			p += 3;
+		}
+		memcpy(p, key + start, end - start);
+		p += end - start;
+		end = start > 0 ? start - 1 : 0;
+	}
+	*p = '\0';
+	return s;
+}
+
+void
+traces_rows(struct table *t, struct stacktable *tab, const struct unit *u, int diff,
+    size_t nrows)
+{
+	struct stacktable_entry **v;
+	size_t n, shown;
+	count_t total;
+	char text[UNIT_BUFSZ], raw[COUNT_BUFSZ], pct[32], rawpct[32];
+
+	traces_which = diff ? 1 : 0;
+	v = stacktable_sorted(tab, &n);
+	qsort(v, n, sizeof(*v), heavier);
+	/* a stack whose count is 0 (a differential's gone one) is no trace */
+	while (n > 0 && v[n - 1]->n[traces_which] == 0)
+		n--;
+	total = tab->total[traces_which];
+	shown = nrows == 0 || nrows > n ? n : nrows;
+	table_note(t, "Showing the %zu heaviest of %zu stacks%s, innermost frame first.", shown,
+	    n, diff ? " (after)" : "");
+	table_section(t, "traces", NULL, cols, 3);
+	for (size_t i = 0; i < shown; i++) {
+		const struct stacktable_entry *e = v[i];
+		char *lf;
+		double p = total > 0 ? 100 * count_double(e->n[traces_which]) /
+		    count_double(total) : 0;
+
+		table_row(t, p >= 10 ? TABLE_RED : p >= 1 ? TABLE_YELLOW : TABLE_PLAIN);
+		unit_show(u, e->n[traces_which], text);
+		raw[count_format(e->n[traces_which], raw)] = '\0';
+		table_cell(t, text, (size_t)-1, raw);
+		snprintf(pct, sizeof(pct), "%.2f%%", p);
+		snprintf(rawpct, sizeof(rawpct), "%.4f", p);
+		table_cell(t, pct, (size_t)-1, rawpct);
+		/* a name may hold any bytes: the table cleans what it writes */
+		lf = leaf_first(e->key, e->len);
+		table_cell(t, lf, (size_t)-1, e->key);
+		free(lf);
+	}
+	free(v);
+}
