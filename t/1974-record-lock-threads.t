@@ -7,11 +7,6 @@ test_expect_success 'build the programs' '
 	build lock && build threads && build forky
 '
 
-psite () {
-	awk -v s=";$2" '/^#/ { next } substr($1, length($1) - length(s) + 1) == s { n += $NF }
-		END { printf "%.0f\n", n }' "$1"
-}
-
 test_expect_success '--type lock: the time two threads waited, within 15% of what they measured' '
 	prof-record --type lock -o lk ./lock >measured &&
 	cat lk &&

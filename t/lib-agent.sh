@@ -55,3 +55,24 @@ site () {
 	agentread-test "$1" "$2" >view.out &&
 	awk -v s=";$3" 'substr($1, length($1) - length(s) + 1) == s { n += $NF } END { printf "%.0f\n", n }' view.out
 }
+
+# psite FILE SITE: the count of the stacks of the folded FILE whose leaf is
+# SITE (0 for none).
+psite () {
+	awk -v s=";$2" '/^#/ { next } substr($1, length($1) - length(s) + 1) == s { n += $NF }
+		END { printf "%.0f\n", n }' "$1"
+}
+
+# shares_off EST TRUTH: EST holds the three estimates of site_sixty,
+# site_thirty and site_ten, one a line; TRUTH the program's "B60 B30 B10"
+# line.  Succeeds when each share of the estimates is within 3 points of
+# the truth's.
+shares_off () {
+	tr " " "\n" <"$2" >truth.col &&
+	paste "$1" truth.col >both &&
+	cat both &&
+	awk "{ e[NR] = \$1; t[NR] = \$2; se += \$1; st += \$2 }
+	END { for (i = 1; i <= 3; i++) { d = 100 * e[i] / se - 100 * t[i] / st;
+		printf \"share %d: %.2f points off\\n\", i, d; if (d > 3 || d < -3) bad = 1 }
+		exit bad }" both
+}
