@@ -165,6 +165,10 @@ plan_symbols_claims(const struct plan *pl, const struct frame_parts *p, char *mo
 	char first[PATH_MAX];
 	size_t n;
 
+	/* most frames are named: nothing to look up for them */
+	if (p->name_len < 3 || (p->name[p->name_len - 1] != ']' &&
+	    memmem(p->name, p->name_len, "+0x", 3) == NULL))
+		return 0;
 	if (bin == NULL && (cmd = meta_get(&pl->meta, "command")) != NULL) {
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(cmd, " \t"), cmd);
 		bin = first;
@@ -252,8 +256,10 @@ dpkg_owner(const char *base, char *pkg, size_t pkglen, char *path, size_t pathle
 
 			line[ll] = '\0';
 			if (ll > bl && line[ll - bl - 1] == '/' && strcmp(line + ll - bl, base) == 0) {
-				/* "libsqlite3-0:amd64.list": the package, no arch */
-				snprintf(pkg, pkglen, "%.*s", (int)strcspn(e->d_name, ":."), e->d_name);
+				/* "libsqlite3-0:amd64.list", "libpython3.11.list":
+				 * the package, without ".list" and the arch */
+				snprintf(pkg, pkglen, "%.*s", (int)strcspn(e->d_name, ":") < (int)nl - 5 ?
+				    (int)strcspn(e->d_name, ":") : (int)nl - 5, e->d_name);
 				snprintf(path, pathlen, "%s", line);
 				found = 0;
 				break;
@@ -353,7 +359,7 @@ plan_symbols_evidence(struct plan *pl, struct plan_task *t)
 	    "debugging information was found for it, so its cost cannot be planned function "
 	    "by function.  Its share is what this task would make visible, not a saving.");
 
-	if (dpkg_owner(module, pkg, sizeof(pkg), path, sizeof(path)) == 0) {
+	if (dpkg_owner(base_of(module), pkg, sizeof(pkg), path, sizeof(path)) == 0) {
 		build_id(path, hex, sizeof(hex));
 		x = plan_texts_new(&t->evidence);
 		plan_text_code(x, "%s", path);

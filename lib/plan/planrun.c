@@ -81,34 +81,40 @@ planrun_new(const struct planrun_opts *o)
 	return r;
 }
 
+/* The program name as execvp would find it (a name with a '/' as it
+ * is, if executable; else the first executable one in PATH), or NULL. */
+static char *
+lookup(const char *name)
+{
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
+	for (const char *p = path ? path : "", *e; ; p = e + 1) {
+		char *f;
+
+		e = strchrnul(p, ':');
+		/* an empty element is the current directory, as for execvp */
+		f = xasprintf("%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", name);
+		if (access(f, X_OK) == 0)
+			return f;
+		free(f);
+		if (*e == '\0')
+			return NULL;
+	}
+}
+
 /* The program named by a command line, as execvp would find it, or NULL. */
 static char *
 command_binary(const char *cmd)
 {
-	const char *err, *path;
+	const char *err;
 	char **argv, *found = NULL;
 
 	if (cmd == NULL || cmdline_needs_shell(cmd) || (argv = cmdline_split(cmd, &err)) == NULL)
 		return NULL;
-	if (strchr(argv[0], '/') != NULL)
-		found = xstrdup(argv[0]);
-	else if ((path = getenv("PATH")) != NULL) {
-		for (const char *p = path, *e; found == NULL; p = e + 1) {
-			char *f;
-
-			e = strchr(p, ':');
-			if (e == NULL)
-				e = p + strlen(p);
-			/* an empty element is the current directory, as for execvp */
-			f = xasprintf("%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", argv[0]);
-			if (access(f, X_OK) == 0)
-				found = f;
-			else
-				free(f);
-			if (*e == '\0')
-				break;
-		}
-	}
+	/* a path is the binary whether or not it runs: elfacts says why not */
+	found = strchr(argv[0], '/') != NULL ? xstrdup(argv[0]) : lookup(argv[0]);
 	free(argv);
 	return found;
 }
@@ -138,23 +144,10 @@ sibling(const char *name)
 static int
 found(const char *name)
 {
-	const char *path = getenv("PATH");
+	char *f = lookup(name);
 
-	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0;
-	for (const char *p = path ? path : "", *e; ; p = e + 1) {
-		char *f;
-		int ok;
-
-		e = strchrnul(p, ':');
-		f = xasprintf("%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", name);
-		ok = access(f, X_OK) == 0;
-		free(f);
-		if (ok)
-			return 1;
-		if (*e == '\0')
-			return 0;
-	}
+	free(f);
+	return f != NULL;
 }
 
 /* Runs argv (stdout to out when not NULL) and waits; returns its wait
@@ -284,29 +277,37 @@ loopback_url(const char *url)
  * The scenario's command writes a pprof profile (src: its path) or serves
  * one (src: a URL of its /debug/pprof/ endpoints): the command is run,
  * and the profile read from the file when it ends, or fetched with curl
- * while it runs (tried again until it answers, for up to a minute), the
- * command then stopped with SIGTERM.
+ * while it runs (tried again until it answers, for PLANRUN_PPROF_WAIT
+ * seconds in all), the command's process group then stopped with
+ * SIGTERM (SIGKILL 5 s later).
  */
 static void
 record_pprof(const char *cmd, const char *src, const char *path)
 {
 	char **words, **argv;
 	int status, e, url = strstr(src, "://") != NULL;
+	posix_spawnattr_t at;
 	pid_t pid;
 
 	if (url && !found("curl"))
 		die("--profiler pprof: curl is not installed (not in PATH): it fetches %s", src);
 	argv = with_command((const char *[]){ NULL }, cmd, &words);
 	fprintf(stderr, "%s: running (pprof from %s): %s\n", util_prog, src, cmd);
-	if ((e = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ)) != 0) {
+	/* a group of its own: what a shell command started ends with it */
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
+	if ((e = posix_spawnp(&pid, argv[0], NULL, &at, argv, environ)) != 0) {
 		errno = e;
 		die("%s: cannot run:", argv[0]);
 	}
+	posix_spawnattr_destroy(&at);
 	if (url) {
+		double deadline = util_now() + PLANRUN_PPROF_WAIT;
 		int got = 0;
 
-		for (int tries = 0; tries < 120 && !got; tries++) {
-			status = run((char *[]){ "curl", "-sSf", "--max-time", "120", "-o",
+		while (!got && util_now() < deadline) {
+			status = run((char *[]){ "curl", "-sSf", "--max-time", "30", "-o",
 			    (char *)path, (char *)src, NULL }, NULL);
 			got = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 			if (!got && waitpid(pid, &status, WNOHANG) == pid)
@@ -314,11 +315,15 @@ record_pprof(const char *cmd, const char *src, const char *path)
 			if (!got)
 				usleep(500000);
 		}
-		kill(pid, SIGTERM);
+		/* SIGTERM, then SIGKILL to the group if it lingers */
+		kill(-pid, SIGTERM);
+		for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++)
+			usleep(50000);
+		kill(-pid, SIGKILL);
 		if (!got)
-			die("--profiler pprof: %s did not answer", src);
+			die("--profiler pprof: %s did not answer within %d s", src, PLANRUN_PPROF_WAIT);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	while (waitpid(pid, &status, 0) < 0 && errno != ECHILD)
 		if (errno != EINTR)
 			die("waitpid:");
 	free(argv);

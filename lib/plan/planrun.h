@@ -91,4 +91,7 @@ int planrun_write(struct planrun *r);
 
 void planrun_free(struct planrun *r);
 
+/* The longest --profiler pprof waits for a scenario's URL to answer. */
+#define PLANRUN_PPROF_WAIT 120
+
 #endif
