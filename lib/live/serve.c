@@ -268,7 +268,11 @@ child_wait(struct serve *s, pid_t pid, int fd, int *st)
 			child_end(pid);
 			return -1;
 		}
-		if (fd < 0 || poll(&pfd, 1, 100) <= 0)
+		if (fd < 0) {
+			poll(NULL, 0, 100);   /* no client to watch: just wait */
+			continue;
+		}
+		if (poll(&pfd, 1, 100) <= 0)
 			continue;
 		if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) {
 			child_end(pid);
@@ -894,17 +898,23 @@ prune(struct serve *s, const char *ext)
 		    strcmp(e->d_name + l - el, ext) != 0)
 			continue;
 		strtoull(e->d_name + 4, &end, 10);
+		/* cpu_T.ext or, a second one in the same second, cpu_T-N.ext */
+		if (end != e->d_name + 4 && *end == '-' && end[1] >= '0' && end[1] <= '9')
+			strtoull(end + 1, &end, 10);
 		if (end == e->d_name + 4 || end != e->d_name + l - el)
 			continue;
 		names = xreallocarray(names, n + 1, sizeof(*names));
 		names[n++] = xstrdup(e->d_name);
 	}
-	/* the oldest first: their numbers, then their names */
+	/* the oldest first: by time T, then by N (none: 0) */
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0; j--) {
-			unsigned long long a = strtoull(names[j - 1] + 4, NULL, 10);
-			unsigned long long b = strtoull(names[j] + 4, NULL, 10);
-			if (a < b || (a == b && strcmp(names[j - 1], names[j]) <= 0))
+			unsigned long long a = strtoull(names[j - 1] + 4, &end, 10);
+			unsigned long long an = *end == '-' ? strtoull(end + 1, NULL, 10) : 0;
+			unsigned long long b = strtoull(names[j] + 4, &end, 10);
+			unsigned long long bn = *end == '-' ? strtoull(end + 1, NULL, 10) : 0;
+
+			if (a < b || (a == b && an <= bn))
 				break;
 			char *t = names[j];
 			names[j] = names[j - 1];
@@ -922,8 +932,12 @@ prune(struct serve *s, const char *ext)
 static int
 mkdirs(const char *path)
 {
-	char *p = xstrdup(path);
+	char *p;
 	int rc = 0;
+
+	if (*path == '\0')
+		return -1;
+	p = xstrdup(path);
 
 	for (char *q = p + 1; ; q++) {
 		if (*q == '/' || *q == '\0') {
@@ -951,8 +965,13 @@ auto_start(struct serve *s, char *path, size_t size)
 
 	/* a name not taken: two in a second get a suffix */
 	snprintf(path, size, "%s/cpu_%lld%s", s->o->output_dir, (long long)t, ext);
-	for (int i = 1; lstat(path, &st) == 0 && i < 100; i++)
+	for (int i = 1; lstat(path, &st) == 0; i++) {
+		if (i == 100) {
+			warn("--auto-profile: %s: every name of this second is taken; skipped", path);
+			return -1;
+		}
 		snprintf(path, size, "%s/cpu_%lld-%d%s", s->o->output_dir, (long long)t, i, ext);
+	}
 	pid_list(s, pids, sizeof(pids));
 	snprintf(sec, sizeof(sec), "%g", s->o->auto_duration);
 	argv = child_argv(s, pids, (const char *const[]){ "-d", sec, "--format",
@@ -1064,6 +1083,9 @@ serve_run(const struct serve_opts *o)
 			    o->argv[i]);
 		}
 	} else {
+		/* their list must fit the children's -p (pid_list) whole */
+		if (o->npids > SERVE_MAX_PIDS)
+			die("-p: at most %d processes for a server", SERVE_MAX_PIDS);
 		s.pids = o->pids;
 		s.npids = o->npids;
 		for (int i = 0; i < o->npids; i++)

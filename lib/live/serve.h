@@ -42,6 +42,7 @@
 #include "record/session.h"
 
 #define SERVE_MAX_SECONDS 300       /* the longest CPU profile asked */
+#define SERVE_MAX_PIDS 28           /* -p processes of a server, at most */
 #define SERVE_DEFAULT_SECONDS 30    /* Go's default */
 #define SERVE_MAX_CONNECTIONS 64
 #define SERVE_TIMEOUT 60            /* seconds an idle connection stays */

@@ -1,4 +1,5 @@
 /* traces: the heaviest whole stacks.  See traces.h. */
+#define _GNU_SOURCE
 #include "top/traces.h"
 
 #include <stdio.h>
@@ -12,17 +13,15 @@ static const struct table_col cols[] = {
 	{ "count", "count", 1 }, { "pct", "%", 1 }, { "stack", "stack", 0 },
 };
 
-/* The order of the rows: the count shown, heaviest first, then the
- * stack's bytes. */
-static int traces_which;
-
+/* The order of the rows: the count shown (*which: 0, or 1 for a
+ * differential's after), heaviest first, then the stack's bytes. */
 static int
-heavier(const void *a, const void *b)
+heavier(const void *a, const void *b, void *which)
 {
 	const struct stacktable_entry *x = *(struct stacktable_entry *const *)a;
 	const struct stacktable_entry *y = *(struct stacktable_entry *const *)b;
 	size_t n = x->len < y->len ? x->len : y->len;
-	int c;
+	int traces_which = *(const int *)which, c;
 
 	if (x->n[traces_which] != y->n[traces_which])
 		return x->n[traces_which] > y->n[traces_which] ? -1 : 1;
@@ -65,9 +64,10 @@ traces_rows(struct table *t, struct stacktable *tab, const struct unit *u, int d
 	count_t total;
 	char text[UNIT_BUFSZ], raw[COUNT_BUFSZ], pct[32], rawpct[32];
 
-	traces_which = diff ? 1 : 0;
+	int traces_which = diff ? 1 : 0;
+
 	v = stacktable_sorted(tab, &n);
-	qsort(v, n, sizeof(*v), heavier);
+	qsort_r(v, n, sizeof(*v), heavier, &traces_which);
 	/* a stack whose count is 0 (a differential's gone one) is no trace */
 	while (n > 0 && v[n - 1]->n[traces_which] == 0)
 		n--;
