@@ -141,4 +141,12 @@ else
 	    "no C compiler, or prof-record cannot sample here: $(head -n 1 probe.out 2>/dev/null)"
 fi
 
+test_expect_success 'perf script inputs of two events are not summed: exit 2, both named' '
+	sed "s/ cpu-clock:ppp: / task-clock:ppp: /" "$T_DATA/demo/app.perf.txt" >other.perf.txt &&
+	test_expect_code 2 prof-plan "$T_DATA/demo/app.perf.txt" other.perf.txt >out 2>err &&
+	cat err &&
+	grep "other.perf.txt: samples of task-clock:ppp, where .* has cpu-clock:ppp" err &&
+	prof-plan "$T_DATA/demo/app.perf.txt" "$T_DATA/demo/app.perf.txt" >out
+'
+
 done_testing

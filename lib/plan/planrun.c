@@ -538,6 +538,13 @@ read_each(struct planrun *r, int n, char *const files[])
 			    "with a profile", files[i]);
 			status = EXIT_USAGE;
 		}
+		/* read apart, each file kept its own first event: counts of
+		 * two events are no sum */
+		if (p->in.event != NULL && one.event != NULL && strcmp(p->in.event, one.event) != 0) {
+			warn("%s: samples of %s, where %s has %s: their counts cannot be summed",
+			    files[i], one.event, p->name, p->in.event);
+			status = EXIT_USAGE;
+		}
 		stacktable_merge(p->in.tab, one.tab);
 		one.tab = NULL;
 		if (one.nmeta > 0)
