@@ -50,7 +50,7 @@ call_tiny Hot.computation.in.`call_tiny` Call.in.the.hot.loop:.*`tiny`.*not.inli
 chase Hot.computation.in.`chase` Pointer.chasing
 fsync_each [Ff]sync.*in.`fsync_each` fsync
 leak_here Leak.in.`leak_here` 3,000,000.bytes|2.9MiB|3.0MB|not.freed
-fight Lock.*in.`fight` Contended|lock.wait
+fight Lock.*in.`fight` Contended|[Ll]ock.wait
 TABLE
 
 test_expect_success 'no task with only the general advice ranks above a planted one' '
