@@ -174,36 +174,52 @@ resolve(const char *path, struct stat *st, int *fd)
 	}
 }
 
+int
+outfile_mkdirs(const char *dir, mode_t mode, size_t *bad)
+{
+	char *s = xstrdup(dir);
+	struct stat st;
+	int ret = 0;
+
+	*bad = 0;
+	if (*s == '\0') {
+		free(s);
+		errno = ENOENT;
+		return -1;
+	}
+	for (char *p = s + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if ((mkdir(s, mode) < 0 && errno != EEXIST) || stat(s, &st) < 0)
+			ret = -1;
+		else if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			ret = -1;
+		}
+		if (ret < 0)
+			*bad = (size_t)(p - s);
+		if (ret < 0 || (*p = c) == '\0')
+			break;
+	}
+	free(s);
+	return ret;
+}
+
 /* mkdir -p of the directory part of path */
 static int
 make_dirs(const char *path)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	struct stat st;
+	size_t bad;
 	int ret = 0;
 
-	if (slash == NULL || slash == dir)
-		goto out;
-	*slash = '\0';
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-			ret = -1;
-		*p = '/';
-		if (ret < 0)
-			goto out;
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if ((ret = outfile_mkdirs(dir, 0777, &bad)) < 0)
+			warn("%.*s: cannot make the directory:", (int)bad, dir);
 	}
-	if ((mkdir(dir, 0777) < 0 && errno != EEXIST) || stat(dir, &st) < 0)
-		ret = -1;
-	else if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		ret = -1;
-	}
-	if (ret < 0)
-		warn("%s: cannot make the directory:", dir);
-out:
 	free(dir);
 	return ret;
 }

@@ -27,6 +27,8 @@
 #ifndef PROF_OUTFILE_H
 #define PROF_OUTFILE_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -62,6 +64,15 @@ int outfile_commit(struct outfile *o);
  * Returns 0, or -1 after the messages.
  */
 int outfile_commit_all(struct outfile **v, size_t n);
+
+/*
+ * mkdir -p: dir and its missing parents, made with mode (less the umask).
+ * Returns 0 when every one of them is a directory at the end (made here
+ * or before), else -1 with errno set (ENOTDIR: a component is something
+ * else) and *bad the length of the first path that failed, dir[0..*bad),
+ * for the caller's message (which says what the directory was for).
+ */
+int outfile_mkdirs(const char *dir, mode_t mode, size_t *bad);
 
 /* Closes the output without putting it in place; frees o. */
 void outfile_discard(struct outfile *o);

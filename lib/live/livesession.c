@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cmdline.h"
+#include "core/outfile.h"
 #include "core/table.h"
 #include "core/util.h"
 #include "folded/meta.h"
@@ -246,26 +248,13 @@ sessions_dir(const char *dir, char **out)
 static void
 dir_make(const char *dir)
 {
-	char *s = xstrdup(dir), *sessions;
-	struct stat st;
+	char *sessions;
+	size_t bad;
 
 	if (*dir == '\0')
 		die("--output-dir: an empty name");
-	for (char *p = s + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(s, 0755) < 0 && errno != EEXIST)
-			die("%s: cannot make the directory for the sessions:", s);
-		if (stat(s, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			errno = ENOTDIR;
-			die("%s: cannot make the directory for the sessions:", s);
-		}
-		if ((*p = c) == '\0')
-			break;
-	}
-	free(s);
+	if (outfile_mkdirs(dir, 0755, &bad) < 0)
+		die("%.*s: cannot make the directory for the sessions:", (int)bad, dir);
 	if (access(dir, W_OK | X_OK) < 0)
 		die("%s: not writable: the sessions' profiles cannot be written there:", dir);
 	sessions = xasprintf("%s/.sessions", dir);
@@ -384,9 +373,14 @@ livesession_start(const char *dir, const char *type, struct session_opts *o,
 	paths_make(&p, dir, st.id);
 	snprintf(st.type, sizeof(st.type), "%s", type);
 	snprintf(st.format, sizeof(st.format), "%s", o->pprof ? "pprof" : "folded");
-	for (int i = 0; argv != NULL && argv[i] != NULL; i++) {
-		size_t k = strlen(st.target);
-		snprintf(st.target + k, sizeof(st.target) - k, "%s%s", i ? " " : "", argv[i]);
+	if (argv != NULL) {
+		int n = 0;
+		while (argv[n] != NULL)
+			n++;
+		/* quoted: a word with a space stays one word in --list */
+		char *line = cmdline_join(argv, n);
+		snprintf(st.target, sizeof(st.target), "%s", line);
+		free(line);
 	}
 	for (int i = 0; i < npids; i++) {
 		size_t k = strlen(st.target);

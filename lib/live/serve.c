@@ -24,6 +24,8 @@
 
 #include <microhttpd.h>
 
+#include "core/cmdline.h"
+#include "core/outfile.h"
 #include "core/util.h"
 #include "core/xmlsafe.h"
 #include "folded/folded.h"
@@ -929,31 +931,6 @@ prune(struct serve *s, const char *ext)
 	closedir(d);
 }
 
-static int
-mkdirs(const char *path)
-{
-	char *p;
-	int rc = 0;
-
-	if (*path == '\0')
-		return -1;
-	p = xstrdup(path);
-
-	for (char *q = p + 1; ; q++) {
-		if (*q == '/' || *q == '\0') {
-			char c = *q;
-			*q = '\0';
-			if (mkdir(p, 0777) != 0 && errno != EEXIST)
-				rc = -1;
-			*q = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	free(p);
-	return rc;
-}
-
 static pid_t
 auto_start(struct serve *s, char *path, size_t size)
 {
@@ -1035,6 +1012,7 @@ serve_run(const struct serve_opts *o)
 	sigset_t set;
 	char shown[INET6_ADDRSTRLEN + 16], autopath[PATH_MAX];
 	const char *tmp = getenv("TMPDIR");
+	size_t bad;
 	double next_auto = 0;
 	pid_t autopid = -1;
 	int lfd = -1, sfd, status = 0, wst, signals = 0, auto_failed = 0;
@@ -1071,16 +1049,20 @@ serve_run(const struct serve_opts *o)
 
 	if (o->listen != NULL)
 		lfd = listen_on(o->listen, shown, sizeof(shown));
-	if (o->auto_interval > 0 && mkdirs(o->output_dir) != 0)
-		die("--auto-profile: %s: cannot make the directory:", o->output_dir);
+	if (o->auto_interval > 0 && outfile_mkdirs(o->output_dir, 0777, &bad) != 0)
+		die("--auto-profile: %.*s: cannot make the directory:", (int)bad, o->output_dir);
 	if (o->npids == 0) {
 		launch(&s, o->argv);
 		s.pids = &s.child;
 		s.npids = 1;
-		for (int i = 0; o->argv[i] != NULL; i++) {
-			size_t k = strlen(s.cmdline);
-			snprintf(s.cmdline + k, sizeof(s.cmdline) - k, "%s%s", i ? " " : "",
-			    o->argv[i]);
+		{
+			int n = 0;
+			while (o->argv[n] != NULL)
+				n++;
+			/* quoted: a word with a space stays one word */
+			char *line = cmdline_join(o->argv, n);
+			snprintf(s.cmdline, sizeof(s.cmdline), "%s", line);
+			free(line);
 		}
 	} else {
 		/* their list must fit the children's -p (pid_list) whole */
