@@ -245,6 +245,38 @@ test_expect_success '-p: the agent'"$SQ"'s endpoints are 501 and say why; profil
 	grep ";hot_spin [0-9]*\$" body
 '
 
+# A pid freed by the end of its process may be handed to a new one; the
+# server knows its targets by pid and start time, and must not profile
+# the stranger.  The kernel's next pid is set (ns_last_pid, root) so that
+# a new process gets the freed one.
+test_expect_success '-p: a pid reused by another process is 410 Gone, never profiled' '
+	./hot 300 >/dev/null 2>&1 &
+	echo $! >r1.pid &&
+	./hot 300 >/dev/null 2>&1 &
+	echo $! >r2.pid &&
+	start_server r -p $(cat r1.pid),$(cat r2.pid) &&
+	kill $(cat r1.pid) && wait $(cat r1.pid) 2>/dev/null
+	reused= &&
+	if test -w /proc/sys/kernel/ns_last_pid; then
+		for try in 1 2 3 4 5; do
+			echo $(($(cat r1.pid) - 1)) >/proc/sys/kernel/ns_last_pid 2>/dev/null &&
+			sh -c "exec sleep 30" &
+			if test $! = $(cat r1.pid); then reused=$!; break; fi
+			kill $! 2>/dev/null
+		done
+	fi &&
+	get r "/debug/pprof/profile?seconds=1&format=folded" &&
+	echo 410 >expect && test_cmp expect status &&
+	grep "process $(cat r1.pid) has ended" body &&
+	echo "pid reused by a sleep: ${reused:-no (ns_last_pid not writable or taken)}" &&
+	! grep "sleep" body &&
+	get r "/debug/stats?pid=$(cat r2.pid)" &&
+	echo 200 >expect && test_cmp expect status &&
+	test -z "$reused" || kill $reused
+'
+stop_server r
+kill $(cat r2.pid) 2>/dev/null
+
 test_expect_success '-p: the server ends when its process ends, with 0' '
 	kill $(cat target.pid) &&
 	i=0 &&

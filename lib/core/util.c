@@ -231,17 +231,30 @@ util_now(void)
 int
 util_gone(pid_t pid)
 {
-	char path[64], buf[512];
-	const char *paren;
+	unsigned long long start;
+
+	return util_proc_start(pid, &start) != 1;
+}
+
+int
+util_proc_start(pid_t pid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p;
 	FILE *fp;
-	int z = 0;
+	int field, ok = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if ((fp = fopen(path, "re")) == NULL)
-		return 1;
-	/* the state follows the command name, which may hold ") " itself */
-	if (fgets(buf, sizeof(buf), fp) != NULL && (paren = strrchr(buf, ')')) != NULL)
-		z = paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+		return -1;
+	/* the command name may hold ") " itself: fields are counted from
+	 * the last ')' */
+	if (fgets(buf, sizeof(buf), fp) != NULL && (p = strrchr(buf, ')')) != NULL) {
+		char state = p[1] == ' ' ? p[2] : '?';
+		for (field = 3, p++; field < 22 && (p = strchr(p + 1, ' ')) != NULL; field++)
+			;
+		if (p != NULL && sscanf(p, " %llu", start) == 1)
+			ok = state == 'Z' || state == 'X' ? 0 : 1;
+	}
 	fclose(fp);
-	return z;
+	return ok;
 }

@@ -80,4 +80,12 @@ double util_now(void);
  */
 int util_gone(pid_t pid);
 
+/*
+ * Process pid's start time (clock ticks after boot, /proc/PID/stat's
+ * field 22) in *start: with the pid it names one process for good, where
+ * a pid alone may be reused once the process is reaped.  Returns 1 for a
+ * process that may still run, 0 for a zombie (or dead) one, -1 for none.
+ */
+int util_proc_start(pid_t pid, unsigned long long *start);
+
 #endif

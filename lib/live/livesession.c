@@ -110,39 +110,12 @@ nonempty(const char *path)
 	return stat(path, &st) == 0 && st.st_size > 0;
 }
 
-/*
- * The start time of process pid (clock ticks after boot) into *start;
- * returns 1 when it runs, 0 when it is a zombie, -1 when there is none.
- */
-static int
-proc_start(pid_t pid, unsigned long long *start)
-{
-	char path[64], buf[1024], *p;
-	FILE *fp;
-	int field, ok = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	/* The name in parentheses may hold spaces and parentheses: fields
-	 * are counted from the last ')'. */
-	if (fgets(buf, sizeof(buf), fp) != NULL && (p = strrchr(buf, ')')) != NULL) {
-		char state = p[1] == ' ' ? p[2] : '?';
-		for (field = 3, p++; field < 22 && (p = strchr(p + 1, ' ')) != NULL; field++)
-			;
-		if (p != NULL && sscanf(p, " %llu", start) == 1)
-			ok = state == 'Z' || state == 'X' ? 0 : 1;
-	}
-	fclose(fp);
-	return ok;
-}
-
 static int
 recorder_alive(const struct state *st)
 {
 	unsigned long long start;
 
-	return st->complete && proc_start(st->pid, &start) == 1 && start == st->starttime;
+	return st->complete && util_proc_start(st->pid, &start) == 1 && start == st->starttime;
 }
 
 /* Control characters of a command line would break a state's line. */
@@ -406,7 +379,7 @@ livesession_start(const char *dir, const char *type, struct session_opts *o,
 	}
 	close(log);
 	close(report[1]);
-	(void)proc_start(st.pid, &st.starttime);
+	(void)util_proc_start(st.pid, &st.starttime);
 	state_write(dir, &p, &st, o->output, o->duration);
 
 	/* The ID is printed once the recorder samples, so that --list shows

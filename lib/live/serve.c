@@ -40,6 +40,8 @@ struct serve {
 	const struct serve_opts *o;
 	const pid_t *pids;
 	int npids;
+	/* each target's start time: a pid reused after its end is not it */
+	unsigned long long starts[SERVE_MAX_PIDS];
 	pid_t child;                 /* the command launched, or -1 */
 	char cmdline[4096], when[32];
 	time_t t0;
@@ -218,6 +220,21 @@ child_argv(struct serve *s, char *pidlist, const char *const *extra)
 		v[k++] = s->o->record_args[i];
 	v[k] = NULL;
 	return v;
+}
+
+/*
+ * Whether target pid has ended: gone, a zombie, or its pid now another
+ * process's (started at another time), which the server must not profile.
+ */
+static int
+target_gone(const struct serve *s, pid_t pid)
+{
+	unsigned long long start;
+
+	for (int i = 0; i < s->npids; i++)
+		if (s->pids[i] == pid)
+			return util_proc_start(pid, &start) != 1 || start != s->starts[i];
+	return 1;
 }
 
 static void
@@ -432,7 +449,7 @@ child_profile(struct serve *s, struct MHD_Connection *c, const char *name, int f
 		msg[mlen - 1] = '\0';
 	/* a target that ended meanwhile is gone, not a fault */
 	for (int i = 0; i < s->npids; i++)
-		if (util_gone(s->pids[i])) {
+		if (target_gone(s, s->pids[i])) {
 			ret = reply_text(c, MHD_HTTP_GONE, "process %d has ended%s%s",
 			    (int)s->pids[i], msg && *msg ? ": " : "", msg ? msg : "");
 			free(msg);
@@ -749,6 +766,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 
 	if (strcmp(url, "/debug/pprof/") == 0 || strcmp(url, "/debug/pprof") == 0)
 		return index_page(s, c);
+	/* before any child gets -p: a pid reused by another process */
+	for (int i = 0; i < s->npids; i++)
+		if (target_gone(s, s->pids[i]) && (s->pids[i] == pid || strcmp(url, "/debug/stats") != 0))
+			return reply_text(c, MHD_HTTP_GONE, "process %d has ended", (int)s->pids[i]);
 	if (strcmp(url, "/debug/stats") == 0)
 		return stats(s, c, pid);
 	if (strcmp(url, "/debug/pprof/profile") == 0)
@@ -982,7 +1003,7 @@ static int
 all_gone(struct serve *s)
 {
 	for (int i = 0; i < s->npids; i++)
-		if (!util_gone(s->pids[i]))
+		if (!target_gone(s, s->pids[i]))
 			return 0;
 	return 1;
 }
@@ -1055,6 +1076,7 @@ serve_run(const struct serve_opts *o)
 		launch(&s, o->argv);
 		s.pids = &s.child;
 		s.npids = 1;
+		(void)util_proc_start(s.child, &s.starts[0]);
 		{
 			int n = 0;
 			while (o->argv[n] != NULL)
@@ -1071,7 +1093,7 @@ serve_run(const struct serve_opts *o)
 		s.pids = o->pids;
 		s.npids = o->npids;
 		for (int i = 0; i < o->npids; i++)
-			if (util_gone(o->pids[i]))
+			if (util_proc_start(o->pids[i], &s.starts[i]) != 1)
 				die("-p: no process %d", (int)o->pids[i]);
 		for (int i = 0; i < o->npids; i++) {
 			size_t k = strlen(s.cmdline);
