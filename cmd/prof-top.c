@@ -122,16 +122,15 @@ traces_main(struct input *g, const struct top_opts *to, struct outfile *of, int 
 }
 
 /*
- * --list: the stacks kept whole (the filters by lib/folded/transform),
- * then the lines of the functions that re matches, from pprof profiles
- * with their file:line too.  Exit 1 when no function matches, 2 when
- * none of those that match has line numbers.
+ * --list: the lines of the functions that re matches (the filters as in
+ * the table, by srclist), from pprof profiles with their file:line too.
+ * Exit 1 when no function matches, 2 when none of those that match has
+ * line numbers.
  */
 static int
 list_main(struct input *g, const struct top_opts *to, const regex_t *re, const char *list,
     const char *dir, struct outfile *of, int format, int argc, char *argv[])
 {
-	struct transform_opts xo = { .focus = to->focus, .ignore = to->ignore, .hide = to->hide };
 	struct pprof_opts po = { .context = 1 };
 	struct srclist *sl;
 	struct table *t;
@@ -146,10 +145,8 @@ list_main(struct input *g, const struct top_opts *to, const regex_t *re, const c
 		outfile_discard(of);
 		return status;
 	}
-	if (transform_active(&xo))
-		g->tab = transform_apply(g->tab, &xo);
 	unit_from_meta(&g->meta, &u);
-	sl = srclist_build(g->tab, re, g->kind == FOLDED_DIFF);
+	sl = srclist_build(g->tab, re, to, g->kind == FOLDED_DIFF);
 	if (sl->n == 0 || sl->nlocated < sl->n) {
 		size_t i = 0;
 

@@ -32,14 +32,55 @@ struct frec {
 	char key[];
 };
 
-/* A distinct frame as written, and its function's line (NULL: its name
- * does not match); each costs one split and one regexec. */
+enum { F_FOCUS = 1, F_IGNORE = 2, F_HIDE = 4 };
+
+/* A distinct frame as written, its function's line (NULL: its name does
+ * not match) and which filters match it; each costs one split and one
+ * regexec per expression. */
 struct crec {
 	UT_hash_handle hh;
 	struct frec *f;
 	struct lrec *l;
+	unsigned flags;
 	char key[];
 };
+
+static int
+matches(const regex_t *re, const char *s, size_t n)
+{
+	char *b;
+	int m;
+
+	if (n == 0)
+		return 0;
+	b = xmemdup(s, n);
+	m = regexec(re, b, 0, NULL, 0) == 0;
+	free(b);
+	return m;
+}
+
+/* The filters that match the frame, as top.h has it: against the name
+ * with its suffix, the location or the module. */
+static unsigned
+flags_of(const struct top_opts *o, const struct frame_parts *fp)
+{
+	const regex_t *res[3] = { o->focus, o->ignore, o->hide };
+	unsigned flags = 0;
+
+	for (int i = 0; i < 3; i++) {
+		if (res[i] == NULL)
+			continue;
+		char *nm = xmalloc(fp->name_len + fp->suffix_len + 1);
+		memcpy(nm, fp->name, fp->name_len);
+		memcpy(nm + fp->name_len, fp->suffix, fp->suffix_len);
+		if (matches(res[i], nm, fp->name_len + fp->suffix_len) ||
+		    matches(res[i], fp->loc, fp->loc_len) ||
+		    matches(res[i], fp->module, fp->module_len))
+			flags |= 1u << i;
+		free(nm);
+	}
+	return flags;
+}
 
 /* The line number of a location "FILE:LINE" (file_len the FILE's), or 0:
  * none, or not one a file can have. */
@@ -59,8 +100,8 @@ line_of(const struct frame_parts *p)
 }
 
 static struct crec *
-frame_rec(struct crec **cache, struct frec **funcs, const regex_t *re, const char *fr,
-    size_t len)
+frame_rec(struct crec **cache, struct frec **funcs, const regex_t *re, const struct top_opts *o,
+    const char *fr, size_t len)
 {
 	struct frame_parts p;
 	struct crec *c;
@@ -76,6 +117,7 @@ frame_rec(struct crec **cache, struct frec **funcs, const regex_t *re, const cha
 	memcpy(c->key, fr, len);
 	HASH_ADD(hh, *cache, key[0], len, c);
 	frame_split(fr, len, &p);
+	c->flags = flags_of(o, &p);
 	name = xmemdup(p.name, p.name_len);
 	if (regexec(re, name, 0, NULL, 0) != 0) {
 		free(name);
@@ -134,29 +176,41 @@ by_line(const void *a, const void *b)
 }
 
 struct srclist *
-srclist_build(struct stacktable *tab, const regex_t *re, int diff)
+srclist_build(struct stacktable *tab, const regex_t *re, const struct top_opts *o, int diff)
 {
 	struct srclist *sl = xcalloc(1, sizeof(*sl));
-	struct crec *cache = NULL, *c, *ct;
+	struct crec *cache = NULL, *c, *ct, **fr = NULL;
 	struct frec *funcs = NULL, *f, *ft;
 	struct stacktable_entry *e, *et;
 	int which = diff ? 1 : 0;
-	size_t stamp = 0;
+	size_t stamp = 0, cap = 0;
 
 	sl->total = tab->total[which];
 	HASH_ITER(hh, tab->head, e, et) {
 		count_t n = e->n[which];
 		struct crec *leaf = NULL;
-		size_t start = 0;
+		size_t start = 0, nf = 0;
+		unsigned any = 0;
 
 		if (n == 0)
 			continue;
-		stamp++;
 		for (size_t i = 0; i <= e->len; i++) {
 			if (i < e->len && e->key[i] != ';')
 				continue;
-			leaf = frame_rec(&cache, &funcs, re, e->key + start, i - start);
+			if (nf == cap)
+				fr = xreallocarray(fr, cap = cap ? 2 * cap : 64, sizeof(*fr));
+			fr[nf] = frame_rec(&cache, &funcs, re, o, e->key + start, i - start);
+			any |= fr[nf++]->flags;
 			start = i + 1;
+		}
+		/* pprof's filters, in top's order: focus, ignore, then hide */
+		if ((o->focus != NULL && !(any & F_FOCUS)) || (any & F_IGNORE))
+			continue;
+		stamp++;
+		for (size_t i = 0; i < nf; i++) {
+			if (fr[i]->flags & F_HIDE)
+				continue;
+			leaf = fr[i];
 			if (leaf->l == NULL)
 				continue;
 			/* the reader checked that the totals fit: no sum here overflows */
@@ -174,43 +228,44 @@ srclist_build(struct stacktable *tab, const regex_t *re, int diff)
 			leaf->f->flat += n;
 		}
 	}
+	free(fr);
 	HASH_ITER(hh, cache, c, ct) {
 		HASH_DEL(cache, c);
 		free(c);
 	}
 	sl->funcs = xreallocarray(NULL, HASH_COUNT(funcs) + 1, sizeof(*sl->funcs));
 	HASH_ITER(hh, funcs, f, ft) {
-		struct srclist_func *o = &sl->funcs[sl->n++];
+		struct srclist_func *out = &sl->funcs[sl->n++];
 		struct lrec *l, *lt;
 
-		memset(o, 0, sizeof(*o));
-		o->name = xmemdup(f->key, f->name_len);
-		o->file = xmemdup(f->key + f->name_len + 1, f->file_len);
-		o->name_len = f->name_len;
-		o->file_len = f->file_len;
-		o->flat = f->flat;
-		o->cum = f->cum;
-		o->lines = xreallocarray(NULL, HASH_COUNT(f->lines) + 1, sizeof(*o->lines));
+		memset(out, 0, sizeof(*out));
+		out->name = xmemdup(f->key, f->name_len);
+		out->file = xmemdup(f->key + f->name_len + 1, f->file_len);
+		out->name_len = f->name_len;
+		out->file_len = f->file_len;
+		out->flat = f->flat;
+		out->cum = f->cum;
+		out->lines = xreallocarray(NULL, HASH_COUNT(f->lines) + 1, sizeof(*out->lines));
 		HASH_ITER(hh, f->lines, l, lt) {
-			/* a line of a function seen only in stacks counted 0 */
+			/* a line seen only in stacks skipped (count 0, or filtered out) */
 			if (l->cum != 0) {
-				o->lines[o->nlines].line = l->line;
-				o->lines[o->nlines].flat = l->flat;
-				o->lines[o->nlines++].cum = l->cum;
+				out->lines[out->nlines].line = l->line;
+				out->lines[out->nlines].flat = l->flat;
+				out->lines[out->nlines++].cum = l->cum;
 				if (l->line > 0)
-					o->located = 1;
+					out->located = 1;
 			}
 			HASH_DEL(f->lines, l);
 			free(l);
 		}
-		qsort(o->lines, o->nlines, sizeof(*o->lines), by_line);
-		sl->nlocated += o->located;
+		qsort(out->lines, out->nlines, sizeof(*out->lines), by_line);
+		sl->nlocated += out->located;
 		HASH_DEL(funcs, f);
 		free(f);
-		if (o->nlines == 0) {
-			free(o->name);
-			free(o->file);
-			free(o->lines);
+		if (out->nlines == 0) {
+			free(out->name);
+			free(out->file);
+			free(out->lines);
 			sl->n--;
 		}
 	}
@@ -330,6 +385,8 @@ srclist_rows(struct table *t, const struct srclist *sl, const struct unit *u)
 	for (size_t i = 0; i < sl->n; i++) {
 		const struct srclist_func *f = &sl->funcs[i];
 
+		if (!f->located)
+			continue;
 		for (size_t j = 0; j < f->nlines; j++) {
 			const struct srclist_line *l = &f->lines[j];
 

@@ -17,6 +17,11 @@
  * frames has a line number is not located, and a listing cannot show it:
  * the profile was recorded without lines (prof-record --lines).  A
  * differential profile is listed by its second count (after).
+ * The filters of a struct top_opts (focus, ignore, hide) apply first, as
+ * top.h says: matched against a frame's name with its suffix, its
+ * location or its module; a hidden frame is in no line, and a hidden
+ * leaf's flat goes to the frame that called it.  total is the whole
+ * table's, whatever the filters kept (as pprof).
  *
  * The listing (srclist_write) is pprof's: per located function,
  *   ROUTINE ======================== NAME in FILE
@@ -41,6 +46,7 @@
 #include "core/table.h"
 #include "folded/stacktable.h"
 #include "folded/unit.h"
+#include "top/top.h"
 
 /* Lines shown before the first and after the last line with counts. */
 #define SRCLIST_MARGIN 5
@@ -67,8 +73,10 @@ struct srclist {
 };
 
 /* The functions of tab whose name matches re, with their lines' counts
- * (the second count when diff). */
-struct srclist *srclist_build(struct stacktable *tab, const regex_t *re, int diff);
+ * (the second count when diff), over the stacks that the filters of o
+ * keep (its other fields do not apply). */
+struct srclist *srclist_build(struct stacktable *tab, const regex_t *re, const struct top_opts *o,
+    int diff);
 
 /*
  * Writes the listing of the located functions to fp, a "Total:" line
@@ -79,7 +87,7 @@ int srclist_write(const struct srclist *sl, FILE *fp, const struct unit *u, cons
 
 /*
  * Adds a section "lines" to t: a row per line with counts of every
- * function (function, file, line, flat, cum; line empty for line 0), raw
+ * located function (function, file, line, flat, cum; line empty for line 0), raw
  * values exact in the profile's unit; and the header fact "total".
  */
 void srclist_rows(struct table *t, const struct srclist *sl, const struct unit *u);
