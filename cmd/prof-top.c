@@ -10,6 +10,7 @@
 #include "core/outfile.h"
 #include "core/table.h"
 #include "core/util.h"
+#include "core/xmlsafe.h"
 #include "folded/transform.h"
 #include "folded/unit.h"
 #include "input/input.h"
@@ -147,21 +148,25 @@ list_main(struct input *g, const struct top_opts *to, const regex_t *re, const c
 	}
 	unit_from_meta(&g->meta, &u);
 	sl = srclist_build(g->tab, re, to, g->kind == FOLDED_DIFF);
-	if (sl->n == 0 || sl->nlocated < sl->n) {
+	if (sl->n == 0) {
+		warn("%s: no function matches", list);
+		status = EXIT_FINDING;
+	} else if (sl->nlocated < sl->n) {
 		size_t i = 0;
+		char *name;
 
-		while (i < sl->n && sl->funcs[i].located)
+		while (sl->funcs[i].located)
 			i++;
-		if (sl->n == 0) {
-			warn("%s: no function matches", list);
-			status = EXIT_FINDING;
-		} else if (sl->nlocated == 0) {
-			warn("no line numbers for %s%s: record with prof-record --lines",
-			    sl->funcs[i].name, sl->n > 1 ? " (nor the others that match)" : "");
+		/* a name from a profile may hold any bytes */
+		name = xmlsafe_cleandup(sl->funcs[i].name, sl->funcs[i].name_len, NULL);
+		if (sl->nlocated == 0) {
+			warn("no line numbers for %s%s: record with prof-record --lines", name,
+			    sl->n > 1 ? " (nor the others that match)" : "");
 			status = EXIT_USAGE;
 		} else
 			warn("no line numbers for %s%s: not listed; record with prof-record --lines",
-			    sl->funcs[i].name, sl->n - sl->nlocated > 1 ? " and others" : "");
+			    name, sl->n - sl->nlocated > 1 ? " and others" : "");
+		free(name);
 	}
 	if (status != EXIT_OK) {
 		srclist_free(sl);
@@ -253,9 +258,7 @@ main(int argc, char *argv[])
 			to.ignore = xregcomp(optarg, "--ignore");
 			break;
 		case OPT_LIST:
-			xregfree(list_re);
 			list = optarg;
-			list_re = xregcomp(optarg, "--list");
 			break;
 		case OPT_ROWS:
 			rows = (size_t)arg_int(optarg, 0, 1000000000, "--rows");
@@ -293,6 +296,9 @@ main(int argc, char *argv[])
 		die("--source: the sources are for --list");
 	if (source != NULL && (stat(source, &st) < 0 || !S_ISDIR(st.st_mode)))
 		die("--source: %s: not a directory", source);
+	/* compiled once the options are known good: a usage error leaks nothing */
+	if (list != NULL)
+		list_re = xregcomp(list, "--list");
 
 	/* Write errors are seen when the output is closed: a closed pipe
 	 * ends the program as SIGPIPE would, any other is reported. */

@@ -180,7 +180,11 @@ test_expect_success 'names and source text with any bytes are written clean' '
 	! grep -q "$(printf "\033")" actual &&
 	! grep -q "$(printf "\001")" actual &&
 	prof-top --list "^x" --format json h.folded >h.json &&
-	python3 -c "import json; json.load(open(\"h.json\"))"
+	python3 -c "import json; json.load(open(\"h.json\"))" &&
+	printf "x\001\033[31my 2\n" >hn.folded &&
+	test_expect_code 2 prof-top --list "^x" hn.folded 2>err &&
+	grep "no line numbers for x" err &&
+	! grep -q "$(printf "\033")" err
 '
 
 test_expect_success 'no line numbers: says what to record, exit 2, nothing written' '
