@@ -3,16 +3,19 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/arg.h"
 #include "core/outfile.h"
 #include "core/table.h"
 #include "core/util.h"
+#include "core/xmlsafe.h"
 #include "folded/transform.h"
 #include "folded/unit.h"
 #include "input/input.h"
 #include "top/caveat.h"
+#include "top/srclist.h"
 #include "top/top.h"
 #include "top/topfmt.h"
 #include "top/traces.h"
@@ -24,7 +27,10 @@ static const char synopsis[] =
 "                [--color when] [file ...]\n"
 "       prof-top --traces [-j jobs] [-o file] [--rows n] [--focus regex]\n"
 "                [--ignore regex] [--hide regex] [--format format]\n"
-"                [--color when] [file ...]\n";
+"                [--color when] [file ...]\n"
+"       prof-top --list regex [--source dir] [-j jobs] [-o file]\n"
+"                [--focus regex] [--ignore regex] [--hide regex]\n"
+"                [--format format] [file ...]\n";
 
 static const char options_help[] =
 "\n"
@@ -42,6 +48,10 @@ static const char options_help[] =
 "  --format format       table (default), csv, json or markdown\n"
 "  --traces              the heaviest whole stacks, innermost frame first,\n"
 "                        not functions (pprof -traces); --rows of them\n"
+"  --list regex          the source of the functions that match, with the\n"
+"                        cost of each line (pprof -list; needs line numbers:\n"
+"                        prof-record --lines)\n"
+"  --source dir          with --list, the source files under dir (default: .)\n"
 "  --color when          auto (default: on a terminal, unless NO_COLOR),\n"
 "                        always or never\n"
 "  --help                this text\n"
@@ -49,7 +59,7 @@ static const char options_help[] =
 
 enum {
 	OPT_CALLEES = 256, OPT_CALLERS, OPT_COLOR, OPT_FOCUS, OPT_FORMAT, OPT_GRAN,
-	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_ROWS, OPT_SORT, OPT_TRACES
+	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_LIST, OPT_ROWS, OPT_SORT, OPT_SOURCE, OPT_TRACES
 };
 
 static const struct option longopts[] = {
@@ -63,9 +73,11 @@ static const struct option longopts[] = {
 	{ "hide", required_argument, NULL, OPT_HIDE },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "list", required_argument, NULL, OPT_LIST },
 	{ "output", required_argument, NULL, 'o' },
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "traces", no_argument, NULL, OPT_TRACES },
 	{ NULL, 0, NULL, 0 }
 };
@@ -110,17 +122,91 @@ traces_main(struct input *g, const struct top_opts *to, struct outfile *of, int 
 	return status;
 }
 
+/*
+ * --list: the lines of the functions that re matches (the filters as in
+ * the table, by srclist), from pprof profiles with their file:line too.
+ * Exit 1 when no function matches, 2 when none of those that match has
+ * line numbers.
+ */
+static int
+list_main(struct input *g, const struct top_opts *to, const regex_t *re, const char *list,
+    const char *dir, struct outfile *of, int format, int argc, char *argv[])
+{
+	struct pprof_opts po = { .context = 1 };
+	struct srclist *sl;
+	struct table *t;
+	struct caveat cv;
+	struct unit u;
+	int status;
+
+	g->pprof = &po;
+	input_init(g);
+	if ((status = input_files(g, argc, argv)) != EXIT_OK) {
+		input_free(g);
+		outfile_discard(of);
+		return status;
+	}
+	unit_from_meta(&g->meta, &u);
+	sl = srclist_build(g->tab, re, to, g->kind == FOLDED_DIFF);
+	if (sl->n == 0) {
+		warn("%s: no function matches", list);
+		status = EXIT_FINDING;
+	} else if (sl->nlocated < sl->n) {
+		size_t i = 0;
+		char *name;
+
+		while (sl->funcs[i].located)
+			i++;
+		/* a name from a profile may hold any bytes */
+		name = xmlsafe_cleandup(sl->funcs[i].name, sl->funcs[i].name_len, NULL);
+		if (sl->nlocated == 0) {
+			warn("no line numbers for %s%s: record with prof-record --lines", name,
+			    sl->n > 1 ? " (nor the others that match)" : "");
+			status = EXIT_USAGE;
+		} else
+			warn("no line numbers for %s%s: not listed; record with prof-record --lines",
+			    name, sl->n - sl->nlocated > 1 ? " and others" : "");
+		free(name);
+	}
+	if (status != EXIT_OK) {
+		srclist_free(sl);
+		input_free(g);
+		outfile_discard(of);
+		return status;
+	}
+	t = table_new(format);
+	caveat_read(&cv, &g->meta);
+	caveat_table(t, &cv);
+	if (format == TABLE_TEXT) {
+		/* the notes first, then pprof's layout, not a table's */
+		table_write(t, outfile_fp(of), 0, 0);
+		srclist_write(sl, outfile_fp(of), &u, dir);
+	} else {
+		srclist_rows(t, sl, &u);
+		table_write(t, outfile_fp(of), 0, 0);
+	}
+	status = outfile_commit(of) < 0 ? EXIT_FINDING : EXIT_OK;
+	table_free(t);
+	srclist_free(sl);
+	input_free(g);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct input g = { 0 };
 	struct top_opts to = { 0 };
+	struct stat st;
 	struct unit u;
 	struct caveat cv;
 	struct top *tp;
 	struct table *t;
 	const char *ofile = "-", *when = "auto", *callers = NULL, *callees = NULL;
-	int c, sort = -1, format = TABLE_TEXT, color, width, status, traces = 0;
+	const char *list = NULL, *source = NULL;
+	regex_t *list_re = NULL;
+	int c, sort = -1, format = TABLE_TEXT, color, width, status, traces = 0, rows_given = 0;
+	int color_given = 0;
 	size_t rows = 20;
 
 	util_setprog(argv[0]);
@@ -144,6 +230,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_COLOR:
 			when = optarg;
+			color_given = 1;
 			arg_choice(when, (const char *const[]){ "auto", "always", "never", NULL },
 			    "a choice", "--color");
 			break;
@@ -170,8 +257,15 @@ main(int argc, char *argv[])
 			xregfree(to.ignore);
 			to.ignore = xregcomp(optarg, "--ignore");
 			break;
+		case OPT_LIST:
+			list = optarg;
+			break;
 		case OPT_ROWS:
 			rows = (size_t)arg_int(optarg, 0, 1000000000, "--rows");
+			rows_given = 1;
+			break;
+		case OPT_SOURCE:
+			source = optarg;
 			break;
 		case OPT_TRACES:
 			traces = 1;
@@ -193,6 +287,18 @@ main(int argc, char *argv[])
 	if (traces && (to.peek != NULL || sort >= 0 || to.granularity != TOP_FUNCTION))
 		die("--traces shows whole stacks: --%s does not apply", to.peek != NULL ?
 		    (callers != NULL ? "callers" : "callees") : sort >= 0 ? "sort" : "granularity");
+	if (list != NULL && (traces || to.peek != NULL || sort >= 0 || to.granularity != TOP_FUNCTION ||
+	    rows_given || color_given))
+		die("--list shows the lines of functions: --%s does not apply", traces ? "traces" :
+		    to.peek != NULL ? (callers != NULL ? "callers" : "callees") : sort >= 0 ? "sort" :
+		    to.granularity != TOP_FUNCTION ? "granularity" : rows_given ? "rows" : "color");
+	if (source != NULL && list == NULL)
+		die("--source: the sources are for --list");
+	if (source != NULL && (stat(source, &st) < 0 || !S_ISDIR(st.st_mode)))
+		die("--source: %s: not a directory", source);
+	/* compiled once the options are known good: a usage error leaks nothing */
+	if (list != NULL)
+		list_re = xregcomp(list, "--list");
 
 	/* Write errors are seen when the output is closed: a closed pipe
 	 * ends the program as SIGPIPE would, any other is reported. */
@@ -200,6 +306,15 @@ main(int argc, char *argv[])
 	struct outfile *of = outfile_open(ofile);
 	table_terminal(ofile, when, &color, &width);
 
+	if (list != NULL) {
+		status = list_main(&g, &to, list_re, list, source != NULL ? source : ".", of, format,
+		    argc, argv);
+		xregfree(list_re);
+		xregfree(to.focus);
+		xregfree(to.ignore);
+		xregfree(to.hide);
+		return status;
+	}
 	if (traces) {
 		status = traces_main(&g, &to, of, format, color, width, rows, argc, argv);
 		xregfree(to.focus);

@@ -198,13 +198,11 @@ void plan_add_diff(struct plan *pl, struct stacktable *diff);
  * copied).  Call after plan_build. */
 void plan_add_bench(struct plan *pl, const struct bench_results *r);
 
-/* The largest source file quoted, in bytes; a larger one is not read. */
-#define PLAN_SOURCE_MAX (64L << 20)
-
 /* Quotes the hot lines of the shown tasks from o->source_dir, and checks the
  * rules' source patterns on them (plan-src.c).  Called by plan_build.  Only
  * regular files whose real path lies under the directory's real path are
- * read: a location in a profile is untrusted data. */
+ * read, of at most SRCFILE_MAX bytes (core/srcfile.h): a location in a
+ * profile is untrusted data. */
 void plan_quote(struct plan *pl);
 
 /* Fills each shown task's verify commands (after the tasks are final), and
