@@ -28,6 +28,13 @@ transform_case '--depth counts empty frames' '--depth 2' ';;a 1\n;b 2\n' '; 1\n;
 transform_case '--focus: stacks with a matching frame' '--focus ^b$' "$S" 'a;b;c 1\na;b;d 2\n'
 transform_case '--focus: ERE alternation' '--focus ^(e|z)$' "$S" 'a;e 4\nx;y;z 16\n'
 transform_case '--focus: matched per frame, so ; never matches' '--focus a;b' "$S" ''
+# A frame with a location and a module is matched as prof-top matches it:
+# its name (with its suffix), its location or its module, each alone.
+L='a;b\tb.c:3\tlibb.so;c_[k] 1\na;d\td.c:9 2\n'
+transform_case '--focus: the name of a located frame, anchored' '--focus ^b$' "$L" 'a;b\tb.c:3\tlibb.so;c_[k] 1\n'
+transform_case '--focus: a location' '--focus ^d\.c:9$' "$L" 'a;d\td.c:9 2\n'
+transform_case '--ignore: a module' '--ignore ^libb\.so$' "$L" 'a;d\td.c:9 2\n'
+transform_case '--hide: a name with its suffix' '--hide ^c_\[k\]$' "$L" 'a;b\tb.c:3\tlibb.so 1\na;d\td.c:9 2\n'
 transform_case '--focus: ^ and $ anchor at the frame' '--focus ^y' "$S" 'x;y;z 16\n'
 transform_case '--focus: unanchored matches inside a frame' '--focus ell' 'hello;w 1\nh;world 2\n' 'hello;w 1\n'
 transform_case '--ignore: drop stacks with a matching frame' '--ignore ^b$' "$S" 'a;e 4\nx 8\nx;y;z 16\n'

@@ -54,3 +54,30 @@ frame_annotation(const struct frame_parts *p)
 {
 	return p->suffix_len == 4 ? (unsigned char)p->suffix[2] : 0;
 }
+
+/* REG_STARTEND: a part with a NUL byte is matched whole; it is still
+ * copied and terminated, since not every regexec (nor a sanitizer's
+ * wrapper of it) honours the end it is given. */
+static int
+part_matches(const regex_t *re, const char *s, size_t n, char *scratch)
+{
+	regmatch_t m[1] = { { .rm_so = 0, .rm_eo = (regoff_t)n } };
+
+	if (n == 0)
+		return 0;
+	if (s != scratch)
+		memcpy(scratch, s, n);
+	scratch[n] = '\0';
+	return regexec(re, scratch, 1, m, REG_STARTEND) == 0;
+}
+
+int
+frame_match(const regex_t *re, const struct frame_parts *p, char *scratch)
+{
+	/* the name and its suffix need not be adjacent in the frame */
+	memcpy(scratch, p->name, p->name_len);
+	memcpy(scratch + p->name_len, p->suffix, p->suffix_len);
+	return part_matches(re, scratch, p->name_len + p->suffix_len, scratch) ||
+	    part_matches(re, p->loc, p->loc_len, scratch) ||
+	    part_matches(re, p->module, p->module_len, scratch);
+}

@@ -11,6 +11,7 @@
 #ifndef PROF_FRAME_H
 #define PROF_FRAME_H
 
+#include <regex.h>
 #include <stddef.h>
 
 struct frame_parts {
@@ -26,5 +27,14 @@ void frame_split(const char *f, size_t n, struct frame_parts *p);
 
 /* Returns the annotation letter ('k', 'j', 'i', 'w') of the frame, or 0. */
 int frame_annotation(const struct frame_parts *p);
+
+/*
+ * Whether the extended regular expression re matches the frame taken
+ * apart in p, as the filters --focus, --ignore and --hide mean it
+ * everywhere (prof-top(1)): against its name with its suffix, its
+ * location or its module, any of them.  scratch holds at least the
+ * frame's length + 1 bytes.  A NUL byte in a part is matched as data.
+ */
+int frame_match(const regex_t *re, const struct frame_parts *p, char *scratch);
 
 #endif

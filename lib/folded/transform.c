@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "folded/frame.h"
 
 static int
 is_hex(unsigned char c)
@@ -63,19 +64,14 @@ transform_strip_frame(const char *f, size_t n, char *out)
 	return k;
 }
 
-/*
- * REG_STARTEND lets a frame with a NUL byte be matched whole; the frame is
- * still copied and terminated, since not every regexec (nor a sanitizer's
- * wrapper of it) honours the end it is given.
- */
+/* A frame as the filters see it: its parts (frame_match). */
 static int
 frame_matches(const regex_t *re, const char *f, size_t n, char *scratch)
 {
-	regmatch_t m[1] = { { .rm_so = 0, .rm_eo = (regoff_t)n } };
+	struct frame_parts p;
 
-	memcpy(scratch, f, n);
-	scratch[n] = '\0';
-	return regexec(re, scratch, 1, m, REG_STARTEND) == 0;
+	frame_split(f, n, &p);
+	return frame_match(re, &p, scratch);
 }
 
 struct stacktable *

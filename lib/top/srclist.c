@@ -45,40 +45,18 @@ struct crec {
 	char key[];
 };
 
-static int
-matches(const regex_t *re, const char *s, size_t n)
-{
-	char *b;
-	int m;
-
-	if (n == 0)
-		return 0;
-	b = xmemdup(s, n);
-	m = regexec(re, b, 0, NULL, 0) == 0;
-	free(b);
-	return m;
-}
-
-/* The filters that match the frame, as top.h has it: against the name
- * with its suffix, the location or the module. */
+/* The filters that match the frame (frame_match). */
 static unsigned
 flags_of(const struct top_opts *o, const struct frame_parts *fp)
 {
 	const regex_t *res[3] = { o->focus, o->ignore, o->hide };
+	char *b = xmalloc(fp->name_len + fp->suffix_len + fp->loc_len + fp->module_len + 1);
 	unsigned flags = 0;
 
-	for (int i = 0; i < 3; i++) {
-		if (res[i] == NULL)
-			continue;
-		char *nm = xmalloc(fp->name_len + fp->suffix_len + 1);
-		memcpy(nm, fp->name, fp->name_len);
-		memcpy(nm + fp->name_len, fp->suffix, fp->suffix_len);
-		if (matches(res[i], nm, fp->name_len + fp->suffix_len) ||
-		    matches(res[i], fp->loc, fp->loc_len) ||
-		    matches(res[i], fp->module, fp->module_len))
+	for (int i = 0; i < 3; i++)
+		if (res[i] != NULL && frame_match(res[i], fp, b))
 			flags |= 1u << i;
-		free(nm);
-	}
+	free(b);
 	return flags;
 }
 

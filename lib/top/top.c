@@ -140,39 +140,18 @@ row_of(struct top *tp, const char *key, size_t len, int located)
 	return r->row;
 }
 
-static int
-matches(struct priv *p, const regex_t *re, const char *s, size_t n)
-{
-	char *b;
-
-	if (n == 0)
-		return 0;
-	b = scratch(p, n + 1);
-	memcpy(b, s, n);
-	b[n] = '\0';
-	return regexec(re, b, 0, NULL, 0) == 0;
-}
-
-/* What a regular expression is matched against: the name with its suffix,
- * the location, the module. */
+/* The filters that match the frame (frame_match). */
 static unsigned
 flags_of(struct priv *p, const struct frame_parts *fp)
 {
 	const regex_t *res[3] = { p->o->focus, p->o->ignore, p->o->hide };
+	size_t n = fp->name_len + fp->suffix_len + fp->loc_len + fp->module_len + 1;
+	char *b = scratch(p, n);
 	unsigned flags = 0;
 
-	for (int i = 0; i < 3; i++) {
-		if (res[i] == NULL)
-			continue;
-		char *nm = xmalloc(fp->name_len + fp->suffix_len + 1);
-		memcpy(nm, fp->name, fp->name_len);
-		memcpy(nm + fp->name_len, fp->suffix, fp->suffix_len);
-		if (matches(p, res[i], nm, fp->name_len + fp->suffix_len) ||
-		    matches(p, res[i], fp->loc, fp->loc_len) ||
-		    matches(p, res[i], fp->module, fp->module_len))
+	for (int i = 0; i < 3; i++)
+		if (res[i] != NULL && frame_match(res[i], fp, b))
 			flags |= 1u << i;
-		free(nm);
-	}
 	return flags;
 }
 
