@@ -245,6 +245,14 @@ test_expect_success '--format graph: the SVG that dot makes of the dot output' '
 	grep -F ">of 11 (100%)</text>" graph.svg
 '
 
+test_expect_success 'Graphviz without its plugins: its messages prefixed, exit 2, no output' '
+	GVBINDIR=$PWD/none test_expect_code 2 prof-flame --format graph -o nolayout.svg in 2>err &&
+	test ! -e nolayout.svg &&
+	grep -F "prof-flame: graphviz: Error: Layout type: \"dot\" not recognized" err &&
+	grep -Fx "prof-flame: graphviz has no dot layout (is its plugin configuration, dot -c, missing?)" err &&
+	! grep -v "^prof-flame: " err
+'
+
 # t/3200's names: control bytes, NUL, invalid UTF-8, markup, 20,000 bytes
 sed -n '/^repeat () {/,/^}/p; /^names () {/,/^}/p' "$T_DIR/3200-flame-hostile.t" >hostile.sh
 . ./hostile.sh

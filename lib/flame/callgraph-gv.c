@@ -8,17 +8,37 @@
 
 #include "core/util.h"
 
-/* Graphviz reports through agerr(), to stderr by default: its messages
- * are the program's, prefixed as every other. */
+/*
+ * Graphviz reports through agerr(), to stderr by default: its messages
+ * are made the program's, prefixed as every other.  Its handler gets a
+ * message in pieces ("Warning", ": ", the text and its newline) and no
+ * argument of the caller's, so the pieces wait in a buffer of the
+ * module's own (Graphviz's handler is itself one for the process).
+ */
+static char gv_line[1024];
+static size_t gv_len;
+
+static void
+gv_flush(void)
+{
+	while (gv_len > 0 && (gv_line[gv_len - 1] == '\n' || gv_line[gv_len - 1] == ' '))
+		gv_len--;
+	if (gv_len > 0)
+		warn("graphviz: %.*s", (int)gv_len, gv_line);
+	gv_len = 0;
+}
+
 static int
 gv_message(char *msg)
 {
-	size_t n = strlen(msg);
-
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	if (n > 0)
-		warn("graphviz: %.*s", (int)n, msg);
+	for (; *msg != '\0'; msg++) {
+		if (*msg == '\n') {
+			gv_flush();
+			continue;
+		}
+		if (gv_len < sizeof(gv_line))
+			gv_line[gv_len++] = *msg;
+	}
 	return 0;
 }
 
@@ -61,6 +81,7 @@ callgraph_write_svg(FILE *fp, const struct callgraph *g, const struct callgraph_
 	if (ag != NULL)
 		agclose(ag);
 	gvFreeContext(gvc);
+	gv_flush();
 	free(dot);
 	return status;
 }
