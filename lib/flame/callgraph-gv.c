@@ -42,6 +42,30 @@ gv_message(char *msg)
 	return 0;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * Graphviz 2.43 and fontconfig, which it loads to measure text, keep
+ * memory to the end of the process (plugins, font caches) whatever is
+ * freed: LeakSanitizer (make SANITIZE=1) is told of theirs, quietly,
+ * and still reports prof's own.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_options(void);
+
+const char *
+__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:libgvc.so\nleak:libcgraph.so\nleak:libcdt.so\nleak:libpathplan.so\n"
+	    "leak:libgvplugin_\nleak:libfontconfig.so\nleak:libpango\nleak:libcairo.so\n";
+}
+#endif
+
 int
 callgraph_write_svg(FILE *fp, const struct callgraph *g, const struct callgraph_style *s,
     char *err, size_t errlen)

@@ -244,7 +244,8 @@ callgraph_build(struct stacktable *t, int diff, const count_t *whole,
 
 	count_nodes(&b, t);
 	cg->allnodes = b.n;
-	qsort_r(b.v, b.n, sizeof(*b.v), node_cmp, NULL);
+	if (b.n > 0)
+		qsort_r(b.v, b.n, sizeof(*b.v), node_cmp, NULL);
 	for (size_t i = 0; i < b.n; i++) {
 		g = b.v[i];
 		if (weight(g->cum) <= cg->node_cutoff) {
