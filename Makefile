@@ -41,6 +41,9 @@ PKGS += yaml-0.1
 PKGS += libmicrohttpd
 # capstone (libcapstone): prof-plan disassembles the hot code (lib/plan/hotcode).
 PKGS += capstone
+# libgvc (Graphviz's library): prof-flame --format graph lays the call graph
+# out and writes its SVG (lib/flame/callgraph).
+PKGS += libgvc
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

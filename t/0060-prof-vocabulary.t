@@ -27,9 +27,9 @@ done <<'TABLE'
 --rows top diff
 --depth fold
 --max-stack record
---focus fold top
---ignore fold top
---hide fold top
+--focus fold flame top
+--ignore fold flame top
+--hide fold flame top
 --input-format fold
 --granularity top diff
 --pid record fold

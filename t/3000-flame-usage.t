@@ -8,7 +8,8 @@ test_expect_success '--help shows the usage and every option, exit 0' '
 	grep "^usage: prof-flame" out &&
 	for o in format title subtitle width height minwidth fonttype fontsize fontwidth \
 		countname nametype notes colors bgcolors hash random cp reverse inverted \
-		flamechart negate factor search-color truncate-text-right jobs output; do
+		flamechart negate factor search-color truncate-text-right jobs output \
+		focus ignore hide nodes node-fraction edge-fraction; do
 		grep -e "--$o" out >/dev/null || { echo "no --$o in --help"; exit 1; }
 	done
 '
@@ -39,7 +40,7 @@ CASES
 test_expect_success '--format: the message names the formats' '
 	printf "a 1\n" >in &&
 	test_expect_code 2 prof-flame --format png in >out 2>err &&
-	echo "prof-flame: --format: ${SQ}png${SQ} is not a format; use svg, html, text or speedscope" >expect &&
+	echo "prof-flame: --format: ${SQ}png${SQ} is not a format; use svg, html, text, speedscope, dot or graph" >expect &&
 	test_cmp expect err &&
 	test_must_be_empty out
 '

@@ -9,15 +9,19 @@
 #include "flame/speedscope.h"
 #include "folded/unit.h"
 
-const char *const flameout_formats[] = { "svg", "html", "text", "speedscope", NULL };
+const char *const flameout_formats[] = {
+	"svg", "html", "text", "speedscope", "dot", "graph", NULL
+};
 
 /* A title in words for what the counts of a wall, offcpu, io or agent's
  * profile measure (they need one more than a cpu profile's); "" for the
- * others. */
+ * others.  noun is what is drawn ("Call Graph"), NULL for a flame
+ * graph's, as o draws it. */
 static void
-type_title(const struct unit *u, const struct svg_opts *o, char *title, size_t len)
+type_title(const struct unit *u, const struct svg_opts *o, const char *noun, char *title,
+    size_t len)
 {
-	const char *graph = o->flamechart ? (o->inverted ? "Icicle Chart" : "Flame Chart") :
+	const char *graph = noun ? noun : o->flamechart ? (o->inverted ? "Icicle Chart" : "Flame Chart") :
 	    o->inverted ? "Icicle Graph" : "Flame Graph";
 
 	title[0] = '\0';
@@ -42,8 +46,8 @@ type_title(const struct unit *u, const struct svg_opts *o, char *title, size_t l
 /* The defaults the metadata m (whose unit is u) suggests for what o
  * leaves NULL; title is the room for a title made of the metadata. */
 static void
-from_meta(const struct meta *m, const struct unit *u, struct svg_opts *o, char *title,
-    size_t len)
+from_meta(const struct meta *m, const struct unit *u, struct svg_opts *o, const char *noun,
+    char *title, size_t len)
 {
 	const char *unit = meta_get(m, "unit"), *type = meta_get(m, "type");
 	const char *command = meta_get(m, "command");
@@ -77,7 +81,7 @@ from_meta(const struct meta *m, const struct unit *u, struct svg_opts *o, char *
 		    meta_get(m, "after"));
 		o->title = title;
 	}
-	if (o->title == NULL && (type_title(u, o, title, len), title[0] != '\0')) {
+	if (o->title == NULL && (type_title(u, o, noun, title, len), title[0] != '\0')) {
 		/* the command below the title: it is long, the kind is not */
 		o->title = title;
 		if (o->subtitle == NULL && command != NULL)
@@ -105,7 +109,7 @@ flameout_write(FILE *fp, int format, const struct flame *f, const struct svg_opt
 	char title[512];
 
 	unit_from_meta(meta, &u);
-	from_meta(meta, &u, &so, title, sizeof(title));
+	from_meta(meta, &u, &so, NULL, title, sizeof(title));
 	switch (format) {
 	case FLAMEOUT_SVG:
 		return svg_write(fp, f, &so, err, errlen);
@@ -119,5 +123,39 @@ flameout_write(FILE *fp, int format, const struct flame *f, const struct svg_opt
 		speedscope_write(fp, f, so.title ? so.title : "profile", meta_get(meta, "unit"));
 		return 0;
 	}
-	return 0;
+	snprintf(err, errlen, "--format %s: a call graph is not drawn from a flame graph",
+	    flameout_formats[format]);
+	return -1;
+}
+
+int
+flameout_is_callgraph(int format)
+{
+	return format == FLAMEOUT_DOT || format == FLAMEOUT_GRAPH;
+}
+
+int
+flameout_callgraph(FILE *fp, int format, struct stacktable *t, int diff,
+    const count_t *total, const struct callgraph_opts *co, const struct svg_opts *o, const struct meta *meta,
+    char *err, size_t errlen)
+{
+	struct svg_opts so = *o;
+	struct callgraph_style st;
+	struct callgraph *g;
+	struct unit u;
+	char title[512];
+	int status = 0;
+
+	unit_from_meta(meta, &u);
+	from_meta(meta, &u, &so, "Call Graph", title, sizeof(title));
+	st.title = so.title;
+	st.subtitle = so.subtitle;
+	st.unit = &u;
+	g = callgraph_build(t, diff, total, co);
+	if (format == FLAMEOUT_DOT)
+		callgraph_write_dot(fp, g, &st);
+	else
+		status = callgraph_write_svg(fp, g, &st, err, errlen);
+	callgraph_free(g);
+	return status;
 }

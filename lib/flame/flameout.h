@@ -4,7 +4,10 @@
  *
  * The formats: svg (svg.h), html (flamehtml.h), text (flametext.h; in
  * colour when written to a terminal and NO_COLOR is not set) and
- * speedscope (speedscope.h).  What the options leave NULL comes from the
+ * speedscope (speedscope.h); and the call graph (callgraph.h) of the
+ * stacks, not of the tree: dot, its Graphviz text, and graph, laid out
+ * as SVG (titled "Call Graph", or by the type: "Off-CPU Time Call
+ * Graph").  What the options leave NULL comes from the
  * metadata (prof-folded(5) keys), then from the defaults:
  *  unit        counts of a wall, offcpu or io profile in nanoseconds or
  *              bytes, or in samples with a period, show as time or bytes
@@ -30,11 +33,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "flame/callgraph.h"
 #include "flame/flame.h"
 #include "flame/svg.h"
 #include "folded/meta.h"
 
-enum flameout_format { FLAMEOUT_SVG, FLAMEOUT_HTML, FLAMEOUT_TEXT, FLAMEOUT_SPEEDSCOPE };
+enum flameout_format {
+	FLAMEOUT_SVG, FLAMEOUT_HTML, FLAMEOUT_TEXT, FLAMEOUT_SPEEDSCOPE, FLAMEOUT_DOT, FLAMEOUT_GRAPH
+};
 
 /* The formats' names, in the order of enum flameout_format, then NULL
  * (for arg_choice). */
@@ -44,10 +50,24 @@ extern const char *const flameout_formats[];
  * Writes the finished tree f to fp in format (enum flameout_format) with
  * the options o (unchanged: the defaults above go in a copy), meta the
  * profile's metadata.  Returns 0, or -1 with a message in err (an
- * unknown palette, a palette map that cannot be read or written).  Write
- * errors are left to the caller (ferror).
+ * unknown palette, a palette map that cannot be read or written, a
+ * call graph's format).  Write errors are left to the caller (ferror).
  */
 int flameout_write(FILE *fp, int format, const struct flame *f, const struct svg_opts *o,
     const struct meta *meta, char *err, size_t errlen);
+
+/* Whether format is a call graph's (dot, graph): drawn by flameout_callgraph. */
+int flameout_is_callgraph(int format);
+
+/*
+ * Writes the call graph of the stacks of t (two counts each when diff;
+ * total the whole profile's, before filters: callgraph_build) with the
+ * cuts co to fp in format (FLAMEOUT_DOT or FLAMEOUT_GRAPH); of
+ * o, only the title and subtitle are used (the metadata's when NULL).
+ * Returns 0, or -1 with a message in err (Graphviz failed).
+ */
+int flameout_callgraph(FILE *fp, int format, struct stacktable *t, int diff,
+    const count_t *total, const struct callgraph_opts *co, const struct svg_opts *o, const struct meta *meta,
+    char *err, size_t errlen);
 
 #endif
