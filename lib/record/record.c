@@ -510,6 +510,10 @@ ptrace_each(struct record *r, pid_t pid, int which,
 	err[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
 	if ((memfd = open(path, O_RDONLY)) < 0) {
+		/* ESRCH: exiting, its memory gone before it is a zombie; a
+		 * process that ends is no error */
+		if (errno == ESRCH || errno == ENOENT)
+			return 0;
 		snprintf(err, errlen, "%d: cannot read its memory: %s", (int)pid, strerror(errno));
 		return -1;
 	}

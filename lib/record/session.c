@@ -55,6 +55,7 @@ struct session {
 	struct sample_session *sampler; /* NULL: the ptrace sampler */
 	const char *event;
 	int ptrace_which;               /* the ptrace sampler's enum record_ptrace */
+	int ptrace_refused;             /* periods in a row every thread refused */
 	struct offcpu *off;             /* offcpu and wall with perf, or NULL */
 	struct io *io;                  /* io, or NULL */
 	void (*cb)(void *, const struct sample_record *);  /* the sampler's */
@@ -733,7 +734,12 @@ start_command(struct session *s, const char *name)
 	return status;
 }
 
-/* One period of the ptrace sampler; dies when every thread refuses. */
+/*
+ * One period of the ptrace sampler; dies when every thread refuses in two
+ * periods in a row: a process on its way out refuses once (its memory or
+ * threads already gone, not yet a zombie), a refusal by the kernel for
+ * good.
+ */
 static void
 ptrace_sample(struct session *s)
 {
@@ -750,7 +756,11 @@ ptrace_sample(struct session *s)
 		else if (!util_gone(s->pids[i]))
 			refused = 1;
 	}
-	if (!ok && refused) {
+	if (ok || !refused) {
+		s->ptrace_refused = 0;
+	} else if (!s->ptrace_refused++) {
+		return;
+	} else {
 		abandon(s);
 		die("%s; perf_event_open was refused too: allow one with sysctl "
 		    "kernel.perf_event_paranoid=1 or CAP_PERFMON, or ptrace with "
