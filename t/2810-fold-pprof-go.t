@@ -233,7 +233,7 @@ test_expect_success 'go tool pprof -raw and -top read prof'"'"'s output without 
 		prof-fold --format pprof -o rt.pb.gz a &&
 		go tool pprof -raw rt.pb.gz >raw 2>err &&
 		test_must_be_empty err &&
-		awk "/^Samples:/ { s = 1; getline; next } /^Locations/ { s = 0 } s { sub(/:.*/, \"\"); t += \$1 } END { print t }" raw >actual &&
+		awk "/^Samples:/ { s = 1; getline; next } /^Locations/ { s = 0 } s { sub(/:.*/, \"\"); t += \$1 } END { printf \"%.0f\\n\", t }" raw >actual &&
 		folded_sum a >expect &&
 		test_cmp expect actual &&
 		go tool pprof -top rt.pb.gz >top 2>err &&

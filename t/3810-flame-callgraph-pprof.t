@@ -110,7 +110,9 @@ test_expect_success 'cpu: the sample counts, exact, equal pprof -dot -sample_ind
 	python3 nodes.py raw <prof.dot >prof.rows &&
 	in_prof expect prof.rows >actual &&
 	test_cmp expect actual &&
-	grep "^main.hashLoop [1-9][0-9]* [1-9][0-9]*\$" actual
+	# its own samples may all fall in the inlined mix or in Go'"'"'s
+	# preemption on a busy machine: its cum is never 0
+	grep "^main.hashLoop [0-9]* [1-9][0-9]*\$" actual
 '
 
 test_expect_success 'prof-flame reads the Go profile itself: the same graph' '
