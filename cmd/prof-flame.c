@@ -51,12 +51,13 @@ static const char options_help[] =
 "  --search-color color  colour of search matches\n"
 "  --truncate-text-right cut long names on the right\n"
 "  --help                this text\n"
+"  --version             the version, and exit\n"
 "See prof-flame(1) and prof-folded(5).\n";
 
 enum {
 	OPT_BG = 256, OPT_COLORS, OPT_COUNTNAME, OPT_CP, OPT_FACTOR, OPT_FLAMECHART,
 	OPT_FONTSIZE, OPT_FONTTYPE, OPT_FONTWIDTH, OPT_FORMAT, OPT_HASH, OPT_HEIGHT,
-	OPT_HELP, OPT_INVERTED, OPT_MINWIDTH, OPT_NAMETYPE, OPT_NEGATE, OPT_NOTES,
+	OPT_HELP, OPT_VERSION, OPT_INVERTED, OPT_MINWIDTH, OPT_NAMETYPE, OPT_NEGATE, OPT_NOTES,
 	OPT_RANDOM, OPT_REVERSE, OPT_SEARCH, OPT_SUBTITLE, OPT_TITLE, OPT_TRUNC, OPT_WIDTH
 };
 
@@ -74,6 +75,7 @@ static const struct option longopts[] = {
 	{ "hash", no_argument, NULL, OPT_HASH },
 	{ "height", required_argument, NULL, OPT_HEIGHT },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "inverted", no_argument, NULL, OPT_INVERTED },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "minwidth", required_argument, NULL, OPT_MINWIDTH },
@@ -106,7 +108,7 @@ main(int argc, char *argv[])
 	int c, flags = 0, format = FLAMEOUT_SVG, status = EXIT_OK;
 	char err[512];
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	svg_defaults(&so);
 	so.count_name = NULL;
 	so.palette = NULL;
@@ -159,6 +161,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_INVERTED:
 			so.inverted = 1;
 			break;
