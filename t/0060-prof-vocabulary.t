@@ -45,6 +45,7 @@ done <<'TABLE'
 --output-dir record
 --strict fold
 --help record fold flame top bench diff plan
+--version record fold flame top bench diff plan
 --top
 --by
 --grep
@@ -56,7 +57,7 @@ TABLE
 test_expect_success 'prof(7) describes every option of its table' '
 	for o in o -output j -jobs -rows -depth -max-stack -focus -ignore -hide -format \
 	    -input-format -granularity -sort -color -pid -tid -kernel -user-only -addrs -debuginfod d -duration \
-	    -fail-above -results-dir -output-dir -strict -help
+	    -fail-above -results-dir -output-dir -strict -help -version
 	do
 		grep -E -e "^\.It .*Fl $o( |\$)" "$ROOT/man/prof.7" >/dev/null ||
 		{ echo "prof(7) has no entry for $o"; return 1; }
