@@ -155,24 +155,6 @@ meta_merge(struct meta *dst, const struct meta *src, int first)
 	}
 }
 
-/* Whether the last word of v (n bytes) reads as a count: 12, 0.5. */
-static int
-number_last(const char *v, size_t n)
-{
-	size_t i = n, dots = 0;
-
-	while (i > 0 && v[i - 1] != ' ' && v[i - 1] != '\t')
-		i--;
-	if (i == n || v[i] < '0' || v[i] > '9')
-		return 0;
-	for (; i < n; i++)
-		if (v[i] == '.')
-			dots++;
-		else if (v[i] < '0' || v[i] > '9')
-			return 0;
-	return dots <= 1;
-}
-
 void
 meta_write(FILE *fp, const struct meta *m)
 {
@@ -180,9 +162,8 @@ meta_write(FILE *fp, const struct meta *m)
 		const char *v = m->list.items[i].value;
 		size_t n = strlen(v);
 		/* flamegraph.pl reads a line ending in a number as a stack, and a
-		 * quote at both ends would be taken off by the reader.  A last
-		 * word that is no number ("prof 0.9.0", "--x=5") is no count. */
-		int quote = n > 0 && (number_last(v, n) ||
+		 * quote at both ends would be taken off by the reader. */
+		int quote = n > 0 && ((v[n - 1] >= '0' && v[n - 1] <= '9') ||
 		    v[n - 1] == '.' || (v[0] == '"' && v[n - 1] == '"'));
 		fprintf(fp, quote ? "# %s: \"%s\"\n" : "# %s: %s\n", m->list.items[i].key, v);
 	}
