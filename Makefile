@@ -264,11 +264,13 @@ dist:
 		git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD; \
 	else \
 		echo "tar (no .git) >$(DIST).tar.gz"; \
-		tar -czf $(DIST).tar.gz --transform 's,^\.,$(DIST),' --exclude='./prof-*.tar.gz' \
+		tmp=$$(mktemp -d) && \
+		tar -czf $$tmp/dist.tar.gz --transform 's,^\.,$(DIST),' --exclude='./prof-*.tar.gz' \
 			--exclude='./prof_*.tar.gz' --exclude='./bin' --exclude='*.o' --exclude='*.d' \
 			--exclude='*.a' --exclude='./.build-*' --exclude='./t/trash.*' \
 			--exclude='./$(FUZZ_OUT)' --exclude='./.deps' --exclude='./bench.out' \
-			--exclude='./demo' $(GEN_SRC:%=--exclude=./%) $(GEN_HDR:%=--exclude=./%) .; \
+			--exclude='./demo' $(GEN_SRC:%=--exclude=./%) $(GEN_HDR:%=--exclude=./%) . && \
+		mv $$tmp/dist.tar.gz $(DIST).tar.gz; st=$$?; rm -rf $$tmp; exit $$st; \
 	fi
 	@if test "$(DIST_ORIG)" = 1; then ln -sf $(DIST).tar.gz prof_$(PROF_VERSION).orig.tar.gz; fi
 	@echo "wrote $(DIST).tar.gz"

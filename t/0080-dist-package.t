@@ -56,7 +56,7 @@ test_expect_success 'unpacked without .git, it builds, answers --version and ins
 # An unpacked tarball (built) makes its own tarball from its files, the
 # build's products left out.
 test_expect_success 'make dist without .git makes the same file list' '
-	(cd "$SCRATCH/unpack/prof-$version" && make dist) >dist.log 2>&1 &&
+	(cd "$SCRATCH/unpack/prof-$version" && make dist) >dist.log 2>&1 || { cat dist.log; exit 1; }
 	tar -tzf "$SCRATCH/unpack/prof-$version/prof-$version.tar.gz" | grep -v "/\$" | sort >actual &&
 	grep -v "/\$" "$TRASH/list" | sort >expect &&
 	test_cmp expect actual
