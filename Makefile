@@ -9,7 +9,19 @@ SHAREDIR  ?= $(PREFIX)/share/prof
 # The in-process agent, libprof-agent.so, which prof-record finds in
 # ../lib/prof beside its own directory (or beside itself, in the build).
 AGENTDIR  ?= $(PREFIX)/lib/prof
+# Shell completions (bin/completions/, made from the programs' --help):
+# bash-completion loads a command's file by its name from BASHCOMPDIR;
+# zsh reads ZSHCOMPDIR (Debian's zsh has vendor-completions in its fpath).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 DESTDIR   ?=
+
+# The version, from VERSION (or `git describe` when a tag vVERSION exists):
+# scripts/version.  `make dist` names its tarball after it.
+PROF_VERSION := $(shell scripts/version)
+ifeq ($(PROF_VERSION),)
+$(error scripts/version printed no version; see VERSION)
+endif
 
 # The user may override CFLAGS; what the build needs goes in ALL_CFLAGS.
 CC         ?= cc
@@ -48,7 +60,8 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ilib -MMD -MP -pthread
+# CPPFLAGS too: a packager's -D_FORTIFY_SOURCE (dpkg-buildflags) goes there.
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Ilib -MMD -MP -pthread
 ALL_LDFLAGS = $(LDFLAGS) -pthread
 LIBS = lib/libprof.a $(PKG_LIBS) -lcsv -lstdc++ -lm
 
@@ -65,7 +78,7 @@ PROGS := prof-fold prof-record prof-flame prof-top prof-diff prof-bench prof-pla
 # so is lib/pprof/profile.pb-c.c (protoc-c's code for profile.proto), so
 # they are named here even before they exist.  lib/README maps the folders.
 SHARE_FILES := share/prof/flame.js share/prof/flame.css share/prof/rules.csv share/prof/waits.csv
-GEN_SRC := lib/core/share-data.c lib/pprof/profile.pb-c.c
+GEN_SRC := lib/core/share-data.c lib/core/util-version.c lib/pprof/profile.pb-c.c
 GEN_HDR := lib/pprof/profile.pb-c.h
 LIB_SRC := $(filter-out $(GEN_SRC) lib/agent/%,$(wildcard lib/*/*.c)) $(GEN_SRC)
 LIB_OBJ := $(LIB_SRC:.c=.o)
@@ -75,8 +88,10 @@ MAN1    := $(PROGS:%=man/%.1)
 MAN5    := man/prof-folded.5 man/prof.conf.5
 MAN7    := man/prof.7
 AGENT   := bin/libprof-agent.so
+BASHCOMP := $(PROGS:%=bin/completions/bash/%)
+ZSHCOMP  := $(PROGS:%=bin/completions/zsh/_%)
 
-all: $(BINS) $(AGENT)
+all: $(BINS) $(AGENT) $(BASHCOMP) $(ZSHCOMP)
 
 # A change of SANITIZE must rebuild everything: the tag file records the mode.
 .build-$(BUILD_TAG):
@@ -92,6 +107,14 @@ $(LIB_OBJ) $(CMD_OBJ): | $(GEN_HDR)
 
 lib/core/share-data.c: scripts/embed $(SHARE_FILES)
 	scripts/embed $(SHARE_FILES) >$@.tmp && mv $@.tmp $@
+
+# util_version: remade by every make (FORCE), but replaced only when the
+# version changed, so that only then the programs and the agent are rebuilt
+# (git's GIT-VERSION-FILE does the same).
+lib/core/util-version.c: FORCE
+	@printf '/* Made by the Makefile from scripts/version. */\n#include "core/util.h"\n\nconst char util_version[] = "%s";\n' \
+		'$(PROF_VERSION)' >$@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # protoc-c names its output after the .proto, under --c_out; it includes
 # its header as "pprof/profile.pb-c.h", found with -Ilib.  (A pattern
@@ -125,10 +148,22 @@ bin/prof-bench: cmd/prof-bench.o $(ALLOC_OBJ) lib/libprof.a
 # libunwind: it dlopens it privately, so that libunwind's _Unwind_* do not
 # replace libgcc's in the program.
 AGENT_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Ilib -MMD -MP -pthread -fPIC \
-	-fvisibility=hidden -ftls-model=initial-exec -fno-plt -fno-builtin-malloc -fno-builtin-free
-$(AGENT): lib/agent/agent.c
+	-fvisibility=hidden -ftls-model=initial-exec -fno-plt -fno-builtin-malloc -fno-builtin-free \
+	$(CPPFLAGS) -DAGENT_BUILD_VERSION='"$(PROF_VERSION)"'
+# (lib/core/util-version.c changes with the version, which the agent carries.)
+$(AGENT): lib/agent/agent.c lib/core/util-version.c
 	@mkdir -p bin
 	$(CC) $(AGENT_CFLAGS) -MF lib/agent/agent.d -shared -o $@ lib/agent/agent.c $(LDFLAGS) -ldl
+
+# The completions are made from each program's --help and its messages
+# (scripts/completions), so they never drift from the options.  Running
+# the programs here means a cross build would need an emulator.
+bin/completions/bash/%: bin/% scripts/completions
+	@mkdir -p $(dir $@)
+	scripts/completions bash $< >$@.tmp && mv $@.tmp $@
+bin/completions/zsh/_%: bin/% scripts/completions
+	@mkdir -p $(dir $@)
+	scripts/completions zsh $< >$@.tmp && mv $@.tmp $@
 
 # The demo's target program: optimised, without frame pointers (the default
 # at -O2), so the demo shows stacks unwound from DWARF.  Not installed.
@@ -204,6 +239,9 @@ install: all
 	cp -Rf share/prof/. $(DESTDIR)$(SHAREDIR)/
 	mkdir -p $(DESTDIR)$(AGENTDIR)
 	cp -f $(AGENT) $(DESTDIR)$(AGENTDIR)/
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	cp -f $(BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)/
+	cp -f $(ZSHCOMP) $(DESTDIR)$(ZSHCOMPDIR)/
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
@@ -213,10 +251,38 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 	rm -f $(DESTDIR)$(AGENTDIR)/libprof-agent.so
 	-rmdir $(DESTDIR)$(AGENTDIR) 2>/dev/null
+	rm -f $(PROGS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(PROGS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%)
+
+# prof-VERSION.tar.gz, the source as a release: from git (the committed
+# tree, HEAD) in a checkout, else (an unpacked tarball) the tree without
+# what the build makes.  Unpacked anywhere, it builds, checks and installs
+# without git; VERSION then says the version.  DIST_ORIG=1 also links it
+# as prof_VERSION.orig.tar.gz, the upstream tarball of a source package.
+DIST := prof-$(PROF_VERSION)
+dist:
+	rm -f $(DIST).tar.gz
+	@if test -e .git && command -v git >/dev/null 2>&1; then \
+		echo "git archive HEAD >$(DIST).tar.gz"; \
+		git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD; \
+	else \
+		echo "tar (no .git) >$(DIST).tar.gz"; \
+		tmp=$$(mktemp -d) && \
+		tar -czf $$tmp/dist.tar.gz --transform 's,^\.,$(DIST),' --exclude='./prof-*.tar.gz' \
+			--exclude='./prof_*.tar.gz' --exclude='./bin' --exclude='*.o' --exclude='*.d' \
+			--exclude='*.a' --exclude='./.build-*' --exclude='./t/trash.*' \
+			--exclude='./$(FUZZ_OUT)' --exclude='./.deps' --exclude='./bench.out' \
+			--exclude='./demo' $(GEN_SRC:%=--exclude=./%) $(GEN_HDR:%=--exclude=./%) . && \
+		mv $$tmp/dist.tar.gz $(DIST).tar.gz; st=$$?; rm -rf $$tmp; exit $$st; \
+	fi
+	@if test "$(DIST_ORIG)" = 1; then ln -sf $(DIST).tar.gz prof_$(PROF_VERSION).orig.tar.gz; fi
+	@echo "wrote $(DIST).tar.gz"
 
 clean:
 	rm -rf bin lib/*/*.o lib/*/*.d cmd/*.o cmd/*.d lib/libprof.a $(GEN_SRC) $(GEN_HDR) .build-* t/trash.* $(FUZZ_OUT)
 
-.PHONY: all deps check demo bench install uninstall clean fuzz fuzz-build
+FORCE:
+
+.PHONY: all deps check demo bench install uninstall clean dist fuzz fuzz-build FORCE
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(ALLOC_OBJ:.o=.d) lib/agent/agent.d $(wildcard $(FUZZ_OUT)/*/*.d $(FUZZ_OUT)/lib/*/*.d)

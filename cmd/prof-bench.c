@@ -78,11 +78,12 @@ static const char options_help[] =
 "  --builtin name          a built-in micro-benchmark (\"list\": their names)\n"
 "  --iterations n          operations of a built-in (default: by --duration)\n"
 "  --help                  this text\n"
+"  --version               the version, and exit\n"
 "See prof-bench(1).\n";
 
 enum {
 	OPT_ALLOCS = 256, OPT_BUILTIN, OPT_CONCURRENCY, OPT_DURATION, OPT_EXPORT_CSV, OPT_EXPORT_JSON,
-	OPT_EXPORT_MD, OPT_HELP, OPT_INPUT, OPT_ITERATIONS, OPT_LIST, OPT_ORDER, OPT_OUTPUT,
+	OPT_EXPORT_MD, OPT_HELP, OPT_VERSION, OPT_INPUT, OPT_ITERATIONS, OPT_LIST, OPT_ORDER, OPT_OUTPUT,
 	OPT_RECORD, OPT_REFERENCE, OPT_RESULTS_DIR, OPT_SAVE, OPT_SEED, OPT_SHOW_OUTPUT,
 	OPT_SORT, OPT_STEP
 };
@@ -122,6 +123,7 @@ static const struct option longopts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "step", required_argument, NULL, OPT_STEP },
 	{ "time-unit", required_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "warmup", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -266,7 +268,7 @@ main(int argc, char *argv[])
 	size_t ncmd = 0;
 	int c, status, list = 0, duration_given = 0;
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	while ((c = getopt_long(argc, argv, "C:L:M:NP:S:c:im:n:p:r:s:u:w:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': benchplan_push(&plan.cleanup, optarg); break;
@@ -308,6 +310,8 @@ main(int argc, char *argv[])
 		case OPT_EXPORT_MD: ro.markdown = optarg; break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_INPUT: input = optarg; break;
 		case OPT_ITERATIONS: iterations = arg_int(optarg, 1, LLONG_MAX / 2, "--iterations"); break;
 		case OPT_LIST: list = 1; break;

@@ -53,11 +53,12 @@ static const char options_help[] =
 "  --results-dir dir   where saved results are (default .prof/bench)\n"
 "  -o, --output file   write to file, atomically (default: stdout)\n"
 "  --help              this text\n"
+"  --version           the version, and exit\n"
 "See prof-diff(1), prof-folded(5) and prof(7).\n";
 
 enum {
 	OPT_ALPHA = 256, OPT_BASELINE, OPT_BY, OPT_CURRENT, OPT_FAIL, OPT_FAIL_REGRESSION,
-	OPT_FORMAT, OPT_GRAN, OPT_HELP, OPT_RESULTS_DIR, OPT_ROWS, OPT_SORT, OPT_SUMMARY, OPT_TOP
+	OPT_FORMAT, OPT_GRAN, OPT_HELP, OPT_VERSION, OPT_RESULTS_DIR, OPT_ROWS, OPT_SORT, OPT_SUMMARY, OPT_TOP
 };
 
 /* --by, --fail-on-regression and --top are renamed: they only say so,
@@ -79,6 +80,7 @@ static const struct option longopts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "top", optional_argument, NULL, OPT_TOP },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -143,7 +145,7 @@ main(int argc, char *argv[])
 	int alpha_given = 0, format_given = 0, gran_given = 0, jobs_given = 0, rows_given = 0,
 	    sort_given = 0;
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	while ((c = getopt_long(argc, argv, "j:no:s", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -188,6 +190,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_RESULTS_DIR:
 			results_dir = optarg;
 			break;

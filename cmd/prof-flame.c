@@ -64,6 +64,7 @@ static const char options_help[] =
 "                        (default 0.005)\n"
 "  --edge-fraction f     call graph: drop calls of <= f of the total (default 0.001)\n"
 "  --help                this text\n"
+"  --version             the version, and exit\n"
 "See prof-flame(1), prof-folded(5) and prof(7).\n";
 
 enum {
@@ -71,7 +72,7 @@ enum {
 	OPT_FLAMECHART, OPT_FOCUS, OPT_FONTSIZE, OPT_FONTTYPE, OPT_FONTWIDTH, OPT_FORMAT,
 	OPT_HASH, OPT_HEIGHT, OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_INVERTED, OPT_MINWIDTH,
 	OPT_NAMETYPE, OPT_NEGATE, OPT_NODEFRAC, OPT_NODES, OPT_NOTES, OPT_RANDOM, OPT_REVERSE,
-	OPT_SEARCH, OPT_SUBTITLE, OPT_TITLE, OPT_TRUNC, OPT_WIDTH
+	OPT_SEARCH, OPT_SUBTITLE, OPT_TITLE, OPT_TRUNC, OPT_VERSION, OPT_WIDTH
 };
 
 static const struct option longopts[] = {
@@ -92,6 +93,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "hide", required_argument, NULL, OPT_HIDE },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "inverted", no_argument, NULL, OPT_INVERTED },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "minwidth", required_argument, NULL, OPT_MINWIDTH },
@@ -151,7 +153,7 @@ main(int argc, char *argv[])
 	int c, flags = 0, format = FLAMEOUT_SVG, status = EXIT_OK, callgraph, table = 0;
 	char err[512];
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	svg_defaults(&so);
 	so.count_name = NULL;
 	so.palette = NULL;
@@ -220,6 +222,8 @@ main(int argc, char *argv[])
 			xregfree(xo.ignore);
 			xo.ignore = xregcomp(optarg, "--ignore");
 			break;
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_INVERTED:
 			so.inverted = 1;
 			break;

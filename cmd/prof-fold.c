@@ -58,11 +58,12 @@ static const char options_help[] =
 "  --scale factor        multiply every count by factor\n"
 "  --strict              unreadable lines are an error (exit 2)\n"
 "  --help                this text\n"
+"  --version             the version, and exit\n"
 "See prof-fold(1), prof-folded(5) and prof(7).\n";
 
 enum {
 	OPT_ADDRS = 256, OPT_ALL, OPT_COLLAPSE, OPT_CONTEXT, OPT_DEBUGINFOD, OPT_DEPTH,
-	OPT_EVENT, OPT_FOCUS, OPT_FORMAT, OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_INLINE,
+	OPT_EVENT, OPT_FOCUS, OPT_FORMAT, OPT_HELP, OPT_VERSION, OPT_HIDE, OPT_IGNORE, OPT_INLINE,
 	OPT_INPUT_FORMAT, OPT_JIT, OPT_KERNEL, OPT_LABEL, OPT_PERIOD, OPT_PID, OPT_SAMPLE_TYPE,
 	OPT_SCALE, OPT_STRICT, OPT_STRIP, OPT_TID,
 	OPT_WAS_GREP, OPT_WAS_GREP_V, OPT_WAS_INPUT
@@ -95,6 +96,7 @@ static const struct option longopts[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "strip-addrs", no_argument, NULL, OPT_STRIP },
 	{ "tid", no_argument, NULL, OPT_TID },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	/* prof's own old spellings, renamed by prof(7)'s vocabulary */
 	{ "grep", required_argument, NULL, OPT_WAS_GREP },
 	{ "grep-v", required_argument, NULL, OPT_WAS_GREP_V },
@@ -113,7 +115,7 @@ main(int argc, char *argv[])
 	const char *ofile = "-";
 	int c, strict = 0, debuginfod = 0, pprof_out = 0, status = EXIT_OK;
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	g.jobs = input_default_jobs();
 	while ((c = getopt_long(argc, argv, "j:o:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -155,6 +157,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_HIDE:
 			xregfree(xo.hide);
 			xo.hide = xregcomp(optarg, "--hide");

@@ -39,10 +39,11 @@ static const char options_help[] =
 "  --apply               with --run-profile: write tasks.md, and the report\n"
 "                        into .prof/reports/\n"
 "  --help                this text\n"
+"  --version             the version, and exit\n"
 "See prof-plan(1), prof-folded(5), prof.conf(5) and prof(7).\n";
 
 enum {
-	OPT_APPLY = 256, OPT_BENCH, OPT_BINARY, OPT_DIFF, OPT_FORMAT, OPT_HELP, OPT_MIN_GAIN,
+	OPT_APPLY = 256, OPT_BENCH, OPT_BINARY, OPT_DIFF, OPT_FORMAT, OPT_HELP, OPT_VERSION, OPT_MIN_GAIN,
 	OPT_PROFILER, OPT_REPORT, OPT_RULES, OPT_RUN, OPT_SCENARIO, OPT_SOURCE
 };
 
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "run-profile", no_argument, NULL, OPT_RUN },
 	{ "scenario", required_argument, NULL, OPT_SCENARIO },
 	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -73,7 +75,7 @@ main(int argc, char *argv[])
 	char **rules = NULL;
 	int c, status;
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	while ((c = getopt_long(argc, argv, "j:o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -100,6 +102,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_MIN_GAIN:
 			o.min_gain = arg_real(optarg, 0, 100, "--min-gain") / 100;
 			break;

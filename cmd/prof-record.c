@@ -101,6 +101,7 @@ static const char options_help[] =
 "                        10) into the output directory, cpu_TIME.pb.gz\n"
 "  --keep n              --auto-profile: keep the last n profiles (default 10)\n"
 "  --help                this text\n"
+"  --version             the version, and exit\n"
 "  --interval seconds    --type stats: a snapshot every this many seconds\n"
 "  --count n             --type stats --interval: n snapshots (default: until\n"
 "                        the processes end, or SIGINT)\n"
@@ -128,7 +129,7 @@ static const char *const weights[] = { "bytes", "ns", "calls", NULL };
 
 enum {
 	OPT_ADDRS = 256, OPT_ALLOCRATE, OPT_AUTOPROFILE, OPT_COUNT, OPT_DEBUGINFOD, OPT_DEPTH,
-	OPT_FORMAT, OPT_HELP, OPT_INTERVAL, OPT_KEEP, OPT_KERNEL, OPT_LINES, OPT_SERVE,
+	OPT_FORMAT, OPT_HELP, OPT_VERSION, OPT_INTERVAL, OPT_KEEP, OPT_KERNEL, OPT_LINES, OPT_SERVE,
 	OPT_MAXSTACK, OPT_NOINLINE, OPT_PID, OPT_SAMPLER, OPT_STACK, OPT_TID, OPT_TYPE,
 	OPT_UNWINDER, OPT_USERONLY, OPT_VIEW, OPT_WEIGHT,
 	OPT_LIST, OPT_OUTPUTDIR, OPT_START, OPT_STOP
@@ -163,6 +164,7 @@ static const struct option longopts[] = {
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "unwinder", required_argument, NULL, OPT_UNWINDER },
 	{ "user-only", no_argument, NULL, OPT_USERONLY },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "view", required_argument, NULL, OPT_VIEW },
 	{ "weight", required_argument, NULL, OPT_WEIGHT },
 	{ NULL, 0, NULL, 0 }
@@ -288,11 +290,11 @@ main(int argc, char *argv[])
 	char *record_args, **opts;
 	int nopts;
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	while (longind = -1,
 	    (c = getopt_long(argc, argv, "+F:d:o:p:", longopts, &longind)) != -1) {
 		if (c != OPT_START && c != OPT_LIST && c != OPT_STOP && c != OPT_OUTPUTDIR &&
-		    c != OPT_FORMAT && c != OPT_HELP && c != '?') {
+		    c != OPT_FORMAT && c != OPT_HELP && c != OPT_VERSION && c != '?') {
 			if (longind >= 0)
 				snprintf(recording_opt, sizeof(recording_opt), "--%s",
 				    longopts[longind].name);
@@ -354,6 +356,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_INTERVAL:
 			interval = arg_real(optarg, 0.01, 86400, "--interval");
 			stats_opt = "--interval";

@@ -55,11 +55,12 @@ static const char options_help[] =
 "  --color when          auto (default: on a terminal, unless NO_COLOR),\n"
 "                        always or never\n"
 "  --help                this text\n"
+"  --version             the version, and exit\n"
 "See prof-top(1), prof-folded(5) and prof(7).\n";
 
 enum {
 	OPT_CALLEES = 256, OPT_CALLERS, OPT_COLOR, OPT_FOCUS, OPT_FORMAT, OPT_GRAN,
-	OPT_HELP, OPT_HIDE, OPT_IGNORE, OPT_LIST, OPT_ROWS, OPT_SORT, OPT_SOURCE, OPT_TRACES
+	OPT_HELP, OPT_VERSION, OPT_HIDE, OPT_IGNORE, OPT_LIST, OPT_ROWS, OPT_SORT, OPT_SOURCE, OPT_TRACES
 };
 
 static const struct option longopts[] = {
@@ -70,6 +71,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "granularity", required_argument, NULL, OPT_GRAN },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "hide", required_argument, NULL, OPT_HIDE },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -209,7 +211,7 @@ main(int argc, char *argv[])
 	int color_given = 0;
 	size_t rows = 20;
 
-	util_setprog(argv[0]);
+	argv[0] = util_setprog(argv[0]);
 	g.jobs = input_default_jobs();
 	while ((c = getopt_long(argc, argv, "j:n:o:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -249,6 +251,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HELP:
 			return arg_help(synopsis, options_help);
+		case OPT_VERSION:
+			return arg_version();
 		case OPT_HIDE:
 			xregfree(to.hide);
 			to.hide = xregcomp(optarg, "--hide");

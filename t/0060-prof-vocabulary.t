@@ -47,6 +47,7 @@ done <<'TABLE'
 --source top plan
 --list record top bench
 --help record fold flame top bench diff plan
+--version record fold flame top bench diff plan
 --top
 --by
 --grep
@@ -58,7 +59,7 @@ TABLE
 test_expect_success 'prof(7) describes every option of its table' '
 	for o in o -output j -jobs -rows -depth -max-stack -focus -ignore -hide -format \
 	    -input-format -granularity -sort -color -pid -tid -kernel -user-only -addrs -debuginfod d -duration \
-	    -fail-above -results-dir -output-dir -strict -source -help
+	    -fail-above -results-dir -output-dir -strict -source -help -version
 	do
 		grep -E -e "^\.It .*Fl $o( |\$)" "$ROOT/man/prof.7" >/dev/null ||
 		{ echo "prof(7) has no entry for $o"; return 1; }

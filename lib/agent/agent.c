@@ -25,6 +25,12 @@
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
+
+/* The Makefile passes prof's version (scripts/version); see AGENT_VERSION_TAG. */
+#ifndef AGENT_BUILD_VERSION
+#define AGENT_BUILD_VERSION "unknown"
+#endif
+__attribute__((used)) static const char agent_version[] = AGENT_VERSION_TAG AGENT_BUILD_VERSION;
 #define TLS __thread __attribute__((tls_model("initial-exec")))
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)

@@ -120,6 +120,14 @@
 #include <stdint.h>
 
 #define AGENT_LIBRARY "libprof-agent.so"
+/*
+ * The agent's version is a string in the library, AGENT_VERSION_TAG then
+ * prof's version and a NUL ("prof-agent-version=0.9.0"): its stream has
+ * no record for it, and a marker in the file is what `strings` finds and
+ * what prof-record checks (agentread_agent_version) before it preloads
+ * an agent of another build.
+ */
+#define AGENT_VERSION_TAG "prof-agent-version="
 #define AGENT_ENV_FD "PROF_AGENT_FD"
 #define AGENT_ENV_RATE "PROF_AGENT_RATE"
 #define AGENT_ENV_EVENTS "PROF_AGENT_EVENTS"

@@ -108,3 +108,10 @@ arg_help(const char *synopsis, const char *options)
 	fputs(options, stdout);
 	return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
 }
+
+int
+arg_version(void)
+{
+	printf("%s %s\n", util_prog, util_version);
+	return util_fshut(stdout, "stdout") < 0 ? EXIT_FINDING : EXIT_OK;
+}

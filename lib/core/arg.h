@@ -52,4 +52,11 @@ void arg_usage(const char *synopsis) __attribute__((noreturn));
  */
 int arg_help(const char *synopsis, const char *options);
 
+/*
+ * --version: writes "prof-NAME X.Y.Z" (util_prog, util_version), one line,
+ * on stdout, as perf and hyperfine do; returns the exit status as
+ * arg_help() does.
+ */
+int arg_version(void);
+
 #endif

@@ -14,15 +14,16 @@
 
 const char *util_prog = "prof";
 
-void
-util_setprog(const char *argv0)
+char *
+util_setprog(char *argv0)
 {
-	const char *slash;
+	char *slash;
 
 	if (argv0 == NULL || *argv0 == '\0')
-		return;
+		return argv0;
 	slash = strrchr(argv0, '/');
 	util_prog = slash ? slash + 1 : argv0;
+	return (char *)util_prog;
 }
 
 static void

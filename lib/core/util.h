@@ -1,8 +1,8 @@
 /*
  * util: the program name, error reporting, and allocation that cannot fail.
  *
- * Every program calls util_setprog(argv[0]) first; messages are then
- * prefixed "prof-NAME: ".  A format that ends in ':' gets ": " and
+ * Every program calls argv[0] = util_setprog(argv[0]) first; messages are
+ * then prefixed "prof-NAME: ", getopt's too (glibc's getopt names argv[0]).  A format that ends in ':' gets ": " and
  * strerror(errno) appended (sbase's eprintf convention).
  *
  * Exit statuses are the same in every program (see the man pages' EXIT STATUS):
@@ -23,8 +23,20 @@ enum { EXIT_OK = 0, EXIT_FINDING = 1, EXIT_USAGE = 2 };
 
 extern const char *util_prog;
 
-/* Sets the name used in messages to the last component of argv0. */
-void util_setprog(const char *argv0);
+/*
+ * prof's version, "X.Y.Z": the file VERSION, refined by `git describe` in
+ * a checkout that has the tag vX.Y.Z (scripts/version).  The Makefile
+ * writes it into lib/core/util-version.c, and rebuilds when it changes.
+ */
+extern const char util_version[];
+
+/*
+ * Sets the name used in messages to the last component of argv0, and
+ * returns it (a pointer into argv0, or argv0 itself when it is NULL or
+ * empty), for argv[0]: getopt prefixes its own messages with argv[0], and
+ * they should read "prof-fold: ...", not "/usr/bin/prof-fold: ...".
+ */
+char *util_setprog(char *argv0);
 
 /* Prints "prog: message" to stderr and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

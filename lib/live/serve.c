@@ -491,7 +491,7 @@ agent_profile(struct serve *s, struct MHD_Connection *c, int which, int folded)
 	struct pprof_value vals[4];
 	struct pprof_modules ms = { NULL, 0 };
 	struct meta m = { 0 };
-	char *body = NULL, err[256], dur[32];
+	char *body = NULL, err[256], dur[32], recorder[64];
 	size_t len = 0, nv = 0, def = 0;
 	FILE *fp;
 	int rc;
@@ -542,6 +542,8 @@ agent_profile(struct serve *s, struct MHD_Connection *c, int which, int folded)
 		meta_set(&m, "view", which == P_HEAP ? "inuse-space" : "alloc-space");
 	meta_set(&m, "event", "libprof-agent.so");
 	meta_set(&m, "command", s->cmdline);
+	snprintf(recorder, sizeof(recorder), "prof %s", util_version);
+	meta_set(&m, "recorder", recorder);
 	meta_set(&m, "start", s->when);
 	snprintf(dur, sizeof(dur), "%.3f s", difftime(time(NULL), s->t0));
 	meta_set(&m, "duration", dur);

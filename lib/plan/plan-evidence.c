@@ -8,12 +8,15 @@
 #include "plan/plan-int.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <spawn.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <elfutils/libdwelf.h>
@@ -21,11 +24,7 @@
 
 #include "core/util.h"
 
-/* Where dpkg lists the files of each installed package. */
-#define DPKG_INFO "/var/lib/dpkg/info"
-/* The most package lists read, and their longest line: a bound on the
- * work, whatever the machine holds. */
-#define DPKG_MAX_LISTS 20000
+/* The longest line of dpkg-query's answer kept (a longer one is skipped). */
 #define DPKG_MAX_LINE 4096
 
 /*
@@ -226,48 +225,66 @@ plan_thread_frame(const struct frame_parts *p)
 
 /*
  * The installed file whose base name is base (a module as a profile names
- * it), from dpkg's lists: its package into pkg and its path into path.
- * Returns 0, or -1 when no package holds such a file.  Only dpkg's lists
- * are read: the name from the profile is compared, never opened.
+ * it), from `dpkg-query --search '*\/BASE'` (dpkg's own interface to its
+ * database, whose files are dpkg's internals): its package into pkg and
+ * its path into path.  Returns 0, or -1 when no package holds such a
+ * file, or dpkg-query cannot run.  The name from the profile goes to
+ * dpkg-query as one argument, never to a shell, and is never opened; a
+ * name with a glob character is not looked up (it would widen the
+ * pattern).
  */
 static int
 dpkg_owner(const char *base, char *pkg, size_t pkglen, char *path, size_t pathlen)
 {
-	DIR *d = opendir(DPKG_INFO);
-	struct dirent *e;
-	size_t bl = strlen(base), lists = 0;
-	char line[DPKG_MAX_LINE], file[PATH_MAX];
-	int found = -1;
+	char pattern[PATH_MAX], line[DPKG_MAX_LINE];
+	char *argv[] = { "dpkg-query", "--search", pattern, NULL };
+	posix_spawn_file_actions_t fa;
+	size_t bl = strlen(base);
+	int p[2], found = -1, st, e;
+	pid_t pid;
+	FILE *fp;
 
-	if (d == NULL)
+	if (bl == 0 || strpbrk(base, "*?[]\\") != NULL ||
+	    snprintf(pattern, sizeof(pattern), "*/%s", base) >= (int)sizeof(pattern))
 		return -1;
-	while (found != 0 && (e = readdir(d)) != NULL && lists < DPKG_MAX_LISTS) {
-		size_t nl = strlen(e->d_name);
-		FILE *fp;
-
-		if (nl <= 5 || strcmp(e->d_name + nl - 5, ".list") != 0)
-			continue;
-		lists++;
-		snprintf(file, sizeof(file), DPKG_INFO "/%s", e->d_name);
-		if ((fp = fopen(file, "re")) == NULL)
-			continue;
-		while (fgets(line, sizeof(line), fp) != NULL) {
-			size_t ll = strcspn(line, "\n");
-
-			line[ll] = '\0';
-			if (ll > bl && line[ll - bl - 1] == '/' && strcmp(line + ll - bl, base) == 0) {
-				/* "libsqlite3-0:amd64.list", "libpython3.11.list":
-				 * the package, without ".list" and the arch */
-				snprintf(pkg, pkglen, "%.*s", (int)strcspn(e->d_name, ":") < (int)nl - 5 ?
-				    (int)strcspn(e->d_name, ":") : (int)nl - 5, e->d_name);
-				snprintf(path, pathlen, "%s", line);
-				found = 0;
-				break;
-			}
-		}
-		fclose(fp);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (e != 0 || (fp = fdopen(p[0], "r")) == NULL) {
+		close(p[0]);
+		if (e == 0)
+			waitpid(pid, &st, 0);
+		return -1;
 	}
-	closedir(d);
+	/* "libsqlite3-0:amd64: /usr/lib/x86_64-linux-gnu/libsqlite3.so.0",
+	 * "pkg1, pkg2: /path": the first package, without its arch; read to
+	 * the end, so that dpkg-query never blocks on a full pipe */
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *sep, *file;
+		size_t fl;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (found == 0 || strncmp(line, "diversion by ", 13) == 0 ||
+		    (sep = strstr(line, ": /")) == NULL)
+			continue;
+		file = sep + 2;
+		fl = strlen(file);
+		if (fl <= bl || file[fl - bl - 1] != '/' || strcmp(file + fl - bl, base) != 0)
+			continue;
+		*sep = '\0';
+		snprintf(pkg, pkglen, "%.*s", (int)strcspn(line, ":, "), line);
+		snprintf(path, pathlen, "%s", file);
+		found = 0;
+	}
+	fclose(fp);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
 	return found;
 }
 

@@ -999,6 +999,48 @@ agentread_agent_path(char *buf, size_t size)
 	return -1;
 }
 
+int
+agentread_agent_version(const char *path, char *buf, size_t size)
+{
+	static const char tag[] = AGENT_VERSION_TAG;
+	struct stat st;
+	char *data = NULL, *p, *end;
+	size_t n = 0, len;
+	ssize_t r;
+	int fd, ret = -1;
+
+	if (size == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > AGENTREAD_MAX_AGENT)
+		goto out;
+	data = xmalloc((size_t)st.st_size);
+	while (n < (size_t)st.st_size) {
+		if ((r = read(fd, data + n, (size_t)st.st_size - n)) < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	end = data + n;
+	for (p = data; (p = memmem(p, (size_t)(end - p), tag, sizeof(tag) - 1)) != NULL; p++) {
+		char *v = p + sizeof(tag) - 1;
+		/* a version: printable, NUL-terminated, and short */
+		for (len = 0; v + len < end && len < 64 && v[len] > ' ' && v[len] < 0x7f; len++)
+			;
+		if (len == 0 || len >= size || v + len >= end || v[len] != '\0')
+			continue;
+		memcpy(buf, v, len);
+		buf[len] = '\0';
+		ret = 0;
+		break;
+	}
+out:
+	free(data);
+	close(fd);
+	return ret;
+}
+
 void
 agentread_setenv(const char *agent, int fd, uint64_t rate, unsigned events)
 {

@@ -194,6 +194,14 @@ int agentread_preloadable(const char *cmd, char *err, size_t errlen);
 int agentread_agent_path(char *buf, size_t size);
 
 /*
+ * The version of the agent at path (the string after AGENT_VERSION_TAG
+ * in the file) into buf: 0, or -1 when the file cannot be read, is not a
+ * regular file of at most AGENTREAD_MAX_AGENT bytes, or has no tag.
+ */
+#define AGENTREAD_MAX_AGENT (64u << 20)
+int agentread_agent_version(const char *path, char *buf, size_t size);
+
+/*
  * Sets the environment that carries the agent into a program and the
  * programs it runs: LD_PRELOAD (the agent first, what was there after),
  * PROF_AGENT_FD, PROF_AGENT_RATE and PROF_AGENT_EVENTS (AGENT_EV_* bits,

@@ -267,11 +267,15 @@ begin(struct session *s, const struct session_opts *o, char *const argv[],
 static void
 command_meta(const struct session *s, struct meta *m)
 {
+	char recorder[64];
+
 	meta_set(m, "command", s->cmdline);
 	if (s->o->record_args != NULL)
 		meta_set(m, "record-args", s->o->record_args);
 	if (s->stdin_path != NULL)
 		meta_set(m, "stdin", s->stdin_path);
+	snprintf(recorder, sizeof(recorder), "prof %s", util_version);
+	meta_set(m, "recorder", recorder);
 }
 
 /* Commits the output (status 1 when it fails and status was 0), frees s. */
@@ -329,7 +333,7 @@ agent_events(int type)
 static void
 agent_prepare(struct session *s, const char *cmd)
 {
-	char err[PATH_MAX + 256];
+	char err[PATH_MAX + 256], version[80];
 	int p[2];
 
 	if (!agentread_preloadable(cmd, err, sizeof(err)))
@@ -337,6 +341,11 @@ agent_prepare(struct session *s, const char *cmd)
 	if (agentread_agent_path(s->agent_path, sizeof(s->agent_path)) != 0)
 		die("--type %s: " AGENT_LIBRARY " not found beside prof-record or in "
 		    "../lib/prof (or its path holds a space or a colon)", type_names[s->o->type]);
+	/* an agent of another build may write another stream: say so */
+	if (agentread_agent_version(s->agent_path, version, sizeof(version)) != 0)
+		warn("%s: no version found in it; it may not be prof %s's", s->agent_path, util_version);
+	else if (strcmp(version, util_version) != 0)
+		warn("%s: version %s, not prof-record's %s", s->agent_path, version, util_version);
 	if (pipe(p) < 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) < 0)
 		die("pipe:");
 	(void)fcntl(p[0], F_SETPIPE_SZ, 1 << 20);
