@@ -9,10 +9,8 @@ test_description='prof-record --format pprof: a profile pprof reads, whose unnam
 # which name a, b and c in the unstripped file (addr2line says which).
 # go tool pprof (Debian golang-go) is the reader held to.
 needs_record
-command -v go >/dev/null 2>&1 || skip_or_fail 'no Go (golang-go)'
+needs_go
 command -v addr2line >/dev/null 2>&1 || skip_or_fail 'no addr2line (binutils)'
-HOME=$PWD GOCACHE=$PWD/gocache GOPATH=$PWD/gopath GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
-export HOME GOCACHE GOPATH GOFLAGS GOPROXY GOTOOLCHAIN
 
 test_expect_success 'build shares.c and a stripped copy' '
 	build shares &&

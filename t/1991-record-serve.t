@@ -10,11 +10,10 @@ test_description='prof-record --serve: the /debug/pprof endpoints, read by curl 
 # golang-go) is the client held to, as Parca and Pyroscope read the same.
 needs_record
 test "$(uname -m)" = x86_64 || skip_all "x86-64 only, as the agent"
-for tool in curl go python3; do
+needs_go
+for tool in curl python3; do
 	command -v $tool >/dev/null 2>&1 || skip_or_fail "no $tool"
 done
-HOME=$PWD GOCACHE=$PWD/gocache GOPATH=$PWD/gopath GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
-export HOME GOCACHE GOPATH GOFLAGS GOPROXY GOTOOLCHAIN
 # pprof saves what it fetches under $PPROF_TMPDIR
 PPROF_TMPDIR=$PWD/pprof
 export PPROF_TMPDIR

@@ -6,10 +6,8 @@ test_description='prof-fold and the readers on profiles that Go writes, figures 
 # t/data/pprof/profgen.go (standard library only); go tool pprof, which
 # it ships, is the reference.  Go caches under $HOME: everything is kept
 # in this test's directory, and no module is fetched (GOPROXY=off).
-command -v go >/dev/null 2>&1 || skip_or_fail 'no Go (golang-go)'
+needs_go
 command -v python3 >/dev/null 2>&1 || skip_or_fail 'no python3'
-HOME=$PWD GOCACHE=$PWD/gocache GOPATH=$PWD/gopath GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
-export HOME GOCACHE GOPATH GOFLAGS GOPROXY GOTOOLCHAIN
 
 # pprof_top FILE ARGS...: go tool pprof -top's rows, "name flat cum", and
 # a first line "total T"; values exact (-unit picks the base unit).

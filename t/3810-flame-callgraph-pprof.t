@@ -10,10 +10,8 @@ test_description='prof-flame --format dot: the nodes'"'"' flat and cum equal go 
 # reads them (3 significant digits, ms, KiB), so pprof's exact values are
 # written the way prof writes them (lib/folded/unit.c) before they are
 # compared; sample counts are compared as they are.
-command -v go >/dev/null 2>&1 || skip_or_fail 'no Go (golang-go)'
+needs_go
 command -v python3 >/dev/null 2>&1 || skip_or_fail 'no python3'
-HOME=$PWD GOCACHE=$PWD/gocache GOPATH=$PWD/gopath GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
-export HOME GOCACHE GOPATH GOFLAGS GOPROXY GOTOOLCHAIN
 
 # nodes.py KIND [TOP]: the nodes of a dot graph on stdin, "name flat cum",
 # their names from the tooltips ("main.mix (350ms)"), the figures from

@@ -6,10 +6,8 @@ test_description='prof-top --list on profiles that Go writes: the per-line figur
 # profiles with t/data/pprof/profgen.go; go tool pprof, which it ships,
 # is the reference.  Everything Go caches is kept in this test's
 # directory, and no module is fetched.
-command -v go >/dev/null 2>&1 || skip_or_fail 'no Go (golang-go)'
+needs_go
 command -v python3 >/dev/null 2>&1 || skip_or_fail 'no python3'
-HOME=$PWD GOCACHE=$PWD/gocache GOPATH=$PWD/gopath GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
-export HOME GOCACHE GOPATH GOFLAGS GOPROXY GOTOOLCHAIN
 
 # pprof -list's lines as "FUNCTION LINE FLAT CUM", the lines with counts
 # only, values as printed with -unit (a base unit: exact integers).

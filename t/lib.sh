@@ -192,6 +192,16 @@ needs_tracefs () {
 	skip_or_fail "tracefs is not mounted (as root: mount -t tracefs nodev /sys/kernel/tracing)"
 }
 
+# needs_go: Go (Debian golang-go) and its go tool pprof, the reference
+# the pprof tests are held to, or the script skips (fails in CI).  Go
+# caches under $HOME: everything it keeps goes to the test's directory,
+# and no module is fetched (GOPROXY=off).
+needs_go () {
+	command -v go >/dev/null 2>&1 || skip_or_fail 'no Go (golang-go)'
+	HOME=$PWD GOCACHE=$PWD/gocache GOPATH=$PWD/gopath GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local
+	export HOME GOCACHE GOPATH GOFLAGS GOPROXY GOTOOLCHAIN
+}
+
 # folded_sum [-2] [-e] FILE...: the exact sum of the last count (with -2: of
 # the count before it, a differential profile's BEFORE) of every stack
 # line, computed independently of prof-fold: integer and 1e-9 parts are
