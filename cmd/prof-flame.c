@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "flame/flame.h"
 #include "flame/flameout.h"
+#include "flame/palette.h"
 #include "flame/svg.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
@@ -171,6 +172,10 @@ main(int argc, char *argv[])
 			so.bgcolors = optarg;
 			break;
 		case OPT_COLORS:
+			/* checked here, as a choice is, so that the message
+			 * (and the completions made from it) lists them */
+			if (palette_find(optarg) < 0)
+				die("--colors: '%s' is not a palette; use %s", optarg, palette_names);
 			so.palette = optarg;
 			break;
 		case OPT_COUNTNAME:

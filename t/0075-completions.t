@@ -65,6 +65,7 @@ while read -r p rest; do
 done <<'TABLE'
 prof-flame --format ' svg,html,text,speedscope,dot,graph
 prof-flame --format = t text
+prof-flame --colors j java,js
 prof-top --sort c cum
 prof-top --granularity ' function,file,line,module
 prof-fold --input-format p perf,pprof
