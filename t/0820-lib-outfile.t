@@ -196,4 +196,22 @@ test_expect_success 'prof-flame --cp writes a new map, keeps an empty file as on
 	grep -c -e "->rgb(" map >n && echo $((n1 + 2)) >want && test_cmp want n
 '
 
+# A link planted in /tmp by another user must not lead root's output to
+# a file of its choosing (the kernel's fs.protected_symlinks may be off).
+test_expect_success 'a link of another user'"'"'s in a sticky, world-writable directory is not followed' '
+	mkdir sticky && chmod 1777 sticky &&
+	echo precious >precious && cp precious precious.want &&
+	ln -s "$PWD/precious" sticky/planted &&
+	if test "$(id -u)" = 0 && chown -h nobody sticky/planted 2>/dev/null; then
+		printf "a;b 1\n" | test_expect_code 2 prof-fold -o sticky/planted 2>err &&
+		grep "sticky/planted: a link of another user${SQ}s in a sticky, world-writable directory: not followed" err &&
+		test_cmp precious.want precious &&
+		test -h sticky/planted
+	fi &&
+	ln -s "$PWD/precious" sticky/mine &&
+	printf "a;b 1\n" | prof-fold -o sticky/mine &&
+	printf "a;b 1\n" >want && test_cmp want precious &&
+	test -h sticky/mine
+'
+
 done_testing

@@ -120,9 +120,36 @@ fd_path(const char *path)
 }
 
 /*
+ * Whether the link at path (its lstat in st) may be followed.  A link in a
+ * sticky, world-writable directory (/tmp) that belongs neither to us nor
+ * to the directory's owner is anybody's: followed, it would let any local
+ * user point root's output at /etc/passwd.  The kernel refuses it where
+ * fs.protected_symlinks is set; prof refuses it everywhere.
+ */
+static int
+link_trusted(const char *path, const struct stat *st)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	struct stat dst;
+	int ok;
+
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	ok = stat(dir, &dst) < 0 || !(dst.st_mode & S_ISVTX) || !(dst.st_mode & S_IWOTH) ||
+	    st->st_uid == geteuid() || st->st_uid == dst.st_uid;
+	free(dir);
+	return ok;
+}
+
+/*
  * Follows the symbolic links of path.  Returns the final path (malloc'd)
  * and its stat in *st (st->st_mode 0 when it does not exist), or NULL with
- * errno set.  *fd is set to N when a link leads to a descriptor path.
+ * errno set (EPERM: a link not to be trusted, link_trusted).  *fd is set
+ * to N when a link leads to a descriptor path.
  */
 static char *
 resolve(const char *path, struct stat *st, int *fd)
@@ -146,6 +173,11 @@ resolve(const char *path, struct stat *st, int *fd)
 		if (hops == MAX_LINKS) {
 			free(cur);
 			errno = ELOOP;
+			return NULL;
+		}
+		if (!link_trusted(cur, st)) {
+			free(cur);
+			errno = EPERM;
 			return NULL;
 		}
 		char *link = xmalloc((size_t)st->st_size + PATH_MAX + 1);
@@ -339,7 +371,11 @@ outfile_create(const char *path, int flags)
 	if ((flags & OUTFILE_MKDIRS) && make_dirs(path) < 0)
 		goto fail;
 	if ((real = resolve(path, &st, &dupfd)) == NULL) {
-		warn("%s: cannot open:", o->name);
+		if (errno == EPERM)
+			warn("%s: a link of another user's in a sticky, world-writable "
+			    "directory: not followed (remove it, or write elsewhere)", o->name);
+		else
+			warn("%s: cannot open:", o->name);
 		goto fail;
 	}
 	if (dupfd >= 0) {

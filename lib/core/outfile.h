@@ -13,7 +13,9 @@
  *    Where the file system has no O_TMPFILE, a named FILE.tmp.XXXXXX is
  *    used, removed at exit and on fatal signals (all but SIGKILL).
  *  - A symbolic link is followed: the file it points to is replaced in its
- *    own directory, and the link stays a link.
+ *    own directory, and the link stays a link.  Not a link of another
+ *    user's in a sticky, world-writable directory (/tmp): that one may
+ *    have been planted, and is refused whatever fs.protected_symlinks says.
  *  - Anything else (a character or block device such as /dev/null, a
  *    FIFO, a socket) is opened and written in place, and stays what it is.
  *    So are /dev/stdout, /dev/stderr and /dev/fd/N (/proc/self/fd/N): the
