@@ -68,6 +68,25 @@ test_expect_success 'go tool pprof -top on /debug/pprof/profile?seconds=2 names 
 	grep " hot_spin\$" first
 '
 
+# A stripped program leaves mappings without function names: go tool
+# pprof then posts their addresses to /debug/pprof/symbol, and gives up
+# on the whole profile if that fails (it did: 405).
+test_expect_success 'symbol: go tool pprof reads a stripped program'"'"'s profile; GET and POST answer as Go'"'"'s' '
+	strip --strip-all -o hot-stripped hot &&
+	start_server st -- ./hot-stripped 300 &&
+	{ go tool pprof -top "http://127.0.0.1:$(cat st.port)/debug/pprof/profile?seconds=1" \
+		>top 2>perr; rc=$?; cat top perr; test $rc = 0; } &&
+	grep "^Showing nodes accounting for" top &&
+	get st /debug/pprof/symbol -X POST -d "0x401000+0x401010" &&
+	echo 200 >expect && test_cmp expect status &&
+	echo "num_symbols: 1" >expect && test_cmp expect body &&
+	get st /debug/pprof/symbol &&
+	test_cmp expect body &&
+	get st /debug/pprof/heap -X POST &&
+	echo 405 >expect && test_cmp expect status
+'
+stop_server st
+
 test_expect_success 'profile: gzipped pprof, as Go sends it; ?format=folded: folded stacks' '
 	get s "/debug/pprof/profile?seconds=1" &&
 	echo 200 >expect && test_cmp expect status &&
