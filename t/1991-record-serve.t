@@ -269,16 +269,16 @@ test_expect_success '-p: the agent'"$SQ"'s endpoints are 501 and say why; profil
 # a new process gets the freed one.
 test_expect_success '-p: a pid reused by another process is 410 Gone, never profiled' '
 	./hot 300 >/dev/null 2>&1 &
-	echo $! >r1.pid &&
+	echo $! >r1.pid
 	./hot 300 >/dev/null 2>&1 &
-	echo $! >r2.pid &&
+	echo $! >r2.pid
 	start_server r -p $(cat r1.pid),$(cat r2.pid) &&
 	kill $(cat r1.pid) && wait $(cat r1.pid) 2>/dev/null
 	reused= &&
 	if test -w /proc/sys/kernel/ns_last_pid; then
 		for try in 1 2 3 4 5; do
-			echo $(($(cat r1.pid) - 1)) >/proc/sys/kernel/ns_last_pid 2>/dev/null &&
-			sh -c "exec sleep 30" &
+			echo $(($(cat r1.pid) - 1)) >/proc/sys/kernel/ns_last_pid 2>/dev/null
+			sleep 30 &
 			if test $! = $(cat r1.pid); then reused=$!; break; fi
 			kill $! 2>/dev/null
 		done
