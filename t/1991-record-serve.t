@@ -307,7 +307,7 @@ test_expect_success '-p: the server ends when its process ends, with 0' '
 test_expect_success 'prof.conf serve-max-seconds: another maximum for ?seconds=' '
 	mkdir -p conf/prof &&
 	printf "[record]\nserve-max-seconds = 1\n" >conf/prof/prof.conf &&
-	./hot 300 >/dev/null 2>&1 &
+	{ ./hot 300 >/dev/null 2>&1 & } &&
 	echo $! >maxs-target.pid &&
 	XDG_CONFIG_HOME=$PWD/conf start_server maxs -p $(cat maxs-target.pid) &&
 	get maxs "/debug/pprof/profile?seconds=2" &&
@@ -323,7 +323,7 @@ test_expect_success 'prof.conf serve-max-seconds: another maximum for ?seconds='
 test_expect_success '--auto-profile: a CPU profile every interval, the last --keep kept' '
 	./hot 300 >/dev/null 2>&1 &
 	echo $! >target.pid &&
-	prof-record --auto-profile 1 -d 0.5 --keep 2 -p $(cat target.pid) 2>auto.err &
+	{ prof-record --auto-profile 1 -d 0.5 --keep 2 -p $(cat target.pid) 2>auto.err & } &&
 	echo $! >auto.pid &&
 	i=0 &&
 	while test $(ls tmp/profiles 2>/dev/null | grep -c "^cpu_[0-9]*\\(-[0-9]*\\)\\{0,1\\}\\.pb\\.gz\$") -lt 2 &&

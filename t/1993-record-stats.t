@@ -330,7 +330,7 @@ test_expect_success '--interval without --count: until the process ends, then ex
 
 test_expect_success 'SIGTERM ends a series after the snapshot in progress: exit 0, whole lines' '
 	start sg &&
-	prof-record --type stats -p "$(cat sg.pid)" --interval 0.1 --format json >sg.json 2>err &
+	{ prof-record --type stats -p "$(cat sg.pid)" --interval 0.1 --format json >sg.json 2>err & } &&
 	r=$! &&
 	sleep 0.6 &&
 	kill -TERM $r &&
