@@ -9,7 +9,9 @@
  * lines it refuses are the bad lines counted, and stream agrees); the
  * input is refused as no profile exactly when input.h says; the
  * flame graph's root holds the whole width count; the SVG is well-formed
- * XML (libxml2).
+ * XML (libxml2); in the call graph (lib/flame/callgraph, no cuts) the
+ * nodes' flat sums to the total (of the count shown), no node's cum is
+ * below its flat or above the total, and the dot text is written whole.
  * Off the paths that exit: an input whose counts would overflow the
  * format's sum (stacktable and stream die, as documented) is not read.
  */
@@ -19,12 +21,14 @@
 
 #include <libxml/parser.h>
 
+#include "flame/callgraph.h"
 #include "flame/flame.h"
 #include "flame/svg.h"
 #include "folded/folded.h"
 #include "folded/meta.h"
 #include "folded/stacktable.h"
 #include "folded/stream.h"
+#include "folded/unit.h"
 #include "fuzz.h"
 #include "input/input.h"
 
@@ -118,6 +122,43 @@ draw(struct stacktable *tab, int kind, const struct meta *m, int negate)
 	flame_free(f);
 }
 
+/* The call graph as prof-flame --format dot draws it, with no cuts. */
+static void
+graph(struct stacktable *tab, int kind, const struct meta *m)
+{
+	struct callgraph_opts o = { .node_fraction = 0, .edge_fraction = 0, .max_nodes = 0 };
+	struct unit u;
+	struct callgraph_style st = { .title = meta_get(m, "command"), .unit = &u };
+	int diff = kind == FOLDED_DIFF;
+	struct callgraph *g = callgraph_build(tab, diff, NULL, &o);
+	count_t flat[2] = { 0, 0 };
+	char *dot = NULL;
+	size_t dotlen = 0;
+	FILE *out;
+
+	unit_from_meta(m, &u);
+	for (size_t i = 0; i < g->nnodes; i++)
+		for (int k = 0; k < 1 + diff; k++) {
+			fuzz_assert(count_add(&flat[k], g->nodes[i].flat[k]) == 0);
+			if (g->nodes[i].cum[k] < g->nodes[i].flat[k] || g->nodes[i].cum[k] > tab->total[k])
+				fuzz_fail("node %s: cum %s, flat %s", g->nodes[i].name,
+				    fuzz_count(g->nodes[i].cum[k], 0), fuzz_count(g->nodes[i].flat[k], 1));
+		}
+	/* a function of a differential profile whose shown count is 0 has
+	 * no node: the sum holds for the count shown */
+	int k = diff ? g->shown_count : 0;
+	if (flat[k] != tab->total[k])
+		fuzz_fail("the call graph's flat sums to %s, the total is %s",
+		    fuzz_count(flat[k], 0), fuzz_count(tab->total[k], 1));
+	if ((out = open_memstream(&dot, &dotlen)) == NULL)
+		fuzz_fail("open_memstream");
+	callgraph_write_dot(out, g, &st);
+	if (fclose(out) != 0 || dotlen == 0 || dot[dotlen - 1] != '\n')
+		fuzz_fail("dot: not written whole");
+	free(dot);
+	callgraph_free(g);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -180,6 +221,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	draw(g.tab, g.kind, &g.meta, 0);
 	if (g.kind == FOLDED_DIFF)
 		draw(g.tab, g.kind, &g.meta, 1);
+	graph(g.tab, g.kind, &g.meta);
 	input_free(&g);
 	return 0;
 }
