@@ -69,4 +69,11 @@ done <<'TABLE'
 --granularity file
 TABLE
 
+test_expect_success 'a located frame reads as prof-flame'"'"'s text shows it: name, location, module' '
+	printf "main\tapp.c:9;parse\tapp.c:71\tlibapp.so;lex_[k] 3\n" >loc.folded &&
+	prof-top --traces --color never loc.folded >out &&
+	grep -F "lex_[k] < parse app.c:71 in libapp.so < main app.c:9" out &&
+	! grep "$(printf "\357\277\275")" out
+'
+
 done_testing

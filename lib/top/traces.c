@@ -8,6 +8,7 @@
 
 #include "core/count.h"
 #include "core/util.h"
+#include "folded/frame.h"
 
 static const struct table_col cols[] = {
 	{ "count", "count", 1 }, { "pct", "%", 1 }, { "stack", "stack", 0 },
@@ -31,15 +32,18 @@ heavier(const void *a, const void *b, void *which)
 }
 
 /* The stack innermost frame first, frames apart by " < ", into a new
- * string. */
+ * string; a frame's location and module read as prof-flame's text shows
+ * them ("mix app.c:91 in libx.so"), not with the format's tabs. */
 static char *
 leaf_first(const char *key, size_t len)
 {
-	char *s = xmalloc(len * 3 + 1), *p = s;
+	/* each frame adds at most " < " and, for its two tabs, " in " */
+	char *s = xmalloc(len * 4 + 8), *p = s;
 	size_t end = len;
 
 	while (end > 0) {
 		size_t start = end;
+		struct frame_parts fp;
 
 		while (start > 0 && key[start - 1] != ';')
 			start--;
@@ -47,8 +51,22 @@ leaf_first(const char *key, size_t len)
 			memcpy(p, " < ", 3);
 			p += 3;
 		}
-		memcpy(p, key + start, end - start);
-		p += end - start;
+		frame_split(key + start, end - start, &fp);
+		memcpy(p, fp.name, fp.name_len);
+		p += fp.name_len;
+		memcpy(p, fp.suffix, fp.suffix_len);
+		p += fp.suffix_len;
+		if (fp.loc_len > 0) {
+			*p++ = ' ';
+			memcpy(p, fp.loc, fp.loc_len);
+			p += fp.loc_len;
+		}
+		if (fp.module_len > 0) {
+			memcpy(p, " in ", 4);
+			p += 4;
+			memcpy(p, fp.module, fp.module_len);
+			p += fp.module_len;
+		}
 		end = start > 0 ? start - 1 : 0;
 	}
 	*p = '\0';
