@@ -281,6 +281,22 @@ test_expect_success 'hostile names: the dot text and the SVG are well-formed, th
 	grep -F "entities&amp;amp&amp;lt&amp;#60&amp;#x3c&amp;unknown&amp;" nested.svg
 '
 
+# 100 random orders of 80 functions: 4,485 edges between the 80 nodes,
+# none under the edge cut; laid out whole they took Graphviz minutes.
+test_expect_success '--format graph lays out at most 2 x nodes + 8 edges, the heaviest; the legend counts the rest' '
+	awk "BEGIN { srand(1); for (i = 0; i < 100; i++) {
+		for (j = 0; j < 80; j++) p[j] = j
+		for (j = 79; j > 0; j--) { k = int(rand() * (j + 1)); t = p[j]; p[j] = p[k]; p[k] = t }
+		s = \"n\" p[0]; for (j = 1; j < 80; j++) s = s \";n\" p[j]; print s, 1 } }" >perm.folded &&
+	prof-flame --format dot perm.folded >perm.dot &&
+	all=$(grep -c -- " -> " perm.dot) &&
+	test "$all" -gt 1000 &&
+	timeout 120 prof-flame --format graph perm.folded >perm.svg &&
+	xmllint --noout perm.svg &&
+	test "$(grep -c "class=\"edge\"" perm.svg)" = 168 &&
+	grep "Dropped $((all - 168)) edges (freq &lt;= " perm.svg
+'
+
 test_expect_success 'a name is cut to 300 characters, an invalid byte is U+FFFD' '
 	printf "%s 1\n" "$(repeat 20000 A)" >long &&
 	prof-flame --format dot long >out.dot &&

@@ -73,16 +73,27 @@ callgraph_write_svg(FILE *fp, const struct callgraph *g, const struct callgraph_
 	GVC_t *gvc;
 	Agraph_t *ag;
 	char *dot = NULL, *svg = NULL;
-	size_t dotlen = 0;
+	size_t dotlen = 0, maxedges = CALLGRAPH_LAYOUT_EDGES(g->nnodes);
 	unsigned int svglen = 0;
 	FILE *mem;
 	int status = -1;
+	struct callgraph laid = *g;
 
+	/* Graphviz's layout of 80 nodes and 4,000 edges takes minutes: the
+	 * lightest edges beyond the bound are left out, and the legend counts
+	 * them with the others dropped (edges are sorted heaviest first). */
+	if (laid.nedges > maxedges) {
+		const count_t *w = g->edges[maxedges].w;
+		laid.dropped_edges += laid.nedges - maxedges;
+		laid.nedges = maxedges;
+		/* the legend's "freq <=": the heaviest edge left out */
+		laid.edge_cutoff = w[0] > w[1] ? w[0] : w[1];
+	}
 	/* The dot text is prof's own (callgraph_write_dot): its names are
 	 * clean and escaped before Graphviz reads them. */
 	if ((mem = open_memstream(&dot, &dotlen)) == NULL)
 		die("open_memstream:");
-	callgraph_write_dot(mem, g, s);
+	callgraph_write_dot(mem, &laid, s);
 	if (fclose(mem) != 0)
 		die("open_memstream:");
 

@@ -46,6 +46,10 @@
 #define CALLGRAPH_NODE_FRACTION 0.005
 #define CALLGRAPH_EDGE_FRACTION 0.001
 #define CALLGRAPH_NODES 80
+/* The most edges callgraph_write_svg() lays out for n nodes, the heaviest:
+ * Graphviz's layout grows far faster than the edges, and pprof's own
+ * graphs have one or two edges a node. */
+#define CALLGRAPH_LAYOUT_EDGES(n) (2 * (size_t)(n) + 8)
 
 struct callgraph_opts {
 	double node_fraction;   /* 0 to 1 */
@@ -124,7 +128,9 @@ struct callgraph_style {
 void callgraph_write_dot(FILE *fp, const struct callgraph *g, const struct callgraph_style *s);
 
 /*
- * Lays g out with Graphviz's dot layout and writes it to fp as SVG.
+ * Lays g out with Graphviz's dot layout and writes it to fp as SVG, with
+ * at most CALLGRAPH_LAYOUT_EDGES(g->nnodes) edges, the heaviest (the
+ * legend counts the rest among the edges dropped).
  * Graphviz's own messages go to stderr prefixed with the program's name.
  * Returns 0, or -1 with a message in err (Graphviz could not read or lay
  * out the graph: its plugins missing).
