@@ -35,6 +35,7 @@ transform_case '--focus: the name of a located frame, anchored' '--focus ^b$' "$
 transform_case '--focus: a location' '--focus ^d\.c:9$' "$L" 'a;d\td.c:9 2\n'
 transform_case '--ignore: a module' '--ignore ^libb\.so$' "$L" 'a;d\td.c:9 2\n'
 transform_case '--hide: a name with its suffix' '--hide ^c_\[k\]$' "$L" 'a;b\tb.c:3\tlibb.so 1\na;d\td.c:9 2\n'
+transform_case '--focus ^$: an empty name is a name' '--focus ^$' ';;a 1\nb 2\n' ';;a 1\n'
 transform_case '--focus: ^ and $ anchor at the frame' '--focus ^y' "$S" 'x;y;z 16\n'
 transform_case '--focus: unanchored matches inside a frame' '--focus ell' 'hello;w 1\nh;world 2\n' 'hello;w 1\n'
 transform_case '--ignore: drop stacks with a matching frame' '--ignore ^b$' "$S" 'a;e 4\nx 8\nx;y;z 16\n'

@@ -63,8 +63,6 @@ part_matches(const regex_t *re, const char *s, size_t n, char *scratch)
 {
 	regmatch_t m[1] = { { .rm_so = 0, .rm_eo = (regoff_t)n } };
 
-	if (n == 0)
-		return 0;
 	if (s != scratch)
 		memcpy(scratch, s, n);
 	scratch[n] = '\0';
@@ -77,7 +75,9 @@ frame_match(const regex_t *re, const struct frame_parts *p, char *scratch)
 	/* the name and its suffix need not be adjacent in the frame */
 	memcpy(scratch, p->name, p->name_len);
 	memcpy(scratch + p->name_len, p->suffix, p->suffix_len);
+	/* a name is always there, if empty ("^$" finds it); an absent
+	 * location or module is no part to match */
 	return part_matches(re, scratch, p->name_len + p->suffix_len, scratch) ||
-	    part_matches(re, p->loc, p->loc_len, scratch) ||
-	    part_matches(re, p->module, p->module_len, scratch);
+	    (p->loc_len > 0 && part_matches(re, p->loc, p->loc_len, scratch)) ||
+	    (p->module_len > 0 && part_matches(re, p->module, p->module_len, scratch));
 }
