@@ -76,4 +76,17 @@ test_expect_success 'a located frame reads as prof-flame'"'"'s text shows it: na
 	! grep "$(printf "\357\277\275")" out
 '
 
+test_expect_success 'every frame is shown, empty ones and NUL bytes too: two stacks never read the same' '
+	printf ";a 1\na; 2\na 4\n" >empty.folded &&
+	prof-top --traces --color never empty.folded >out &&
+	grep "^ *4  .*%  a\$" out &&
+	grep "^ *2  .*%   < a\$" out &&
+	grep "^ *1  .*%  a < \$" out &&
+	printf "a\000b;c 1\n" >nul.folded &&
+	prof-top --traces --color never nul.folded >out &&
+	grep "c < a$(printf "\357\277\275")b" out &&
+	prof-top --traces --format csv nul.folded >out.csv &&
+	grep "\"a$(printf "\357\277\275")b;c\"" out.csv
+'
+
 done_testing

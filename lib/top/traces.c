@@ -8,6 +8,7 @@
 
 #include "core/count.h"
 #include "core/util.h"
+#include "core/xmlsafe.h"
 #include "folded/frame.h"
 
 static const struct table_col cols[] = {
@@ -32,22 +33,24 @@ heavier(const void *a, const void *b, void *which)
 }
 
 /* The stack innermost frame first, frames apart by " < ", into a new
- * string; a frame's location and module read as prof-flame's text shows
- * them ("mix app.c:91 in libx.so"), not with the format's tabs. */
+ * string of *n bytes (a name may hold NUL bytes); every frame, empty
+ * ones too, so that two stacks never read the same; a frame's location
+ * and module read as prof-flame's text shows them ("mix app.c:91 in
+ * libx.so"), not with the format's tabs. */
 static char *
-leaf_first(const char *key, size_t len)
+leaf_first(const char *key, size_t len, size_t *n)
 {
 	/* each frame adds at most " < " and, for its two tabs, " in " */
 	char *s = xmalloc(len * 4 + 8), *p = s;
 	size_t end = len;
 
-	while (end > 0) {
+	for (;;) {
 		size_t start = end;
 		struct frame_parts fp;
 
 		while (start > 0 && key[start - 1] != ';')
 			start--;
-		if (p != s) {
+		if (p != s || end < len) {
 			memcpy(p, " < ", 3);
 			p += 3;
 		}
@@ -67,9 +70,12 @@ leaf_first(const char *key, size_t len)
 			memcpy(p, fp.module, fp.module_len);
 			p += fp.module_len;
 		}
-		end = start > 0 ? start - 1 : 0;
+		if (start == 0)
+			break;
+		end = start - 1;
 	}
 	*p = '\0';
+	*n = (size_t)(p - s);
 	return s;
 }
 
@@ -96,7 +102,8 @@ traces_rows(struct table *t, struct stacktable *tab, const struct unit *u, int d
 	table_section(t, "traces", NULL, cols, 3);
 	for (size_t i = 0; i < shown; i++) {
 		const struct stacktable_entry *e = v[i];
-		char *lf;
+		char *lf, *key;
+		size_t lflen;
 		double p = total > 0 ? 100 * count_double(e->n[traces_which]) /
 		    count_double(total) : 0;
 
@@ -107,10 +114,13 @@ traces_rows(struct table *t, struct stacktable *tab, const struct unit *u, int d
 		snprintf(pct, sizeof(pct), "%.2f%%", p);
 		snprintf(rawpct, sizeof(rawpct), "%.4f", p);
 		table_cell(t, pct, (size_t)-1, rawpct);
-		/* a name may hold any bytes: the table cleans what it writes */
-		lf = leaf_first(e->key, e->len);
-		table_cell(t, lf, (size_t)-1, e->key);
+		/* a name may hold any bytes, NUL too: the table cleans what it
+		 * writes, and the raw stack goes to it cleaned whole */
+		lf = leaf_first(e->key, e->len, &lflen);
+		key = xmlsafe_cleandup(e->key, e->len, NULL);
+		table_cell(t, lf, lflen, key);
 		free(lf);
+		free(key);
 	}
 	free(v);
 }
