@@ -173,6 +173,30 @@ test_expect_success 'confined: a FIFO is never opened (no hang)' '
 	timeout 10 prof-top --list main --source src c.folded >actual
 '
 
+# Not even opened without blocking: an open of a device may do something
+# (as root), and a FIFO's writer would be let through.  A writer waits on
+# the FIFO; had prof-top opened it, the writer would have gone on.
+test_expect_success 'confined: a FIFO, even through a link, is looked at, never opened' '
+	test -p src/fifo.c || { echo "no mkfifo here"; return 0; }
+	ln -s fifo.c src/linked.c &&
+	{ sh -c ": >src/fifo.c; echo opened >writer.flag" & } &&
+	writer=$! &&
+	printf "main${TAB}fifo.c:1 3\nf${TAB}linked.c:1 1\n" >w.folded &&
+	timeout 10 prof-top --list . --source src w.folded >actual;
+	st=$? &&
+	sleep 1 &&
+	opened=$(cat writer.flag 2>/dev/null || :) &&
+	{ test -n "$opened" || timeout 10 cat src/fifo.c >/dev/null; } &&
+	wait $writer &&
+	test $st = 0 && test -z "$opened"
+'
+
+test_expect_success 'a name with a NUL byte is matched whole, as the filters match it' '
+	printf "a\000b${TAB}app.c:2 1\n" >nul.folded &&
+	prof-top --list "b\$" --source src nul.folded >actual &&
+	grep "^ROUTINE =* a$(printf "\357\277\275")b in app.c" actual
+'
+
 test_expect_success 'names and source text with any bytes are written clean' '
 	printf "x\001\033[31my${TAB}bad.c:1 2\n" >h.folded &&
 	printf "a\033[2Jb\377\n" >src/bad.c &&

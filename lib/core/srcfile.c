@@ -58,23 +58,30 @@ open_under(const char *path, const char *root)
 	size_t n = strlen(root);
 	ssize_t len;
 	FILE *fp;
-	/* O_NONBLOCK: a FIFO must not hang the reader */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/* O_PATH: the file is looked at before it is opened, so that a FIFO
+	 * or a device (whose open may do something, as root) never is */
+	int fd = open(path, O_PATH | O_CLOEXEC), rfd = -1;
 
 	if (fd < 0)
 		return NULL;
-	/* the file opened, not the name: no link can be swapped in after */
+	/* the file found, not the name: no link can be swapped in after */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if ((len = readlink(proc, real, sizeof(real) - 1)) > 0)
 		real[len] = '\0';
-	else if (realpath(path, real) == NULL)
+	else
 		goto refuse;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > SRCFILE_MAX)
 		goto refuse;
 	if (strcmp(root, "/") != 0 && (strncmp(real, root, n) != 0 || real[n] != '/'))
 		goto refuse;
-	if ((fp = fdopen(fd, "r")) != NULL)
+	/* reopened through the descriptor: the same regular file */
+	if ((rfd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		goto refuse;
+	close(fd);
+	if ((fp = fdopen(rfd, "r")) != NULL)
 		return fp;
+	close(rfd);
+	return NULL;
 refuse:
 	close(fd);
 	return NULL;

@@ -97,7 +97,10 @@ frame_rec(struct crec **cache, struct frec **funcs, const regex_t *re, const str
 	frame_split(fr, len, &p);
 	c->flags = flags_of(o, &p);
 	name = xmemdup(p.name, p.name_len);
-	if (regexec(re, name, 0, NULL, 0) != 0) {
+	/* REG_STARTEND: a name with a NUL byte is matched whole, as the
+	 * filters match it (frame_match) */
+	regmatch_t m[1] = { { .rm_so = 0, .rm_eo = (regoff_t)p.name_len } };
+	if (regexec(re, name, 1, m, REG_STARTEND) != 0) {
 		free(name);
 		return c;
 	}
@@ -315,35 +318,76 @@ write_func(const struct srclist_func *f, FILE *fp, const struct unit *u, const c
 	free(file);
 }
 
+/* A source file read for the listing, by the name the profile gives. */
+struct fcache {
+	UT_hash_handle hh;
+	struct srcfile s;       /* path NULL: not found, or refused */
+	size_t size;            /* the bytes of its text */
+	char key[];
+};
+
+/* The source text held at once: past it the files read are let go (and
+ * read again if asked for), so that a tree of large files cannot take
+ * the memory; most listings hold a few small files. */
+#define FCACHE_MAX ((size_t)256 << 20)
+
+static void
+fcache_clear(struct fcache **cache, size_t *held)
+{
+	struct fcache *c, *tmp;
+
+	HASH_ITER(hh, *cache, c, tmp) {
+		HASH_DEL(*cache, c);
+		srcfile_free(&c->s);
+		free(c);
+	}
+	*held = 0;
+}
+
+/* The file named f->file, read once however the functions alternate
+ * between files (each read may walk the whole tree for a base name). */
+static const struct srcfile *
+fcache_get(struct fcache **cache, size_t *held, const struct srclist_func *f, const char *dir)
+{
+	struct fcache *c;
+
+	HASH_FIND(hh, *cache, f->file, f->file_len, c);
+	if (c != NULL)
+		return &c->s;
+	if (*held > FCACHE_MAX)
+		fcache_clear(cache, held);
+	c = xcalloc(1, sizeof(*c) + f->file_len + 1);
+	memcpy(c->key, f->file, f->file_len);
+	/* a name with a NUL byte names no file */
+	if (memchr(f->file, '\0', f->file_len) == NULL && srcfile_load(&c->s, c->key, dir) == 0 &&
+	    c->s.n > 0)
+		c->size = (size_t)(c->s.lines[c->s.n - 1] - c->s.text) +
+		    strlen(c->s.lines[c->s.n - 1]);
+	*held += c->size;
+	HASH_ADD(hh, *cache, key[0], f->file_len, c);
+	return &c->s;
+}
+
 int
 srclist_write(const struct srclist *sl, FILE *fp, const struct unit *u, const char *dir)
 {
-	struct srcfile s = { 0 }, none = { 0 };
+	struct fcache *cache = NULL;
+	struct srcfile none = { 0 };
 	char buf[UNIT_BUFSZ];
-	const char *loaded = NULL;
-	size_t loaded_len = 0;
+	size_t held = 0;
 
 	unit_show(u, sl->total, buf);
 	fprintf(fp, "Total: %s\n", buf);
 	for (size_t i = 0; i < sl->n; i++) {
 		const struct srclist_func *f = &sl->funcs[i];
+		const struct srcfile *s;
 
 		if (!f->located)
 			continue;
-		/* functions go by name, not file: a file is read again only
-		 * when it is not the last one's */
-		if (loaded == NULL || loaded_len != f->file_len ||
-		    memcmp(loaded, f->file, f->file_len) != 0) {
-			srcfile_free(&s);
-			/* a name with a NUL byte names no file */
-			if (memchr(f->file, '\0', f->file_len) == NULL)
-				srcfile_load(&s, f->file, dir);
-			loaded = f->file;
-			loaded_len = f->file_len;
-		}
-		write_func(f, fp, u, dir, s.path != NULL ? &s : &none, sl->total);
+		s = fcache_get(&cache, &held, f, dir);
+		write_func(f, fp, u, dir, s->path != NULL ? s : &none, sl->total);
 	}
-	srcfile_free(&s);
+	fcache_clear(&cache, &held);
 	return ferror(fp) ? -1 : 0;
 }
 
